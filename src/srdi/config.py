@@ -1,0 +1,46 @@
+"""One settings object, read from environment variables prefixed ``SRDI_`` (see ``.env.example``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "dev-insecure-change-me"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SRDI_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(default=f"sqlite:///{REPO_ROOT / 'var' / 'srdi.sqlite3'}")
+    secret_key: str = DEFAULT_SECRET
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    demo_mode: bool = True
+    rules_dir: Path = REPO_ROOT / "rules"
+    web_dist_dir: Path = REPO_ROOT / "web" / "dist"
+    session_ttl_minutes: int = 120
+    log_level: str = "INFO"
+
+    def check_production_safety(self) -> None:
+        """Refuse to run in production with development defaults (QUALITY S2)."""
+        if self.env != "production":
+            return
+        problems = []
+        if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
+            problems.append("SRDI_SECRET_KEY must be set to a random value of at least 32 characters")
+        if self.demo_mode:
+            problems.append("SRDI_DEMO_MODE must be false in production")
+        if problems:
+            raise RuntimeError("refusing to start in production mode: " + "; ".join(problems))
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

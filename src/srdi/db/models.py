@@ -1,0 +1,6 @@
+"""Imports every domain's models so that Alembic and ``Base.metadata`` see all tables."""
+
+from srdi.db.base import Base
+from srdi.enterprise import models as enterprise_models
+
+__all__ = ["Base", "enterprise_models"]

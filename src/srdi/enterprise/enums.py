@@ -1,0 +1,203 @@
+"""String enums of the enterprise registry. Values are the GLOSSARY identifiers; labels are the UI text."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class LabelledEnum(StrEnum):
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.value, self.value)
+
+
+class SizeClass(LabelledEnum):
+    large = "large"
+    medium = "medium"
+    small = "small"
+    micro = "micro"
+
+
+class Provenance(LabelledEnum):
+    """Where a figure came from (PRODUCT C1): who vouches for it."""
+
+    self_reported = "self_reported"
+    tax = "tax"
+    statistics = "statistics"
+    audited_report = "audited_report"
+    market_supervision = "market_supervision"
+    synthetic = "synthetic"
+
+
+class Tier(LabelledEnum):
+    tech_sme = "tech_sme"
+    innovative_sme = "innovative_sme"
+    tech_innovative_sme = "tech_innovative_sme"
+    srdi_sme = "srdi_sme"
+    little_giant = "little_giant"
+    single_champion = "single_champion"
+
+
+class RecognitionLevel(LabelledEnum):
+    national = "national"
+    provincial = "provincial"
+    municipal = "municipal"
+    district = "district"
+
+
+class RecognitionStatus(LabelledEnum):
+    valid = "valid"
+    expired = "expired"
+    revoked = "revoked"
+    under_re_review = "under_re_review"
+
+
+class IpType(LabelledEnum):
+    invention_patent = "invention_patent"
+    defense_patent = "defense_patent"
+    plant_variety = "plant_variety"
+    crop_variety = "crop_variety"
+    new_drug = "new_drug"
+    tcm_protected_variety = "tcm_protected_variety"
+    ic_layout_design = "ic_layout_design"
+    utility_model = "utility_model"
+    design_patent = "design_patent"
+    software_copyright = "software_copyright"
+
+
+# CRITERIA §6: Ⅰ类 and Ⅱ类 members ([V-multi], the 高新技术企业认定工作指引 list).
+IP_CLASS_1 = frozenset(
+    {
+        IpType.invention_patent,
+        IpType.defense_patent,
+        IpType.plant_variety,
+        IpType.crop_variety,
+        IpType.new_drug,
+        IpType.tcm_protected_variety,
+        IpType.ic_layout_design,
+    }
+)
+
+
+def ip_class_of(ip_type: IpType) -> int:
+    return 1 if ip_type in IP_CLASS_1 else 2
+
+
+class AwardKind(LabelledEnum):
+    science_technology = "science_technology"
+    maker_china = "maker_china"
+    quality = "quality"
+    industrial_design = "industrial_design"
+    other = "other"
+
+
+class AwardLevel(LabelledEnum):
+    national = "national"
+    provincial = "provincial"
+    municipal = "municipal"
+
+
+class HonourKind(LabelledEnum):
+    high_tech_enterprise = "high_tech_enterprise"
+    tech_innovation_demo = "tech_innovation_demo"
+    ip_advantage = "ip_advantage"
+    ip_demo = "ip_demo"
+    first_set_product = "first_set_product"
+    green_factory = "green_factory"
+    time_honoured_brand = "time_honoured_brand"
+    other = "other"
+
+
+class RdInstitutionLevel(LabelledEnum):
+    national = "national"
+    provincial = "provincial"
+    municipal = "municipal"
+    below_municipal = "below_municipal"
+
+
+class CertificationKind(LabelledEnum):
+    iso9001 = "iso9001"
+    management_system = "management_system"
+    developed_market_product = "developed_market_product"
+    other = "other"
+
+
+class ComplianceKind(LabelledEnum):
+    abnormal_operation_list = "abnormal_operation_list"
+    serious_dishonesty_list = "serious_dishonesty_list"
+    safety_incident = "safety_incident"
+    quality_incident = "quality_incident"
+    environmental_incident = "environmental_incident"
+    cyber_data_incident = "cyber_data_incident"
+    tax_violation = "tax_violation"
+
+
+class ProductField(LabelledEnum):
+    """专精特新 indicator 4 (CRITERIA §4.2): A 补短板/锻长板/填空白, B 六基/老字号/龙头配套, C other."""
+
+    key_chain_gap = "key_chain_gap"
+    industrial_foundation = "industrial_foundation"
+    other = "other"
+
+
+LABELS: dict[str, str] = {
+    "large": "大型",
+    "medium": "中型",
+    "small": "小型",
+    "micro": "微型",
+    "self_reported": "企业自报",
+    "tax": "税务数据",
+    "statistics": "统计数据",
+    "audited_report": "审计报告",
+    "market_supervision": "市场监管数据",
+    "synthetic": "演示数据（合成）",
+    "tech_sme": "科技型中小企业",
+    "innovative_sme": "创新型中小企业",
+    "tech_innovative_sme": "科技和创新型中小企业",
+    "srdi_sme": "专精特新中小企业",
+    "little_giant": "专精特新“小巨人”企业",
+    "single_champion": "制造业单项冠军企业",
+    "national": "国家级",
+    "provincial": "省级",
+    "municipal": "市级",
+    "district": "区县级",
+    "below_municipal": "市级以下",
+    "valid": "有效",
+    "expired": "已过期",
+    "revoked": "已撤销",
+    "under_re_review": "复核中",
+    "invention_patent": "发明专利",
+    "defense_patent": "国防专利",
+    "plant_variety": "植物新品种",
+    "crop_variety": "国家级农作物品种",
+    "new_drug": "国家新药",
+    "tcm_protected_variety": "国家一级中药保护品种",
+    "ic_layout_design": "集成电路布图设计专有权",
+    "utility_model": "实用新型专利",
+    "design_patent": "外观设计专利",
+    "software_copyright": "软件著作权",
+    "science_technology": "科学技术奖",
+    "maker_china": "“创客中国”大赛",
+    "quality": "质量奖",
+    "industrial_design": "工业设计奖",
+    "other": "其他",
+    "high_tech_enterprise": "高新技术企业",
+    "tech_innovation_demo": "国家级技术创新示范企业",
+    "ip_advantage": "知识产权优势企业",
+    "ip_demo": "知识产权示范企业",
+    "first_set_product": "首台（套）/首批次/首版次产品",
+    "green_factory": "绿色工厂",
+    "time_honoured_brand": "中华老字号",
+    "iso9001": "ISO 9001 质量管理体系认证",
+    "management_system": "其他管理体系认证",
+    "developed_market_product": "发达国家和地区产品认证",
+    "abnormal_operation_list": "经营异常名录",
+    "serious_dishonesty_list": "严重失信主体名单",
+    "safety_incident": "安全事故",
+    "quality_incident": "质量事故",
+    "environmental_incident": "环境污染事故",
+    "cyber_data_incident": "网络/数据安全事件",
+    "tax_violation": "偷漏税等违法行为",
+    "key_chain_gap": "产业链“补短板/锻长板/填空白”成效",
+    "industrial_foundation": "工业“六基”/中华老字号/服务龙头企业",
+}
