@@ -104,7 +104,11 @@ def classify(
 ) -> SizeClass | None:
     table = table or default_table()
     group = table.group_for(industry_code)
-    figures = {"employees": employees, "operating_revenue": operating_revenue_fen, "total_assets": total_assets_fen}
+    figures = {
+        "employees": employees,
+        "operating_revenue": operating_revenue_fen,
+        "total_assets": total_assets_fen,
+    }
     values = [figures[m] for m in group.metrics]
 
     def bounds(row: tuple[int, ...]) -> list[int]:

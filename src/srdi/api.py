@@ -1,0 +1,8 @@
+"""The /api/v1 router: every domain's router is mounted here."""
+
+from fastapi import APIRouter
+
+from srdi.enterprise.router import router as enterprise_router
+
+api_router = APIRouter(prefix="/api/v1")
+api_router.include_router(enterprise_router)

@@ -1,0 +1,80 @@
+"""Operator command line ``srdi``. Every command's help is in Chinese and English."""
+
+from __future__ import annotations
+
+import typer
+
+from srdi.config import get_settings
+
+app = typer.Typer(
+    help="专精特新企业梯度培育平台 命令行工具 / SRDI Platform operator CLI",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+db_app = typer.Typer(help="数据库管理 / Database management", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="目标版本 / target revision")) -> None:
+    """执行数据库迁移到最新版本 / Apply Alembic migrations up to REVISION."""
+    from srdi.db.migrate import upgrade
+
+    upgrade(revision=revision)
+    typer.echo(f"数据库已迁移到 {revision} / database upgraded to {revision}: {_safe_url()}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """显示数据库当前版本 / Show the database's current migration revision."""
+    from alembic.runtime.migration import MigrationContext
+
+    from srdi.db.migrate import current_heads
+    from srdi.db.session import get_engine
+
+    with get_engine().connect() as conn:
+        rev = MigrationContext.configure(conn).get_current_revision()
+    heads = current_heads()
+    typer.echo(f"当前版本 current: {rev}；最新版本 head: {', '.join(heads)}")
+    if rev not in heads:
+        typer.echo("数据库不是最新版本，请运行 srdi db upgrade / database is behind: run `srdi db upgrade`")
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="监听地址 / bind address (default SRDI_HOST)"),
+    port: int = typer.Option(None, help="端口 / port (default SRDI_PORT)"),
+    workers: int = typer.Option(None, help="工作进程数 / worker processes (default SRDI_WORKERS)"),
+    reload: bool = typer.Option(False, help="代码改动时自动重启（开发用）/ auto-reload for development"),
+) -> None:
+    """启动 Web 服务（API 与网页界面）/ Start the web server (API and web UI)."""
+    import uvicorn
+
+    s = get_settings()
+    s.check_production_safety()
+    uvicorn.run(
+        "srdi.main:create_app",
+        factory=True,
+        host=host or s.host,
+        port=port or s.port,
+        workers=workers or s.workers,
+        reload=reload,
+        log_level=s.log_level.lower(),
+    )
+
+
+def _safe_url() -> str:
+    url = get_settings().database_url
+    if "@" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""Queries of the registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from srdi.enterprise.models import ChangeLog, Enterprise, Recognition, YearlyFigure
+
+SORTABLE = {
+    "name": Enterprise.name,
+    "uscc": Enterprise.uscc,
+    "id": Enterprise.id,
+    "updated_at": Enterprise.updated_at,
+}
+
+
+@dataclass
+class EnterpriseFilter:
+    region_prefix: str | None = None
+    region_scope: list[str] | None = None
+    industry_prefix: str | None = None
+    size_class: str | None = None
+    tags: list[str] = field(default_factory=list)
+    tier: str | None = None
+    text: str | None = None
+    enterprise_ids: list[int] | None = None
+    as_of: date | None = None
+
+
+def _filtered(flt: EnterpriseFilter) -> Select[tuple[Enterprise]]:
+    q = select(Enterprise)
+    if flt.region_prefix:
+        q = q.where(Enterprise.region_code.startswith(flt.region_prefix))
+    if flt.region_scope is not None:
+        q = q.where(
+            or_(*[Enterprise.region_code.startswith(p) for p in flt.region_scope])
+            if flt.region_scope
+            else False
+        )
+    if flt.enterprise_ids is not None:
+        q = q.where(Enterprise.id.in_(flt.enterprise_ids))
+    if flt.industry_prefix:
+        q = q.where(Enterprise.industry_code.startswith(flt.industry_prefix))
+    if flt.size_class:
+        q = q.where(Enterprise.size_class == flt.size_class)
+    for tag in flt.tags:
+        # Tags are a JSON list; its text form contains each tag quoted (on SQLite and PostgreSQL alike).
+        q = q.where(cast(Enterprise.tags, String).contains(f'"{tag}"'))
+    if flt.tier:
+        as_of = flt.as_of or date.today()
+        q = q.where(
+            select(Recognition.id)
+            .where(
+                Recognition.enterprise_id == Enterprise.id,
+                Recognition.tier == flt.tier,
+                Recognition.status == "valid",
+                Recognition.valid_until >= as_of,
+            )
+            .exists()
+        )
+    if flt.text:
+        t = flt.text.strip()
+        q = q.where(or_(Enterprise.name.contains(t), Enterprise.uscc.startswith(t.upper())))
+    return q
+
+
+def list_enterprises(
+    db: Session,
+    flt: EnterpriseFilter,
+    *,
+    page: int,
+    page_size: int,
+    sort: str = "id",
+    descending: bool = False,
+) -> tuple[list[Enterprise], int]:
+    q = _filtered(flt)
+    total = db.scalar(select(func.count()).select_from(q.subquery())) or 0
+    col = SORTABLE.get(sort, Enterprise.id)
+    q = q.order_by(col.desc() if descending else col.asc(), Enterprise.id)
+    q = q.options(selectinload(Enterprise.recognitions))
+    rows = db.scalars(q.offset((page - 1) * page_size).limit(page_size)).all()
+    return list(rows), total
+
+
+def iter_enterprises(db: Session, flt: EnterpriseFilter, batch: int = 1000):  # type: ignore[no-untyped-def]
+    q = _filtered(flt).order_by(Enterprise.id).options(selectinload(Enterprise.yearly_figures))
+    yield from db.scalars(q.execution_options(yield_per=batch))
+
+
+def get(db: Session, enterprise_id: int) -> Enterprise | None:
+    return db.get(Enterprise, enterprise_id)
+
+
+def get_by_uscc(db: Session, uscc: str) -> Enterprise | None:
+    return db.scalar(select(Enterprise).where(Enterprise.uscc == uscc))
+
+
+def ids_by_uscc(db: Session, usccs: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for i in range(0, len(usccs), 500):
+        chunk = usccs[i : i + 500]
+        out.update(
+            dict(db.execute(select(Enterprise.uscc, Enterprise.id).where(Enterprise.uscc.in_(chunk))).all())
+        )  # type: ignore[arg-type]
+    return out
+
+
+def yearly_figure(db: Session, enterprise_id: int, year: int) -> YearlyFigure | None:
+    return db.scalar(
+        select(YearlyFigure).where(
+            YearlyFigure.enterprise_id == enterprise_id, YearlyFigure.fiscal_year == year
+        )
+    )
+
+
+def history(db: Session, enterprise_id: int, *, page: int, page_size: int) -> tuple[list[ChangeLog], int]:
+    base = select(ChangeLog).where(ChangeLog.enterprise_id == enterprise_id)
+    total = db.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = db.scalars(
+        base.order_by(ChangeLog.changed_at.desc(), ChangeLog.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return list(rows), total

@@ -1,0 +1,275 @@
+"""API shapes of the registry. Money is exchanged in yuan as exact decimals (strings in JSON)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from srdi.enterprise.enums import Provenance
+from srdi.enterprise.validation import industry_error, normalize_uscc, region_error, uscc_error
+
+ORM = ConfigDict(from_attributes=True)
+YUAN = "元，精确到分；界面以万元显示"
+
+
+class RegionRef(BaseModel):
+    code: str = Field(description="行政区划代码（6位）", examples=["440305"])
+    name: str = Field(description="区划全称", examples=["广东省深圳市南山区"])
+
+
+class IndustryRef(BaseModel):
+    code: str = Field(description="GB/T 4754-2017 行业小类代码", examples=["3562"])
+    name: str = Field(description="行业名称", examples=["半导体器件专用设备制造"])
+
+
+class EnterpriseSummary(BaseModel):
+    model_config = ORM
+
+    id: int = Field(description="平台内部编号")
+    uscc: str = Field(description="统一社会信用代码（GB 32100-2015）", examples=["91440300192317458F"])
+    name: str = Field(description="企业名称", examples=["深圳市示例精密科技有限公司"])
+    region_code: str = Field(description="行政区划代码")
+    region_name: str = Field(description="行政区划名称")
+    industry_code: str = Field(description="行业小类代码")
+    industry_name: str = Field(description="行业名称")
+    size_class: str | None = Field(
+        description="企业规模（划型，300号）：large/medium/small/micro；null 表示数据不足"
+    )
+    size_class_label: str | None = Field(description="企业规模中文名")
+    tags: list[str] = Field(description="标签")
+    valid_tiers: list[str] = Field(description="当前有效的梯度培育称号")
+    is_synthetic: bool = Field(description="是否为演示用合成数据")
+
+
+class YearlyFigureOut(BaseModel):
+    model_config = ORM
+
+    fiscal_year: int = Field(description="会计年度", examples=[2025])
+    operating_revenue: Decimal | None = Field(None, description=f"营业收入（{YUAN}）")
+    main_business_revenue: Decimal | None = Field(None, description=f"主营业务收入（{YUAN}）")
+    rd_expense: Decimal | None = Field(None, description=f"研发费用（{YUAN}）")
+    net_profit: Decimal | None = Field(None, description=f"净利润（{YUAN}）")
+    total_assets: Decimal | None = Field(None, description=f"资产总额（{YUAN}）")
+    total_liabilities: Decimal | None = Field(None, description=f"负债总额（{YUAN}）")
+    qualified_equity_raised: Decimal | None = Field(
+        None, description=f"新增股权融资（合格机构投资者实缴额，{YUAN}）"
+    )
+    total_cost_expense: Decimal | None = Field(None, description=f"成本费用支出总额（{YUAN}）")
+    employees: int | None = Field(None, description="从业人员（人）")
+    rd_staff: int | None = Field(None, description="研发人员（人）")
+    development_score: Decimal | None = Field(
+        None, description="专精特新发展评价得分（75号，平台计算，作为输入）"
+    )
+    sources: dict[str, str] = Field(
+        default_factory=dict, description="各项数据来源：self_reported/tax/statistics/audited_report…"
+    )
+    updated_at: datetime | None = Field(None, description="最后修改时间")
+    updated_by: str | None = Field(None, description="最后修改人")
+
+
+class YearlyFigureIn(BaseModel):
+    """Figures of one year; omitted fields stay unchanged."""
+
+    operating_revenue: Decimal | None = Field(
+        None, ge=0, description=f"营业收入（{YUAN}）", examples=["86000000.00"]
+    )
+    main_business_revenue: Decimal | None = Field(None, ge=0, description=f"主营业务收入（{YUAN}）")
+    rd_expense: Decimal | None = Field(None, ge=0, description=f"研发费用（{YUAN}）")
+    net_profit: Decimal | None = Field(None, description=f"净利润（{YUAN}），可为负")
+    total_assets: Decimal | None = Field(None, ge=0, description=f"资产总额（{YUAN}）")
+    total_liabilities: Decimal | None = Field(None, ge=0, description=f"负债总额（{YUAN}）")
+    qualified_equity_raised: Decimal | None = Field(None, ge=0, description=f"新增股权融资（{YUAN}）")
+    total_cost_expense: Decimal | None = Field(None, ge=0, description=f"成本费用支出总额（{YUAN}）")
+    employees: int | None = Field(None, ge=0, le=10_000_000, description="从业人员（人）")
+    rd_staff: int | None = Field(None, ge=0, le=10_000_000, description="研发人员（人）")
+    development_score: Decimal | None = Field(None, ge=0, le=100, description="专精特新发展评价得分")
+    source: Provenance = Field(Provenance.self_reported, description="本次提交数据的来源")
+
+
+class EnterpriseIn(BaseModel):
+    uscc: str = Field(description="统一社会信用代码", examples=["91440300192317458F"])
+    name: str = Field(min_length=2, max_length=200, description="企业名称")
+    founded_date: date | None = Field(None, description="成立日期 YYYY-MM-DD")
+    region_code: str = Field(description="行政区划代码（6位）", examples=["440305"])
+    industry_code: str = Field(description="GB/T 4754-2017 行业小类代码（4位）", examples=["3562"])
+    tags: list[str] = Field(default_factory=list, description="标签")
+    digital_level: int | None = Field(None, ge=1, le=4, description="数字化水平等级（1–4级）")
+    own_brand: bool | None = Field(None, description="是否拥有自主品牌")
+    standards_drafted: int | None = Field(None, ge=0, description="参与制修订标准数量")
+    core_business_on_it_system: bool | None = Field(None, description="是否至少1项核心业务采用信息系统支撑")
+    main_product_field: str | None = Field(
+        None, description="主导产品所属领域：key_chain_gap/industrial_foundation/other"
+    )
+    contact_name: str | None = Field(None, max_length=50, description="联系人")
+    contact_phone: str | None = Field(None, max_length=30, description="联系电话")
+    address: str | None = Field(None, max_length=300, description="地址")
+
+    @field_validator("uscc")
+    @classmethod
+    def _uscc(cls, v: str) -> str:
+        if err := uscc_error(v):
+            raise ValueError(err)
+        return normalize_uscc(v)
+
+    @field_validator("region_code")
+    @classmethod
+    def _region(cls, v: str) -> str:
+        if err := region_error(v):
+            raise ValueError(err)
+        return v.strip()
+
+    @field_validator("industry_code")
+    @classmethod
+    def _industry(cls, v: str) -> str:
+        if err := industry_error(v):
+            raise ValueError(err)
+        return v.strip()
+
+
+class IpItemOut(BaseModel):
+    model_config = ORM
+    id: int
+    ip_type: str = Field(description="知识产权类型")
+    ip_class: int = Field(description="Ⅰ类=1，Ⅱ类=2")
+    title: str
+    number: str | None
+    granted_date: date | None
+    self_developed: bool = Field(description="是否自主研发")
+    high_value: bool = Field(description="是否Ⅰ类高价值知识产权")
+    related_to_main_product: bool = Field(description="是否与主导产品相关")
+    in_use: bool = Field(description="是否实际应用并产生经济效益")
+    transferred_in_date: date | None = Field(description="转入日期（受让取得的）")
+    source: str
+
+
+class AwardOut(BaseModel):
+    model_config = ORM
+    id: int
+    kind: str
+    level: str
+    name: str
+    award_date: date
+    rank: int | None = Field(description="获奖单位中排名")
+    top_group: int | None = Field(description="创客中国全国500强/50强")
+    source: str
+
+
+class HonourOut(BaseModel):
+    model_config = ORM
+    id: int
+    kind: str
+    name: str
+    level: str | None
+    valid_from: date | None
+    valid_until: date | None
+    source: str
+
+
+class RdInstitutionOut(BaseModel):
+    model_config = ORM
+    id: int
+    name: str
+    level: str
+    recognized_date: date | None
+    source: str
+
+
+class CertificationOut(BaseModel):
+    model_config = ORM
+    id: int
+    kind: str
+    name: str
+    valid_until: date | None
+    source: str
+
+
+class NicheMarketOut(BaseModel):
+    model_config = ORM
+    id: int
+    description: str
+    start_date: date
+    market_share_bp: int | None = Field(description="全国细分市场占有率（万分比，100 = 1%）")
+    national_rank: int | None
+    source: str
+
+
+class MainProductOut(BaseModel):
+    model_config = ORM
+    id: int
+    name: str
+    strategic_emerging: bool = Field(description="是否属于《战略性新兴产业分类（2018）》")
+    strategic_category: str | None
+    revenue_share_bp: int | None
+    source: str
+
+
+class ComplianceRecordOut(BaseModel):
+    model_config = ORM
+    id: int
+    kind: str
+    severity: str | None
+    occurred_date: date
+    resolved_date: date | None
+    description: str | None
+    source: str
+
+
+class FactsOut(BaseModel):
+    ip_items: list[IpItemOut]
+    awards: list[AwardOut]
+    honours: list[HonourOut]
+    rd_institutions: list[RdInstitutionOut]
+    certifications: list[CertificationOut]
+    niche_markets: list[NicheMarketOut]
+    main_products: list[MainProductOut]
+    compliance_records: list[ComplianceRecordOut]
+
+
+class RecognitionOut(BaseModel):
+    model_config = ORM
+    id: int
+    tier: str = Field(description="称号：innovative_sme/srdi_sme/little_giant/tech_sme…")
+    level: str = Field(description="认定层级")
+    batch: str | None
+    announced_date: date = Field(description="公告日期")
+    valid_until: date = Field(description="有效期至")
+    status: str = Field(description="valid/expired/revoked/under_re_review")
+    document_no: str | None
+
+
+class ChangeLogOut(BaseModel):
+    model_config = ORM
+    id: int
+    entity: str = Field(description="变更对象：enterprise/yearly_figure/…")
+    entity_key: str | None = Field(description="对象键，如会计年度")
+    field: str
+    old_value: str | None
+    new_value: str | None
+    source: str | None
+    actor: str = Field(description="修改人")
+    changed_at: datetime
+
+
+class EnterpriseDetail(EnterpriseSummary):
+    founded_date: date | None
+    size_class_year: int | None = Field(description="划型所依据的会计年度")
+    digital_level: int | None
+    own_brand: bool | None
+    standards_drafted: int | None
+    core_business_on_it_system: bool | None
+    main_product_field: str | None
+    contact_name: str | None
+    contact_phone: str | None = Field(description="联系电话（已脱敏）")
+    address: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ErrorOut(BaseModel):
+    code: str = Field(description="错误代码", examples=["not_found"])
+    message: str = Field(description="中文错误信息", examples=["未找到该企业"])
+    message_en: str = Field(description="English message for logs")
+    details: Any = Field(None, description="逐项错误说明")

@@ -1,0 +1,175 @@
+"""FastAPI application: API under /api/v1, OpenAPI at /docs, the built web UI at /."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from srdi import __version__
+from srdi.api import api_router
+from srdi.config import Settings, get_settings
+from srdi.kit.errors import AppError
+
+log = logging.getLogger("srdi")
+
+DESCRIPTION = """
+**专精特新企业梯度培育平台 SRDI Platform** — 企业信息库（一企一档）、梯度培育评价、政策精准推送与免申即享。
+
+所有金额以“元”为单位、精确到分（JSON 中为十进制字符串）；界面以“万元”显示。日期格式 YYYY-MM-DD。
+错误以 JSON 返回：`{"code": "...", "message": "中文说明", "message_en": "...", "details": ...}`。
+"""
+
+HTTP_MESSAGES = {
+    400: "请求有误",
+    401: "请先登录",
+    403: "没有权限执行此操作",
+    404: "请求的资源不存在",
+    405: "不支持该请求方法",
+    413: "上传的文件过大",
+    429: "请求过于频繁，请稍后再试",
+}
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+        "style-src-elem 'self' 'unsafe-inline' https://cdn.jsdelivr.net; frame-ancestors 'none'"
+    ),
+}
+
+
+def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(p) for p in loc if p not in ("body", "query", "path"))
+
+
+def _zh_validation_message(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    msg = str(err.get("msg", ""))
+    if kind == "value_error":
+        return msg.removeprefix("Value error, ")
+    known = {
+        "missing": "必填项缺失",
+        "int_parsing": "应为整数",
+        "decimal_parsing": "应为数字",
+        "float_parsing": "应为数字",
+        "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+        "date_parsing": "日期格式应为 YYYY-MM-DD",
+        "greater_than_equal": "数值过小",
+        "less_than_equal": "数值过大",
+        "string_too_short": "内容过短",
+        "string_too_long": "内容过长",
+        "string_pattern_mismatch": "格式不正确",
+        "enum": "取值不在允许范围内",
+        "bool_parsing": "应为是/否",
+        "json_invalid": "JSON 格式错误",
+        "model_attributes_type": "应为对象",
+        "list_type": "应为列表",
+    }
+    return known.get(kind, "取值不正确")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.check_production_safety()
+    app = FastAPI(
+        title="专精特新企业梯度培育平台 SRDI Platform API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/docs",
+        redoc_url="/redoc",
+    )
+
+    @app.exception_handler(AppError)
+    async def _app_error(_: Request, exc: AppError) -> JSONResponse:
+        log.info("app error %s: %s", exc.code, exc.message_en)
+        return JSONResponse(exc.to_dict(), status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            {
+                "field": _field_path(e.get("loc", ())),
+                "message": _zh_validation_message(e),
+                "message_en": e.get("msg"),
+            }
+            for e in exc.errors()
+        ]
+        body = {
+            "code": "validation_failed",
+            "message": "提交的数据有误，请按提示修改",
+            "message_en": "request validation failed",
+            "details": details,
+        }
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else None
+        body = {
+            "code": f"http_{exc.status_code}",
+            "message": message or HTTP_MESSAGES.get(exc.status_code, "请求失败"),
+            "message_en": str(exc.detail),
+        }
+        return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        body = {
+            "code": "internal_error",
+            "message": "服务器内部错误，请稍后重试或联系管理员",
+            "message_en": f"internal error: {type(exc).__name__}",
+        }
+        return JSONResponse(body, status_code=500)
+
+    @app.middleware("http")
+    async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        for k, v in SECURITY_HEADERS.items():
+            response.headers.setdefault(k, v)
+        return response
+
+    @app.get("/api/v1/health", tags=["系统 system"], summary="健康检查")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    app.include_router(api_router)
+    _mount_web(app, settings.web_dist_dir)
+    return app
+
+
+def _mount_web(app: FastAPI, dist: Path) -> None:
+    """Serve the built Vue app; unknown non-API paths fall back to index.html (client-side routing)."""
+    index = dist / "index.html"
+    if not index.exists():
+
+        @app.get("/", include_in_schema=False)
+        def _no_web() -> JSONResponse:
+            return JSONResponse(
+                {"message": "网页界面尚未构建（运行 make web）；API 文档见 /docs", "docs": "/docs"}
+            )
+
+        return
+    if (dist / "assets").exists():
+        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
+
+    @app.get("/{path:path}", include_in_schema=False)
+    def _spa(path: str) -> FileResponse:
+        if path.startswith("api/"):
+            raise StarletteHTTPException(404)
+        candidate = (dist / path).resolve()
+        if path and candidate.is_file() and dist.resolve() in candidate.parents:
+            return FileResponse(candidate)
+        return FileResponse(index)

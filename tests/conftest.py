@@ -1,0 +1,120 @@
+"""Shared fixtures. Database tests run on SQLite always and on PostgreSQL when one is reachable.
+
+PostgreSQL: ``SRDI_TEST_DATABASE_URL`` if set, else the server on 127.0.0.1:5432 (database ``test``). Each test
+session works in a schema of its own, dropped at the end; each test runs in a transaction that is rolled back.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+os.environ.setdefault("SRDI_ENV", "test")
+
+from srdi.db.migrate import upgrade
+from srdi.db.session import make_engine
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def postgres_url() -> str:
+    return os.environ.get("SRDI_TEST_DATABASE_URL") or DEFAULT_PG_URL
+
+
+def postgres_unreachable_reason() -> str | None:
+    import psycopg
+
+    url = postgres_url().replace("postgresql+psycopg://", "postgresql://")
+    try:
+        psycopg.connect(url, connect_timeout=3).close()
+    except Exception as exc:
+        return (
+            f"PostgreSQL not reachable at {postgres_url()} ({type(exc).__name__}); "
+            "set SRDI_TEST_DATABASE_URL to run the PostgreSQL tests"
+        )
+    return None
+
+
+def _create_pg_schema_engine() -> tuple[Engine, str]:
+    schema = f"srdi_test_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(postgres_url())
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    from sqlalchemy import create_engine
+
+    eng = create_engine(
+        postgres_url(), connect_args={"options": f"-csearch_path={schema}"}, pool_size=20, max_overflow=40
+    )
+    return eng, schema
+
+
+def _drop_pg_schema(schema: str) -> None:
+    admin = make_engine(postgres_url())
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        eng = make_engine(f"sqlite:///{path}")
+        with eng.begin() as conn:
+            upgrade(conn)
+        yield eng
+        eng.dispose()
+        return
+    reason = postgres_unreachable_reason()
+    if reason:
+        pytest.skip(reason)
+    eng, schema = _create_pg_schema_engine()
+    with eng.begin() as conn:
+        upgrade(conn)
+    yield eng
+    eng.dispose()
+    _drop_pg_schema(schema)
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test."""
+    conn = engine.connect()
+    outer = conn.begin()
+    session = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        conn.close()
+
+
+@pytest.fixture
+def app(db: Session):  # type: ignore[no-untyped-def]
+    from srdi.db.session import get_db
+    from srdi.main import create_app
+
+    application = create_app()
+
+    def _test_db() -> Iterator[Session]:
+        yield db
+        db.flush()
+
+    application.dependency_overrides[get_db] = _test_db
+    return application
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
