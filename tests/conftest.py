@@ -47,9 +47,7 @@ def _create_pg_schema_engine() -> tuple[Engine, str]:
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     admin.dispose()
-    from sqlalchemy import create_engine
-
-    eng = create_engine(
+    eng = make_engine(
         postgres_url(), connect_args={"options": f"-csearch_path={schema}"}, pool_size=20, max_overflow=40
     )
     return eng, schema

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -13,12 +14,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from srdi.config import get_settings
 
 
-def make_engine(url: str) -> Engine:
+def _json_dumps(value: object) -> str:
+    # Keep Chinese readable in JSON columns, so tag filters can match the stored text on every engine.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def make_engine(url: str, **kwargs: object) -> Engine:
+    kwargs.setdefault("json_serializer", _json_dumps)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -29,7 +36,9 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
 @lru_cache
