@@ -257,3 +257,74 @@ def yearly_out(fig: YearlyFigure) -> YearlyFigureOut:
         v = getattr(fig, name)
         data[name] = None if v is None else fen_to_yuan(v)
     return YearlyFigureOut(**data)
+
+
+def _iso(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _records(rows: list[Any], fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [{f: _iso(getattr(r, f)) for f in fields} for r in rows]
+
+
+def facts_document(ent: Enterprise) -> dict[str, Any]:
+    """The enterprise as a facts document for the rules engine (docs/rules-authoring.md).
+
+    Money leaves as yuan decimal strings; an empty list means "none recorded", which the registry asserts for
+    every fact list it holds.
+    """
+    yearly: dict[str, dict[str, Any]] = {}
+    for fig in ent.yearly_figures:
+        row: dict[str, Any] = {}
+        for name in MONEY_FIGURES:
+            v = getattr(fig, name)
+            if v is not None:
+                row[name] = str(fen_to_yuan(v))
+        for name in COUNT_FIGURES:
+            v = getattr(fig, name)
+            if v is not None:
+                row[name] = v
+        if fig.development_score is not None:
+            row["development_score"] = str(fig.development_score)
+        yearly[str(fig.fiscal_year)] = row
+    return {
+        "uscc": ent.uscc,
+        "name": ent.name,
+        "region_code": ent.region_code,
+        "industry_code": ent.industry_code,
+        "founded_date": _iso(ent.founded_date),
+        "size_class": ent.size_class,
+        "digital_level": ent.digital_level,
+        "own_brand": ent.own_brand,
+        "standards_drafted": ent.standards_drafted,
+        "core_business_on_it_system": ent.core_business_on_it_system,
+        "main_product_field": ent.main_product_field,
+        "yearly": yearly,
+        "ip_items": _records(
+            ent.ip_items,
+            (
+                "ip_type",
+                "ip_class",
+                "self_developed",
+                "high_value",
+                "related_to_main_product",
+                "in_use",
+                "granted_date",
+                "transferred_in_date",
+            ),
+        ),
+        "awards": _records(ent.awards, ("kind", "level", "name", "award_date", "rank", "top_group")),
+        "honours": _records(ent.honours, ("kind", "name", "level", "valid_from", "valid_until")),
+        "rd_institutions": _records(ent.rd_institutions, ("name", "level", "recognized_date")),
+        "certifications": _records(ent.certifications, ("kind", "name", "valid_until")),
+        "niche_markets": _records(
+            ent.niche_markets, ("description", "start_date", "market_share_bp", "national_rank")
+        ),
+        "main_products": _records(ent.main_products, ("name", "strategic_emerging", "strategic_category")),
+        "compliance_records": _records(
+            ent.compliance_records, ("kind", "severity", "occurred_date", "resolved_date")
+        ),
+        "recognitions": _records(
+            ent.recognitions, ("tier", "level", "batch", "announced_date", "valid_until", "status")
+        ),
+    }
