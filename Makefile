@@ -40,8 +40,8 @@ start: install web migrate demo ## Set up everything and start the platform with
 
 .PHONY: lint
 lint: install ## ruff, formatting, import contracts, mypy
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
