@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy import Select, String, cast, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from srdi.enterprise.models import ChangeLog, Enterprise, Recognition, YearlyFigure
@@ -31,7 +33,7 @@ class EnterpriseFilter:
     as_of: date | None = None
 
 
-def _filtered(flt: EnterpriseFilter) -> Select[tuple[Enterprise]]:
+def _filtered(flt: EnterpriseFilter) -> Select[Any]:
     q = select(Enterprise)
     if flt.region_prefix:
         q = q.where(Enterprise.region_code.startswith(flt.region_prefix))
@@ -39,7 +41,7 @@ def _filtered(flt: EnterpriseFilter) -> Select[tuple[Enterprise]]:
         q = q.where(
             or_(*[Enterprise.region_code.startswith(p) for p in flt.region_scope])
             if flt.region_scope
-            else False
+            else false()
         )
     if flt.enterprise_ids is not None:
         q = q.where(Enterprise.id.in_(flt.enterprise_ids))
@@ -82,11 +84,11 @@ def list_enterprises(
     col = SORTABLE.get(sort, Enterprise.id)
     q = q.order_by(col.desc() if descending else col.asc(), Enterprise.id)
     q = q.options(selectinload(Enterprise.recognitions))
-    rows = db.scalars(q.offset((page - 1) * page_size).limit(page_size)).all()
-    return list(rows), total
+    rows: list[Enterprise] = list(db.scalars(q.offset((page - 1) * page_size).limit(page_size)).all())
+    return rows, total
 
 
-def iter_enterprises(db: Session, flt: EnterpriseFilter, batch: int = 1000):  # type: ignore[no-untyped-def]
+def iter_enterprises(db: Session, flt: EnterpriseFilter, batch: int = 1000) -> Iterator[Enterprise]:
     q = _filtered(flt).order_by(Enterprise.id).options(selectinload(Enterprise.yearly_figures))
     yield from db.scalars(q.execution_options(yield_per=batch))
 
@@ -103,9 +105,8 @@ def ids_by_uscc(db: Session, usccs: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     for i in range(0, len(usccs), 500):
         chunk = usccs[i : i + 500]
-        out.update(
-            dict(db.execute(select(Enterprise.uscc, Enterprise.id).where(Enterprise.uscc.in_(chunk))).all())
-        )  # type: ignore[arg-type]
+        rows = db.execute(select(Enterprise.uscc, Enterprise.id).where(Enterprise.uscc.in_(chunk))).all()
+        out.update({uscc: ent_id for uscc, ent_id in rows})
     return out
 
 

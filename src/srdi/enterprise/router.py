@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from srdi.enterprise.schemas import (
 from srdi.kit.pagination import MAX_PAGE_SIZE, Page
 
 router = APIRouter(prefix="/enterprises", tags=["企业信息库 enterprises"])
-NOT_FOUND = {404: {"model": ErrorOut, "description": "企业不存在"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "企业不存在"}}
 ACTOR = "api"
 
 EnterpriseId = Annotated[int, Path(description="企业编号", ge=1, le=2**31 - 1)]
