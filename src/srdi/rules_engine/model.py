@@ -1,0 +1,160 @@
+"""Typed, immutable form of a loaded rule set. Built by ``loader``; read by every executor."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from srdi.rules_engine.expr.nodes import Node
+from srdi.rules_engine.expr.types import Type
+
+# Verification tags of CRITERIA §0; the last two must be shown as 待核实 wherever a result uses them.
+VERIFICATION_TAGS = ("V-gov", "V-multi", "V-1", "S-code", "UNVERIFIED")
+NEEDS_VERIFICATION = frozenset({"S-code", "UNVERIFIED"})
+PURPOSES = ("new_application", "re_review")
+
+
+@dataclass(frozen=True)
+class Citation:
+    rule_file: str
+    title: str
+    instrument: str
+    article: str
+    url: str
+    verification: str
+    note: str = ""
+
+    @property
+    def needs_verification(self) -> bool:
+        return self.verification in NEEDS_VERIFICATION
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule_file": self.rule_file,
+            "title": self.title,
+            "instrument": self.instrument,
+            "article": self.article,
+            "url": self.url,
+            "verification": self.verification,
+            "needs_verification": self.needs_verification,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    instrument: str
+    article: str
+    url: str
+    issuer: str
+    effective_from: date
+    effective_to: date | None
+    last_checked: date
+    verification: str
+
+
+@dataclass(frozen=True)
+class Input:
+    id: str
+    type: Type
+    label: str
+    unit: str
+    source: Mapping[str, Any] | None
+    scale: int  # decimal inputs: the batch column holds value × 10**scale as an integer
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A derived variable, a condition or a direct route: a named, typed expression."""
+
+    id: str
+    kind: str  # "derived" | "condition" | "direct_route"
+    label: str
+    text: str
+    node: Node
+    type: Type
+    citation: Citation
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Band:
+    id: str
+    label: str
+    points: int
+    when_text: str  # "" for the fall-through band
+    when: Node | None
+    edge: str = ""  # how an ambiguous edge value was assigned, if any (CRITERIA §13 Q1)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    category: str
+    label: str
+    max_points: int
+    bands: tuple[Band, ...]
+    formula_text: str
+    formula: Node | None
+    citation: Citation
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    label: str
+    max_points: int
+
+
+@dataclass(frozen=True)
+class EdgeChoice:
+    at: str
+    chosen: str
+    reason: str
+
+
+@dataclass
+class RuleSet:
+    id: str
+    kind: str
+    tier: str
+    path: str
+    meta: Meta
+    inputs: dict[str, Input]
+    formulas: dict[str, Formula]  # derived variables, conditions and direct routes, by id
+    categories: tuple[Category, ...]
+    indicators: tuple[Indicator, ...]
+    pass_formula: Formula
+    edge_choices: tuple[EdgeChoice, ...]
+    types: dict[str, Type]
+    order: tuple[str, ...]  # every computed name, dependencies first
+    content_hash: str
+    province_codes: tuple[str, ...] = ()
+    base: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def citation(self) -> Citation:
+        m = self.meta
+        return Citation(self.id, m.title, m.instrument, m.article, m.url, m.verification)
+
+    @property
+    def conditions(self) -> tuple[Formula, ...]:
+        return tuple(f for f in self.formulas.values() if f.kind == "condition")
+
+    @property
+    def direct_routes(self) -> tuple[Formula, ...]:
+        return tuple(f for f in self.formulas.values() if f.kind == "direct_route")
+
+    @property
+    def derived(self) -> tuple[Formula, ...]:
+        return tuple(f for f in self.formulas.values() if f.kind == "derived")
+
+    def in_force(self, on: date) -> bool:
+        end = self.meta.effective_to
+        return self.meta.effective_from <= on and (end is None or on <= end)
