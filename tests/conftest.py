@@ -16,6 +16,10 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 os.environ.setdefault("SRDI_ENV", "test")
+# Argon2id stays Argon2id in tests, only cheaper (production refuses these values, see Settings).
+os.environ.setdefault("SRDI_ARGON2_MEMORY_KIB", "1024")
+os.environ.setdefault("SRDI_ARGON2_TIME_COST", "1")
+os.environ.setdefault("SRDI_ARGON2_PARALLELISM", "1")
 
 from srdi.db.migrate import upgrade
 from srdi.db.session import make_engine
@@ -111,8 +115,45 @@ def app(db: Session):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def client(app):  # type: ignore[no-untyped-def]
+def anon_client(app):  # type: ignore[no-untyped-def]
+    """A client that has not logged in."""
     from fastapi.testclient import TestClient
 
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
+
+
+@pytest.fixture
+def make_user(db: Session):  # type: ignore[no-untyped-def]
+    """``make_user(role, **fields)`` → a User row (tests/auth_support.py)."""
+    from tests.auth_support import make_user as _make
+
+    return lambda role, **kw: _make(db, role, **kw)
+
+
+@pytest.fixture
+def client_as(app, db: Session, make_user):  # type: ignore[no-untyped-def]
+    """``client_as(role_or_user, **user_fields)`` → a TestClient with a bearer session for that user."""
+    from contextlib import ExitStack
+
+    from fastapi.testclient import TestClient
+
+    from srdi.auth.models import User
+    from tests.auth_support import bearer_for
+
+    with ExitStack() as stack:
+
+        def _as(who, **kw):  # type: ignore[no-untyped-def]
+            user = who if isinstance(who, User) else make_user(who, **kw)
+            c = stack.enter_context(TestClient(app, raise_server_exceptions=False))
+            c.headers.update(bearer_for(db, user))
+            c.user = user  # type: ignore[attr-defined]
+            return c
+
+        yield _as
+
+
+@pytest.fixture
+def client(client_as):  # type: ignore[no-untyped-def]
+    """Logged in as an administrator (every endpoint, every region)."""
+    return client_as("admin", username="test-admin")

@@ -14,6 +14,10 @@ app = typer.Typer(
 db_app = typer.Typer(help="数据库管理 / Database management", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
+from srdi.auth.cli import users_app  # noqa: E402 — the users command group lives with its domain
+
+app.add_typer(users_app, name="users")
+
 
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head", help="目标版本 / target revision")) -> None:

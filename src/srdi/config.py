@@ -26,6 +26,18 @@ class Settings(BaseSettings):
     rules_dir: Path = REPO_ROOT / "rules"
     web_dist_dir: Path = REPO_ROOT / "web" / "dist"
     session_ttl_minutes: int = 120
+    # Absolute session lifetime, however active the session is.
+    session_max_hours: int = 12
+    # Login throttling: this many failures within the lock period lock the username (or the address) for it.
+    login_max_failures: int = 5
+    login_max_failures_per_ip: int = 30
+    login_lock_minutes: int = 15
+    # Argon2id cost (RFC 9106 §4 second recommended option: t=3, m=64 MiB). Tests lower the memory only.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 4
+    # The one password of every demo account (listed on the login page in demo mode only).
+    demo_password: str = "Demo@2026"
     log_level: str = "INFO"
 
     def check_production_safety(self) -> None:
@@ -37,6 +49,13 @@ class Settings(BaseSettings):
             problems.append("SRDI_SECRET_KEY must be set to a random value of at least 32 characters")
         if self.demo_mode:
             problems.append("SRDI_DEMO_MODE must be false in production")
+        if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
+            # OWASP's floor for Argon2id: m=19 MiB with t=2.
+            problems.append(
+                "SRDI_ARGON2_MEMORY_KIB/TIME_COST are below the Argon2id minimum (19456 KiB, t=2)"
+            )
+        if self.session_ttl_minutes > 24 * 60 or self.session_max_hours > 7 * 24:
+            problems.append("session lifetimes must not exceed 24 h idle / 7 days absolute in production")
         if problems:
             raise RuntimeError("refusing to start in production mode: " + "; ".join(problems))
 

@@ -41,6 +41,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
         "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
@@ -80,6 +81,7 @@ def _zh_validation_message(err: dict[str, Any]) -> str:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    explicit_settings = settings is not None
     settings = settings or get_settings()
     settings.check_production_safety()
     app = FastAPI(
@@ -134,11 +136,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         }
         return JSONResponse(body, status_code=500)
 
+    if explicit_settings:
+        # Dependencies read settings through get_settings; the app's own settings must win over the cache.
+        app.dependency_overrides[get_settings] = lambda: settings
+    production = settings.env == "production"
+
     @app.middleware("http")
     async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
         response = await call_next(request)
         for k, v in SECURITY_HEADERS.items():
             response.headers.setdefault(k, v)
+        if request.url.path.startswith("/api/"):
+            # API answers carry personal and financial data: never keep them in a shared or browser cache.
+            response.headers.setdefault("Cache-Control", "no-store")
+        if production:
+            # Production runs behind HTTPS only (cookies are Secure there); tell browsers never to downgrade.
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
     @app.get("/api/v1/health", tags=["系统 system"], summary="健康检查")

@@ -1,6 +1,7 @@
 """Imports every domain's models so that Alembic and ``Base.metadata`` see all tables."""
 
+from srdi.auth import models as auth_models
 from srdi.db.base import Base
 from srdi.enterprise import models as enterprise_models
 
-__all__ = ["Base", "enterprise_models"]
+__all__ = ["Base", "auth_models", "enterprise_models"]

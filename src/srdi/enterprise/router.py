@@ -1,4 +1,9 @@
-"""HTTP endpoints of the registry under /api/v1/enterprises."""
+"""HTTP endpoints of the registry under /api/v1/enterprises.
+
+Authorization (docs/decisions/0005-authorization.md): a role that may not use an endpoint at all gets 403;
+an enterprise outside the caller's scope (another enterprise, another region) is answered 404 exactly as if
+it did not exist, so no identifier can be probed. Lists are filtered to the caller's scope.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy.orm import Session
 
+from srdi.auth.dependencies import require_roles
+from srdi.auth.enums import AuditAction, Role
+from srdi.auth.service import Principal, audit
 from srdi.db.session import get_db
 from srdi.enterprise import repository, service
 from srdi.enterprise.enums import SizeClass, Tier
+from srdi.enterprise.exceptions import EnterpriseNotFound
+from srdi.enterprise.models import Enterprise
 from srdi.enterprise.repository import EnterpriseFilter
 from srdi.enterprise.schemas import (
     ChangeLogOut,
+    ContactOut,
     EnterpriseDetail,
     EnterpriseIn,
     EnterpriseSummary,
@@ -22,19 +33,40 @@ from srdi.enterprise.schemas import (
     YearlyFigureIn,
     YearlyFigureOut,
 )
+from srdi.kit.errors import PermissionDenied
 from srdi.kit.pagination import MAX_PAGE_SIZE, Page
 
 router = APIRouter(prefix="/enterprises", tags=["企业信息库 enterprises"])
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "企业不存在"}}
-ACTOR = "api"
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "企业不存在（或不在本账号的数据范围内）"}
+}
+
+# Who may use the registry. Banks, experts and department handlers reach enterprises only through their
+# own workflows (whitelist, assigned applications, routed appeals), never by browsing the registry.
+OFFICIALS = (Role.district_official, Role.city_official, Role.provincial_official)
+ENTERPRISE_SELF = (Role.enterprise, Role.chain_leader)
+READERS = (Role.admin, *OFFICIALS, Role.service_commissioner, *ENTERPRISE_SELF)
+CREATORS = (Role.admin, *OFFICIALS)
+FIGURE_WRITERS = (Role.admin, *OFFICIALS, *ENTERPRISE_SELF)
 
 EnterpriseId = Annotated[int, Path(description="企业编号", ge=1, le=2**31 - 1)]
 Db = Annotated[Session, Depends(get_db)]
+Reader = Annotated[Principal, Depends(require_roles(*READERS))]
+Creator = Annotated[Principal, Depends(require_roles(*CREATORS))]
+FigureWriter = Annotated[Principal, Depends(require_roles(*FIGURE_WRITERS))]
+
+
+def _visible(db: Session, principal: Principal, enterprise_id: int) -> Enterprise:
+    ent = service.get_or_404(db, enterprise_id)
+    if not principal.scope.allows(ent.region_code, ent.id):
+        raise EnterpriseNotFound(enterprise_id)
+    return ent
 
 
 @router.get("", response_model=Page[EnterpriseSummary], summary="企业列表（筛选、分页）")
 def list_enterprises(
     db: Db,
+    principal: Reader,
     region: Annotated[
         str | None,
         Query(description="行政区划代码或其前缀（省2位/市4位/区县6位）", max_length=6, pattern=r"^\d{2,6}$"),
@@ -60,6 +92,7 @@ def list_enterprises(
         tags=tag or [],
         text=q,
     )
+    principal.scope.restrict(flt)
     rows, total = repository.list_enterprises(
         db, flt, page=page, page_size=page_size, sort=sort, descending=desc
     )
@@ -73,9 +106,14 @@ def list_enterprises(
     summary="新建企业档案",
     responses={409: {"model": ErrorOut, "description": "统一社会信用代码已存在"}},
 )
-def create_enterprise(db: Db, body: EnterpriseIn) -> EnterpriseDetail:
-    ent = service.create(db, body, actor=ACTOR)
+def create_enterprise(db: Db, principal: Creator, body: EnterpriseIn) -> EnterpriseDetail:
+    if not principal.scope.allows_region(body.region_code):
+        raise PermissionDenied(
+            "只能在本账号管辖的行政区划内新建企业", f"region {body.region_code} outside the caller's scope"
+        )
+    ent = service.create(db, body, actor=principal.username)
     db.flush()
+    audit(db, principal, AuditAction.enterprise_created, ("enterprise", ent.id), {"uscc": ent.uscc})
     db.refresh(ent)
     return service.detail(ent)
 
@@ -83,8 +121,20 @@ def create_enterprise(db: Db, body: EnterpriseIn) -> EnterpriseDetail:
 @router.get(
     "/{enterprise_id}", response_model=EnterpriseDetail, summary="企业档案（一企一档）", responses=NOT_FOUND
 )
-def get_enterprise(db: Db, enterprise_id: EnterpriseId) -> EnterpriseDetail:
-    return service.detail(service.get_or_404(db, enterprise_id))
+def get_enterprise(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> EnterpriseDetail:
+    return service.detail(_visible(db, principal, enterprise_id))
+
+
+@router.get(
+    "/{enterprise_id}/contact",
+    response_model=ContactOut,
+    summary="联系人与完整联系电话（不打码；每次查看记入审计日志）",
+    responses=NOT_FOUND,
+)
+def get_contact(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> ContactOut:
+    ent = _visible(db, principal, enterprise_id)
+    audit(db, principal, AuditAction.contact_revealed, ("enterprise", ent.id), {"fields": ["contact_phone"]})
+    return ContactOut(contact_name=ent.contact_name, contact_phone=ent.contact_phone)
 
 
 @router.get(
@@ -93,8 +143,8 @@ def get_enterprise(db: Db, enterprise_id: EnterpriseId) -> EnterpriseDetail:
     summary="分年度经营数据",
     responses=NOT_FOUND,
 )
-def get_yearly_figures(db: Db, enterprise_id: EnterpriseId) -> list[YearlyFigureOut]:
-    ent = service.get_or_404(db, enterprise_id)
+def get_yearly_figures(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> list[YearlyFigureOut]:
+    ent = _visible(db, principal, enterprise_id)
     return [service.yearly_out(f) for f in sorted(ent.yearly_figures, key=lambda f: f.fiscal_year)]
 
 
@@ -106,12 +156,21 @@ def get_yearly_figures(db: Db, enterprise_id: EnterpriseId) -> list[YearlyFigure
 )
 def put_yearly_figures(
     db: Db,
+    principal: FigureWriter,
     enterprise_id: EnterpriseId,
     year: Annotated[int, Path(ge=1949, le=2100, description="会计年度")],
     body: YearlyFigureIn,
 ) -> YearlyFigureOut:
-    ent = service.get_or_404(db, enterprise_id)
-    return service.yearly_out(service.update_yearly_from_api(db, ent, year, body, actor=ACTOR))
+    ent = _visible(db, principal, enterprise_id)
+    fig = service.update_yearly_from_api(db, ent, year, body, actor=principal.username)
+    audit(
+        db,
+        principal,
+        AuditAction.yearly_figures_updated,
+        ("enterprise", ent.id),
+        {"fiscal_year": year, "fields": sorted(body.model_dump(exclude_unset=True))},
+    )
+    return service.yearly_out(fig)
 
 
 @router.get(
@@ -120,8 +179,8 @@ def put_yearly_figures(
     summary="创新与质量事实（知识产权、奖项、荣誉等）",
     responses=NOT_FOUND,
 )
-def get_facts(db: Db, enterprise_id: EnterpriseId) -> FactsOut:
-    e = service.get_or_404(db, enterprise_id)
+def get_facts(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> FactsOut:
+    e = _visible(db, principal, enterprise_id)
     return FactsOut.model_validate(
         {
             "ip_items": e.ip_items,
@@ -143,8 +202,8 @@ def get_facts(db: Db, enterprise_id: EnterpriseId) -> FactsOut:
     summary="认定记录",
     responses=NOT_FOUND,
 )
-def get_recognitions(db: Db, enterprise_id: EnterpriseId) -> list[RecognitionOut]:
-    e = service.get_or_404(db, enterprise_id)
+def get_recognitions(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> list[RecognitionOut]:
+    e = _visible(db, principal, enterprise_id)
     return [RecognitionOut.model_validate(r) for r in sorted(e.recognitions, key=lambda r: r.announced_date)]
 
 
@@ -156,11 +215,12 @@ def get_recognitions(db: Db, enterprise_id: EnterpriseId) -> list[RecognitionOut
 )
 def get_history(
     db: Db,
+    principal: Reader,
     enterprise_id: EnterpriseId,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
 ) -> Page[ChangeLogOut]:
-    service.get_or_404(db, enterprise_id)
+    _visible(db, principal, enterprise_id)
     rows, total = repository.history(db, enterprise_id, page=page, page_size=page_size)
     return Page(
         items=[ChangeLogOut.model_validate(r) for r in rows], total=total, page=page, page_size=page_size

@@ -44,6 +44,11 @@ class EnterpriseSummary(BaseModel):
     is_synthetic: bool = Field(description="是否为演示用合成数据")
 
 
+class ContactOut(BaseModel):
+    contact_name: str | None = Field(description="联系人")
+    contact_phone: str | None = Field(description="联系电话（完整，不打码）")
+
+
 class YearlyFigureOut(BaseModel):
     model_config = ORM
 

@@ -1,0 +1,88 @@
+"""FastAPI dependencies: who is calling (``current_user``), may they (``require_roles``), what may they see.
+
+A request authenticates either with the HttpOnly session cookie set at login — then every state-changing
+request must echo the CSRF token in ``X-CSRF-Token`` — or with ``Authorization: Bearer <token>`` from
+``POST /api/v1/auth/token``, which a browser never sends by itself and so needs no CSRF token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from srdi.auth import service
+from srdi.auth.enums import Role
+from srdi.auth.exceptions import CsrfFailed, NotAuthenticated
+from srdi.auth.service import Principal, Scope
+from srdi.config import Settings, get_settings
+from srdi.db.session import get_db
+from srdi.kit.errors import PermissionDenied
+
+SESSION_COOKIE = "srdi_session"
+CSRF_COOKIE = "srdi_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+Db = Annotated[Session, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def client_ip(request: Request) -> str | None:
+    # The direct peer. Behind a reverse proxy, run uvicorn with --proxy-headers so this is the real client.
+    return request.client.host if request.client else None
+
+
+def _token(request: Request) -> tuple[str | None, str]:
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip() or None, "bearer"
+    return request.cookies.get(SESSION_COOKIE), "cookie"
+
+
+def optional_user(request: Request, db: Db, settings: SettingsDep) -> Principal | None:
+    token, via = _token(request)
+    if not token:
+        return None
+    found = service.authenticate(db, token, settings)
+    if found is None:
+        raise NotAuthenticated("登录已过期或无效，请重新登录", "session expired, revoked or unknown")
+    if (
+        via == "cookie"
+        and request.method not in SAFE_METHODS
+        and not service.csrf_valid(token, request.headers.get(CSRF_HEADER), settings)
+    ):
+        raise CsrfFailed()
+    user, sess = found
+    return Principal(user=user, session=sess, via=via, ip=client_ip(request))
+
+
+def current_user(principal: Annotated[Principal | None, Depends(optional_user)]) -> Principal:
+    if principal is None:
+        raise NotAuthenticated()
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(current_user)]
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+    """Dependency admitting only ``roles``; ``allowed_roles`` on it lets tools list the route's policy."""
+    allowed = frozenset(roles)
+
+    def _require(principal: CurrentUser) -> Principal:
+        if principal.role not in allowed:
+            raise PermissionDenied(
+                f"当前角色（{principal.role.label}）无权执行此操作",
+                f"role {principal.role} not in {sorted(allowed)}",
+            )
+        return principal
+
+    _require.allowed_roles = allowed  # type: ignore[attr-defined]
+    return _require
+
+
+def user_scope(principal: CurrentUser) -> Scope:
+    return principal.scope
