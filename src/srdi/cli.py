@@ -68,6 +68,11 @@ def serve(
     )
 
 
+from srdi.demo.cli import demo as _demo  # noqa: E402 — kept next to its registration
+
+app.command("demo")(_demo)
+
+
 def _safe_url() -> str:
     url = get_settings().database_url
     if "@" in url:

@@ -1,0 +1,183 @@
+"""Write generated demo enterprises to the database fast, and remove them again.
+
+Bulk path on purpose: SQLAlchemy Core ``insert()`` with executemany in chunks, not the ORM and not
+``enterprise.service`` — one million enterprises with ~15 rows each would take hours through the per-field service
+path. What the service path would add is kept in a lighter form:
+
+* change log — ONE row per enterprise (entity ``enterprise``, field ``demo_seed``, source ``synthetic``, actor
+  ``srdi demo``) instead of one row per field: the data is synthetic seed data, there is no "old value" to
+  keep, and the row still tells anyone reading the history where the enterprise came from;
+* 划型 — computed by the generator with the same 300号 table and the same "latest year with figures" rule as
+  ``service.recompute_size_class`` (the tests check that both agree).
+
+Idempotent: a USCC that is already in the database is skipped, never overwritten, so running the command twice
+with the same seed adds nothing and real enterprises are never touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, func, insert, select
+
+from srdi.demo.generator import SYNTHETIC, DemoEnterprise, DemoSummary
+from srdi.enterprise.models import (
+    Award,
+    Certification,
+    ChangeLog,
+    ComplianceRecord,
+    Enterprise,
+    Honour,
+    IpItem,
+    MainProduct,
+    NicheMarket,
+    RdInstitution,
+    Recognition,
+    YearlyFigure,
+)
+
+ACTOR = "srdi demo"
+
+
+def _table(model: type[Any]) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+FACT_TABLES = {
+    "ip_item": _table(IpItem),
+    "award": _table(Award),
+    "honour": _table(Honour),
+    "rd_institution": _table(RdInstitution),
+    "certification": _table(Certification),
+    "niche_market": _table(NicheMarket),
+    "main_product": _table(MainProduct),
+    "compliance_record": _table(ComplianceRecord),
+    "recognition": _table(Recognition),
+}
+# Tables that hang off an enterprise and are cleared before the enterprises on --reset (child first).
+CHILD_TABLES = (_table(YearlyFigure), _table(ChangeLog), *FACT_TABLES.values())
+
+
+@dataclass
+class LoadResult:
+    inserted: int = 0
+    skipped_existing: int = 0
+    rows: int = 0
+    summary: DemoSummary = field(default_factory=DemoSummary)
+
+
+def _chunks(records: Iterable[DemoEnterprise], size: int) -> Iterator[list[DemoEnterprise]]:
+    it = iter(records)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def load(
+    conn: Connection,
+    records: Iterable[DemoEnterprise],
+    *,
+    chunk_size: int = 1000,
+    seed: int | None = None,
+    on_chunk: Callable[[int], None] | None = None,
+    commit_each_chunk: bool = False,
+) -> LoadResult:
+    """Insert the records; skip those whose USCC exists. ``on_chunk(n)`` reports progress after each chunk.
+
+    With ``commit_each_chunk`` the connection is committed after every chunk, so a long run (1,000,000
+    enterprises) keeps what it wrote if interrupted and a rerun continues where it stopped. Without it the caller
+    owns the transaction (tests roll it back).
+    """
+    result = LoadResult()
+    ent_t = _table(Enterprise)
+    now = datetime.now(UTC)
+    for chunk in _chunks(records, chunk_size):
+        usccs = [r.enterprise["uscc"] for r in chunk]
+        existing = set(conn.scalars(select(ent_t.c.uscc).where(ent_t.c.uscc.in_(usccs))))
+        fresh = [r for r in chunk if r.enterprise["uscc"] not in existing]
+        result.skipped_existing += len(chunk) - len(fresh)
+        if fresh:
+            result.rows += _insert_chunk(conn, fresh, now, seed)
+            for r in fresh:
+                result.summary.add(r)
+            result.inserted += len(fresh)
+        if commit_each_chunk:
+            conn.commit()
+        if on_chunk:
+            on_chunk(len(chunk))
+    return result
+
+
+def _insert_chunk(conn: Connection, chunk: list[DemoEnterprise], now: datetime, seed: int | None) -> int:
+    ent_t = _table(Enterprise)
+    ent_rows = [{**r.enterprise, "created_at": now, "updated_at": now} for r in chunk]
+    returned = conn.execute(
+        insert(ent_t).returning(ent_t.c.id, ent_t.c.uscc, sort_by_parameter_order=True), ent_rows
+    ).all()
+    ids = {uscc: id_ for id_, uscc in returned}
+    rows = len(ent_rows)
+
+    yearly: list[dict[str, Any]] = []
+    facts: dict[str, list[dict[str, Any]]] = {name: [] for name in FACT_TABLES}
+    logs: list[dict[str, Any]] = []
+    for r in chunk:
+        eid = ids[r.enterprise["uscc"]]
+        for y in r.yearly:
+            yearly.append({**y, "enterprise_id": eid, "updated_at": now})
+        for name, items in r.facts.items():
+            facts[name].extend({**item, "enterprise_id": eid} for item in items)
+        logs.append(
+            {
+                "enterprise_id": eid,
+                "entity": "enterprise",
+                "entity_key": None,
+                "field": "demo_seed",
+                "old_value": None,
+                "new_value": f"演示数据生成 seed={seed} index={r.index}",
+                "source": SYNTHETIC,
+                "actor": ACTOR,
+                "changed_at": now,
+                "import_job_id": None,
+            }
+        )
+    if yearly:
+        conn.execute(insert(_table(YearlyFigure)), _uniform(yearly))
+    for name, items in facts.items():
+        if items:
+            conn.execute(insert(FACT_TABLES[name]), _uniform(items))
+    conn.execute(insert(_table(ChangeLog)), logs)
+    return rows + len(yearly) + sum(len(v) for v in facts.values()) + len(logs)
+
+
+def _uniform(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """executemany needs the same keys in every row: an optional column a record left out becomes NULL."""
+    keys: dict[str, None] = {}
+    for row in rows:
+        keys.update(dict.fromkeys(row))
+    if all(len(row) == len(keys) for row in rows):
+        return rows
+    return [{k: row.get(k) for k in keys} for row in rows]
+
+
+def count_synthetic(conn: Connection) -> int:
+    ent_t = _table(Enterprise)
+    return conn.scalar(select(func.count()).select_from(ent_t).where(ent_t.c.is_synthetic.is_(True))) or 0
+
+
+def reset(conn: Connection) -> int:
+    """Delete every synthetic enterprise (``is_synthetic``) and its rows; real enterprises are never touched.
+
+    Child rows are deleted explicitly rather than left to ``ON DELETE CASCADE`` so the reset does not depend on
+    SQLite's ``foreign_keys`` pragma being on. Returns the number of enterprises removed.
+    """
+    ent_t = _table(Enterprise)
+    synthetic_ids = select(ent_t.c.id).where(ent_t.c.is_synthetic.is_(True))
+    n = count_synthetic(conn)
+    for table in CHILD_TABLES:
+        conn.execute(delete(table).where(table.c.enterprise_id.in_(synthetic_ids)))
+    conn.execute(delete(ent_t).where(ent_t.c.is_synthetic.is_(True)))
+    return n
