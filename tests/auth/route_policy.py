@@ -1,0 +1,142 @@
+"""The authorization policy of every /api/v1 endpoint, written down independently of the routers (QUALITY S1).
+
+tests/auth/test_authorization_matrix.py reads the application's route table and fails for any route missing
+here, so a new endpoint cannot ship without someone deciding who may call it. To add one:
+
+    ("GET", "/api/v1/things/{thing_id}"): Rule(roles=READERS, target=...),
+
+``roles`` is PUBLIC (no login), ANY (any logged-in user) or the set of roles admitted. ``target`` says how the
+object in the path is scoped: "enterprise" — ``{enterprise_id}`` is checked against the caller's scope (an
+enterprise outside it answers 404, as if absent); "enterprise_list" — a collection of enterprises filtered to
+the scope; "none" — no per-object scope. ``body`` builds a valid request body; ``ok`` is the success status.
+``params`` gives sample values for path parameters other than ``enterprise_id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any
+
+from stdnum.cn import uscc as uscc_std
+
+from srdi.auth.enums import Role
+
+PUBLIC = "public"
+ANY = "any"
+
+OFFICIALS = frozenset({Role.district_official, Role.city_official, Role.provincial_official})
+ENTERPRISE_SELF = frozenset({Role.enterprise, Role.chain_leader})
+# Registry readers: officials in their region, commissioners in their area, enterprises themselves.
+READERS = frozenset({Role.admin, Role.service_commissioner}) | OFFICIALS | ENTERPRISE_SELF
+# New registry entries: officials (within their region) and administrators.
+CREATORS = frozenset({Role.admin}) | OFFICIALS
+# Yearly figures: officials (corrections, imports) and the enterprise itself (填报); commissioners only read.
+FIGURE_WRITERS = frozenset({Role.admin}) | OFFICIALS | ENTERPRISE_SELF
+ADMIN = frozenset({Role.admin})
+
+_seq = count(1)
+
+
+def new_uscc() -> str:
+    base = "91440305" + f"{700000 + next(_seq):09d}"
+    return base + uscc_std.calc_check_digit(base)
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role] | str
+    target: str = "none"
+    body: Callable[[Any], dict[str, Any]] | None = None
+    ok: int = 200
+    params: dict[str, Callable[[Any], object]] = field(default_factory=dict)
+    # For aggregates over the caller's scope: check(json, visible) → a problem or None, where ``visible`` is
+    # the list of every enterprise in the database the caller may see.
+    check: Callable[[Any, list[Any]], str | None] | None = None
+
+
+def _new_enterprise(_: Any) -> dict[str, Any]:
+    return {
+        "uscc": new_uscc(),
+        "name": f"矩阵测试新建企业{next(_seq)}",
+        "region_code": "440305",
+        "industry_code": "3562",
+    }
+
+
+def _new_user(_: Any) -> dict[str, Any]:
+    return {
+        "username": f"matrix-new-{next(_seq)}",
+        "display_name": "矩阵测试",
+        "role": "expert",
+        "password": "Matrix-pass-1",
+    }
+
+
+def _login(world: Any) -> dict[str, Any]:
+    return {"username": world.login_user.username, "password": world.password}
+
+
+def _victim(world: Any) -> object:
+    return world.victim_user.id
+
+
+def _regions_within(body: Any, visible: list[Any]) -> str | None:
+    codes = {e.region_code for e in visible}
+    shown = {item["code"] for item in body}
+    return None if shown == codes else f"regions {sorted(shown)}, scope has {sorted(codes)}"
+
+
+def _counts_sum(body: Any, visible: list[Any]) -> str | None:
+    total = sum(item["enterprises"] for item in body)
+    return None if total == len(visible) else f"counts add up to {total}, scope has {len(visible)}"
+
+
+def _summary_total(body: Any, visible: list[Any]) -> str | None:
+    return None if body["total"] == len(visible) else f"total {body['total']}, scope has {len(visible)}"
+
+
+MONITORS = frozenset({Role.admin, Role.service_commissioner}) | OFFICIALS
+
+POLICY: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/health"): Rule(PUBLIC),
+    ("GET", "/api/v1/openapi.json"): Rule(PUBLIC),
+    # --- auth
+    ("POST", "/api/v1/auth/login"): Rule(PUBLIC, body=_login),
+    ("POST", "/api/v1/auth/token"): Rule(PUBLIC, body=_login),
+    ("GET", "/api/v1/auth/demo-accounts"): Rule(PUBLIC),
+    ("POST", "/api/v1/auth/logout"): Rule(ANY, ok=204),
+    ("GET", "/api/v1/auth/me"): Rule(ANY),
+    ("POST", "/api/v1/auth/password"): Rule(
+        ANY, ok=204, body=lambda w: {"old_password": w.password, "new_password": "Changed-pass-2027"}
+    ),
+    # --- administration
+    ("GET", "/api/v1/admin/users"): Rule(ADMIN),
+    ("POST", "/api/v1/admin/users"): Rule(ADMIN, body=_new_user, ok=201),
+    ("POST", "/api/v1/admin/users/{user_id}/deactivate"): Rule(ADMIN, params={"user_id": _victim}),
+    ("POST", "/api/v1/admin/users/{user_id}/activate"): Rule(ADMIN, params={"user_id": _victim}),
+    ("POST", "/api/v1/admin/users/{user_id}/reset-password"): Rule(
+        ADMIN, params={"user_id": _victim}, body=lambda _: {"new_password": "Reset-pass-2027"}
+    ),
+    ("GET", "/api/v1/admin/audit-log"): Rule(ADMIN),
+    # --- registry
+    ("GET", "/api/v1/enterprises"): Rule(READERS, target="enterprise_list"),
+    ("POST", "/api/v1/enterprises"): Rule(CREATORS, body=_new_enterprise, ok=201),
+    ("GET", "/api/v1/enterprises/{enterprise_id}"): Rule(READERS, target="enterprise"),
+    ("GET", "/api/v1/enterprises/{enterprise_id}/contact"): Rule(READERS, target="enterprise"),
+    ("GET", "/api/v1/enterprises/{enterprise_id}/yearly-figures"): Rule(READERS, target="enterprise"),
+    ("PUT", "/api/v1/enterprises/{enterprise_id}/yearly-figures/{year}"): Rule(
+        FIGURE_WRITERS,
+        target="enterprise",
+        params={"year": lambda _: 2025},
+        body=lambda _: {"employees": 120, "operating_revenue": "30000000.00", "source": "self_reported"},
+    ),
+    ("GET", "/api/v1/enterprises/{enterprise_id}/facts"): Rule(READERS, target="enterprise"),
+    ("GET", "/api/v1/enterprises/{enterprise_id}/recognitions"): Rule(READERS, target="enterprise"),
+    ("GET", "/api/v1/enterprises/{enterprise_id}/history"): Rule(READERS, target="enterprise"),
+    # --- monitoring: aggregates over the caller's region only
+    ("GET", "/api/v1/monitoring/regions"): Rule(MONITORS, check=_regions_within),
+    ("GET", "/api/v1/monitoring/industries"): Rule(MONITORS, check=_counts_sum),
+    ("GET", "/api/v1/monitoring/district-summary"): Rule(MONITORS, check=_summary_total),
+}
