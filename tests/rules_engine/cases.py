@@ -35,7 +35,13 @@ def cases_file_for(rule_file: Path) -> Path:
 
 def load_cases(path: Path) -> list[Case]:
     data = read_yaml(path)
-    defaults = data.get("defaults", {})
+    defaults = dict(data.get("defaults", {}))
+    if "defaults_from" in data:
+        # Reuse another test file's baseline (e.g. a provincial variant starts from the national DV3 inputs).
+        base = read_yaml(TESTS_DIR / str(data["defaults_from"])).get("defaults", {})
+        defaults = {**base, **defaults, "inputs": {**base.get("inputs", {}), **defaults.get("inputs", {})}}
+        for name in data.get("drop_inputs", []):
+            defaults["inputs"].pop(name, None)
     out = []
     for raw in data.get("cases", []):
         inputs = None

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from srdi.rules_engine import fmt
-from srdi.rules_engine.expr.nodes import variables
+from srdi.rules_engine.expr.nodes import And, Arith, Call, Cmp, In, Neg, Node, Not, Or, Var, variables
 from srdi.rules_engine.loader import PURPOSE_INPUT
 from srdi.rules_engine.model import PURPOSES, Indicator, RuleSet
 from srdi.rules_engine.pyfunc import compile_node
@@ -129,8 +129,12 @@ def evaluate_variables(
 
 
 def deciding_inputs(prog: Program, env: Mapping[str, object], name: str) -> tuple[str, ...]:
-    """Inputs that would settle an unknown ``name``: unknown inputs, or, where the unknown starts at a
-    computation over known inputs (x / 0), the inputs of that computation."""
+    """Inputs that would settle an unknown ``name``.
+
+    Follows the unknown down the expression trees: an unknown input is reported itself; where the unknown
+    starts inside a computation over known inputs (``x / 0``, ``cagr`` from zero), that computation's inputs.
+    """
+    rs = prog.rule_set
     found: set[str] = set()
     seen: set[str] = set()
     stack = [name]
@@ -139,16 +143,60 @@ def deciding_inputs(prog: Program, env: Mapping[str, object], name: str) -> tupl
         if n in seen:
             continue
         seen.add(n)
-        if n in prog.rule_set.inputs:
+        if n in rs.inputs:
             if env.get(n) is None:
                 found.add(n)
             continue
-        unknown_deps = [d for d in prog.direct_inputs.get(n, ()) if env.get(d) is None]
-        if unknown_deps:
-            stack.extend(unknown_deps)
-        else:
-            found.update(prog.raw_inputs.get(n, ()))
+        for node in _unknown_roots(prog, env, n):
+            for v in _origin_vars(node, env):
+                if v in rs.inputs and env.get(v) is not None:
+                    found.add(v)
+                else:
+                    stack.append(v)
     return tuple(sorted(found))
+
+
+def _unknown_roots(prog: Program, env: Mapping[str, object], name: str) -> list[Node]:
+    rs = prog.rule_set
+    if name in rs.formulas:
+        return [rs.formulas[name].node]
+    if name == "pass":
+        return [rs.pass_formula.node]
+    ind = next((i for i in rs.indicators if i.id == name), None)
+    if ind is not None:
+        if ind.formula is not None:
+            return [ind.formula]
+        for b in ind.bands:
+            if b.when is not None and compile_node(b.when)(env) is None:
+                return [b.when]
+        return []
+    return [Var(d) for d in prog.direct_inputs.get(name, ()) if env.get(d) is None]
+
+
+def _origin_vars(node: Node, env: Mapping[str, object]) -> set[str]:
+    """Variables of the innermost unknown sub-expressions of ``node`` (which evaluates to unknown)."""
+    if isinstance(node, Var):
+        return {node.name}
+    children = _children(node)
+    unknown = [c for c in children if compile_node(c)(env) is None]
+    if not unknown:
+        return variables(node)
+    out: set[str] = set()
+    for c in unknown:
+        out |= _origin_vars(c, env)
+    return out
+
+
+def _children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, Neg | Not | In):
+        return (node.operand,)
+    if isinstance(node, Arith | Cmp):
+        return (node.left, node.right)
+    if isinstance(node, And | Or):
+        return node.items
+    if isinstance(node, Call):
+        return node.args
+    return ()
 
 
 def _item(

@@ -281,6 +281,10 @@ def _build(rid: str, raw: Mapping[str, tuple[Path, dict[str, Any], str]], root: 
         last_checked=_date(meta_src["last_checked"]),
         verification=str(meta_src["verification"]),
     )
+    used = set().union(*deps.values()) | {PURPOSE_INPUT}
+    inputs = {
+        n: i for n, i in inputs.items() if n in used
+    }  # e.g. the base's 特色化 input in a provincial variant
     digest = hashlib.sha256("\n---\n".join(texts).encode("utf-8")).hexdigest()
     edges = tuple(
         EdgeChoice(str(e["at"]), str(e["chosen"]), str(e["reason"]))
