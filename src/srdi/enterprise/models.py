@@ -59,6 +59,13 @@ class Enterprise(TimestampMixin, Base):
     standards_drafted: Mapped[int | None] = mapped_column(Integer)
     core_business_on_it_system: Mapped[bool | None] = mapped_column(Boolean)
     main_product_field: Mapped[str | None] = mapped_column(String(ENUM_LEN))
+    # Eligibility facts a reviewer confirms (CRITERIA §2 E1, E4; 2026 N8); null = not yet confirmed.
+    independent_legal_person: Mapped[bool | None] = mapped_column(Boolean)
+    restricted_product: Mapped[bool | None] = mapped_column(Boolean)
+    niche_market_leading: Mapped[bool | None] = mapped_column(Boolean)
+    # 特色化 (63号 附件2 indicator 9): a direct score for provinces without a table, and answers to a table.
+    local_feature_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    local_answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     contact_name: Mapped[str | None] = mapped_column(String(50))
     contact_phone: Mapped[str | None] = mapped_column(String(30))
     address: Mapped[str | None] = mapped_column(String(300))
@@ -137,6 +144,8 @@ class IpItem(_Fact, Base):
     related_to_main_product: Mapped[bool] = mapped_column(Boolean, default=True)
     in_use: Mapped[bool] = mapped_column(Boolean, default=True)
     transferred_in_date: Mapped[date | None] = mapped_column(Date)
+    # 2026 小巨人 G4: the enterprise must rank among the first three right-holders.
+    rank_among_holders: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (CheckConstraint("ip_class IN (1, 2)", name="ip_class_1_or_2"),)
 

@@ -108,6 +108,11 @@ class EnterpriseIn(BaseModel):
     main_product_field: str | None = Field(
         None, description="主导产品所属领域：key_chain_gap/industrial_foundation/other"
     )
+    independent_legal_person: bool | None = Field(None, description="在境内工商注册登记、具有独立法人资格（经核实）")
+    restricted_product: bool | None = Field(None, description="产品（服务）属于国家禁止、限制或淘汰类")
+    niche_market_leading: bool | None = Field(None, description="主导产品细分市场占有率较为靠前（2026年标准 N8，经审核）")
+    local_feature_score: Decimal | None = Field(None, ge=0, le=15, description="特色化指标得分（无省级指标表的省份直接填报，满分15）")
+    local_answers: dict[str, Any] = Field(default_factory=dict, description="省级特色化指标的作答（键见规则文件）")
     contact_name: str | None = Field(None, max_length=50, description="联系人")
     contact_phone: str | None = Field(None, max_length=30, description="联系电话")
     address: str | None = Field(None, max_length=300, description="地址")
@@ -147,6 +152,7 @@ class IpItemOut(BaseModel):
     related_to_main_product: bool = Field(description="是否与主导产品相关")
     in_use: bool = Field(description="是否实际应用并产生经济效益")
     transferred_in_date: date | None = Field(description="转入日期（受让取得的）")
+    rank_among_holders: int | None = Field(description="在权利人中的排名")
     source: str
 
 
@@ -266,6 +272,11 @@ class EnterpriseDetail(EnterpriseSummary):
     standards_drafted: int | None
     core_business_on_it_system: bool | None
     main_product_field: str | None
+    independent_legal_person: bool | None
+    restricted_product: bool | None
+    niche_market_leading: bool | None
+    local_feature_score: Decimal | None
+    local_answers: dict[str, Any]
     contact_name: str | None
     contact_phone: str | None = Field(description="联系电话（已脱敏）")
     address: str | None

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Purpose(StrEnum):
+    """申报 (new application) or 复核 (re-review on expiry) — the regime can differ (CRITERIA §1)."""
+
+    new_application = "new_application"
+    re_review = "re_review"
+
+
+class Outcome(StrEnum):
+    passed = "pass"
+    failed = "fail"
+    unknown = "unknown"
+
+
+class RunStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+
+
+OUTCOME_LABELS = {"pass": "达到", "fail": "未达到", "unknown": "待补充数据"}
