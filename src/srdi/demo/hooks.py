@@ -3,7 +3,7 @@
 Other domains that want demo content made by the same command (for example demo user accounts, one per role,
 linked to demo enterprises) add the dotted path of a function to ``DEMO_HOOKS``::
 
-    DEMO_HOOKS = ["srdi.auth.demo:create_demo_accounts"]
+    DEMO_HOOKS = ["srdi.auth.demo:demo_hook"]
 
 Each hook is called as ``hook(conn, result, reset=...)`` inside the command's transaction, after the enterprises
 are committed: ``conn`` is a SQLAlchemy ``Connection``, ``result`` the ``LoadResult`` (counts and a summary),

@@ -16,13 +16,14 @@ with the same seed adds nothing and real enterprises are never touched.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select
+from sqlalchemy import JSON, Connection, Table, delete, func, select
 
 from srdi.demo.generator import SYNTHETIC, DemoEnterprise, DemoSummary
 from srdi.enterprise.models import (
@@ -115,10 +116,12 @@ def load(
 def _insert_chunk(conn: Connection, chunk: list[DemoEnterprise], now: datetime, seed: int | None) -> int:
     ent_t = _table(Enterprise)
     ent_rows = [{**r.enterprise, "created_at": now, "updated_at": now} for r in chunk]
-    returned = conn.execute(
-        insert(ent_t).returning(ent_t.c.id, ent_t.c.uscc, sort_by_parameter_order=True), ent_rows
-    ).all()
-    ids = {uscc: id_ for id_, uscc in returned}
+    _bulk_insert(conn, ent_t, ent_rows)
+    usccs = [r["uscc"] for r in ent_rows]
+    ids = {
+        uscc: id_
+        for uscc, id_ in conn.execute(select(ent_t.c.uscc, ent_t.c.id).where(ent_t.c.uscc.in_(usccs)))
+    }
     rows = len(ent_rows)
 
     yearly: list[dict[str, Any]] = []
@@ -145,12 +148,49 @@ def _insert_chunk(conn: Connection, chunk: list[DemoEnterprise], now: datetime, 
             }
         )
     if yearly:
-        conn.execute(insert(_table(YearlyFigure)), _uniform(yearly))
+        _bulk_insert(conn, _table(YearlyFigure), yearly)
     for name, items in facts.items():
         if items:
-            conn.execute(insert(FACT_TABLES[name]), _uniform(items))
-    conn.execute(insert(_table(ChangeLog)), logs)
+            _bulk_insert(conn, FACT_TABLES[name], items)
+    _bulk_insert(conn, _table(ChangeLog), logs)
     return rows + len(yearly) + sum(len(v) for v in facts.values()) + len(logs)
+
+
+def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows on the connection's transaction, below the ORM and below SQLAlchemy's per-row parameter
+    handling (which costs more than SQLite itself at this volume).
+
+    SQLite: the column types' own bind processors (the same conversion SQLAlchemy applies: dates, JSON,
+    decimals), then the driver's executemany. PostgreSQL: ``COPY … FROM STDIN``, because psycopg's executemany
+    sends one statement per row.
+    """
+    rows = _uniform(rows)
+    cols = list(rows[0])
+    # Both paths skip SQLAlchemy's Python-side defaults; apply them for columns the records leave out.
+    defaults: dict[str, Any] = {}
+    for col in table.columns:
+        if col.name not in rows[0] and not col.primary_key and col.default is not None:
+            arg = col.default.arg  # type: ignore[attr-defined]
+            defaults[col.name] = arg(None) if callable(arg) else arg
+    if defaults:
+        rows = [{**row, **defaults} for row in rows]
+        cols += list(defaults)
+    quote = conn.dialect.identifier_preparer.quote
+    col_list = ", ".join(quote(c) for c in cols)
+    if conn.dialect.name == "postgresql":
+        json_cols = {c.name for c in table.columns if isinstance(c.type, JSON)}
+        raw: Any = conn.connection.dbapi_connection
+        with raw.cursor() as cur, cur.copy(f"COPY {quote(table.name)} ({col_list}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [json.dumps(row[c], ensure_ascii=False) if c in json_cols else row[c] for c in cols]
+                )
+        return
+    procs = [table.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in cols]
+    pairs = list(zip(cols, procs, strict=True))
+    data = [tuple(p(row[c]) if p else row[c] for c, p in pairs) for row in rows]
+    placeholders = ", ".join("?" * len(cols))
+    conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({col_list}) VALUES ({placeholders})", data)
 
 
 def _uniform(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
