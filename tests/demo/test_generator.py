@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 
 import pytest
@@ -316,3 +317,18 @@ def test_other_seeds_keep_the_invariants(seed):
     for rec in recs:
         assert uscc_error(rec.enterprise["uscc"]) is None
         assert _looks_wrong(rec) == set(rec.problems)
+
+
+def test_eligibility_facts_are_mostly_confirmed_and_local_scores_stay_within_15():
+    recs = sample()
+    legal = Counter(r.enterprise["independent_legal_person"] for r in recs)
+    restricted = Counter(r.enterprise["restricted_product"] for r in recs)
+    assert legal[True] > 0.9 * N and legal[None] > 0
+    assert restricted[False] > 0.9 * N and restricted[None] > 0
+    scores = [
+        r.enterprise["local_feature_score"] for r in recs if r.enterprise["local_feature_score"] is not None
+    ]
+    assert scores and all(0 <= s <= 15 and s == s.quantize(Decimal("0.01")) for s in scores)
+    for rec in recs:
+        for ip in rec.facts["ip_item"]:
+            assert (ip["rank_among_holders"] is None) == (ip["ip_class"] == 2)

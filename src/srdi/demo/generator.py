@@ -330,6 +330,15 @@ def _enterprise(ctx: _Context, index: int) -> DemoEnterprise:
         "main_product_field": _draw_from(rng, ((ProductField.key_chain_gap, (0.05, 0.15, 0.35, 0.55)[quality]),
                                                (ProductField.industrial_foundation, (0.05, 0.1, 0.25, 0.3)[quality]),
                                                (ProductField.other, 1.0))).value,
+        # Eligibility facts a reviewer confirms (CRITERIA §2 E1, E4; 2026 N8): mostly confirmed, some still open.
+        "independent_legal_person": _draw_from(rng, ((None, 0.03), (False, 0.005), (True, 1.0))),
+        "restricted_product": _draw_from(rng, ((None, 0.03), (True, 0.004), (False, 1.0))),
+        "niche_market_leading": (
+            None if quality == 0 or rng.random() < 0.3 else rng.random() < (0, 0.2, 0.55, 0.9)[quality]
+        ),
+        # 特色化 (63号 附件2 indicator 9): 广东 and 重庆 have no table here, so a direct score out of 15.
+        "local_feature_score": _local_feature_score(rng, quality),
+        "local_answers": {},
         "contact_name": rng.choice(W.SURNAMES) + "".join(rng.choices(W.GIVEN_NAME_CHARS, k=rng.choice((1, 2, 2)))),
         # 138/139/186 + 0000 + 4 digits: the right format, visibly not a real subscriber number.
         "contact_phone": f"{rng.choice(('138', '139', '186'))}0000{rng.randrange(10_000):04d}",
@@ -426,6 +435,14 @@ def _address(rng: random.Random, region_code: str, ctx: _Context) -> str:
     if region_code.startswith("4403"):
         return f"广东省深圳市{ctx.region_names[region_code]}{road}{number}"
     return f"重庆市{ctx.region_names[region_code]}{road}{number}"
+
+
+def _local_feature_score(rng: random.Random, quality: int) -> Decimal | None:
+    if quality == 0 or rng.random() < 0.4:
+        return None
+    if rng.random() < 0.1:
+        return Decimal(rng.choice((0, 15)))
+    return Decimal(rng.randrange(300, 1500)) / 100
 
 
 def _standards(rng: random.Random, quality: int) -> int:
@@ -666,6 +683,12 @@ def _ip_items(
                 related_to_main_product=rng.random() < 0.85,
                 in_use=rng.random() < 0.9,
                 transferred_in_date=_days(rng, granted, as_of) if transferred else None,
+                # Co-owned patents: the enterprise is usually the first right-holder (2026 小巨人 G4 counts top 3).
+                rank_among_holders=(
+                    None
+                    if ip_class_of(ip_type) == 2
+                    else _draw_from(rng, ((2, 0.08), (3, 0.04), (4, 0.03), (1, 1.0)))
+                ),
             )
         )
     return items
