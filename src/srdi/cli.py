@@ -72,6 +72,12 @@ from srdi.demo.cli import demo as _demo  # noqa: E402 — kept next to its regis
 
 app.command("demo")(_demo)
 
+from srdi.enterprise import io_cli as _io  # noqa: E402 — kept next to its registration
+
+app.command("import")(_io.import_file)
+app.command("export")(_io.export)
+app.command("template")(_io.template)
+
 
 def _safe_url() -> str:
     url = get_settings().database_url

@@ -9,7 +9,8 @@ here, so a new endpoint cannot ship without someone deciding who may call it. To
 object in the path is scoped: "enterprise" — ``{enterprise_id}`` is checked against the caller's scope (an
 enterprise outside it answers 404, as if absent); "enterprise_list" — a collection of enterprises filtered to
 the scope; "none" — no per-object scope. ``body`` builds a valid request body; ``ok`` is the success status.
-``params`` gives sample values for path parameters other than ``enterprise_id``.
+``params`` gives sample values for path parameters other than ``enterprise_id``. A successful call of a route
+that changes state (any method but GET, unless ``writes`` says otherwise) must add an audit row.
 """
 
 from __future__ import annotations
@@ -54,6 +55,11 @@ class Rule:
     # For aggregates over the caller's scope: check(json, visible) → a problem or None, where ``visible`` is
     # the list of every enterprise in the database the caller may see.
     check: Callable[[Any, list[Any]], str | None] | None = None
+    # Does a successful call change state (and so owe an audit row, QUALITY S3)? Default: any method but GET.
+    writes: bool | None = None
+
+    def changes_state(self, method: str) -> bool:
+        return method != "GET" if self.writes is None else self.writes
 
 
 def _new_enterprise(_: Any) -> dict[str, Any]:
@@ -98,6 +104,9 @@ def _summary_total(body: Any, visible: list[Any]) -> str | None:
 
 
 MONITORS = frozenset({Role.admin, Role.service_commissioner}) | OFFICIALS
+ASSESSORS = READERS
+RUNNERS = frozenset({Role.admin}) | OFFICIALS
+RUN_READERS = MONITORS
 
 POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/health"): Rule(PUBLIC),
@@ -135,8 +144,47 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/enterprises/{enterprise_id}/facts"): Rule(READERS, target="enterprise"),
     ("GET", "/api/v1/enterprises/{enterprise_id}/recognitions"): Rule(READERS, target="enterprise"),
     ("GET", "/api/v1/enterprises/{enterprise_id}/history"): Rule(READERS, target="enterprise"),
+    # --- registry import/export (srdi.enterprise.import_router). Imports: officials and administrators; the
+    # matrix sends no multipart file, so an admitted caller gets 422 (validation) after passing authorization,
+    # and a job id that does not exist gets 404 — the import tests cover success paths and scoping.
+    ("GET", "/api/v1/imports/template"): Rule(CREATORS),
+    ("GET", "/api/v1/imports"): Rule(CREATORS),
+    ("POST", "/api/v1/imports"): Rule(CREATORS, ok=422),
+    ("GET", "/api/v1/imports/{job_id}"): Rule(CREATORS, ok=404, params={"job_id": lambda _: 2**31 - 1}),
+    ("GET", "/api/v1/imports/{job_id}/report"): Rule(
+        CREATORS, ok=404, params={"job_id": lambda _: 2**31 - 1}
+    ),
+    ("GET", "/api/v1/imports/{job_id}/report.xlsx"): Rule(
+        CREATORS, ok=404, params={"job_id": lambda _: 2**31 - 1}
+    ),
+    ("GET", "/api/v1/exports/enterprises"): Rule(READERS),
     # --- monitoring: aggregates over the caller's region only
     ("GET", "/api/v1/monitoring/regions"): Rule(MONITORS, check=_regions_within),
     ("GET", "/api/v1/monitoring/industries"): Rule(MONITORS, check=_counts_sum),
     ("GET", "/api/v1/monitoring/district-summary"): Rule(MONITORS, check=_summary_total),
+    # --- tier evaluation (srdi.criteria.router). Self-assessment of a registered enterprise: anyone who may
+    # read it; a posted facts document and the rule sets are public (a prospective enterprise tests itself).
+    ("POST", "/api/v1/enterprises/{enterprise_id}/evaluations"): Rule(
+        ASSESSORS, target="enterprise", ok=201, body=lambda _: {"as_of": "2025-06-30"}
+    ),
+    ("GET", "/api/v1/enterprises/{enterprise_id}/evaluations"): Rule(ASSESSORS, target="enterprise"),
+    ("GET", "/api/v1/evaluations/{evaluation_id}"): Rule(
+        ASSESSORS, ok=404, params={"evaluation_id": lambda _: 2**31 - 1}
+    ),
+    ("POST", "/api/v1/self-assessment"): Rule(
+        PUBLIC, writes=False, body=lambda _: {"as_of": "2025-06-30", "facts": {"region_code": "440305"}}
+    ),
+    ("GET", "/api/v1/rule-sets"): Rule(PUBLIC),
+    ("POST", "/api/v1/batch-runs"): Rule(RUNNERS, ok=202, body=lambda _: {"as_of": "2025-06-30"}),
+    ("GET", "/api/v1/batch-runs"): Rule(RUN_READERS),
+    ("GET", "/api/v1/batch-runs/{run_id}"): Rule(RUN_READERS, ok=404, params={"run_id": lambda _: 2**31 - 1}),
+    ("GET", "/api/v1/batch-runs/{run_id}/results"): Rule(
+        RUN_READERS, ok=404, params={"run_id": lambda _: 2**31 - 1}
+    ),
+    ("GET", "/api/v1/batch-runs/{run_id}/seed-pool"): Rule(
+        RUN_READERS, ok=404, params={"run_id": lambda _: 2**31 - 1}
+    ),
+    ("GET", "/api/v1/batch-runs/{run_id}/dynamic-management"): Rule(
+        RUN_READERS, ok=404, params={"run_id": lambda _: 2**31 - 1}
+    ),
 }

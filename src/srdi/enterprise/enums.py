@@ -201,3 +201,37 @@ LABELS: dict[str, str] = {
     "key_chain_gap": "产业链“补短板/锻长板/填空白”成效",
     "industrial_foundation": "工业“六基”/中华老字号/服务龙头企业",
 }
+
+
+class ImportMode(LabelledEnum):
+    """What happens to a file with bad rows: nothing is written, or exactly the valid rows are."""
+
+    all_or_nothing = "all_or_nothing"
+    valid_rows_only = "valid_rows_only"
+
+
+class ImportStatus(LabelledEnum):
+    pending = "pending"
+    running = "running"
+    validated = "validated"  # dry run finished: report only, nothing written
+    succeeded = "succeeded"  # every row written
+    partially_succeeded = "partially_succeeded"  # valid_rows_only: the valid rows written, the rest listed
+    rejected = "rejected"  # errors found, nothing written
+    failed = "failed"  # unreadable file or unexpected error, nothing written
+    interrupted = "interrupted"  # the process stopped mid-job; its transaction was rolled back
+
+
+LABELS.update(
+    {
+        "all_or_nothing": "全部成功才导入（有错误则全部不导入）",
+        "valid_rows_only": "仅导入无误的行（列出被拒绝的行）",
+        "pending": "等待中",
+        "running": "进行中",
+        "validated": "试导入完成（未写入）",
+        "succeeded": "导入成功",
+        "partially_succeeded": "部分导入（有误的行已拒绝）",
+        "rejected": "有错误，未导入",
+        "failed": "导入失败",
+        "interrupted": "已中断（未写入）",
+    }
+)

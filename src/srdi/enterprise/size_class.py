@@ -7,7 +7,7 @@ Three-valued: a missing figure gives ``None`` unless the known figures already d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +38,13 @@ class SizeTable:
     meta: dict[str, Any]
     groups: tuple[SizeGroup, ...]
 
+    @cached_property
+    def _by_code(self) -> dict[str, SizeGroup]:
+        # Built once per table: bulk imports classify hundreds of thousands of enterprises.
+        return {c: g for g in self.groups for c in g.industry_codes}
+
     def group_for(self, industry_code: str) -> SizeGroup:
-        by_code = {c: g for g in self.groups for c in g.industry_codes}
+        by_code = self._by_code
         code: str | None = industry_code
         known = industries()
         while code:
