@@ -28,7 +28,7 @@ from srdi.rules_engine.model import (
     RuleSet,
 )
 
-RULE_KINDS = ("rule_set", "provincial_variant")
+RULE_KINDS = ("rule_set", "provincial_variant", "policy")  # policy: see srdi.rules_engine.policy
 SCHEMA_FILE = Path("schema/rule_set.schema.json")
 # Output columns of the batch executors carry these prefixes; an input named like one would be shadowed.
 RESERVED_PREFIXES = ("pts_", "band_", "cond_", "route_", "score_", "drv_")
@@ -294,7 +294,7 @@ def _build(rid: str, raw: Mapping[str, tuple[Path, dict[str, Any], str]], root: 
     return RuleSet(
         id=rid,
         kind=str(data["kind"]),
-        tier=str(data.get("tier") or top["tier"]),
+        tier=str(data.get("tier") or top.get("tier") or data["kind"]),  # a policy has no tier
         path=rel,
         meta=meta,
         inputs=inputs,

@@ -1,0 +1,441 @@
+"""Policies as rule files (``kind: policy``): eligibility is the rule set's ``pass``, the benefit a derived money value.
+
+A policy file is an ordinary rule set — same inputs, expressions, executors and traces — plus a ``policy:`` block
+(文号/source, region scope, 责任单位, mode, budget, period, benefit, seed citations; docs/rules-authoring.md §11).
+This module reads that block, adds what no tier rule needs (region scope, effective window, amount in whole
+fen) and evaluates policies one enterprise at a time (trace) or over a batch table (Polars). Pure: no database.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import polars as pl
+
+from srdi.rules_engine import fmt
+from srdi.rules_engine.compile_polars import compile_polars
+from srdi.rules_engine.errors import RuleError
+from srdi.rules_engine.expr.parser import parse_literal
+from srdi.rules_engine.expr.types import Type
+from srdi.rules_engine.facts import build_variables
+from srdi.rules_engine.interpret import evaluate_variables
+from srdi.rules_engine.loader import _build, load_schema, read_yaml, rule_files
+from srdi.rules_engine.lower import column_names
+from srdi.rules_engine.model import RuleSet
+from srdi.rules_engine.trace import Result
+
+MODES = ("auto_grant", "application", "commitment")
+MODE_LABELS = {"auto_grant": "免申即享", "application": "申请", "commitment": "告知承诺"}
+ELIGIBLE, UNKNOWN, INELIGIBLE = "eligible", "unknown", "ineligible"
+
+
+@dataclass(frozen=True)
+class SeedRef:
+    file: str
+    article: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named constant of a policy (rate, cap, fixed amount) that a draft may change."""
+
+    id: str
+    label: str
+    type: str  # money | number | int
+    value: str  # as written: "5%", "30万元", "2"
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    rule_set: RuleSet
+    data: dict[str, Any]  # the rule file as plain data (drafts change a copy)
+    source: str
+    region_codes: tuple[str, ...]
+    departments: tuple[str, ...]
+    mode: str
+    budget_fen: int | None
+    period: str
+    allocation_order: str
+    beneficiary: str
+    benefit_kind: str
+    amount_var: str | None
+    amount_is_maximum: bool
+    unit: str
+    benefit_description: str
+    review_checks: tuple[str, ...]
+    seeds: tuple[SeedRef, ...]
+    parameters: tuple[Parameter, ...]
+
+    @property
+    def title(self) -> str:
+        return self.rule_set.meta.title
+
+    @property
+    def monetary(self) -> bool:
+        return self.benefit_kind == "money" and self.amount_var is not None
+
+    def in_force(self, on: date) -> bool:
+        return self.rule_set.in_force(on)
+
+    def in_region(self, region_code: str | None) -> bool | None:
+        if not region_code:
+            return None
+        return any(region_code.startswith(p) for p in self.region_codes)
+
+    def period_key(self, as_of: date) -> str:
+        """The per-period limit's key: one benefit per (policy, period, enterprise)."""
+        return str(as_of.year) if self.period == "year" else "once"
+
+    def summary(self) -> dict[str, Any]:
+        m = self.rule_set.meta
+        return {
+            "id": self.id,
+            "title": m.title,
+            "source": self.source,
+            "instrument": m.instrument,
+            "article": m.article,
+            "url": m.url,
+            "issuer": m.issuer,
+            "effective_from": m.effective_from.isoformat(),
+            "effective_to": m.effective_to.isoformat() if m.effective_to else None,
+            "verification": m.verification,
+            "region_codes": list(self.region_codes),
+            "departments": list(self.departments),
+            "mode": self.mode,
+            "mode_label": MODE_LABELS[self.mode],
+            "budget_fen": self.budget_fen,
+            "period": self.period,
+            "allocation_order": self.allocation_order,
+            "beneficiary": self.beneficiary,
+            "benefit_kind": self.benefit_kind,
+            "amount_is_maximum": self.amount_is_maximum,
+            "unit": self.unit,
+            "benefit_description": self.benefit_description,
+            "review_checks": list(self.review_checks),
+            "seeds": [{"file": s.file, "article": s.article, "quote": s.quote} for s in self.seeds],
+            "parameters": [
+                {"id": p.id, "label": p.label, "type": p.type, "value": p.value} for p in self.parameters
+            ],
+            "content_hash": self.rule_set.content_hash,
+        }
+
+
+def money_literal_fen(text: str | None) -> int | None:
+    if text is None:
+        return None
+    lit = parse_literal(str(text))
+    if lit.unit != "money":
+        raise RuleError(f"not a money amount: {text!r} (write 元/万元/亿元)")
+    value = Fraction(lit.value)  # type: ignore[arg-type]
+    if value.denominator != 1:
+        raise RuleError(f"more precise than one fen: {text!r}")
+    return int(value)
+
+
+def _policy(rs: RuleSet, data: Mapping[str, Any]) -> Policy:
+    p = data["policy"]
+    benefit = p["benefit"]
+    amount_var = benefit.get("amount")
+    # A money benefit without ``amount``: the source names a reward but no figure (shown as 金额以通知为准).
+    if amount_var is not None:
+        f = rs.formulas.get(str(amount_var))
+        if f is None or f.kind != "derived" or f.type != Type.MONEY:
+            raise RuleError(f"benefit.amount {amount_var!r} must name a derived money value", file=rs.id)
+    if p["mode"] == "auto_grant" and p.get("review_checks"):
+        raise RuleError("an auto_grant policy has no human review: drop review_checks or change mode", file=rs.id)
+    if p["mode"] != "auto_grant" and not p.get("review_checks"):
+        raise RuleError("application/commitment policies must list what a reviewer checks", file=rs.id)
+    params = tuple(
+        Parameter(str(d["id"]), str(d["label"]), rs.formulas[str(d["id"])].type.value, str(d["expr"]))
+        for d in data.get("derived", [])
+        if d.get("parameter")
+    )
+    for prm in params:
+        parse_literal(prm.value)  # a parameter is a constant, never an expression
+    return Policy(
+        id=rs.id,
+        rule_set=rs,
+        data=_plain(data),
+        source=str(p["source"]),
+        region_codes=tuple(str(c) for c in p["region_codes"]),
+        departments=tuple(str(d) for d in p["departments"]),
+        mode=str(p["mode"]),
+        budget_fen=money_literal_fen(p.get("budget")),
+        period=str(p["period"]),
+        allocation_order=str(p.get("allocation", {}).get("order", "uscc")),
+        beneficiary=str(p.get("beneficiary", "")),
+        benefit_kind=str(benefit["kind"]),
+        amount_var=str(amount_var) if amount_var else None,
+        amount_is_maximum=bool(benefit.get("amount_is_maximum", False)),
+        unit=str(benefit.get("unit", "")),
+        benefit_description=str(benefit["description"]),
+        review_checks=tuple(str(c) for c in p.get("review_checks", [])),
+        seeds=tuple(SeedRef(str(s["file"]), str(s["article"]), str(s["quote"])) for s in p["seeds"]),
+        parameters=params,
+    )
+
+
+def _plain(value: Any) -> Any:
+    """YAML data with line-tracking strings turned into plain ``str`` (safe to copy and store as JSON)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def load_policies(rules_dir: str | Path, rule_sets: Mapping[str, RuleSet] | None = None) -> dict[str, Policy]:
+    """Every ``kind: policy`` file under ``rules_dir/policies``, keyed by id."""
+    from srdi.rules_engine.loader import load_rule_sets
+
+    root = Path(rules_dir)
+    sets = rule_sets if rule_sets is not None else load_rule_sets(root)
+    out: dict[str, Policy] = {}
+    for path in rule_files(root):
+        data = read_yaml(path)
+        if data.get("kind") == "policy":
+            out[str(data["id"])] = _policy(sets[str(data["id"])], data)
+    return out
+
+
+def build_policy(data: Mapping[str, Any], rules_dir: str | Path) -> Policy:
+    """A policy from plain data (a stored version or a draft), checked exactly as a file would be."""
+    root = Path(rules_dir)
+    errors = sorted(
+        jsonschema.Draft202012Validator(load_schema(root)).iter_errors(data), key=lambda e: list(e.absolute_path)
+    )
+    if errors:
+        where = "/".join(str(p) for p in errors[0].absolute_path)
+        raise RuleError(f"schema: {errors[0].message} (at /{where})", file=str(data.get("id", "draft")))
+    if data.get("kind") != "policy":
+        raise RuleError("not a policy (kind must be policy)", file=str(data.get("id", "draft")))
+    raw: dict[str, tuple[Path, dict[str, Any], str]] = {}
+    for path in rule_files(root):
+        other = read_yaml(path)
+        raw[str(other["id"])] = (path, other, path.read_text(encoding="utf-8"))
+    rid = str(data["id"])
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    raw[rid] = (root / "policies" / f"{rid}.yaml", dict(data), text)
+    rs = _build(rid, raw, root)
+    return _policy(rs, data)
+
+
+def with_parameters(policy: Policy, values: Mapping[str, str], *, budget: str | None | bool = False) -> dict[str, Any]:
+    """A copy of the policy's data with parameter values (and optionally the budget) replaced — a draft."""
+    known = {p.id: p for p in policy.parameters}
+    data = copy.deepcopy(policy.data)
+    for name, value in values.items():
+        if name not in known:
+            raise RuleError(f"unknown parameter {name!r}; parameters are {sorted(known)}", file=policy.id)
+        lit = parse_literal(str(value))
+        want = known[name].type
+        if (want == "money") != (lit.unit == "money") or (want == "int" and lit.unit != "int"):
+            raise RuleError(f"parameter {name!r} needs a {want} value, got {value!r}", file=policy.id)
+        for d in data.get("derived", []):
+            if d["id"] == name:
+                d["expr"] = str(value).strip()
+    if budget is not False:
+        if budget is not None:
+            money_literal_fen(str(budget))
+        data["policy"]["budget"] = budget
+    return data
+
+
+# --- evaluation --------------------------------------------------------------------------------------------
+
+
+def amount_fen(value: object) -> int | None:
+    """Benefit amounts are paid in whole fen, rounded down: a 最高/不超过 ceiling is never exceeded."""
+    if value is None:
+        return None
+    f = Fraction(value)  # type: ignore[arg-type]
+    return max(int(f.numerator // f.denominator), 0)
+
+
+@dataclass
+class Assessment:
+    """One enterprise against one policy on one date, with the trace of the decision."""
+
+    policy_id: str
+    as_of: date
+    status: str  # eligible | unknown | ineligible
+    amount_fen: int | None
+    in_region: bool | None
+    in_force: bool
+    reasons: list[str]  # why not (failed conditions, region, effective window), Chinese
+    missing_inputs: list[dict[str, str]]  # inputs that would decide it: id + Chinese label
+    amount_missing: list[dict[str, str]]  # inputs the amount still needs
+    benefit: dict[str, Any]
+    result: Result
+    variables: dict[str, object] = field(repr=False, default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "policy_id": self.policy_id,
+            "as_of": self.as_of.isoformat(),
+            "status": self.status,
+            "amount_fen": self.amount_fen,
+            "in_region": self.in_region,
+            "in_force": self.in_force,
+            "reasons": self.reasons,
+            "missing_inputs": self.missing_inputs,
+            "amount_missing": self.amount_missing,
+            "benefit": self.benefit,
+            "result": self.result.as_dict(),
+        }
+
+
+def _labelled(rs: RuleSet, names: Iterable[str]) -> list[dict[str, str]]:
+    return [{"id": n, "label": rs.labels.get(n, n)} for n in sorted(set(names))]
+
+
+def assess(policy: Policy, facts: Mapping[str, Any], as_of: date) -> Assessment:
+    variables = build_variables(facts, as_of, policy.rule_set)
+    region = facts.get("region_code")
+    return assess_variables(policy, variables, as_of, region_code=str(region) if region else None)
+
+
+def assess_variables(
+    policy: Policy, variables: Mapping[str, object], as_of: date, *, region_code: str | None
+) -> Assessment:
+    rs = policy.rule_set
+    result = evaluate_variables(variables, rs, as_of=as_of)
+    in_region = policy.in_region(region_code)
+    in_force = policy.in_force(as_of)
+    reasons: list[str] = []
+    if not in_force:
+        end = rs.meta.effective_to
+        window = f"{rs.meta.effective_from.isoformat()} 至 {end.isoformat() if end else '长期'}"
+        reasons.append(f"{as_of.isoformat()} 不在政策有效期内（{window}）")
+    if in_region is False:
+        reasons.append(f"企业所在地 {region_code} 不在政策适用地区（{'、'.join(policy.region_codes)}）内")
+    if result.passed is False:
+        failed = [f.label for f in rs.conditions if result.conditions.get(f.id) is False]
+        reasons += [f"不满足：{label}" for label in failed] or [f"不满足：{rs.pass_formula.text}"]
+    if not in_force or in_region is False or result.passed is False:
+        status = INELIGIBLE
+    elif result.passed is None or in_region is None:
+        status = UNKNOWN
+    else:
+        status = ELIGIBLE
+    missing = list(result.deciding_inputs) if status == UNKNOWN else []
+    missing_out = _labelled(rs, missing)
+    if status == UNKNOWN and in_region is None:
+        missing_out.append({"id": "region_code", "label": "企业所在行政区划"})
+    benefit = _benefit_trace(policy, result)
+    amount = benefit.get("amount_fen") if status != INELIGIBLE else None
+    amount_missing = _labelled(rs, benefit.get("unknown_inputs", [])) if status != INELIGIBLE else []
+    return Assessment(
+        policy_id=policy.id,
+        as_of=as_of,
+        status=status,
+        amount_fen=amount,
+        in_region=in_region,
+        in_force=in_force,
+        reasons=reasons,
+        missing_inputs=missing_out,
+        amount_missing=amount_missing,
+        benefit=benefit,
+        result=result,
+        variables=dict(variables),
+    )
+
+
+def _benefit_trace(policy: Policy, result: Result) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "kind": policy.benefit_kind,
+        "description": policy.benefit_description,
+        "amount_is_maximum": policy.amount_is_maximum,
+        "unit": policy.unit,
+    }
+    if not policy.monetary:
+        return out
+    from srdi.rules_engine.expr.nodes import variables as expr_vars
+    from srdi.rules_engine.interpret import deciding_inputs, prepare
+
+    rs = policy.rule_set
+    assert policy.amount_var is not None
+    f = rs.formulas[policy.amount_var]
+    env = result.values
+    used: dict[str, object] = {}
+    stack = sorted(expr_vars(f.node))
+    while stack:  # show the inputs and parameters the amount is computed from, through derived values
+        name = stack.pop()
+        if name in used:
+            continue
+        used[name] = env.get(name)
+        g = rs.formulas.get(name)
+        if g is not None and g.kind == "derived":
+            stack.extend(sorted(expr_vars(g.node)))
+    raw = env.get(policy.amount_var)
+    out.update(
+        {
+            "expr": f.text,
+            "label": f.label,
+            "inputs": {k: (v if isinstance(v, int | str | bool) or v is None else str(v)) for k, v in used.items()},
+            "shown": {k: fmt.show(v, rs.types.get(k)) for k, v in used.items()},
+            "labels": {k: rs.labels.get(k, k) for k in used},
+            "amount_fen": amount_fen(raw),
+            "unknown_inputs": list(deciding_inputs(prepare(rs), env, policy.amount_var)) if raw is None else [],
+        }
+    )
+    return out
+
+
+# --- batch (Polars): the same rule files on the embedded executor -------------------------------------------
+
+
+def evaluate_policies_frame(
+    frame: pl.DataFrame, policies: Sequence[Policy], as_of: date, *, key: str = "uscc", region_col: str = "region_code"
+) -> pl.DataFrame:
+    """Per policy ``<id>__status`` (eligible/unknown/ineligible) and ``<id>__amount_fen`` for every row.
+
+    ``frame`` is a batch input table (``srdi.rules_engine.batch``) with the key and region columns added.
+    Region scope and the effective window apply exactly as in ``assess_variables``.
+    """
+    lf = frame.lazy()
+    outputs: list[pl.Expr] = []
+    for policy in policies:
+        rs = policy.rule_set
+        prefix = policy.id + "__"
+        plan = compile_polars(rs, prefix)
+        lf = plan.apply(lf)
+        names = column_names(rs, prefix)
+        passed = pl.col(prefix + "pass")
+        region_known = pl.col(region_col).is_not_null()
+        in_region = pl.any_horizontal([pl.col(region_col).str.starts_with(p) for p in policy.region_codes])
+        if not policy.in_force(as_of):
+            status = pl.lit(INELIGIBLE)
+        else:
+            status = (
+                pl.when(region_known & ~in_region)
+                .then(pl.lit(INELIGIBLE))
+                .when(passed.eq(False))
+                .then(pl.lit(INELIGIBLE))
+                .when(passed.is_null() | ~region_known)
+                .then(pl.lit(UNKNOWN))
+                .otherwise(pl.lit(ELIGIBLE))
+            )
+        outputs.append(status.alias(prefix + "status"))
+        if policy.monetary:
+            assert policy.amount_var is not None
+            col = names[policy.amount_var]
+            num, den = pl.col(col).cast(pl.Int128), pl.col(col + "__d").cast(pl.Int128)
+            amount = (num // den).clip(lower_bound=0).cast(pl.Int64)
+            outputs.append(pl.when(status != INELIGIBLE).then(amount).otherwise(None).alias(prefix + "amount_fen"))
+        else:
+            outputs.append(pl.lit(None, dtype=pl.Int64).alias(prefix + "amount_fen"))
+    return lf.select([pl.col(key), *outputs]).collect()
