@@ -55,6 +55,7 @@ MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_AUDIT_ACTION = "enterprise.export"
+IMPORT_AUDIT_ACTION = "enterprise.import"
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "导入任务不存在"}}
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
@@ -203,6 +204,10 @@ def upload_import(
         job = import_service.create_job(
             db, filename=filename, path=path, mode=mode, dry_run=dry_run, actor=principal.username
         )
+        audit(
+            db, principal, IMPORT_AUDIT_ACTION, ("import_job", job.id),
+            {"filename": filename, "mode": mode.value, "dry_run": dry_run, "sha256": job.file_sha256},
+        )  # fmt: skip
         out = job_out(job)
     background.add_task(
         _run_job, factory, job.id, path, filename, mode, dry_run, principal.username,

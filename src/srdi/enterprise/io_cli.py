@@ -67,6 +67,12 @@ def import_file(
             job = import_service.create_job(
                 db, filename=file.name, path=file, mode=mode, dry_run=dry_run, actor=actor
             )
+            from srdi.auth.service import audit
+
+            audit(
+                db, None, "enterprise.import", ("import_job", job.id),
+                {"filename": file.name, "mode": mode.value, "dry_run": dry_run, "via": "cli"}, username=actor,
+            )  # fmt: skip
         # The job row is committed first; data and final status commit together (one transaction per job).
         with session_scope() as db:
             job = db.merge(job)
@@ -163,6 +169,10 @@ def export(
     )
     with session_scope() as db:
         n = export_service.export_to(db, flt, fmt, out, mask_personal=not unmasked)  # type: ignore[arg-type]
+        from srdi.auth.service import audit
+
+        audit(db, None, "enterprise.export", None, {"format": fmt, "rows": n, "unmasked": unmasked, "via": "cli"},
+              username=CLI_ACTOR)  # fmt: skip
     typer.echo(f"已导出 {n:,} 行到 {out} / exported {n:,} rows to {out}")
 
 
