@@ -521,17 +521,18 @@ def set_active(db: Session, user: User, active: bool, *, actor: Principal | User
     actor_user = actor.user if isinstance(actor, Principal) else actor
     if not active and actor_user is not None and actor_user.id == user.id:
         raise PermissionDenied("不能停用自己的账号", "an administrator cannot deactivate their own account")
-    if user.active == active:
-        return user
+    changed = user.active != active
     user.active = active
     if not active:
+        # Also when already inactive: a deactivation must leave no live session behind, whatever came before.
         repository.revoke_user_sessions(db, user.id, utcnow())
+    # Audited even when nothing changed: the administrator's decision is what the log records.
     audit(
         db,
         actor,
         AuditAction.user_activated if active else AuditAction.user_deactivated,
         ("user", user.id),
-        {"username": user.username},
+        {"username": user.username, "changed": changed},
         username=None if actor else "cli",
     )
     return user

@@ -1,6 +1,6 @@
 """HTTP endpoints of the registry under /api/v1/enterprises.
 
-Authorization (docs/decisions/0005-authorization.md): a role that may not use an endpoint at all gets 403;
+Authorization (docs/decisions/0006-authorization.md): a role that may not use an endpoint at all gets 403;
 an enterprise outside the caller's scope (another enterprise, another region) is answered 404 exactly as if
 it did not exist, so no identifier can be probed. Lists are filtered to the caller's scope.
 """
