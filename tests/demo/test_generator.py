@@ -212,6 +212,7 @@ def test_ip_items_use_the_class_of_their_type_and_transferred_items_are_not_self
             assert ip["granted_date"] <= AS_OF
             if ip["ip_type"] == "invention_patent":
                 assert re.fullmatch(r"ZL\d{4}1\d{7}\.[\dX]", ip["number"])
+                assert int(ip["number"][2:6]) < ip["granted_date"].year  # filed before granted
     assert {"invention_patent", "utility_model", "software_copyright", "design_patent"} <= set(kinds)
 
 

@@ -691,8 +691,13 @@ def _ip_items(
             number = f"BS.{granted.year % 100:02d}{_rr(rng, 10**6):06d}.{_rr(rng, 10)}"
         else:
             kind = {IpType.invention_patent: 1, IpType.utility_model: 2}.get(ip_type, 3)
-            title = f"一种{_pick(rng, W.PATENT_TOPIC_WORDS)}{topic}{_pick(rng, W.PATENT_METHOD_WORDS)}"
-            number = _patent_number(rng, max(granted.year - _ri(rng, 0, 2), 1985), kind)
+            if kind == 3:
+                title = f"{topic}{_pick(rng, W.DESIGN_OBJECTS)}（外观设计）"
+            else:
+                title = f"一种{_pick(rng, W.PATENT_TOPIC_WORDS)}{topic}{_pick(rng, W.PATENT_METHOD_WORDS)}"
+            # Filed before granted: inventions take 1–4 years to examine, utility models and designs about one.
+            lag = _ri(rng, 1, 4) if kind == 1 else _ri(rng, 0, 1)
+            number = _patent_number(rng, max(granted.year - lag, 2003), kind)
         transferred = rng.random() < 0.08
         items.append(
             _fact(
@@ -860,7 +865,10 @@ def _niche_markets(
         start = _plus_years(last_year_end, -3)
         start = max(start, founded)
     else:
-        start = _days(rng, founded, max(founded, as_of - timedelta(days=400)))
+        # Firms of higher quality found their niche earlier in their life (小巨人 needs three years in it).
+        latest_start = max(founded, as_of - timedelta(days=400))
+        span = (latest_start - founded).days * (1.0, 0.9, 0.6, 0.4)[quality]
+        start = founded + timedelta(days=int(rng.random() * span))
     share_bp = {1: _ri(rng, 10, 300), 2: _ri(rng, 50, 1500), 3: _ri(rng, 500, 4000)}[quality]
     rank = {1: _ri(rng, 10, 60), 2: _ri(rng, 3, 30), 3: _ri(rng, 1, 10)}[quality]
     return [
