@@ -1,0 +1,65 @@
+"""Grant states and the explicit table of allowed transitions (ARCHITECTURE convention 9)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class GrantStatus(StrEnum):
+    matched = "matched"  # 数据比对: eligible and within budget, awaiting the enterprise's confirmation
+    waitlisted = "waitlisted"  # eligible but the budget is exhausted in the stated order
+    consented = "consented"  # 意愿确认: confirmed with a bank account; a disbursement record exists
+    declined = "declined"  # the enterprise declined the benefit
+    withdrawn = "withdrawn"  # a re-run found it no longer eligible before confirmation
+    disbursed = "disbursed"  # 拨付: exported to the finance system
+    published = "published"  # 公示归档
+
+    @property
+    def label(self) -> str:
+        return GRANT_LABELS[self]
+
+
+GRANT_LABELS = {
+    GrantStatus.matched: "待企业确认",
+    GrantStatus.waitlisted: "候补（预算不足）",
+    GrantStatus.consented: "已确认，待拨付",
+    GrantStatus.declined: "企业放弃",
+    GrantStatus.withdrawn: "已撤回（不再符合）",
+    GrantStatus.disbursed: "已拨付",
+    GrantStatus.published: "已公示归档",
+}
+
+G = GrantStatus
+TRANSITIONS: dict[GrantStatus | None, frozenset[GrantStatus]] = {
+    None: frozenset({G.matched, G.waitlisted}),
+    G.matched: frozenset({G.consented, G.declined, G.withdrawn, G.waitlisted}),
+    G.waitlisted: frozenset({G.matched, G.withdrawn}),
+    G.withdrawn: frozenset({G.matched, G.waitlisted}),  # eligible again on a later run
+    G.consented: frozenset({G.disbursed}),
+    G.disbursed: frozenset({G.published}),
+    G.declined: frozenset(),
+    G.published: frozenset(),
+}
+# Once confirmed, a re-run never changes the amount or the state: money promised is not taken back silently.
+LOCKED = frozenset({G.consented, G.disbursed, G.published, G.declined})
+
+
+class RunStatus(StrEnum):
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class DisbursementStatus(StrEnum):
+    pending = "pending"
+    exported = "exported"
+
+
+class ContestStatus(StrEnum):
+    open = "open"
+    upheld = "upheld"
+    rejected = "rejected"
+
+    @property
+    def label(self) -> str:
+        return {"open": "处理中", "upheld": "异议成立", "rejected": "异议不成立"}[self.value]

@@ -1,0 +1,110 @@
+"""Queries of 免申即享."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from srdi.auto_grant.models import Contest, Disbursement, DisbursementBatch, Grant, GrantEvent, GrantRun
+from srdi.enterprise.models import Enterprise
+
+
+def grants_for(db: Session, policy_key: str, period: str) -> list[Grant]:
+    q = select(Grant).where(Grant.policy_key == policy_key, Grant.period == period).order_by(Grant.id)
+    return list(db.scalars(q).all())
+
+
+def open_run(db: Session, policy_key: str, period: str) -> GrantRun | None:
+    q = select(GrantRun).where(
+        GrantRun.policy_key == policy_key, GrantRun.period == period, GrantRun.status == "running"
+    )
+    return db.scalars(q.order_by(GrantRun.id)).first()
+
+
+def runs(db: Session, limit: int = 100) -> list[GrantRun]:
+    return list(db.scalars(select(GrantRun).order_by(GrantRun.id.desc()).limit(limit)).all())
+
+
+def run_grants(
+    db: Session,
+    policy_key: str,
+    period: str,
+    region_prefixes: Sequence[str] | None,
+    status: str | None = None,
+) -> list[tuple[Grant, Enterprise]]:
+    q: Select[tuple[Grant, Enterprise]] = (
+        select(Grant, Enterprise)
+        .join(Enterprise, Enterprise.id == Grant.enterprise_id)
+        .where(Grant.policy_key == policy_key, Grant.period == period)
+        .order_by(Grant.rank, Grant.id)
+    )
+    if status:
+        q = q.where(Grant.status == status)
+    rows = [(g, e) for g, e in db.execute(q).all()]
+    if region_prefixes is not None:
+        rows = [(g, e) for g, e in rows if any(e.region_code.startswith(p) for p in region_prefixes)]
+    return rows
+
+
+def grants_of_enterprise(db: Session, enterprise_id: int) -> list[Grant]:
+    q = select(Grant).where(Grant.enterprise_id == enterprise_id).order_by(Grant.id.desc())
+    return list(db.scalars(q).all())
+
+
+def events_of(db: Session, grant_id: int) -> list[GrantEvent]:
+    q = select(GrantEvent).where(GrantEvent.grant_id == grant_id).order_by(GrantEvent.id)
+    return list(db.scalars(q).all())
+
+
+def disbursement_of(db: Session, grant_id: int) -> Disbursement | None:
+    return db.scalars(select(Disbursement).where(Disbursement.grant_id == grant_id)).first()
+
+
+def pending_disbursements(
+    db: Session, policy_key: str, period: str, limit: int
+) -> list[tuple[Disbursement, Grant]]:
+    q = (
+        select(Disbursement, Grant)
+        .join(Grant, Grant.id == Disbursement.grant_id)
+        .where(Grant.policy_key == policy_key, Grant.period == period, Disbursement.batch_id.is_(None))
+        .order_by(Disbursement.id)
+        .limit(limit)
+    )
+    return [(d, g) for d, g in db.execute(q).all()]
+
+
+def open_batch(db: Session, policy_key: str, period: str) -> DisbursementBatch | None:
+    q = select(DisbursementBatch).where(
+        DisbursementBatch.policy_key == policy_key,
+        DisbursementBatch.period == period,
+        DisbursementBatch.status == "open",
+    )
+    return db.scalars(q.order_by(DisbursementBatch.id)).first()
+
+
+def batches(db: Session, limit: int = 100) -> list[DisbursementBatch]:
+    return list(
+        db.scalars(select(DisbursementBatch).order_by(DisbursementBatch.id.desc()).limit(limit)).all()
+    )
+
+
+def batch_rows(db: Session, batch_id: int) -> list[tuple[Disbursement, Grant, Enterprise]]:
+    q = (
+        select(Disbursement, Grant, Enterprise)
+        .join(Grant, Grant.id == Disbursement.grant_id)
+        .join(Enterprise, Enterprise.id == Grant.enterprise_id)
+        .where(Disbursement.batch_id == batch_id)
+        .order_by(Disbursement.id)
+    )
+    return [(d, g, e) for d, g, e in db.execute(q).all()]
+
+
+def contests(db: Session, enterprise_id: int | None = None, status: str | None = None) -> list[Contest]:
+    q = select(Contest).order_by(Contest.id.desc())
+    if enterprise_id is not None:
+        q = q.where(Contest.enterprise_id == enterprise_id)
+    if status is not None:
+        q = q.where(Contest.status == status)
+    return list(db.scalars(q).all())

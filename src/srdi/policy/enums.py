@@ -1,0 +1,35 @@
+"""String enums of the policy domain (values = GLOSSARY identifiers, labels = UI text)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class VersionStatus(StrEnum):
+    draft = "draft"
+    published = "published"
+    superseded = "superseded"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "草稿", "published": "已发布", "superseded": "已被新版本替代"}[self.value]
+
+
+class MatchStatus(StrEnum):
+    eligible = "eligible"
+    unknown = "unknown"
+    ineligible = "ineligible"
+
+    @property
+    def label(self) -> str:
+        return {"eligible": "符合", "unknown": "可能符合（缺少信息）", "ineligible": "不符合"}[self.value]
+
+
+class PolicyMode(StrEnum):
+    auto_grant = "auto_grant"
+    application = "application"
+    commitment = "commitment"
+
+    @property
+    def label(self) -> str:
+        return {"auto_grant": "免申即享", "application": "申请", "commitment": "告知承诺"}[self.value]

@@ -1,0 +1,30 @@
+"""User-facing errors of the policy domain (Chinese for people, English for logs)."""
+
+from __future__ import annotations
+
+from srdi.kit.errors import ConflictError, NotFoundError, PermissionDenied, ValidationFailed
+
+
+class PolicyNotFound(NotFoundError):
+    def __init__(self, key: object) -> None:
+        super().__init__("未找到该政策", f"policy {key} not found")
+
+
+class NotADraft(ConflictError):
+    def __init__(self, version_id: int, status: str) -> None:
+        super().__init__("只有草稿可以测算或发布", f"policy version {version_id} is {status}, not a draft")
+
+
+class InvalidDraft(ValidationFailed):
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"政策草稿有误：{problem}", f"invalid policy draft: {problem}")
+
+
+class OutsidePolicyRegion(PermissionDenied):
+    def __init__(self) -> None:
+        super().__init__("该政策的适用地区超出本账号的管理范围", "policy region outside the caller's scope")
+
+
+class NotificationNotFound(NotFoundError):
+    def __init__(self, nid: int) -> None:
+        super().__init__("未找到该消息", f"notification {nid} not found")

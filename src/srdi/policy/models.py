@@ -1,0 +1,122 @@
+"""Tables of the policy library, push results and notifications. Money in integer fen."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from srdi.db.base import Base, utcnow
+
+
+class PolicyVersion(Base):
+    """One version of a policy rule file. The library files arrive published; officials draft new versions."""
+
+    __tablename__ = "policy_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy_key: Mapped[str] = mapped_column(String(80), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    origin: Mapped[str] = mapped_column(
+        String(20)
+    )  # library (a file in rules/policies) | draft (an official)
+    title: Mapped[str] = mapped_column(String(300))
+    mode: Mapped[str] = mapped_column(String(20))
+    region_codes: Mapped[list[str]] = mapped_column(JSON)
+    budget_fen: Mapped[int | None] = mapped_column(BigInteger)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # the rule file as data
+    content_hash: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+    sandbox: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # last sandbox impact of a draft
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_by: Mapped[str | None] = mapped_column(String(100))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("policy_key", "version"),)
+
+
+class PolicyAnswer(Base):
+    """A fact a policy needs that the registry does not hold (年产值, 可加计扣除研发费用 …), given by the
+    enterprise or an official. ``fiscal_year`` 0 = not a yearly figure."""
+
+    __tablename__ = "policy_answer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(60))
+    fiscal_year: Mapped[int] = mapped_column(Integer, default=0)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("enterprise_id", "key", "fiscal_year"),)
+
+
+class PolicyMatch(Base):
+    """Precise push result: one enterprise × one policy, with why (not) and what is missing."""
+
+    __tablename__ = "policy_match"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"))
+    policy_key: Mapped[str] = mapped_column(String(80))
+    policy_version_id: Mapped[int] = mapped_column(ForeignKey("policy_version.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20))
+    amount_fen: Mapped[int | None] = mapped_column(BigInteger)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    missing_inputs: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    assessment: Mapped[dict[str, Any]] = mapped_column(JSON)  # the trace
+    as_of_date: Mapped[date] = mapped_column(Date)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "policy_key"),
+        Index("ix_policy_match_policy_status", "policy_key", "status"),
+    )
+
+
+class PushState(Base):
+    """Whether an enterprise's push results are stale (facts, evaluations or policies changed)."""
+
+    __tablename__ = "policy_push_state"
+
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), primary_key=True
+    )
+    dirty: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    input_hash: Mapped[str | None] = mapped_column(String(64))
+    computed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Notification(Base):
+    """In-app message to an enterprise (new policy match, grant awaiting confirmation …)."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(300))
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("enterprise_id", "dedupe_key"),)

@@ -1,0 +1,109 @@
+"""Queries of the policy domain (and the registry reads the push and the runs need)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Select, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from srdi.enterprise.models import Enterprise
+from srdi.policy.models import Notification, PolicyAnswer, PolicyMatch, PolicyVersion, PushState
+
+FACT_RELATIONS = (
+    Enterprise.yearly_figures,
+    Enterprise.ip_items,
+    Enterprise.awards,
+    Enterprise.honours,
+    Enterprise.rd_institutions,
+    Enterprise.certifications,
+    Enterprise.niche_markets,
+    Enterprise.main_products,
+    Enterprise.compliance_records,
+    Enterprise.recognitions,
+)
+
+
+def versions(db: Session, key: str | None = None, status: str | None = None) -> list[PolicyVersion]:
+    q: Select[Any] = select(PolicyVersion).order_by(PolicyVersion.policy_key, PolicyVersion.version)
+    if key is not None:
+        q = q.where(PolicyVersion.policy_key == key)
+    if status is not None:
+        q = q.where(PolicyVersion.status == status)
+    return list(db.scalars(q).all())
+
+
+def latest_version_number(db: Session, key: str) -> int:
+    rows = versions(db, key)
+    return max((v.version for v in rows), default=0)
+
+
+def enterprise_ids_in(db: Session, region_prefixes: Sequence[str] | None) -> list[int]:
+    q = select(Enterprise.id).order_by(Enterprise.id)
+    if region_prefixes is not None:
+        if not region_prefixes:
+            return []
+        q = q.where(or_(*[Enterprise.region_code.startswith(p) for p in region_prefixes]))
+    return list(db.scalars(q).all())
+
+
+def enterprises_with_facts(db: Session, ids: Sequence[int]) -> list[Enterprise]:
+    q = select(Enterprise).where(Enterprise.id.in_(ids)).order_by(Enterprise.id)
+    return list(db.scalars(q.options(*[selectinload(rel) for rel in FACT_RELATIONS])).all())
+
+
+def iter_enterprise_chunks(db: Session, ids: Sequence[int], size: int = 500) -> Iterator[list[Enterprise]]:
+    for i in range(0, len(ids), size):
+        yield enterprises_with_facts(db, ids[i : i + size])
+
+
+def answers_of(db: Session, enterprise_ids: Sequence[int]) -> list[PolicyAnswer]:
+    if not enterprise_ids:
+        return []
+    q = select(PolicyAnswer).where(PolicyAnswer.enterprise_id.in_(enterprise_ids)).order_by(PolicyAnswer.id)
+    return list(db.scalars(q).all())
+
+
+def answer(db: Session, enterprise_id: int, key: str, fiscal_year: int) -> PolicyAnswer | None:
+    q = select(PolicyAnswer).where(
+        PolicyAnswer.enterprise_id == enterprise_id,
+        PolicyAnswer.key == key,
+        PolicyAnswer.fiscal_year == fiscal_year,
+    )
+    return db.scalars(q).first()
+
+
+def matches_of(db: Session, enterprise_id: int) -> list[PolicyMatch]:
+    q = select(PolicyMatch).where(PolicyMatch.enterprise_id == enterprise_id).order_by(PolicyMatch.policy_key)
+    return list(db.scalars(q).all())
+
+
+def push_state(db: Session, enterprise_id: int) -> PushState | None:
+    return db.get(PushState, enterprise_id)
+
+
+def mark_all_dirty(db: Session) -> None:
+    db.execute(update(PushState).values(dirty=True))
+
+
+def dirty_enterprise_ids(db: Session, limit: int) -> list[int]:
+    q = select(PushState.enterprise_id).where(PushState.dirty.is_(True)).order_by(PushState.enterprise_id)
+    return list(db.scalars(q.limit(limit)).all())
+
+
+def notifications(db: Session, enterprise_id: int, limit: int = 100) -> list[Notification]:
+    q = (
+        select(Notification)
+        .where(Notification.enterprise_id == enterprise_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    )
+    return list(db.scalars(q).all())
+
+
+def notification_exists(db: Session, enterprise_id: int, dedupe_key: str) -> bool:
+    q = select(Notification.id).where(
+        Notification.enterprise_id == enterprise_id, Notification.dedupe_key == dedupe_key
+    )
+    return db.scalars(q).first() is not None

@@ -1,0 +1,619 @@
+"""Policy library (versions: draft → published), facts for policies, precise push, sandbox, notifications.
+
+Policies are rule files evaluated by ``srdi.rules_engine.policy`` — the same engine, executors and traces as the
+tier criteria. Services never commit; the request or task boundary does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy.orm import Session
+
+from srdi.config import get_settings
+from srdi.enterprise import service as enterprise_service
+from srdi.enterprise.models import Enterprise
+from srdi.kit.money import format_wan
+from srdi.policy import repository
+from srdi.policy.enums import MatchStatus, VersionStatus
+from srdi.policy.exceptions import (
+    InvalidDraft,
+    NotADraft,
+    NotificationNotFound,
+    OutsidePolicyRegion,
+    PolicyNotFound,
+)
+from srdi.policy.models import Notification, PolicyAnswer, PolicyMatch, PolicyVersion, PushState
+from srdi.rules_engine.batch import variables_table
+from srdi.rules_engine.errors import FactsError, RuleError
+from srdi.rules_engine.facts import build_variables
+from srdi.rules_engine.policy import (
+    Assessment,
+    Policy,
+    assess,
+    build_policy,
+    evaluate_policies_frame,
+    load_policies,
+    with_parameters,
+)
+
+SYSTEM = "system"
+
+
+# --- loading --------------------------------------------------------------------------------------------
+
+
+def rules_dir() -> Path:
+    return get_settings().rules_dir
+
+
+@lru_cache(maxsize=4)
+def _library(root: str) -> dict[str, Policy]:
+    return load_policies(root)
+
+
+def library_files() -> dict[str, Policy]:
+    return _library(str(rules_dir()))
+
+
+_BUILT: dict[str, Policy] = {}
+
+
+def policy_of(version: PolicyVersion) -> Policy:
+    """The engine form of a stored version (cached by content hash)."""
+    cached = _BUILT.get(version.content_hash)
+    if cached is not None:
+        return cached
+    lib = library_files().get(version.policy_key)
+    if lib is not None and lib.rule_set.content_hash == version.content_hash:
+        pol = lib
+    else:
+        pol = build_policy(version.data, rules_dir())
+    _BUILT[version.content_hash] = pol
+    return pol
+
+
+def _hash(data: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def sync_library(db: Session, actor: str = SYSTEM) -> list[PolicyVersion]:
+    """Publish every policy file of rules/policies that is new or changed since it was last loaded."""
+    created = []
+    by_key: dict[str, list[PolicyVersion]] = {}
+    for v in repository.versions(db):
+        by_key.setdefault(v.policy_key, []).append(v)
+    for key, pol in sorted(library_files().items()):
+        existing = by_key.get(key, [])
+        if any(v.origin == "library" and v.content_hash == pol.rule_set.content_hash for v in existing):
+            continue
+        for v in existing:
+            if v.status == VersionStatus.published:
+                v.status = VersionStatus.superseded
+        row = _new_version(db, pol, pol.data, key, max((v.version for v in existing), default=0) + 1, actor)
+        row.origin = "library"
+        row.content_hash = pol.rule_set.content_hash
+        row.status = VersionStatus.published
+        row.published_by = actor
+        from srdi.db.base import utcnow
+
+        row.published_at = utcnow()
+        created.append(row)
+    if created:
+        db.flush()
+        repository.mark_all_dirty(db)
+    return created
+
+
+def _new_version(
+    db: Session, pol: Policy, data: Mapping[str, Any], key: str, number: int, actor: str
+) -> PolicyVersion:
+    row = PolicyVersion(
+        policy_key=key,
+        version=number,
+        status=VersionStatus.draft,
+        origin="draft",
+        title=pol.title,
+        mode=pol.mode,
+        region_codes=list(pol.region_codes),
+        budget_fen=pol.budget_fen,
+        data=dict(data),
+        content_hash=_hash(data),
+        created_by=actor,
+    )
+    db.add(row)
+    return row
+
+
+def ensure_library(db: Session) -> None:
+    sync_library(db)
+
+
+def published(db: Session) -> list[tuple[PolicyVersion, Policy]]:
+    ensure_library(db)
+    return [(v, policy_of(v)) for v in repository.versions(db, status=VersionStatus.published)]
+
+
+def published_version(db: Session, key: str) -> PolicyVersion:
+    ensure_library(db)
+    rows = repository.versions(db, key, VersionStatus.published)
+    if not rows:
+        raise PolicyNotFound(key)
+    return rows[-1]
+
+
+def get_version(db: Session, version_id: int) -> PolicyVersion:
+    row = db.get(PolicyVersion, version_id)
+    if row is None:
+        raise PolicyNotFound(version_id)
+    return row
+
+
+def versions_of(db: Session, key: str) -> list[PolicyVersion]:
+    ensure_library(db)
+    rows = repository.versions(db, key)
+    if not rows:
+        raise PolicyNotFound(key)
+    return rows
+
+
+def check_region(scope_prefixes: Sequence[str] | None, pol: Policy | PolicyVersion) -> None:
+    """An official manages a policy only if every region it applies to lies inside their own region."""
+    if scope_prefixes is None:
+        return
+    codes = pol.region_codes
+    if not all(any(code.startswith(p) for p in scope_prefixes) for code in codes):
+        raise OutsidePolicyRegion()
+
+
+# --- drafts, sandbox, publish ---------------------------------------------------------------------------
+
+
+def create_draft(
+    db: Session,
+    key: str,
+    *,
+    parameters: Mapping[str, str],
+    budget: str | bool | None,
+    note: str | None,
+    actor: str,
+    scope_prefixes: Sequence[str] | None,
+) -> PolicyVersion:
+    base = published_version(db, key)
+    pol = policy_of(base)
+    check_region(scope_prefixes, pol)
+    try:
+        data = with_parameters(pol, parameters, budget=budget)
+        draft = build_policy(data, rules_dir())
+    except RuleError as exc:
+        raise InvalidDraft(str(exc)) from exc
+    row = _new_version(db, draft, data, key, repository.latest_version_number(db, key) + 1, actor)
+    row.note = note
+    db.flush()
+    return row
+
+
+def publish(
+    db: Session, version_id: int, *, actor: str, scope_prefixes: Sequence[str] | None
+) -> PolicyVersion:
+    from srdi.db.base import utcnow
+
+    row = get_version(db, version_id)
+    check_region(scope_prefixes, row)
+    if row.status != VersionStatus.draft:
+        raise NotADraft(row.id, row.status)
+    for v in repository.versions(db, row.policy_key, VersionStatus.published):
+        v.status = VersionStatus.superseded
+    row.status = VersionStatus.published
+    row.published_by = actor
+    row.published_at = utcnow()
+    db.flush()
+    repository.mark_all_dirty(
+        db
+    )  # every enterprise's push results must be recomputed against the new version
+    return row
+
+
+@dataclass
+class RegistryFrame:
+    """The registry as one batch input table for a set of policies (plus names for display)."""
+
+    table: pl.DataFrame
+    names: dict[int, str]
+    errors: dict[int, str]
+    variables: dict[int, dict[str, object]]  # per enterprise, for the trace of each decision
+    regions: dict[int, str]
+    usccs: dict[int, str]
+
+
+def facts_with_answers(ent: Enterprise, answers: Iterable[PolicyAnswer]) -> dict[str, Any]:
+    """The registry's facts document plus the policy-specific answers (年产值, 可加计扣除研发费用 …).
+
+    Yearly answers join ``yearly`` (``{yearly: output_value, year: 1}`` in a policy file); others go under
+    ``policy_answers``. A registry figure is never overwritten by an answer.
+    """
+    doc = enterprise_service.facts_document(ent)
+    extra: dict[str, Any] = {}
+    for a in answers:
+        if a.fiscal_year:
+            row = doc["yearly"].setdefault(str(a.fiscal_year), {})
+            row.setdefault(a.key, a.value)
+        else:
+            extra[a.key] = a.value
+    doc["policy_answers"] = extra
+    return doc
+
+
+def enterprise_facts(db: Session, ent: Enterprise) -> dict[str, Any]:
+    return facts_with_answers(ent, repository.answers_of(db, [ent.id]))
+
+
+def registry_frame(
+    db: Session, policies: Sequence[Policy], as_of: date, region_prefixes: Sequence[str] | None
+) -> RegistryFrame:
+    ids = repository.enterprise_ids_in(db, region_prefixes)
+    rows: list[dict[str, object]] = []
+    keys: dict[str, list[Any]] = {"enterprise_id": [], "region_code": [], "uscc": []}
+    names: dict[int, str] = {}
+    errors: dict[int, str] = {}
+    sets = [p.rule_set for p in policies]
+    for chunk in repository.iter_enterprise_chunks(db, ids):
+        answers: dict[int, list[PolicyAnswer]] = {}
+        for a in repository.answers_of(db, [e.id for e in chunk]):
+            answers.setdefault(a.enterprise_id, []).append(a)
+        for ent in chunk:
+            names[ent.id] = ent.name
+            try:
+                rows.append(build_variables(facts_with_answers(ent, answers.get(ent.id, [])), as_of, sets))
+            except FactsError as exc:
+                errors[ent.id] = str(exc)  # one unusable record must not stop a registry-wide evaluation
+                continue
+            keys["enterprise_id"].append(ent.id)
+            keys["region_code"].append(ent.region_code)
+            keys["uscc"].append(ent.uscc)
+    table = variables_table(rows, sets, keys=keys) if rows else pl.DataFrame()
+    ids_done = keys["enterprise_id"]
+    return RegistryFrame(
+        table,
+        names,
+        errors,
+        dict(zip(ids_done, rows, strict=True)),
+        dict(zip(ids_done, keys["region_code"], strict=True)),
+        dict(zip(ids_done, keys["uscc"], strict=True)),
+    )
+
+
+def evaluate_registry(frame: RegistryFrame, policy: Policy, as_of: date) -> dict[int, tuple[str, int | None]]:
+    """enterprise_id → (status, amount in fen) on the embedded batch executor."""
+    if frame.table.height == 0:
+        return {}
+    out = evaluate_policies_frame(frame.table, [policy], as_of, key="enterprise_id")
+    p = policy.id + "__"
+    return {
+        int(r["enterprise_id"]): (str(r[p + "status"]), r[p + "amount_fen"])
+        for r in out.iter_rows(named=True)
+    }
+
+
+def sandbox(
+    db: Session, version_id: int, *, as_of: date, scope_prefixes: Sequence[str] | None, sample: int = 20
+) -> dict[str, Any]:
+    """政策沙盘: the draft against the published version over the real registry (the caller's part of it)."""
+    draft_row = get_version(db, version_id)
+    check_region(scope_prefixes, draft_row)
+    if draft_row.status != VersionStatus.draft:
+        raise NotADraft(draft_row.id, draft_row.status)
+    base_row = published_version(db, draft_row.policy_key)
+    base, draft = policy_of(base_row), policy_of(draft_row)
+    prefixes = list(draft.region_codes)
+    if scope_prefixes is not None:
+        prefixes = [p for p in prefixes if any(p.startswith(s) for s in scope_prefixes)] + [
+            s for s in scope_prefixes if any(s.startswith(p) for p in draft.region_codes)
+        ]
+    frame = registry_frame(db, [base, draft], as_of, prefixes)
+    before = evaluate_registry(frame, base, as_of)
+    after = evaluate_registry(frame, draft, as_of)
+
+    def side(res: Mapping[int, tuple[str, int | None]], pol: Policy) -> dict[str, Any]:
+        counts = {s.value: 0 for s in MatchStatus}
+        total = 0
+        amounts: list[int] = []
+        for status, amount in res.values():
+            counts[status] += 1
+            if status == MatchStatus.eligible and amount is not None:
+                total += amount
+                amounts.append(amount)
+        funded = _funded(amounts, pol.budget_fen)
+        return {
+            "counts": counts,
+            "amount_fen": total,
+            "budget_fen": pol.budget_fen,
+            "funded": funded[0],
+            "funded_fen": funded[1],
+            "oversubscribed": pol.budget_fen is not None and total > pol.budget_fen,
+        }
+
+    gained, lost, changed = [], [], []
+    for eid, (status, amount) in after.items():
+        old_status, old_amount = before.get(eid, (MatchStatus.ineligible.value, None))
+        entry = {
+            "enterprise_id": eid,
+            "name": frame.names.get(eid, ""),
+            "before": old_status,
+            "after": status,
+            "amount_before_fen": old_amount,
+            "amount_after_fen": amount,
+        }
+        if status == MatchStatus.eligible and old_status != MatchStatus.eligible:
+            gained.append(entry)
+        elif old_status == MatchStatus.eligible and status != MatchStatus.eligible:
+            lost.append(entry)
+        elif status == MatchStatus.eligible and amount != old_amount:
+            changed.append(entry)
+    b, d = side(before, base), side(after, draft)
+    result = {
+        "policy_key": draft_row.policy_key,
+        "draft_version_id": draft_row.id,
+        "published_version_id": base_row.id,
+        "as_of": as_of.isoformat(),
+        "enterprises": len(after),
+        "data_errors": len(frame.errors),
+        "before": b,
+        "after": d,
+        "gained": len(gained),
+        "lost": len(lost),
+        "amount_changed": len(changed),
+        "delta_amount_fen": d["amount_fen"] - b["amount_fen"],
+        "summary": (
+            f"新增符合 {len(gained)} 家，不再符合 {len(lost)} 家，金额变化 {len(changed)} 家；"
+            f"测算总额由 {format_wan(b['amount_fen'])} 变为 {format_wan(d['amount_fen'])}"
+        ),
+        "examples": (gained + lost + changed)[:sample],
+    }
+    draft_row.sandbox = result
+    return result
+
+
+def _funded(amounts: list[int], budget: int | None) -> tuple[int, int]:
+    """How many (and how much) the budget covers in the stated order — sandbox uses amount order for a figure."""
+    if budget is None:
+        return len(amounts), sum(amounts)
+    spent = n = 0
+    for a in sorted(amounts, reverse=True):
+        if spent + a > budget:
+            break
+        spent += a
+        n += 1
+    return n, spent
+
+
+# --- answers (facts a policy needs that the registry lacks) ---------------------------------------------
+
+
+def set_answers(
+    db: Session, enterprise_id: int, answers: Sequence[Mapping[str, Any]], *, actor: str
+) -> list[PolicyAnswer]:
+    from srdi.db.base import utcnow
+
+    out = []
+    for a in answers:
+        key, year, value = str(a["key"]), int(a.get("fiscal_year") or 0), a.get("value")
+        row = repository.answer(db, enterprise_id, key, year)
+        if row is None:
+            row = PolicyAnswer(
+                enterprise_id=enterprise_id, key=key, fiscal_year=year, value=value, updated_by=actor
+            )
+            db.add(row)
+        else:
+            row.value, row.updated_by, row.updated_at = value, actor, utcnow()
+        out.append(row)
+    mark_dirty(db, [enterprise_id])
+    db.flush()
+    return out
+
+
+def answer_keys() -> list[dict[str, Any]]:
+    """Inputs of published library policies read from ``policy_answers`` or a yearly figure the registry lacks."""
+    from srdi.enterprise.models import YEARLY_FIGURES
+
+    out: dict[str, dict[str, Any]] = {}
+    for pol in library_files().values():
+        for inp in pol.rule_set.inputs.values():
+            src = inp.source or {}
+            if "fact" in src and str(src["fact"]).startswith("policy_answers."):
+                key = str(src["fact"]).split(".", 1)[1]
+                out.setdefault(key, {"key": key, "label": inp.label, "type": inp.type.value, "yearly": False})
+            elif "yearly" in src and src["yearly"] not in YEARLY_FIGURES:
+                key = str(src["yearly"])
+                out.setdefault(key, {"key": key, "label": inp.label, "type": inp.type.value, "yearly": True})
+    return sorted(out.values(), key=lambda d: d["key"])
+
+
+# --- precise push ----------------------------------------------------------------------------------------
+
+
+def mark_dirty(db: Session, enterprise_ids: Iterable[int]) -> None:
+    for eid in enterprise_ids:
+        state = repository.push_state(db, eid)
+        if state is None:
+            db.add(PushState(enterprise_id=eid, dirty=True))
+        else:
+            state.dirty = True
+
+
+def _input_hash(facts: Mapping[str, Any], versions: Sequence[PolicyVersion], as_of: date) -> str:
+    payload = {
+        "facts": facts,
+        "policies": sorted((v.policy_key, v.content_hash) for v in versions),
+        "as_of": as_of.isoformat(),
+    }
+    return _hash(payload)
+
+
+def compute_push(db: Session, ent: Enterprise, as_of: date, *, force: bool = False) -> list[PolicyMatch]:
+    """Evaluate every published policy for one enterprise; store results; notify new matches.
+
+    Recomputes only when the facts, the published policies or the date changed (input hash) or the state is
+    marked dirty, so reading the page is cheap and a change anywhere is never missed.
+    """
+    from srdi.db.base import utcnow
+
+    pubs = published(db)
+    facts = enterprise_facts(db, ent)
+    digest = _input_hash(facts, [v for v, _ in pubs], as_of)
+    state = repository.push_state(db, ent.id)
+    if state is not None and not state.dirty and state.input_hash == digest and not force:
+        return repository.matches_of(db, ent.id)
+    existing = {m.policy_key: m for m in repository.matches_of(db, ent.id)}
+    live = set()
+    for version, pol in pubs:
+        live.add(version.policy_key)
+        try:
+            a = assess(pol, facts, as_of)
+        except FactsError as exc:
+            a = None
+            error = str(exc)
+        row = existing.get(version.policy_key)
+        if row is None:
+            row = PolicyMatch(enterprise_id=ent.id, policy_key=version.policy_key)
+            db.add(row)
+        previous = row.status
+        row.policy_version_id = version.id
+        row.as_of_date = as_of
+        row.computed_at = utcnow()
+        if a is None:
+            row.status, row.amount_fen = MatchStatus.unknown, None
+            row.reasons, row.missing_inputs = [f"企业数据有误：{error}"], []
+            row.assessment = {"data_error": error}
+            continue
+        row.status = a.status
+        row.amount_fen = a.amount_fen
+        row.reasons = a.reasons
+        row.missing_inputs = a.missing_inputs + [m for m in a.amount_missing if m not in a.missing_inputs]
+        row.assessment = a.as_dict()
+        if a.status == MatchStatus.eligible and previous != MatchStatus.eligible:
+            _notify_match(db, ent.id, version, pol, a)
+    for key, row in existing.items():
+        if key not in live:
+            db.delete(row)
+    if state is None:
+        state = PushState(enterprise_id=ent.id)
+        db.add(state)
+    state.dirty, state.input_hash, state.computed_at = False, digest, utcnow()
+    db.flush()
+    return [m for m in repository.matches_of(db, ent.id)]
+
+
+def _notify_match(
+    db: Session, enterprise_id: int, version: PolicyVersion, pol: Policy, a: Assessment
+) -> None:
+    amount = ""
+    if a.amount_fen is not None:
+        amount = f"，预计{'最高' if pol.amount_is_maximum else ''} {format_wan(a.amount_fen)}"
+    how = {"auto_grant": "免申即享，无需申请", "application": "可申请", "commitment": "告知承诺办理"}[
+        pol.mode
+    ]
+    notify(
+        db,
+        enterprise_id,
+        kind="policy_match",
+        title=f"您符合政策：{pol.title}",
+        body=f"{pol.benefit_description}{amount}（{how}）。",
+        link=f"/my/policies#{version.policy_key}",
+        dedupe_key=f"policy_match:{version.policy_key}:v{version.version}",
+    )
+
+
+def notify(
+    db: Session, enterprise_id: int, *, kind: str, title: str, body: str, link: str | None, dedupe_key: str
+) -> Notification | None:
+    """One message per (enterprise, dedupe key): a recomputation never repeats a notification."""
+    if repository.notification_exists(db, enterprise_id, dedupe_key):
+        return None
+    row = Notification(
+        enterprise_id=enterprise_id, kind=kind, title=title, body=body, link=link, dedupe_key=dedupe_key
+    )
+    db.add(row)
+    return row
+
+
+def refresh_dirty(db: Session, as_of: date, *, limit: int = 500) -> int:
+    """Background sweep: recompute the enterprises whose push results are marked stale."""
+    ids = repository.dirty_enterprise_ids(db, limit)
+    for ent in repository.enterprises_with_facts(db, ids):
+        compute_push(db, ent, as_of, force=True)
+    return len(ids)
+
+
+def refresh_all(db: Session, as_of: date, region_prefixes: Sequence[str] | None = None) -> int:
+    """Recompute push results for every enterprise whose inputs changed (a facts import does not call us)."""
+    n = 0
+    for chunk in repository.iter_enterprise_chunks(db, repository.enterprise_ids_in(db, region_prefixes)):
+        for ent in chunk:
+            compute_push(db, ent, as_of)
+            n += 1
+    return n
+
+
+def my_policies(db: Session, ent: Enterprise, as_of: date) -> dict[str, Any]:
+    matches = compute_push(db, ent, as_of)
+    versions = {v.id: (v, pol) for v, pol in published(db)}
+    groups: dict[str, list[dict[str, Any]]] = {s.value: [] for s in MatchStatus}
+    for m in matches:
+        v, pol = versions.get(m.policy_version_id, (None, None))
+        if v is None or pol is None:
+            continue
+        groups[m.status].append(match_out(m, v, pol))
+    for items in groups.values():
+        items.sort(key=lambda d: (-(d["amount_fen"] or 0), d["policy_key"]))
+    total = sum(d["amount_fen"] or 0 for d in groups[MatchStatus.eligible])
+    return {
+        "as_of": as_of.isoformat(),
+        "eligible": groups[MatchStatus.eligible],
+        "unknown": groups[MatchStatus.unknown],
+        "ineligible": groups[MatchStatus.ineligible],
+        "eligible_amount_fen": total,
+    }
+
+
+def match_out(m: PolicyMatch, v: PolicyVersion, pol: Policy) -> dict[str, Any]:
+    return {
+        "policy_key": m.policy_key,
+        "version_id": v.id,
+        "title": pol.title,
+        "mode": pol.mode,
+        "status": m.status,
+        "amount_fen": m.amount_fen,
+        "amount_is_maximum": pol.amount_is_maximum,
+        "unit": pol.unit,
+        "benefit_description": pol.benefit_description,
+        "reasons": m.reasons,
+        "missing_inputs": m.missing_inputs,
+        "departments": list(pol.departments),
+        "source": pol.source,
+        "review_checks": list(pol.review_checks),
+        "assessment": m.assessment,
+    }
+
+
+def notifications_of(db: Session, enterprise_id: int) -> list[Notification]:
+    return repository.notifications(db, enterprise_id)
+
+
+def mark_read(db: Session, notification_id: int, enterprise_ids: Sequence[int] | None) -> Notification:
+    from srdi.db.base import utcnow
+
+    row = db.get(Notification, notification_id)
+    if row is None or (enterprise_ids is not None and row.enterprise_id not in enterprise_ids):
+        raise NotificationNotFound(notification_id)
+    if row.read_at is None:
+        row.read_at = utcnow()
+    return row

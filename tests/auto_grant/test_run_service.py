@@ -1,0 +1,202 @@
+"""免申即享 flow on the service layer: match → consent → disburse → publish, budget order, re-runs, contests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from srdi.auto_grant import service
+from srdi.auto_grant.enums import GrantStatus
+from srdi.auto_grant.exceptions import BadAccount, NotAutoGrant, TransitionNotAllowed
+from srdi.auto_grant.models import Disbursement, Grant, GrantEvent
+from srdi.policy import service as policy_service
+from srdi.policy.models import PolicyAnswer
+from tests.policy.factories import enterprise
+
+AS_OF = date(2025, 6, 30)
+KEY = "dg_innovative_enterprise_rd_subsidy"
+
+
+def _publish_with_budget(db, budget: str | None, rate: str | None = None):  # type: ignore[no-untyped-def]
+    params = {"rate": rate} if rate else {}
+    draft = policy_service.create_draft(
+        db, KEY, parameters=params, budget=budget, note="测试", actor="official", scope_prefixes=None
+    )
+    return policy_service.publish(db, draft.id, actor="official", scope_prefixes=None)
+
+
+def _run(db):  # type: ignore[no-untyped-def]
+    run = service.create_run(db, KEY, AS_OF, actor="official", scope_prefixes=None)
+    return service.execute_run(db, run)
+
+
+def _grants(db):  # type: ignore[no-untyped-def]
+    rows = db.scalars(select(Grant).where(Grant.policy_key == KEY).order_by(Grant.rank)).all()
+    return [(g.enterprise_id, g.status, g.amount_fen) for g in rows]
+
+
+@pytest.fixture
+def three(db):  # type: ignore[no-untyped-def]
+    # 5% of 4,000,000 / 2,000,000 / 1,000,000 元 → 200,000 / 100,000 / 50,000 元; one ineligible, one in 深圳.
+    a = enterprise(db, dg_innovative=True, rd_deductible_yuan="4000000.00")
+    b = enterprise(db, dg_innovative=True, rd_deductible_yuan="2000000.00")
+    c = enterprise(db, dg_innovative=True, rd_deductible_yuan="1000000.00")
+    enterprise(db, dg_innovative=False, rd_deductible_yuan="9000000.00")
+    enterprise(db, region="440305", dg_innovative=True, rd_deductible_yuan="9000000.00")
+    return a, b, c
+
+
+def test_budget_covers_the_largest_amounts_in_order_and_the_rest_wait(db, three):
+    a, b, c = three
+    _publish_with_budget(db, "25万元")
+    run = _run(db)
+    assert _grants(db) == [
+        (a.id, "matched", 20_000_000),
+        (b.id, "waitlisted", 10_000_000),
+        (c.id, "waitlisted", 5_000_000),
+    ]
+    assert run.summary["counts"] == {
+        "eligible": 3,
+        "unknown": 0,
+        "ineligible": 1,
+        "zero_amount": 0,
+        "data_errors": 0,
+    }
+    assert run.summary["changes"]["new"] == 3
+
+
+def test_rerun_changes_nothing_and_never_duplicates(db, three):
+    _publish_with_budget(db, None)
+    _run(db)
+    before = _grants(db)
+    run2 = _run(db)
+    assert _grants(db) == before
+    assert run2.summary["changes"] == {
+        "new": 0,
+        "amount_changed": 0,
+        "status_changed": 0,
+        "withdrawn": 0,
+        "unchanged": 3,
+    }
+
+
+def test_rerun_after_a_fact_change_shows_the_amount_change_and_withdrawal(db, three):
+    a, b, c = three
+    _publish_with_budget(db, None)
+    _run(db)
+    ans = db.scalars(
+        select(PolicyAnswer).where(
+            PolicyAnswer.enterprise_id == b.id, PolicyAnswer.key == "rd_deductible_expense"
+        )
+    ).one()
+    ans.value = "3000000.00"
+    gone = db.scalars(
+        select(PolicyAnswer).where(
+            PolicyAnswer.enterprise_id == c.id, PolicyAnswer.key == "dg_innovative_enterprise"
+        )
+    ).one()
+    gone.value = False
+    db.flush()
+    run2 = _run(db)
+    assert run2.summary["changes"]["amount_changed"] == 1
+    assert run2.summary["changes"]["withdrawn"] == 1
+    assert dict((e, (s, amt)) for e, s, amt in _grants(db))[b.id] == ("matched", 15_000_000)
+    assert dict((e, (s, amt)) for e, s, amt in _grants(db))[c.id][0] == "withdrawn"
+
+
+def test_consent_twice_creates_one_disbursement_and_masks_nothing_in_storage(db, three):
+    a, _, _ = three
+    _publish_with_budget(db, None)
+    _run(db)
+    g = db.scalars(select(Grant).where(Grant.enterprise_id == a.id)).one()
+    kw = dict(
+        bank_name="中国银行东莞分行",
+        account_name="企业",
+        bank_account="6222 0000 1234 5678",
+        actor="ent",
+        enterprise_ids=[a.id],
+    )
+    g1, created1 = service.consent(db, g.id, **kw)
+    g2, created2 = service.consent(db, g.id, **kw)
+    assert (created1, created2, g2.status, g2.bank_account) == (True, False, "consented", "6222000012345678")
+    assert db.scalar(select(func.count()).select_from(Disbursement).where(Disbursement.grant_id == g.id)) == 1
+
+
+def test_confirmed_amount_is_kept_when_a_rerun_computes_another(db, three):
+    a, _, _ = three
+    _publish_with_budget(db, None)
+    _run(db)
+    g = db.scalars(select(Grant).where(Grant.enterprise_id == a.id)).one()
+    service.consent(
+        db,
+        g.id,
+        bank_name="行",
+        account_name="企业",
+        bank_account="12345678",
+        actor="ent",
+        enterprise_ids=None,
+    )
+    _publish_with_budget(db, None, rate="3%")
+    _run(db)
+    db.refresh(g)
+    assert (g.status, g.amount_fen) == ("consented", 20_000_000)
+
+
+def test_full_flow_disburse_export_publish_with_events(db, three):
+    a, b, c = three
+    _publish_with_budget(db, None)
+    run = _run(db)
+    for e in (a, b):
+        g = db.scalars(select(Grant).where(Grant.enterprise_id == e.id)).one()
+        service.consent(
+            db,
+            g.id,
+            bank_name="行",
+            account_name=e.name,
+            bank_account="62220000000001",
+            actor="ent",
+            enterprise_ids=None,
+        )
+    batch = service.disburse(db, KEY, run.period, actor="official")
+    assert (batch.count, batch.total_fen, batch.status) == (2, 30_000_000, "closed")
+    again = service.disburse(db, KEY, run.period, actor="official")
+    assert again.count == 0
+    csv_text = service.export_csv(db, batch.id)
+    assert csv_text.splitlines()[1].endswith(f"62220000000001,200000.00,{KEY},2025,{_gid(db, a.id)}")
+    published = service.publish(db, KEY, run.period, actor="official")
+    assert len(published) == 2
+    ga = db.scalars(select(Grant).where(Grant.enterprise_id == a.id)).one()
+    events = db.scalars(select(GrantEvent).where(GrantEvent.grant_id == ga.id).order_by(GrantEvent.id)).all()
+    assert [(e.from_status, e.to_status) for e in events] == [
+        (None, "matched"),
+        ("matched", "consented"),
+        ("consented", "disbursed"),
+        ("disbursed", "published"),
+    ]
+    gc = db.scalars(select(Grant).where(Grant.enterprise_id == c.id)).one()
+    with pytest.raises(TransitionNotAllowed):
+        service.transition(db, gc, GrantStatus.published, actor="x", reason="skip")
+
+
+def _gid(db, eid):  # type: ignore[no-untyped-def]
+    return db.scalars(select(Grant.id).where(Grant.enterprise_id == eid)).one()
+
+
+def test_bad_account_is_refused_and_changes_nothing(db, three):
+    a, _, _ = three
+    _publish_with_budget(db, None)
+    _run(db)
+    g = db.scalars(select(Grant).where(Grant.enterprise_id == a.id)).one()
+    with pytest.raises(BadAccount):
+        service.consent(
+            db, g.id, bank_name="行", account_name="企业", bank_account="12ab", actor="e", enterprise_ids=None
+        )
+    db.refresh(g)
+    assert g.status == "matched"
+
+
+def test_application_mode_policy_cannot_be_run_automatically(db):
+    with pytest.raises(NotAutoGrant):
+        service.create_run(db, "sz_maker_china_division_award", AS_OF, actor="o", scope_prefixes=None)
