@@ -374,3 +374,25 @@ def test_region_scope_rejects_rows_outside_the_officials_district(db, tmp_path):
     ]
     regions = dict(db.execute(select(Enterprise.uscc, Enterprise.region_code)).tuples().all())
     assert regions == {make_uscc(1): "440305", make_uscc(9): "440306"}
+
+
+def test_progress_is_reported_live_while_the_job_runs_and_cleared_after(db, tmp_path, monkeypatch):
+    from srdi.enterprise import import_service
+
+    monkeypatch.setattr(import_service, "PROGRESS_EVERY", 2)
+    path = write_csv(tmp_path / "a.csv", [row(n) for n in range(1, 6)])
+    seen = []
+
+    def progress(phase, done, total):
+        seen.append((phase, done, total, import_service.live_progress(job_id)))
+
+    job = import_service.create_job(db, filename="a.csv", path=path, mode=AON, dry_run=False, actor="t")
+    job_id = job.id
+    run_import(db, path, actor="t", job=job, progress=progress)
+    assert [(p, d, t) for p, d, t, _ in seen] == [
+        ("validating", 0, 5), ("validating", 2, 5), ("validating", 4, 5), ("validating", 5, 5),
+        ("writing", 0, 5), ("writing", 5, 5),
+    ]  # fmt: skip
+    assert seen[2][3] == {"phase": "validating", "processed_rows": 4, "total_rows": 5}
+    assert import_service.live_progress(job_id) is None
+    assert (job.status, job.processed_rows, job.total_rows) == ("succeeded", 5, 5)

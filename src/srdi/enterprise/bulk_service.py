@@ -147,7 +147,7 @@ class _Raw:
                     copy.write_row(r)
             return
         marks = ", ".join("?" * len(columns))
-        self.conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)  # type: ignore[arg-type]
+        self.conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
 
 
 _LOG_COLS = (

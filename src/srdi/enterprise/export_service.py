@@ -81,7 +81,7 @@ def enterprise_rows(ent: Enterprise, *, mask_personal: bool = True) -> Iterator[
         "contact_phone": mask_phone(ent.contact_phone) if mask_personal else ent.contact_phone,
         "address": ent.address,
     }
-    figures = sorted(ent.yearly_figures, key=lambda f: f.fiscal_year) or [None]
+    figures: list[YearlyFigure | None] = [*sorted(ent.yearly_figures, key=lambda f: f.fiscal_year)] or [None]
     for fig in figures:
         values = dict(profile)
         if fig is not None:

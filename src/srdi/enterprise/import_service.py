@@ -372,7 +372,7 @@ def _parse_money(col: Column, factor: int) -> Callable[[object], int]:
 
     def parse(value: object) -> int:
         # Fast path for plain decimals ("8600", "-120.25"): exact integer arithmetic, no Decimal.
-        m = plain.fullmatch(value) if value.__class__ is str else None  # type: ignore[call-overload]
+        m = plain.fullmatch(value) if isinstance(value, str) else None
         if m is not None:
             sign, whole, frac = m.groups()
             fen = int(whole) * factor + (int(frac.ljust(places, "0")) * scale if frac else 0)
@@ -585,21 +585,19 @@ def validate_table(
 
     blank_header_idx = [i for i, h in enumerate(table.headers) if _is_blank(h)]
     row_specs = [(b.index, b.column.key, parse, b) for b, parse in row_parsers]
-    pick = operator.itemgetter(*ent_idx, 0)  # the extra 0 keeps the result a tuple even for one column
+    # Required columns make at least four enterprise-level columns, so itemgetter always returns a tuple.
+    pick = operator.itemgetter(*ent_idx)
     need = max(ent_idx) + 1
 
-    def pick_ent(cells: list[object]) -> tuple[object, ...]:
-        return pick(cells)[:-1]  # type: ignore[no-any-return]
-
     for row_no, cells in table.rows:
-        if not any(cells) or all(_is_blank(v) for v in cells):
+        if not any(cells) or (_is_blank(cells[0]) and all(_is_blank(v) for v in cells)):
             continue
         val.total_rows += 1
         n = len(cells)
         errs: list[RowError] = []
 
         # Enterprise-level cells repeat on every year of the same enterprise: parse once per distinct run.
-        raw = pick_ent(cells) if n >= need else tuple(cells[i] if i < n else None for i in ent_idx)
+        raw = pick(cells) if n >= need else tuple(cells[i] if i < n else None for i in ent_idx)
         if raw == last_raw:
             profile, cached = last_parsed
             errs.extend(RowError(row_no, e.column, e.value, e.message) for e in cached)
@@ -614,7 +612,7 @@ def validate_table(
         figures: dict[str, Any] = {}
         for idx, key, parse, b in row_specs:
             v = cells[idx] if idx < n else None
-            if not v or v.__class__ is Formula or (v.__class__ is str and v.isspace()):  # type: ignore[union-attr]
+            if not v or v.__class__ is Formula or (isinstance(v, str) and v.isspace()):
                 _cell(b, parse, v, row_no, figures, errs)
                 continue
             try:
@@ -659,10 +657,10 @@ def validate_table(
         if uscc is not None:
             ent_rows.setdefault(uscc, []).append(row_no)
             if year is not None:
-                key = (uscc, year)
-                first = first_of_key.setdefault(key, row_no)
+                ukey = (uscc, year)
+                first = first_of_key.setdefault(ukey, row_no)
                 if first != row_no:
-                    dup_rows.setdefault(key, [first]).append(row_no)
+                    dup_rows.setdefault(ukey, [first]).append(row_no)
             seen = ent_first.get(uscc)
             if seen is None:
                 ent_first[uscc] = (row_no, profile)
@@ -784,10 +782,10 @@ def _merged_cells(table: Table, bound: list[_Bound]) -> dict[int, list[tuple[str
     for m in table.merged:
         if m.last_row < 2:
             continue
-        cols = [titles[c] for c in range(m.first_col, m.last_col + 1) if c in titles] or [None]
+        cols = [titles[c] for c in range(m.first_col, m.last_col + 1) if c in titles] or [""]
         for r in range(max(m.first_row, 2), m.last_row + 1):
             for t in cols:
-                out.setdefault(r, []).append((t or "", m.ref))
+                out.setdefault(r, []).append((t, m.ref))
     return out
 
 
@@ -1014,7 +1012,7 @@ def mark_failed(db: Session, job_id: int, message: str) -> None:
 
 
 def list_jobs(
-    db: Session, query: Select[tuple[ImportJob]], *, page: int, page_size: int
+    db: Session, query: Select[ImportJob], *, page: int, page_size: int
 ) -> tuple[list[ImportJob], int]:
     total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.scalars(

@@ -180,7 +180,7 @@ def _read_csv(path: Path, size: int) -> Table:
     def rows() -> Iterator[tuple[int, list[object]]]:
         try:
             # Record number = spreadsheet row number: a quoted cell with a line break is still one row.
-            yield from enumerate(reader, start=2)  # type: ignore[misc]
+            yield from enumerate(reader, start=2)
         except csv.Error as exc:
             raise TabularError(
                 f"CSV 格式错误（第 {reader.line_num} 行附近）：引号不配对或字段过长",
@@ -190,7 +190,27 @@ def _read_csv(path: Path, size: int) -> Table:
         finally:
             fh.close()
 
-    return Table(format="csv", encoding=encoding, headers=headers, rows=rows(), size_bytes=size)
+    return Table(
+        format="csv",
+        encoding=encoding,
+        headers=headers,
+        rows=rows(),
+        size_bytes=size,
+        total_rows=_estimate_rows(path) if not encoding.startswith("utf-16") else None,
+    )
+
+
+def _estimate_rows(path: Path) -> int:
+    """Line count less the header: exact unless a quoted cell holds a line break. Only sizes the progress bar."""
+    lines = 0
+    last = b"\n"
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    if last != b"\n":
+        lines += 1
+    return max(lines - 1, 0)
 
 
 def _chain_first(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
@@ -273,7 +293,7 @@ def _read_xlsx(path: Path, size: int) -> Table:
     def rows() -> Iterator[tuple[int, list[object]]]:
         for i in range(first + 1, len(data)):
             row_no = i + 1
-            cells: list[object] = data[i]
+            cells: list[object] = list(data[i])
             if formulas:
                 cells = [
                     Formula(f"{col_letter(c)}{row_no}") if (row_no, c) in formulas else v
