@@ -1,0 +1,241 @@
+"""Gap analysis: for a tier not reached, the smallest set of changes that reaches it and the nearest
+direct route, as plain Chinese sentences ("研发费用占比 2.6%，达到 3% 可得 15 分（+5 分）")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from srdi.rules_engine import fmt
+from srdi.rules_engine.expr.nodes import And, Call, Cmp, In, Lit, Node, Not, Or, Var, render, variables
+from srdi.rules_engine.expr.types import Type
+from srdi.rules_engine.interpret import prepare
+from srdi.rules_engine.loader import PURPOSE_INPUT
+from srdi.rules_engine.model import Indicator, RuleSet
+from srdi.rules_engine.pyfunc import compile_node
+from srdi.rules_engine.trace import Result
+
+_VERB = {">=": "达到", ">": "超过", "<=": "不高于", "<": "低于", "==": "为", "!=": "不为"}
+MAX_CHANGES = 5  # more indicator upgrades than this is not a useful plan
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    indicator: str
+    band: str
+    points: int
+    gain: int
+    sentence: str
+
+
+@dataclass
+class Gap:
+    rule_set: str
+    reached: bool
+    upgrades: list[Upgrade] = field(default_factory=list)  # smallest set of indicator changes
+    conditions: list[str] = field(default_factory=list)  # unmet gates (not about the score)
+    direct_route: str | None = None  # nearest direct route, if any
+    missing: list[str] = field(default_factory=list)  # inputs that would decide an unknown result
+
+    @property
+    def sentences(self) -> list[str]:
+        out = list(self.conditions)
+        out += [u.sentence for u in self.upgrades]
+        if self.direct_route:
+            out.append(self.direct_route)
+        if self.missing:
+            out.append("需补充数据：" + "、".join(self.missing))
+        return out
+
+
+def _atoms(node: Node) -> list[Node]:
+    if isinstance(node, And):
+        return [a for i in node.items for a in _atoms(i)]
+    return [node]
+
+
+def _unmet(node: Node, env: Mapping[str, object]) -> list[Node]:
+    """Atoms of a conjunction that are not (known to be) true; for a disjunction, the cheapest branch."""
+    out: list[Node] = []
+    for atom in _atoms(node):
+        if compile_node(atom)(env) is True:
+            continue
+        if isinstance(atom, Or):
+            # The purpose (new application vs 复核) is not something an enterprise can change.
+            branches: list[list[Node]] = [_unmet(b, env) for b in atom.items if PURPOSE_INPUT not in variables(b)]
+            shortest: list[Node] = [atom]
+            for branch in branches:
+                if shortest == [atom] or len(branch) < len(shortest):
+                    shortest = branch
+            out.extend(shortest)
+        else:
+            out.append(atom)
+    return out
+
+
+def _say(rs: RuleSet, atom: Node, env: Mapping[str, object]) -> str:
+    if isinstance(atom, Var):
+        return f"需满足：{rs.labels.get(atom.name, atom.name)}"
+    if isinstance(atom, Not) and isinstance(atom.operand, Var):
+        return f"需不存在：{rs.labels.get(atom.operand.name, atom.operand.name)}"
+    if isinstance(atom, In) and isinstance(atom.operand, Var):
+        name = atom.operand.name
+        return f"{rs.labels.get(name, name)}需为 {' / '.join(atom.options)}（当前 {fmt.show(env.get(name), None)}）"
+    if isinstance(atom, Cmp) and isinstance(atom.right, Lit):
+        left = atom.left
+        if isinstance(left, Var):
+            label, t, current = (
+                rs.labels.get(left.name, left.name),
+                rs.types.get(left.name),
+                env.get(left.name),
+            )
+        elif (
+            isinstance(left, Call) and left.name == "cagr" and all(isinstance(a, Var) for a in left.args[:2])
+        ):
+            first, last = (rs.labels.get(a.name, a.name) for a in left.args[:2] if isinstance(a, Var))
+            label, t, current = f"{first}至{last}的复合增长率", None, compile_node(left)(env)
+        else:
+            label, t, current = render(left), None, compile_node(left)(env)
+        threshold = fmt.show(atom.right.value, _lit_type(rs, atom.right, t))
+        return f"{label} {fmt.show(current, t)}，需{_VERB[atom.op]} {threshold}"
+    return f"需满足：{render(atom)}"
+
+
+def _lit_type(rs: RuleSet, lit: Lit, var_type: Type | None) -> Type:
+    if lit.unit == "money":
+        return Type.MONEY
+    if lit.unit == "number" and var_type in (None, Type.NUMBER):
+        return Type.NUMBER
+    return var_type if var_type is not None else Type.INT
+
+
+def _band_sentence(
+    rs: RuleSet, ind: Indicator, when: Node, env: Mapping[str, object], points: int, gain: int
+) -> str:
+    parts = []
+    for atom in _unmet(when, env):
+        if isinstance(atom, Cmp) and isinstance(atom.left, Var) and isinstance(atom.right, Lit):
+            name = atom.left.name
+            t = rs.types.get(name)
+            parts.append(
+                f"{rs.labels.get(name, name)} {fmt.show(env.get(name), t)}，{_VERB[atom.op]} "
+                f"{fmt.show(atom.right.value, _lit_type(rs, atom.right, t))}"
+            )
+        elif isinstance(atom, Var):
+            parts.append(rs.labels.get(atom.name, atom.name))
+        else:
+            parts.append(_say(rs, atom, env))
+    return f"{'；'.join(parts)}，可得 {points} 分（+{gain} 分）"
+
+
+def _score_targets(rs: RuleSet) -> list[tuple[str, int]]:
+    """(score variable, minimum) pairs required anywhere by a condition or the pass rule."""
+    targets: list[tuple[str, int]] = []
+    roots = [f.node for f in rs.formulas.values() if f.kind == "condition"] + [rs.pass_formula.node]
+    stack = list(roots)
+    while stack:
+        n = stack.pop()
+        if (
+            isinstance(n, Cmp)
+            and isinstance(n.left, Var)
+            and n.left.name.startswith("score_")
+            and isinstance(n.right, Lit)
+        ):
+            targets.append((n.left.name, int(n.right.value)))
+        elif isinstance(n, And | Or):
+            stack.extend(n.items)
+        elif isinstance(n, Not):
+            stack.append(n.operand)
+    return sorted(set(targets))
+
+
+def gap_analysis(result: Result, rule_set: RuleSet) -> Gap:
+    rs = rule_set
+    env = result.values
+    gap = Gap(rs.id, reached=result.passed is True)
+    if gap.reached:
+        return gap
+    prog = prepare(rs)
+    closure = set(prog.raw_inputs["pass"])
+    gap.missing = [rs.labels.get(n, n) for n in result.deciding_inputs if n in closure]
+    score_vars = {"score_total", "direct"} | {"score_" + c.id for c in rs.categories}
+    routes = {f.id for f in rs.direct_routes}
+    # Gates: conditions the pass rule needs that are false and are not about the score or the direct routes.
+    for f in rs.conditions:
+        if env.get(f.id) is False and not (variables(f.node) & (score_vars | routes)):
+            gap.conditions += [f"{_say(rs, a, env)}（{f.id} {f.label}）" for a in _unmet(f.node, env)]
+    targets = _score_targets(rs)
+    scores_ok = all(isinstance(env.get(v), int) and env[v] >= m for v, m in targets)  # type: ignore[operator]
+    if targets and not scores_ok:
+        gap.upgrades = _smallest_upgrades(rs, env, targets)
+    if env.get("direct") is not True and rs.direct_routes:
+        best = min(rs.direct_routes, key=lambda f: len(_unmet(f.node, env)))
+        unmet = _unmet(best.node, env)
+        needs = "；".join(_say(rs, a, env) for a in unmet if not isinstance(a, Var))
+        gap.direct_route = f"最近的直通条件：{best.id} {best.label}" + (f"（{needs}）" if needs else "")
+    return gap
+
+
+def _options(rs: RuleSet, env: Mapping[str, object]) -> dict[str, list[Upgrade]]:
+    out: dict[str, list[Upgrade]] = {}
+    for ind in rs.indicators:
+        current = env.get(ind.id)
+        if not isinstance(current, int) or not ind.bands:
+            continue
+        opts = []
+        for band in ind.bands:
+            if band.when is not None and band.points > current:
+                gain = band.points - current
+                opts.append(
+                    Upgrade(
+                        ind.id,
+                        band.id,
+                        band.points,
+                        gain,
+                        _band_sentence(rs, ind, band.when, env, band.points, gain),
+                    )
+                )
+        if opts:
+            out[ind.id] = sorted(opts, key=lambda u: u.gain)
+    return out
+
+
+def _meets(
+    rs: RuleSet, env: Mapping[str, object], targets: Sequence[tuple[str, int]], change: Mapping[str, int]
+) -> bool:
+    cat_of = {i.id: i.category for i in rs.indicators}
+    delta: dict[str, int] = {}
+    for ind, gain in change.items():
+        delta["score_" + cat_of[ind]] = delta.get("score_" + cat_of[ind], 0) + gain
+        delta["score_total"] = delta.get("score_total", 0) + gain
+    for var, minimum in targets:
+        value = env.get(var)
+        if not isinstance(value, int) or value + delta.get(var, 0) < minimum:
+            return False
+    return True
+
+
+def _smallest_upgrades(
+    rs: RuleSet, env: Mapping[str, object], targets: Sequence[tuple[str, int]]
+) -> list[Upgrade]:
+    options = _options(rs, env)
+    names = sorted(options, key=lambda n: -options[n][-1].gain)
+    for k in range(1, min(len(names), MAX_CHANGES) + 1):
+        best: tuple[int, list[Upgrade]] | None = None
+        for combo in combinations(names, k):
+            if not _meets(rs, env, targets, {n: options[n][-1].gain for n in combo}):
+                continue
+            chosen = {n: options[n][-1] for n in combo}
+            for n in combo:  # lower each change to the smallest band that still works
+                for opt in options[n]:
+                    trial = {m: (opt if m == n else chosen[m]).gain for m in combo}
+                    if _meets(rs, env, targets, trial):
+                        chosen[n] = opt
+                        break
+            cost = sum(u.gain for u in chosen.values())
+            if best is None or cost < best[0]:
+                best = (cost, [chosen[n] for n in combo])
+        if best is not None:
+            return best[1]
+    return []
