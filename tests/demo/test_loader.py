@@ -187,3 +187,8 @@ def test_demo_command_rejects_a_bad_date(cli_engine):
     out = CliRunner().invoke(app, ["demo", "--count", "1", "--as-of", "2026/11/21"])
     assert out.exit_code == 2
     assert "日期格式应为 YYYY-MM-DD" in out.output
+
+
+def test_every_configured_demo_hook_resolves_to_a_function():
+    for path in hooks.DEMO_HOOKS:
+        assert callable(hooks.resolve(path)), path
