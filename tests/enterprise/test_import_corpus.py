@@ -396,3 +396,22 @@ def test_progress_is_reported_live_while_the_job_runs_and_cleared_after(db, tmp_
     assert seen[2][3] == {"phase": "validating", "processed_rows": 4, "total_rows": 5}
     assert import_service.live_progress(job_id) is None
     assert (job.status, job.processed_rows, job.total_rows) == ("succeeded", 5, 5)
+
+
+def test_full_width_digits_in_codes_are_folded_but_names_keep_their_full_width_brackets(db, tmp_path):
+    r = row(
+        1,
+        name="深圳市示例（南山）科技有限公司",
+        region_code="４４０３０５",
+        tags="专精特新（培育）",
+        employees="１８０",
+    )
+    job, out = _import(db, write_csv(tmp_path / "a.csv", [r]))
+    assert (job.status, out.errors) == ("succeeded", [])
+    ent = db.scalar(select(Enterprise))
+    assert (ent.name, ent.region_code, ent.tags) == (
+        "深圳市示例（南山）科技有限公司",
+        "440305",
+        ["专精特新（培育）"],
+    )
+    assert db.scalar(select(YearlyFigure.employees)) == 180

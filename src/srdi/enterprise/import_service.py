@@ -207,10 +207,12 @@ def display(value: object) -> str | None:
     return text if len(text) <= 200 else text[:200] + "…"
 
 
-def _as_text(value: object) -> str:
+def _as_text(value: object, fold: bool = True) -> str:
+    """Cell as stripped text. ``fold``: full-width digits and letters to ASCII (for codes, numbers, dates) —
+    never for free text, where NFKC would also turn the full-width brackets of company names into ASCII."""
     if isinstance(value, str):
         text = value.strip()
-        return unicodedata.normalize("NFKC", text) if not text.isascii() else text
+        return unicodedata.normalize("NFKC", text) if fold and not text.isascii() else text
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
@@ -228,7 +230,7 @@ def _parse_text(col: Column) -> Callable[[object], Any]:
     limit = col.max_length
 
     def parse(value: object) -> object:
-        text = value.strip() if isinstance(value, str) else _as_text(value)
+        text = value.strip() if isinstance(value, str) else _as_text(value, fold=False)
         if limit and len(text) > limit:
             raise CellError(f"内容过长：最多 {limit} 个字符，实际 {len(text)} 个")
         if col.key == "name" and len(text) < 2:
@@ -429,7 +431,7 @@ def _parse_bool(value: object) -> bool:
 
 def _parse_tags(value: object) -> list[str]:
     tags: list[str] = []
-    for part in _TAG_SPLIT.split(_as_text(value)):
+    for part in _TAG_SPLIT.split(_as_text(value, fold=False)):
         t = part.strip()
         if t and t not in tags:
             if len(t) > 50:
