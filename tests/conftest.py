@@ -111,6 +111,17 @@ def app(db: Session):  # type: ignore[no-untyped-def]
         db.flush()
 
     application.dependency_overrides[get_db] = _test_db
+
+    # Policy and 免申即享 background tasks (push refresh, grant runs) use the test's session as well.
+    from contextlib import contextmanager as _contextmanager
+
+    from srdi.policy.tasks import get_task_session_factory as policy_task_sessions
+
+    @_contextmanager
+    def _policy_task_session() -> Iterator[Session]:
+        yield db
+
+    application.dependency_overrides[policy_task_sessions] = lambda: _policy_task_session
     return application
 
 

@@ -36,6 +36,8 @@ CREATORS = frozenset({Role.admin}) | OFFICIALS
 # Yearly figures: officials (corrections, imports) and the enterprise itself (填报); commissioners only read.
 FIGURE_WRITERS = frozenset({Role.admin}) | OFFICIALS | ENTERPRISE_SELF
 ADMIN = frozenset({Role.admin})
+# Policy drafts, sandbox, publish and 免申即享 runs: officials (within their region) and administrators.
+POLICY_MANAGERS = frozenset({Role.admin}) | OFFICIALS
 
 _seq = count(1)
 
@@ -186,5 +188,89 @@ POLICY: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/batch-runs/{run_id}/dynamic-management"): Rule(
         RUN_READERS, ok=404, params={"run_id": lambda _: 2**31 - 1}
+    ),
+    # --- policy library and precise push (srdi.policy.router). Library reads: any logged-in user; drafts,
+    # sandbox and publish: officials and administrators (a policy key that does not exist answers 404).
+    ("GET", "/api/v1/policies"): Rule(ANY),
+    ("GET", "/api/v1/policies/{policy_key}/versions"): Rule(
+        ANY, params={"policy_key": lambda _: "dg_little_giant_doubling_pilot"}
+    ),
+    ("GET", "/api/v1/policy-versions/{version_id}"): Rule(
+        ANY, ok=404, params={"version_id": lambda _: 2**31 - 1}
+    ),
+    ("POST", "/api/v1/policies/{policy_key}/drafts"): Rule(
+        POLICY_MANAGERS, ok=404, params={"policy_key": lambda _: "no_such_policy"}, body=lambda _: {}
+    ),
+    ("POST", "/api/v1/policy-versions/{version_id}/sandbox"): Rule(
+        POLICY_MANAGERS, ok=404, params={"version_id": lambda _: 2**31 - 1}, body=lambda _: {}
+    ),
+    ("POST", "/api/v1/policy-versions/{version_id}/publish"): Rule(
+        POLICY_MANAGERS, ok=404, params={"version_id": lambda _: 2**31 - 1}
+    ),
+    ("GET", "/api/v1/enterprises/{enterprise_id}/policies"): Rule(READERS, target="enterprise"),
+    ("GET", "/api/v1/policy-answer-keys"): Rule(ANY),
+    ("GET", "/api/v1/enterprises/{enterprise_id}/policy-answers"): Rule(READERS, target="enterprise"),
+    ("PUT", "/api/v1/enterprises/{enterprise_id}/policy-answers"): Rule(
+        FIGURE_WRITERS,
+        target="enterprise",
+        body=lambda _: {"answers": [{"key": "state_space_rent_years", "fiscal_year": 0, "value": 3}]},
+    ),
+    ("GET", "/api/v1/enterprises/{enterprise_id}/notifications"): Rule(READERS, target="enterprise"),
+    ("POST", "/api/v1/notifications/{notification_id}/read"): Rule(
+        ENTERPRISE_SELF, ok=404, params={"notification_id": lambda _: 2**31 - 1}
+    ),
+    # --- 免申即享 (srdi.auto_grant.router): runs, disbursement and publicity by officials; confirmation and
+    # contests by the enterprise itself; the publicity list is readable by any logged-in user.
+    ("GET", "/api/v1/grant-runs"): Rule(POLICY_MANAGERS),
+    ("POST", "/api/v1/grant-runs"): Rule(
+        POLICY_MANAGERS, ok=404, body=lambda _: {"policy_key": "no_such_policy"}
+    ),
+    ("GET", "/api/v1/grant-runs/{run_id}"): Rule(
+        POLICY_MANAGERS, ok=404, params={"run_id": lambda _: 2**31 - 1}
+    ),
+    ("GET", "/api/v1/grant-runs/{run_id}/grants"): Rule(
+        POLICY_MANAGERS, ok=404, params={"run_id": lambda _: 2**31 - 1}
+    ),
+    ("GET", "/api/v1/enterprises/{enterprise_id}/grants"): Rule(READERS, target="enterprise"),
+    ("GET", "/api/v1/grants/{grant_id}"): Rule(READERS, ok=404, params={"grant_id": lambda _: 2**31 - 1}),
+    ("POST", "/api/v1/grants/{grant_id}/consent"): Rule(
+        ENTERPRISE_SELF,
+        ok=404,
+        params={"grant_id": lambda _: 2**31 - 1},
+        body=lambda _: {
+            "bank_name": "中国银行",
+            "account_name": "矩阵企业",
+            "bank_account": "6222000012345678",
+        },
+    ),
+    ("POST", "/api/v1/grants/{grant_id}/decline"): Rule(
+        ENTERPRISE_SELF, ok=404, params={"grant_id": lambda _: 2**31 - 1}, body=lambda _: {}
+    ),
+    ("POST", "/api/v1/enterprises/{enterprise_id}/contests"): Rule(
+        ENTERPRISE_SELF,
+        target="enterprise",
+        ok=201,
+        body=lambda _: {"policy_key": "dg_little_giant_doubling_pilot", "reason": "矩阵测试：对判定有异议"},
+    ),
+    ("GET", "/api/v1/contests"): Rule(READERS),
+    ("POST", "/api/v1/contests/{contest_id}/resolve"): Rule(
+        POLICY_MANAGERS,
+        ok=404,
+        params={"contest_id": lambda _: 2**31 - 1},
+        body=lambda _: {"upheld": False, "response": "经核实判定无误"},
+    ),
+    ("POST", "/api/v1/disbursement-batches"): Rule(
+        POLICY_MANAGERS, ok=404, body=lambda _: {"policy_key": "no_such_policy", "period": "2025"}
+    ),
+    ("GET", "/api/v1/disbursement-batches"): Rule(POLICY_MANAGERS),
+    ("GET", "/api/v1/disbursement-batches/{batch_id}/export.csv"): Rule(
+        POLICY_MANAGERS, ok=404, params={"batch_id": lambda _: 2**31 - 1}
+    ),
+    ("POST", "/api/v1/grant-publicity"): Rule(
+        POLICY_MANAGERS, ok=404, body=lambda _: {"policy_key": "no_such_policy", "period": "2025"}
+    ),
+    ("GET", "/api/v1/grant-publicity/{policy_key}/{period}"): Rule(
+        ANY,
+        params={"policy_key": lambda _: "dg_innovative_enterprise_rd_subsidy", "period": lambda _: "2025"},
     ),
 }

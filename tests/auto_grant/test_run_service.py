@@ -83,7 +83,7 @@ def test_rerun_changes_nothing_and_never_duplicates(db, three):
 
 
 def test_rerun_after_a_fact_change_shows_the_amount_change_and_withdrawal(db, three):
-    a, b, c = three
+    _a, b, c = three
     _publish_with_budget(db, None)
     _run(db)
     ans = db.scalars(
@@ -118,7 +118,7 @@ def test_consent_twice_creates_one_disbursement_and_masks_nothing_in_storage(db,
         actor="ent",
         enterprise_ids=[a.id],
     )
-    g1, created1 = service.consent(db, g.id, **kw)
+    _g1, created1 = service.consent(db, g.id, **kw)
     g2, created2 = service.consent(db, g.id, **kw)
     assert (created1, created2, g2.status, g2.bank_account) == (True, False, "consented", "6222000012345678")
     assert db.scalar(select(func.count()).select_from(Disbursement).where(Disbursement.grant_id == g.id)) == 1

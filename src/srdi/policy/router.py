@@ -1,0 +1,351 @@
+"""HTTP endpoints of the policy library, the sandbox and precise push.
+
+Officials (and administrators) draft, test and publish versions of the policies whose region lies inside their
+own; every logged-in user reads the published library; an enterprise's push results and answers are read and
+written by that enterprise and by the officials and commissioners whose region contains it (404 otherwise).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query
+from sqlalchemy.orm import Session
+
+from srdi.auth.dependencies import current_user, require_roles
+from srdi.auth.enums import Role
+from srdi.auth.service import Principal, audit
+from srdi.db.session import get_db
+from srdi.enterprise import service as enterprise_service
+from srdi.enterprise.exceptions import EnterpriseNotFound
+from srdi.enterprise.models import Enterprise
+from srdi.kit.money import fen_to_yuan
+from srdi.policy import service, tasks
+from srdi.policy.enums import VersionStatus
+from srdi.policy.exceptions import InvalidDraft, PolicyNotFound
+from srdi.policy.models import Notification, PolicyVersion
+from srdi.policy.schemas import (
+    AnswerKeyOut,
+    AnswerOut,
+    AnswersIn,
+    DraftIn,
+    MatchOut,
+    MyPoliciesOut,
+    NotificationOut,
+    PolicyOut,
+    SandboxIn,
+    SandboxOut,
+    SandboxSide,
+)
+from srdi.policy.tasks import SessionFactory, get_task_session_factory
+
+router = APIRouter(tags=["政策库 policies"])
+
+OFFICIALS = (Role.district_official, Role.city_official, Role.provincial_official)
+MANAGERS = (Role.admin, *OFFICIALS)
+ENTERPRISE_SELF = (Role.enterprise, Role.chain_leader)
+READERS = (Role.admin, *OFFICIALS, Role.service_commissioner, *ENTERPRISE_SELF)
+WRITERS = (Role.admin, *OFFICIALS, *ENTERPRISE_SELF)
+
+Db = Annotated[Session, Depends(get_db)]
+TaskSessions = Annotated[SessionFactory, Depends(get_task_session_factory)]
+Anyone = Annotated[Principal, Depends(current_user)]
+Manager = Annotated[Principal, Depends(require_roles(*MANAGERS))]
+Reader = Annotated[Principal, Depends(require_roles(*READERS))]
+Writer = Annotated[Principal, Depends(require_roles(*WRITERS))]
+SelfUser = Annotated[Principal, Depends(require_roles(*ENTERPRISE_SELF))]
+PolicyKey = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+VersionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="政策版本编号")]
+EnterpriseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="企业编号")]
+AsOf = Annotated[date | None, Query(description="基准日 YYYY-MM-DD，默认今天")]
+
+
+def yuan(fen: int | None) -> Decimal | None:
+    return None if fen is None else fen_to_yuan(fen)
+
+
+def visible_enterprise(db: Session, principal: Principal, enterprise_id: int) -> Enterprise:
+    ent = enterprise_service.get_or_404(db, enterprise_id)
+    if not principal.scope.allows(ent.region_code, ent.id):
+        raise EnterpriseNotFound(enterprise_id)
+    return ent
+
+
+def is_manager(principal: Principal) -> bool:
+    return principal.role in MANAGERS
+
+
+def version_out(v: PolicyVersion) -> PolicyOut:
+    pol = service.policy_of(v)
+    s = pol.summary()
+    return PolicyOut(
+        version_id=v.id,
+        policy_key=v.policy_key,
+        version=v.version,
+        status=v.status,
+        origin=v.origin,
+        title=s["title"],
+        source=s["source"],
+        issuer=s["issuer"],
+        region_codes=s["region_codes"],
+        departments=s["departments"],
+        mode=s["mode"],
+        mode_label=s["mode_label"],
+        effective_from=date.fromisoformat(s["effective_from"]),
+        effective_to=date.fromisoformat(s["effective_to"]) if s["effective_to"] else None,
+        verification=s["verification"],
+        budget_yuan=yuan(pol.budget_fen),
+        period=s["period"],
+        allocation_order=s["allocation_order"],
+        beneficiary=s["beneficiary"],
+        benefit_kind=s["benefit_kind"],
+        benefit_description=s["benefit_description"],
+        amount_is_maximum=s["amount_is_maximum"],
+        unit=s["unit"],
+        review_checks=s["review_checks"],
+        seeds=s["seeds"],
+        parameters=s["parameters"],
+        conditions=[{"id": f.id, "label": f.label, "expr": f.text} for f in pol.rule_set.conditions]
+        + [{"id": "pass", "label": "资格判定", "expr": pol.rule_set.pass_formula.text}],
+        note=v.note,
+        sandbox=v.sandbox,
+        created_by=v.created_by,
+        created_at=v.created_at,
+        published_by=v.published_by,
+        published_at=v.published_at,
+    )
+
+
+@router.get("/policies", response_model=list[PolicyOut], summary="政策库（已发布版本）")
+def list_policies(db: Db, principal: Anyone) -> list[PolicyOut]:
+    return [version_out(v) for v, _ in service.published(db)]
+
+
+@router.get("/policies/{policy_key}/versions", response_model=list[PolicyOut], summary="政策的全部版本")
+def policy_versions(db: Db, principal: Anyone, policy_key: PolicyKey) -> list[PolicyOut]:
+    rows = service.versions_of(db, policy_key)
+    if not is_manager(principal):
+        rows = [v for v in rows if v.status != VersionStatus.draft]
+    return [version_out(v) for v in rows]
+
+
+@router.get("/policy-versions/{version_id}", response_model=PolicyOut, summary="政策版本详情")
+def get_version(db: Db, principal: Anyone, version_id: VersionId) -> PolicyOut:
+    v = service.get_version(db, version_id)
+    if v.status == VersionStatus.draft and not is_manager(principal):
+        raise PolicyNotFound(version_id)  # drafts are not public
+    return version_out(v)
+
+
+@router.post(
+    "/policies/{policy_key}/drafts",
+    response_model=PolicyOut,
+    status_code=201,
+    summary="起草新版本（改参数/预算）",
+)
+def create_draft(db: Db, principal: Manager, policy_key: PolicyKey, body: DraftIn) -> PolicyOut:
+    budget: str | bool | None = False
+    if body.clear_budget:
+        budget = None
+    elif body.budget_yuan is not None:
+        if body.budget_yuan != body.budget_yuan.quantize(Decimal("0.01")):
+            raise InvalidDraft("预算最多精确到分")
+        budget = f"{body.budget_yuan}元"
+    v = service.create_draft(
+        db,
+        policy_key,
+        parameters=body.parameters,
+        budget=budget,
+        note=body.note,
+        actor=principal.username,
+        scope_prefixes=principal.scope.region_prefixes,
+    )
+    audit(
+        db,
+        principal,
+        "policy.draft",
+        ("policy_version", v.id),
+        {"policy_key": policy_key, **body.model_dump(mode="json")},
+    )
+    return version_out(v)
+
+
+def _side(d: dict[str, Any]) -> SandboxSide:
+    return SandboxSide(
+        counts=d["counts"],
+        amount_yuan=fen_to_yuan(d["amount_fen"]),
+        budget_yuan=yuan(d["budget_fen"]),
+        funded=d["funded"],
+        funded_yuan=fen_to_yuan(d["funded_fen"]),
+        oversubscribed=d["oversubscribed"],
+    )
+
+
+@router.post("/policy-versions/{version_id}/sandbox", response_model=SandboxOut, summary="政策沙盘测算")
+def sandbox(db: Db, principal: Manager, version_id: VersionId, body: SandboxIn) -> SandboxOut:
+    r = service.sandbox(
+        db, version_id, as_of=body.as_of or date.today(), scope_prefixes=principal.scope.region_prefixes
+    )
+    audit(db, principal, "policy.sandbox", ("policy_version", version_id), {"summary": r["summary"]})
+    examples = [
+        {
+            **{k: v for k, v in e.items() if not k.endswith("_fen")},
+            "amount_before_yuan": yuan(e["amount_before_fen"]),
+            "amount_after_yuan": yuan(e["amount_after_fen"]),
+        }
+        for e in r["examples"]
+    ]
+    return SandboxOut(
+        **{
+            k: v
+            for k, v in r.items()
+            if k not in ("before", "after", "delta_amount_fen", "examples", "as_of")
+        },
+        as_of=date.fromisoformat(r["as_of"]),
+        before=_side(r["before"]),
+        after=_side(r["after"]),
+        delta_amount_yuan=fen_to_yuan(r["delta_amount_fen"]),
+        examples=examples,
+    )
+
+
+@router.post("/policy-versions/{version_id}/publish", response_model=PolicyOut, summary="发布草稿")
+def publish(
+    db: Db, principal: Manager, version_id: VersionId, background: BackgroundTasks, sessions: TaskSessions
+) -> PolicyOut:
+    v = service.publish(
+        db, version_id, actor=principal.username, scope_prefixes=principal.scope.region_prefixes
+    )
+    audit(
+        db,
+        principal,
+        "policy.publish",
+        ("policy_version", v.id),
+        {"policy_key": v.policy_key, "version": v.version},
+    )
+    background.add_task(
+        tasks.refresh_dirty, sessions
+    )  # push results of every enterprise are recomputed in the background
+    return version_out(v)
+
+
+def _match_out(m: dict[str, Any]) -> MatchOut:
+    return MatchOut(**{k: v for k, v in m.items() if k != "amount_fen"}, amount_yuan=yuan(m["amount_fen"]))
+
+
+@router.get(
+    "/enterprises/{enterprise_id}/policies",
+    response_model=MyPoliciesOut,
+    summary="企业的政策匹配（精准推送）",
+)
+def my_policies(db: Db, principal: Reader, enterprise_id: EnterpriseId, as_of: AsOf = None) -> MyPoliciesOut:
+    ent = visible_enterprise(db, principal, enterprise_id)
+    r = service.my_policies(db, ent, as_of or date.today())
+    return MyPoliciesOut(
+        as_of=date.fromisoformat(r["as_of"]),
+        eligible=[_match_out(m) for m in r["eligible"]],
+        unknown=[_match_out(m) for m in r["unknown"]],
+        ineligible=[_match_out(m) for m in r["ineligible"]],
+        eligible_amount_yuan=fen_to_yuan(r["eligible_amount_fen"]),
+    )
+
+
+@router.get("/policy-answer-keys", response_model=list[AnswerKeyOut], summary="政策所需的补充信息项")
+def answer_keys(principal: Anyone) -> list[AnswerKeyOut]:
+    return [AnswerKeyOut(**k) for k in service.answer_keys()]
+
+
+@router.get(
+    "/enterprises/{enterprise_id}/policy-answers",
+    response_model=list[AnswerOut],
+    summary="企业填报的政策补充信息",
+)
+def get_answers(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> list[AnswerOut]:
+    ent = visible_enterprise(db, principal, enterprise_id)
+    from srdi.policy import repository
+
+    return [
+        AnswerOut(
+            key=a.key,
+            fiscal_year=a.fiscal_year,
+            value=a.value,
+            updated_by=a.updated_by,
+            updated_at=a.updated_at,
+        )
+        for a in repository.answers_of(db, [ent.id])
+    ]
+
+
+@router.put(
+    "/enterprises/{enterprise_id}/policy-answers", response_model=list[AnswerOut], summary="填报政策补充信息"
+)
+def put_answers(db: Db, principal: Writer, enterprise_id: EnterpriseId, body: AnswersIn) -> list[AnswerOut]:
+    ent = visible_enterprise(db, principal, enterprise_id)
+    keys = {k["key"]: k for k in service.answer_keys()}
+    for a in body.answers:
+        spec = keys.get(a.key)
+        if spec is None:
+            raise InvalidDraft(f"未知的信息项 {a.key}")
+        if spec["yearly"] != bool(a.fiscal_year):
+            raise InvalidDraft(f"{spec['label']}：{'需要' if spec['yearly'] else '不需要'}填写年度")
+        _check_value(spec, a.value)
+    rows = service.set_answers(db, ent.id, [a.model_dump() for a in body.answers], actor=principal.username)
+    audit(
+        db,
+        principal,
+        "policy.answers.update",
+        ("enterprise", ent.id),
+        {"answers": [a.model_dump() for a in body.answers]},
+    )
+    return [
+        AnswerOut(
+            key=a.key,
+            fiscal_year=a.fiscal_year,
+            value=a.value,
+            updated_by=a.updated_by,
+            updated_at=a.updated_at,
+        )
+        for a in rows
+    ]
+
+
+def _check_value(spec: dict[str, Any], value: object) -> None:
+    from srdi.kit.money import MoneyError, yuan_to_fen
+
+    if value is None:
+        return
+    t = spec["type"]
+    ok = True
+    if t == "bool":
+        ok = isinstance(value, bool)
+    elif t == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    elif t == "money":
+        try:
+            ok = isinstance(value, str) and yuan_to_fen(value) >= 0
+        except MoneyError:
+            ok = False
+    if not ok:
+        raise InvalidDraft(f"{spec['label']}：取值类型应为 {t}")
+
+
+@router.get(
+    "/enterprises/{enterprise_id}/notifications",
+    response_model=list[NotificationOut],
+    summary="企业的站内消息",
+)
+def notifications(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> list[NotificationOut]:
+    ent = visible_enterprise(db, principal, enterprise_id)
+    return [
+        NotificationOut.model_validate(n, from_attributes=True) for n in service.notifications_of(db, ent.id)
+    ]
+
+
+@router.post("/notifications/{notification_id}/read", response_model=NotificationOut, summary="标记消息已读")
+def read_notification(
+    db: Db, principal: SelfUser, notification_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
+) -> NotificationOut:
+    n: Notification = service.mark_read(db, notification_id, principal.scope.enterprise_ids)
+    return NotificationOut.model_validate(n, from_attributes=True)

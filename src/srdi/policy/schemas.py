@@ -1,0 +1,164 @@
+"""API shapes of the policy library and precise push. Money leaves as exact yuan decimals (``*_yuan``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SeedRefOut(BaseModel):
+    file: str = Field(description="种子材料文件名")
+    article: str = Field(description="条款")
+    quote: str = Field(description="原文摘录")
+
+
+class ParameterOut(BaseModel):
+    id: str
+    label: str
+    type: str = Field(description="money | number | int")
+    value: str = Field(description="参数值，如 5%、30万元")
+
+
+class PolicyOut(BaseModel):
+    """One policy version as the library shows it."""
+
+    version_id: int
+    policy_key: str
+    version: int
+    status: str = Field(description="draft 草稿 | published 已发布 | superseded 已替代")
+    origin: str = Field(description="library 政策库文件 | draft 官员草稿")
+    title: str
+    source: str = Field(description="文号或出处")
+    issuer: str
+    region_codes: list[str] = Field(description="适用地区（行政区划代码前缀）")
+    departments: list[str] = Field(description="责任单位")
+    mode: str = Field(description="auto_grant 免申即享 | application 申请 | commitment 告知承诺")
+    mode_label: str
+    effective_from: date
+    effective_to: date | None
+    verification: str
+    budget_yuan: Decimal | None = Field(description="每期预算（元），无则为空")
+    period: str = Field(description="year 每年一次 | once 仅一次")
+    allocation_order: str
+    beneficiary: str
+    benefit_kind: str = Field(description="money 资金 | non_monetary 非资金")
+    benefit_description: str
+    amount_is_maximum: bool = Field(description="金额为上限（最高），实际金额经审核确定")
+    unit: str
+    review_checks: list[str] = Field(description="审核要点（申请/告知承诺类）")
+    seeds: list[SeedRefOut]
+    parameters: list[ParameterOut]
+    conditions: list[dict[str, str]] = Field(description="资格条件（编号、说明、表达式）")
+    note: str | None
+    sandbox: dict[str, Any] | None = Field(description="最近一次政策沙盘测算结果（草稿）")
+    created_by: str
+    created_at: datetime
+    published_by: str | None
+    published_at: datetime | None
+
+
+class DraftIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {"parameters": {"rate": "4%"}, "budget_yuan": "30000000", "note": "年度预算调整"}
+        }
+    )
+
+    parameters: dict[str, str] = Field(default_factory=dict, description='参数新值，如 {"rate": "4%"}')
+    budget_yuan: Decimal | None = Field(default=None, ge=0, le=Decimal("1e12"), description="每期预算（元）")
+    clear_budget: bool = Field(default=False, description="取消预算上限")
+    note: str | None = Field(default=None, max_length=500)
+
+
+class SandboxIn(BaseModel):
+    as_of: date | None = Field(default=None, description="测算基准日，默认今天")
+
+
+class SandboxSide(BaseModel):
+    counts: dict[str, int]
+    amount_yuan: Decimal
+    budget_yuan: Decimal | None
+    funded: int
+    funded_yuan: Decimal
+    oversubscribed: bool
+
+
+class SandboxOut(BaseModel):
+    policy_key: str
+    draft_version_id: int
+    published_version_id: int
+    as_of: date
+    enterprises: int
+    data_errors: int
+    before: SandboxSide
+    after: SandboxSide
+    gained: int = Field(description="新增符合的企业数")
+    lost: int = Field(description="不再符合的企业数")
+    amount_changed: int
+    delta_amount_yuan: Decimal
+    summary: str
+    examples: list[dict[str, Any]]
+
+
+class MatchOut(BaseModel):
+    policy_key: str
+    version_id: int
+    title: str
+    mode: str
+    status: str = Field(description="eligible 符合 | unknown 可能符合 | ineligible 不符合")
+    amount_yuan: Decimal | None = Field(description="预计金额（元）")
+    amount_is_maximum: bool
+    unit: str
+    benefit_description: str
+    reasons: list[str] = Field(description="不符合的原因")
+    missing_inputs: list[dict[str, str]] = Field(description="缺少的信息")
+    departments: list[str]
+    source: str
+    review_checks: list[str]
+    assessment: dict[str, Any] = Field(description="判定过程（trace）")
+
+
+class MyPoliciesOut(BaseModel):
+    as_of: date
+    eligible: list[MatchOut]
+    unknown: list[MatchOut]
+    ineligible: list[MatchOut]
+    eligible_amount_yuan: Decimal
+
+
+class AnswerIn(BaseModel):
+    key: str = Field(min_length=1, max_length=60)
+    fiscal_year: int = Field(default=0, ge=0, le=2100, description="年度数据填年份；非年度数据填0")
+    value: bool | int | str | None = Field(description='金额以元为单位的字符串，如 "3500000.00"')
+
+
+class AnswersIn(BaseModel):
+    answers: list[AnswerIn] = Field(max_length=50)
+
+
+class AnswerOut(BaseModel):
+    key: str
+    fiscal_year: int
+    value: bool | int | str | None
+    updated_by: str
+    updated_at: datetime
+
+
+class AnswerKeyOut(BaseModel):
+    key: str
+    label: str
+    type: str
+    yearly: bool
+
+
+class NotificationOut(BaseModel):
+    id: int
+    kind: str
+    title: str
+    body: str
+    link: str | None
+    created_at: datetime
+    read_at: datetime | None
