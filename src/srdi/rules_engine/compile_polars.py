@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from srdi.rules_engine.expr.types import Type
-from srdi.rules_engine.lower import Lowering, output_columns
+from srdi.rules_engine.lower import INPUT_LIMITS, Lowering, output_columns
 from srdi.rules_engine.model import RuleSet
 
 WIDE = pl.Int128
@@ -83,6 +83,10 @@ class PolarsBackend:
     def points(self, e: pl.Expr) -> pl.Expr:
         return e.cast(pl.Int64)
 
+    def label(self, value: str | None, categories: Sequence[str]) -> pl.Expr:
+        # Enum literals keep band columns as small integers inside Polars (strings cost more than the rules).
+        return pl.lit(value, dtype=pl.Enum(list(categories)))
+
 
 @dataclass
 class PolarsPlan:
@@ -114,6 +118,23 @@ def input_schema(rs: RuleSet) -> dict[str, pl.DataType]:
     return {name: kinds[i.type] for name, i in rs.inputs.items()}
 
 
+def check_bounds(frame: pl.DataFrame | pl.LazyFrame, rule_sets: Sequence[RuleSet]) -> None:
+    """Refuse inputs beyond the magnitudes the compiler assumed (lower.INPUT_LIMITS), so 64-bit arithmetic
+    can never overflow silently."""
+    if isinstance(frame, pl.LazyFrame):
+        return  # checked by the caller that materialises the frame
+    limits = {
+        n: INPUT_LIMITS[i.type] for rs in rule_sets for n, i in rs.inputs.items() if i.type in INPUT_LIMITS
+    }
+    cols = [n for n in limits if n in frame.columns]
+    if not cols:
+        return
+    peaks = frame.select([pl.col(c).abs().max().alias(c) for c in cols]).row(0, named=True)
+    bad = sorted(c for c in cols if peaks[c] is not None and peaks[c] > limits[c])
+    if bad:
+        raise ValueError(f"input values beyond the supported magnitude in columns {bad}")
+
+
 def compile_polars(rule_set: RuleSet, prefix: str = "") -> PolarsPlan:
     low = Lowering(rule_set, PolarsBackend(), prefix)
     return PolarsPlan(rule_set, prefix, low.levels(), output_columns(rule_set, prefix))
@@ -128,6 +149,7 @@ def evaluate_frame(
 ) -> pl.DataFrame:
     """Evaluate every rule set over every row; columns are prefixed ``<rule_set_id>__`` when several sets run."""
     sets = list(rule_sets)
+    check_bounds(frame, sets)
     use_prefix = len(sets) > 1 if prefixed is None else prefixed
     lf = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
     keys = [key] if isinstance(key, str) else list(key)

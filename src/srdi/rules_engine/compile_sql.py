@@ -64,7 +64,8 @@ class SqlBackend:
         return exp.Neg(this=_w(a))
 
     def floordiv(self, a: exp.Expression, b: exp.Expression) -> exp.Expression:
-        return exp.Floor(this=exp.Div(this=_w(a), expression=_w(b)))
+        # Exact decimal division (BIGINT / BIGINT is a double in Spark), then FLOOR.
+        return exp.Floor(this=exp.Div(this=self.wide(a), expression=self.wide(b)))
 
     def cmp(self, op: str, a: exp.Expression, b: exp.Expression) -> exp.Expression:
         return cast(exp.Expression, _CMP[op](this=_w(a), expression=_w(b)))
@@ -88,6 +89,9 @@ class SqlBackend:
         for cond, val in whens:
             case = case.when(cond, val, copy=False)
         return case.else_(otherwise, copy=False)
+
+    def label(self, value: str | None, categories: Sequence[str]) -> exp.Expression:
+        return self.lit(value)
 
     def points(self, e: exp.Expression) -> exp.Expression:
         return exp.Cast(this=e, to=exp.DataType.build("BIGINT"))

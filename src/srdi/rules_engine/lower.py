@@ -39,14 +39,24 @@ class Backend(Protocol):
     def is_null(self, a: E) -> E: ...
     def case(self, whens: Sequence[tuple[E, E]], otherwise: E) -> E: ...
     def points(self, e: E) -> E: ...
+    def label(self, value: str | None, categories: Sequence[str]) -> E: ...
+
+
+# Magnitude limits of batch inputs (checked by ``check_bounds``): they let the compiler prove which products
+# fit in 64 bits and widen only the others, instead of computing everything in 128 bits.
+INPUT_LIMITS = {Type.MONEY: 10**15, Type.INT: 10**9, Type.NUMBER: 10**15}
+SAFE = 2**62  # headroom: a comparison adds at most two products of this size
 
 
 @dataclass(frozen=True)
 class Num:
-    """num / den with den > 0 wherever num is not null; ``den`` is a Python int when constant."""
+    """num / den with den > 0 wherever num is not null; ``den`` is a Python int when constant.
+    ``nb`` and ``db`` bound |num| and |den|."""
 
-    num: E
-    den: E | int
+    num: Any
+    den: Any
+    nb: int
+    db: int
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,7 @@ class Lowering:
         self.b = b
         self.names = column_names(rs, prefix)
         self.prefix = prefix
+        self.bounds: dict[str, int] = {}  # bounds of materialised derived columns
 
     # --- values -------------------------------------------------------------------------------------------
     def var(self, name: str) -> Any:
@@ -103,26 +114,36 @@ class Lowering:
             return col
         if name in self.rs.inputs:
             scale = self.rs.inputs[name].scale
-            return Num(col, 10**scale)
+            return Num(col, 10**scale, INPUT_LIMITS[t], 10**scale)
         f = self.rs.formulas.get(name)
         if f is not None and f.kind == "derived":
             den_col = self.names[name] + "__d"
-            return Num(col, self.b.col(den_col))
-        return Num(col, 1)
+            return Num(col, self.b.col(den_col), self.bounds[name], self.bounds[name + "__d"])
+        return Num(col, 1, self.bounds.get(name, 10**6), 1)
 
-    def _m(self, a: E | int, b: E | int) -> E | int:
-        """Multiply, widening columns so that products of two money amounts cannot overflow."""
+    def _m(self, a: Any, ab: int, b: Any, bb: int) -> Any:
+        """a × b, widening the operands only when the product could exceed 64 bits."""
         if isinstance(a, int) and isinstance(b, int):
             return a * b
         if isinstance(a, int):
-            a, b = b, a
-        assert not isinstance(a, int)
+            a, b, ab, bb = b, a, bb, ab
         if isinstance(b, int):
-            return a if b == 1 else self.b.mul(self.b.wide(a), self.b.lit(b))
+            if b == 1:
+                return a
+            if ab * abs(b) < SAFE:
+                return self.b.mul(a, self.b.lit(b))
+            return self.b.mul(self.b.wide(a), self.b.lit(b))
+        if ab * bb < SAFE:
+            return self.b.mul(a, b)
         return self.b.mul(self.b.wide(a), self.b.wide(b))
 
-    def _e(self, x: E | int) -> E:
+    def _e(self, x: Any) -> Any:
         return self.b.lit(x) if isinstance(x, int) else x
+
+    def _sum(self, combine: Callable[[Any, Any], Any], x: Any, xb: int, y: Any, yb: int) -> Any:
+        if xb + yb < SAFE:
+            return combine(self._e(x), self._e(y))
+        return combine(self.b.wide(self._e(x)), self.b.wide(self._e(y)))
 
     def num(self, node: Node) -> Num:
         v = self.expr(node)
@@ -140,12 +161,12 @@ class Lowering:
             if isinstance(node.value, bool | str):
                 return b.lit(node.value)
             f = Fraction(node.value)
-            return Num(b.lit(f.numerator), f.denominator)
+            return Num(b.lit(f.numerator), f.denominator, abs(f.numerator), f.denominator)
         if isinstance(node, Var):
             return self.var(node.name)
         if isinstance(node, Neg):
             a = self.num(node.operand)
-            return Num(b.neg(a.num), a.den)
+            return Num(b.neg(a.num), a.den, a.nb, a.db)
         if isinstance(node, Not):
             return b.not_(self.boolean(node.operand))
         if isinstance(node, And):
@@ -167,24 +188,41 @@ class Lowering:
             combine: Callable[[E, E], E] = b.add if op == "+" else b.sub
             if isinstance(a.den, int) and isinstance(c.den, int):
                 den = lcm(a.den, c.den)
-                return Num(
-                    combine(self._e(self._m(a.num, den // a.den)), self._e(self._m(c.num, den // c.den))), den
-                )
+                fa, fc = den // a.den, den // c.den
+                x, y = self._m(a.num, a.nb, fa, fa), self._m(c.num, c.nb, fc, fc)
+                return Num(self._sum(combine, x, a.nb * fa, y, c.nb * fc), den, a.nb * fa + c.nb * fc, den)
+            x, y = self._m(a.num, a.nb, c.den, c.db), self._m(c.num, c.nb, a.den, a.db)
+            bound = a.nb * c.db + c.nb * a.db
             return Num(
-                combine(self._e(self._m(a.num, c.den)), self._e(self._m(c.num, a.den))), self._m(a.den, c.den)
+                self._sum(combine, x, a.nb * c.db, y, c.nb * a.db),
+                self._m(a.den, a.db, c.den, c.db),
+                bound,
+                a.db * c.db,
             )
         if op == "*":
-            return Num(self._e(self._m(a.num, c.num)), self._m(a.den, c.den))
+            return Num(
+                self._e(self._m(a.num, a.nb, c.num, c.nb)),
+                self._m(a.den, a.db, c.den, c.db),
+                a.nb * c.nb,
+                a.db * c.db,
+            )
         # a / c = (a.num · c.den) / (a.den · c.num); the divisor's sign moves to the numerator, zero gives null.
-        n = self._e(self._m(a.num, c.den))
-        d = self._e(self._m(a.den, c.num))
+        n = self._e(self._m(a.num, a.nb, c.den, c.db))
+        d = self._e(self._m(a.den, a.db, c.num, c.nb))
         zero = b.lit(0)
         pos = b.cmp(">", c.num, zero)
         neg = b.cmp("<", c.num, zero)
-        return Num(b.case([(pos, n), (neg, b.neg(n))], b.lit(None)), b.case([(pos, d)], b.neg(d)))
+        return Num(
+            b.case([(pos, n), (neg, b.neg(n))], b.lit(None)),
+            b.case([(pos, d)], b.neg(d)),
+            a.nb * c.db,
+            a.db * c.nb,
+        )
 
     def cmp_nums(self, op: str, a: Num, c: Num) -> E:
-        return self.b.cmp(op, self._e(self._m(a.num, c.den)), self._e(self._m(c.num, a.den)))
+        return self.b.cmp(
+            op, self._e(self._m(a.num, a.nb, c.den, c.db)), self._e(self._m(c.num, c.nb, a.den, a.db))
+        )
 
     def compare(self, node: Cmp) -> E:
         left = self.expr(node.left)
@@ -193,8 +231,15 @@ class Lowering:
             t = Fraction(node.right.value)
             target = (1 + t) ** left.years
             # last/first ⋈ (1+t)^n  ⇔  last·first.den·Q ⋈ P·first·last.den, valid for first > 0, last ≥ 0.
-            lhs = Num(self._e(self._m(left.last.num, left.first.den)), self._m(left.last.den, left.first.num))
-            result = self.cmp_nums(node.op, lhs, Num(self.b.lit(target.numerator), target.denominator))
+            f, la = left.first, left.last
+            lhs = Num(
+                self._e(self._m(la.num, la.nb, f.den, f.db)),
+                self._m(la.den, la.db, f.num, f.nb),
+                la.nb * f.db,
+                la.db * f.nb,
+            )
+            rhs = Num(self.b.lit(target.numerator), target.denominator, target.numerator, target.denominator)
+            result = self.cmp_nums(node.op, lhs, rhs)
             valid = self.b.and_(
                 [
                     self.b.cmp(">", left.first.num, self.b.lit(0)),
@@ -225,12 +270,12 @@ class Lowering:
             total = items[0]
             for it in items[1:]:
                 total = b.add(total, it)
-            return Num(total, 1)
+            return Num(total, 1, len(items), 1)
         if name == "floor":
             a = self.num(node.args[0])
             if isinstance(a.den, int) and a.den == 1:
                 return a
-            return Num(b.floordiv(b.wide(a.num), b.wide(self._e(a.den))), 1)
+            return Num(b.floordiv(a.num, self._e(a.den)), 1, a.nb, 1)
         if name == "cagr":
             years = node.args[2]
             assert isinstance(years, Lit)
@@ -240,15 +285,20 @@ class Lowering:
             total = args[0]
             for a in args[1:]:
                 total = self.arith("+", total, a)
-            return Num(total.num, self._m(total.den, len(args)))
+            k = len(args)
+            return Num(total.num, self._m(total.den, total.db, k, k), total.nb, total.db * k)
         acc = args[0]
         for a in args[1:]:
             # min/max over a common denominator; a null operand gives null (no value is skipped).
             keep_left = self.cmp_nums("<=" if name == "min" else ">=", acc, a)
-            n_left, n_right = self._e(self._m(acc.num, a.den)), self._e(self._m(a.num, acc.den))
+            n_left = self._e(self._m(acc.num, acc.nb, a.den, a.db))
+            n_right = self._e(self._m(a.num, a.nb, acc.den, acc.db))
+            bound = max(acc.nb * a.db, a.nb * acc.db)
             acc = Num(
                 b.case([(keep_left, n_left), (b.not_(keep_left), n_right)], b.lit(None)),
-                self._m(acc.den, a.den),
+                self._m(acc.den, acc.db, a.den, a.db),
+                bound,
+                acc.db * a.db,
             )
         return acc
 
@@ -279,6 +329,7 @@ class Lowering:
             if f.type in (Type.BOOL, Type.STR):
                 return [(col, self.boolean(f.node))]
             v = self.num(f.node)
+            self.bounds[name], self.bounds[name + "__d"] = v.nb, v.db
             return [(col, v.num), (col + "__d", self._e(v.den))]
         if name in inds:
             ind = next(i for i in rs.indicators if i.id == name)
@@ -288,15 +339,16 @@ class Lowering:
                 return [(col, b.points(v.num))]
             whens: list[tuple[E, E]] = []
             bands: list[tuple[E, E]] = []
+            ids = [band.id for band in ind.bands]
             for band in ind.bands[:-1]:
                 assert band.when is not None
                 w = self.boolean(band.when)
                 whens += [(b.is_null(w), b.lit(None)), (w, b.lit(band.points))]
-                bands += [(b.is_null(w), b.lit(None)), (w, b.lit(band.id))]
+                bands += [(b.is_null(w), b.label(None, ids)), (w, b.label(band.id, ids))]
             last = ind.bands[-1]
             return [
                 (col, b.points(b.case(whens, b.lit(last.points)))),
-                (self.prefix + "band_" + name, b.case(bands, b.lit(last.id))),
+                (self.prefix + "band_" + name, b.case(bands, b.label(last.id, ids))),
             ]
         if name.startswith("score_"):
             members = (
