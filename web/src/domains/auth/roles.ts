@@ -1,0 +1,32 @@
+// What each role can open in the UI. The backend enforces access; this only decides what the menu offers,
+// so nobody is shown a page that would answer 403.
+export const OFFICIAL_ROLES = ["district_official", "city_official", "provincial_official"];
+export const REGISTRY_ROLES = [...OFFICIAL_ROLES, "service_commissioner", "admin"];
+export const IMPORT_ROLES = [...OFFICIAL_ROLES, "admin"];
+export const DASHBOARD_ROLES = [...OFFICIAL_ROLES, "admin"];
+export const ENTERPRISE_ROLES = ["enterprise", "chain_leader"];
+
+export interface MenuItem {
+  path: string;
+  title: string;
+  icon: string;
+  roles: string[];
+}
+
+export const MENU: MenuItem[] = [
+  { path: "/my", title: "我的企业档案", icon: "OfficeBuilding", roles: ENTERPRISE_ROLES },
+  { path: "/enterprises", title: "企业信息库", icon: "Files", roles: REGISTRY_ROLES },
+  { path: "/dashboard", title: "区县看板", icon: "DataAnalysis", roles: DASHBOARD_ROLES },
+];
+
+export function menuFor(role: string | undefined): MenuItem[] {
+  return role ? MENU.filter((m) => m.roles.includes(role)) : [];
+}
+
+/** Where a role lands after signing in. */
+export function homeFor(user: { role: string; enterprise_id: number | null }): string {
+  if (ENTERPRISE_ROLES.includes(user.role) && user.enterprise_id) return `/enterprises/${user.enterprise_id}`;
+  if (DASHBOARD_ROLES.includes(user.role)) return "/dashboard";
+  if (REGISTRY_ROLES.includes(user.role)) return "/enterprises";
+  return "/welcome";
+}

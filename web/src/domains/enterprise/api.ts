@@ -1,0 +1,38 @@
+// Registry calls, typed from the OpenAPI document.
+import { api, call, type Schemas } from "@/api/client";
+
+export type EnterpriseSummary = Schemas["EnterpriseSummary"];
+export type EnterpriseDetail = Schemas["EnterpriseDetail"];
+export type YearlyFigure = Schemas["YearlyFigureOut"];
+export type Facts = Schemas["FactsOut"];
+export type Recognition = Schemas["RecognitionOut"];
+export type ChangeLog = Schemas["ChangeLogOut"];
+
+export interface RegistryQuery {
+  q?: string;
+  region?: string;
+  industry?: string;
+  size_class?: "large" | "medium" | "small" | "micro";
+  tier?: "tech_sme" | "innovative_sme" | "tech_innovative_sme" | "srdi_sme" | "little_giant" | "single_champion";
+  page: number;
+  page_size: number;
+  sort: "id" | "name" | "uscc" | "updated_at";
+  desc: boolean;
+}
+
+export const listEnterprises = (query: RegistryQuery) =>
+  call(api.GET("/api/v1/enterprises", { params: { query } }));
+export const getEnterprise = (id: number) =>
+  call(api.GET("/api/v1/enterprises/{enterprise_id}", { params: { path: { enterprise_id: id } } }));
+export const getYearlyFigures = (id: number) =>
+  call(api.GET("/api/v1/enterprises/{enterprise_id}/yearly-figures", { params: { path: { enterprise_id: id } } }));
+export const getFacts = (id: number) =>
+  call(api.GET("/api/v1/enterprises/{enterprise_id}/facts", { params: { path: { enterprise_id: id } } }));
+export const getRecognitions = (id: number) =>
+  call(api.GET("/api/v1/enterprises/{enterprise_id}/recognitions", { params: { path: { enterprise_id: id } } }));
+export const getHistory = (id: number, page: number, page_size: number) =>
+  call(
+    api.GET("/api/v1/enterprises/{enterprise_id}/history", {
+      params: { path: { enterprise_id: id }, query: { page, page_size } },
+    }),
+  );

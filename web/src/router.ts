@@ -1,0 +1,66 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
+import { onUnauthorized } from "@/api/client";
+import { DASHBOARD_ROLES, ENTERPRISE_ROLES, homeFor, REGISTRY_ROLES } from "@/domains/auth/roles";
+import { forgetSession, loadSession, session } from "@/domains/auth/session";
+
+const ALL = undefined;
+
+const routes: RouteRecordRaw[] = [
+  { path: "/login", component: () => import("@/domains/auth/LoginPage.vue"), meta: { public: true, title: "登录" } },
+  {
+    path: "/",
+    component: () => import("@/kit/layout/AppLayout.vue"),
+    children: [
+      { path: "", name: "home", redirect: () => (session.user ? homeFor(session.user) : "/login") },
+      {
+        path: "my",
+        redirect: () => (session.user?.enterprise_id ? `/enterprises/${session.user.enterprise_id}` : "/welcome"),
+      },
+      { path: "welcome", component: () => import("@/domains/auth/WelcomePage.vue"), meta: { title: "工作台", roles: ALL } },
+      {
+        path: "enterprises",
+        component: () => import("@/domains/enterprise/RegistryPage.vue"),
+        meta: { title: "企业信息库", roles: REGISTRY_ROLES },
+      },
+      {
+        path: "enterprises/:id(\\d+)",
+        component: () => import("@/domains/enterprise/EnterpriseHome.vue"),
+        meta: { title: "一企一档", roles: [...REGISTRY_ROLES, ...ENTERPRISE_ROLES] },
+        props: (r) => ({ id: Number(r.params.id) }),
+      },
+      {
+        path: "dashboard",
+        component: () => import("@/domains/monitoring/DashboardPage.vue"),
+        meta: { title: "区县看板", roles: DASHBOARD_ROLES },
+      },
+      { path: ":rest(.*)*", component: () => import("@/kit/layout/NotFound.vue"), meta: { title: "页面不存在" } },
+    ],
+  },
+];
+
+export const router = createRouter({ history: createWebHistory(), routes });
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true;
+  let user;
+  try {
+    user = await loadSession();
+  } catch {
+    user = null; // the server is unreachable: the login page says so when the user tries
+  }
+  if (!user) return { path: "/login", query: to.fullPath !== "/" ? { redirect: to.fullPath } : {} };
+  const roles = to.meta.roles as string[] | undefined;
+  if (roles && !roles.includes(user.role)) return homeFor(user);
+  return true;
+});
+
+router.afterEach((to) => {
+  const title = to.meta.title as string | undefined;
+  document.title = title ? `${title} · 专精特新企业梯度培育平台` : "专精特新企业梯度培育平台";
+});
+
+onUnauthorized(() => {
+  forgetSession();
+  const here = router.currentRoute.value;
+  if (!here.meta.public) void router.push({ path: "/login", query: { redirect: here.fullPath, expired: "1" } });
+});
