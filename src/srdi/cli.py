@@ -78,6 +78,11 @@ app.command("import")(_io.import_file)
 app.command("export")(_io.export)
 app.command("template")(_io.template)
 
+from srdi.auto_grant.cli import grant_app, policy_app  # noqa: E402 — kept next to its registration
+
+app.add_typer(grant_app, name="grant")
+app.add_typer(policy_app, name="policy")
+
 
 def _safe_url() -> str:
     url = get_settings().database_url

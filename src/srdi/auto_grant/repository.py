@@ -84,6 +84,13 @@ def open_batch(db: Session, policy_key: str, period: str) -> DisbursementBatch |
     return db.scalars(q.order_by(DisbursementBatch.id)).first()
 
 
+def last_batch(db: Session, policy_key: str, period: str) -> DisbursementBatch | None:
+    q = select(DisbursementBatch).where(
+        DisbursementBatch.policy_key == policy_key, DisbursementBatch.period == period
+    )
+    return db.scalars(q.order_by(DisbursementBatch.id.desc())).first()
+
+
 def batches(db: Session, limit: int = 100) -> list[DisbursementBatch]:
     return list(
         db.scalars(select(DisbursementBatch).order_by(DisbursementBatch.id.desc()).limit(limit)).all()

@@ -277,6 +277,7 @@ def execute_run(
     *,
     commit: Commit = _no_commit,
     on_progress: Callable[[GrantRun], None] | None = None,
+    chunk: int = CHUNK,
 ) -> GrantRun:
     """Run (or resume) 数据比对: decisions are recomputed, chunks already applied are skipped."""
     version = policy_service.get_version(db, run.policy_version_id)
@@ -289,12 +290,12 @@ def execute_run(
     run.summary = summary
     commit()
     start = min(run.processed, len(decisions))
-    for i in range(start, len(decisions), CHUNK):
-        chunk = decisions[i : i + CHUNK]
-        changes = apply_decisions(db, run, chunk, pol)
+    for i in range(start, len(decisions), chunk):
+        part = decisions[i : i + chunk]
+        changes = apply_decisions(db, run, part, pol)
         for k, v in changes.items():
             totals[k] = totals.get(k, 0) + v
-        run.processed = i + len(chunk)
+        run.processed = i + len(part)
         run.summary = {**summary, "changes": totals}
         commit()
         if on_progress:
@@ -403,19 +404,25 @@ def disburse(
     actor: str,
     commit: Commit = _no_commit,
     on_progress: Callable[[int], None] | None = None,
+    chunk: int = CHUNK,
 ) -> DisbursementBatch:
     """Put every pending disbursement of (policy, period) into one export batch, chunk by chunk.
 
     A batch left open by a killed process is continued, so each disbursement lands in exactly one batch.
     """
     batch = repository.open_batch(db, policy_key, period)
+    if batch is None and not repository.pending_disbursements(db, policy_key, period, 1):
+        # Nothing new to pay: hand back the last batch (a restarted export re-writes the same file).
+        last = repository.last_batch(db, policy_key, period)
+        if last is not None:
+            return last
     if batch is None:
         batch = DisbursementBatch(policy_key=policy_key, period=period, created_by=actor)
         db.add(batch)
         db.flush()
         commit()
     while True:
-        rows = repository.pending_disbursements(db, policy_key, period, CHUNK)
+        rows = repository.pending_disbursements(db, policy_key, period, chunk)
         if not rows:
             break
         now = utcnow()
