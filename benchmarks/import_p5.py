@@ -70,27 +70,25 @@ def write_csv(path: Path, count: int) -> None:
         csv.writer(fh).writerows(generate_rows(count))
 
 
+NUMERIC_KINDS = ("money", "int", "year")
+
+
 def write_xlsx(path: Path, count: int) -> None:
+    """Numbers as number cells (as a spreadsheet user types them), codes and text as text cells."""
     from openpyxl import Workbook
 
+    numeric = [c.kind in NUMERIC_KINDS for c in COLUMNS]
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("企业年度数据")
     for n, row in enumerate(generate_rows(count)):
-        ws.append(row if n == 0 else [_typed(v) for v in row])
+        ws.append(
+            row if n == 0 else [_number(v) if num and v else v for v, num in zip(row, numeric, strict=True)]
+        )
     wb.save(path)
 
 
-def _typed(v: str) -> object:
-    try:
-        return (
-            int(v)
-            if v.isdigit() and len(v) < 9
-            else float(v)
-            if v.replace(".", "", 1).lstrip("-").isdigit()
-            else v
-        )
-    except ValueError:
-        return v
+def _number(v: str) -> int | float:
+    return int(v) if v.lstrip("-").isdigit() else float(v)
 
 
 def _fresh_engine(url: str | None, workdir: Path):  # type: ignore[no-untyped-def]

@@ -415,3 +415,24 @@ def test_full_width_digits_in_codes_are_folded_but_names_keep_their_full_width_b
         ["专精特新（培育）"],
     )
     assert db.scalar(select(YearlyFigure.employees)) == 180
+
+
+def test_xlsx_uscc_stored_as_a_number_is_explained(db, tmp_path):
+    r = as_list(row(1))
+    r[0] = 914403000000000768  # all-digit code typed into a number cell
+    write_xlsx(tmp_path / "n.xlsx", [r])
+    _, out = _import(db, tmp_path / "n.xlsx")
+    assert errors_of(out) == [
+        (
+            2,
+            "统一社会信用代码",
+            "统一社会信用代码被存成了数字（Excel 只保留15位有效数字），请将该列设为“文本”格式后重新填写",
+        )
+    ]
+
+
+def test_conflicting_values_list_each_value_once_with_at_most_five_rows():
+    from srdi.enterprise.import_service import _conflict_text
+
+    pairs = [(2, "甲"), *[(r, "乙") for r in range(3, 10)], (10, ["a", "b"])]
+    assert _conflict_text(pairs) == "第 2 行为“甲”；第 3、4、5、6、7 等 7 行为“乙”；第 10 行为“a、b”"

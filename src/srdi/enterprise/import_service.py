@@ -249,6 +249,11 @@ _USCC_CACHE: dict[str, tuple[str, str | None]] = {}
 
 
 def _parse_uscc(value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # An all-digit code typed into a number cell: Excel keeps 15 significant digits, the rest is lost.
+        raise CellError(
+            "统一社会信用代码被存成了数字（Excel 只保留15位有效数字），请将该列设为“文本”格式后重新填写"
+        )
     raw = value if isinstance(value, str) else _as_text(value)
     hit = _USCC_CACHE.get(raw)
     if hit is None:
@@ -697,9 +702,7 @@ def validate_table(
     for uscc, fields in conflicts.items():
         for key, pairs in fields.items():
             label = BY_KEY[key].header
-            shown = "；".join(
-                f"第 {r} 行为“{display(v) if not isinstance(v, list) else '、'.join(v)}”" for r, v in pairs
-            )
+            shown = _conflict_text(pairs)
             for r in ent_rows[uscc]:
                 val.errors.append(
                     RowError(
@@ -713,6 +716,19 @@ def validate_table(
     if progress:
         progress("validating", val.total_rows, val.total_rows)
     return val, []
+
+
+def _conflict_text(pairs: list[tuple[int, Any]]) -> str:
+    """``第 2 行为“A”；第 5、6 行为“B”`` — each distinct value once, at most 5 row numbers each."""
+    by_value: dict[str, list[int]] = {}
+    for r, v in pairs:
+        by_value.setdefault("、".join(v) if isinstance(v, list) else (display(v) or ""), []).append(r)
+    parts = []
+    for text, rows in by_value.items():
+        listed = "、".join(str(r) for r in rows[:5])
+        more = f" 等 {len(rows)} 行" if len(rows) > 5 else " 行"
+        parts.append(f"第 {listed}{more}为“{text}”")
+    return "；".join(parts)
 
 
 def _cell(
