@@ -168,3 +168,40 @@ def test_failed_login_counter_and_audit_row_survive_the_request_transaction(comm
     assert row is not None and row.failures == 1
     actions = committing_app.scalars(select(AuditLog.action).where(AuditLog.username == "commit-check")).all()
     assert actions == ["auth.login_failed"]
+
+
+def test_parallel_wrong_guesses_are_all_counted(engine: Engine):
+    """Eight simultaneous failures on one username, each in its own committed transaction, count eight."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from srdi.auth import service
+    from srdi.auth.exceptions import AccountLocked, LoginFailed
+    from srdi.config import get_settings
+
+    settings = get_settings().model_copy(update={"login_max_failures": 100, "login_max_failures_per_ip": 100})
+    key = "user:parallel-target"
+
+    def guess(i: int) -> str:
+        with Session(bind=engine) as s:
+            try:
+                service.login(s, "parallel-target", f"Wrong-{i}-pass", settings, ip=f"10.0.0.{i}")
+            except (LoginFailed, AccountLocked) as exc:
+                s.commit()
+                return type(exc).__name__
+        return "ok"
+
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            outcomes = list(pool.map(guess, range(8)))
+        assert outcomes == ["LoginFailed"] * 8
+        with Session(bind=engine) as s:
+            assert s.get(LoginThrottle, key).failures == 8
+    finally:
+        with Session(bind=engine) as s:
+            s.execute(
+                delete(LoginThrottle).where(
+                    LoginThrottle.key.in_([key, *[f"ip:10.0.0.{i}" for i in range(8)]])
+                )
+            )
+            s.execute(delete(AuditLog).where(AuditLog.username == "parallel-target"))
+            s.commit()

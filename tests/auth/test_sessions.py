@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from srdi.auth import service
 from srdi.auth.models import UserSession
 from srdi.db.base import utcnow
 from tests.auth.conftest import login
@@ -108,3 +109,20 @@ def test_password_change_needs_the_old_password(client_as):
         "/api/v1/auth/password", json={"old_password": "Wrong-pass-1", "new_password": "Brand-new-2027"}
     )
     assert (r.status_code, r.json()["message"]) == (400, "原密码不正确")
+
+
+def test_login_removes_the_users_sessions_that_ended_over_a_day_ago(anon_client, make_user, db):
+    user = make_user("expert", username="tidy")
+    now = utcnow()
+    for revoked in (now - timedelta(days=2), now - timedelta(hours=1)):
+        login(anon_client, "tidy", TEST_PASSWORD)
+        _session_of(db, user).revoked_at = revoked
+        db.flush()
+    login(anon_client, "tidy", TEST_PASSWORD)
+    db.expire_all()
+    rows = db.scalars(select(UserSession).where(UserSession.user_id == user.id)).all()
+    ages = sorted(
+        round((now - service.as_utc(r.revoked_at)).total_seconds() / 3600) for r in rows if r.revoked_at
+    )
+    # The one revoked two days ago is gone; the one revoked an hour ago and the live one stay.
+    assert (ages, len(rows)) == ([1], 2)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from srdi.auth.models import AuditLog, LoginThrottle, User, UserSession
@@ -45,7 +47,44 @@ def revoke_user_sessions(db: Session, user_id: int, at: datetime, *, except_id: 
 
 
 def get_throttle(db: Session, key: str) -> LoginThrottle | None:
-    return db.get(LoginThrottle, key)
+    return db.get(LoginThrottle, key, populate_existing=True)
+
+
+def ensure_throttle(db: Session, key: str, now: datetime) -> None:
+    dialect = db.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(LoginThrottle).values(key=key, failures=0, window_started_at=now)
+    db.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
+
+
+def restart_throttle_window(db: Session, key: str, *, older_than: datetime, now: datetime) -> None:
+    db.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.key == key, LoginThrottle.window_started_at <= older_than)
+        .values(failures=0, window_started_at=now, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def increment_throttle(db: Session, key: str) -> int:
+    return int(
+        db.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.key == key)
+            .values(failures=LoginThrottle.failures + 1)
+            .returning(LoginThrottle.failures)
+            .execution_options(synchronize_session=False)
+        ).scalar_one()
+    )
+
+
+def lock_throttle(db: Session, key: str, *, until: datetime) -> None:
+    db.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.key == key)
+        .values(locked_until=until)
+        .execution_options(synchronize_session=False)
+    )
 
 
 @dataclass
@@ -77,3 +116,26 @@ def list_audit(db: Session, flt: AuditFilter, *, page: int, page_size: int) -> t
         q.order_by(AuditLog.at.desc(), AuditLog.id.desc()).offset((page - 1) * page_size).limit(page_size)
     ).all()
     return list(rows), total
+
+
+def purge_ended_sessions(db: Session, user_id: int, *, before: datetime) -> None:
+    """Drop this user's sessions that expired or were revoked before ``before`` (the audit log keeps logins)."""
+    db.execute(
+        delete(UserSession)
+        .where(
+            UserSession.user_id == user_id,
+            or_(UserSession.expires_at < before, UserSession.revoked_at < before),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def purge_stale_throttles(db: Session, *, before: datetime, now: datetime) -> None:
+    db.execute(
+        delete(LoginThrottle)
+        .where(
+            LoginThrottle.window_started_at < before,
+            or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
+        )
+        .execution_options(synchronize_session=False)
+    )

@@ -32,7 +32,7 @@ from srdi.auth.exceptions import (
     UserNotFound,
     WeakPassword,
 )
-from srdi.auth.models import AuditLog, LoginThrottle, User, UserSession
+from srdi.auth.models import AuditLog, User, UserSession
 from srdi.config import Settings
 from srdi.db.base import utcnow
 from srdi.kit.errors import AppError, PermissionDenied
@@ -232,18 +232,16 @@ def _locked_until(db: Session, key: str, now: datetime) -> datetime | None:
 
 
 def _record_failure(db: Session, key: str, limit: int, lock: timedelta, now: datetime) -> None:
-    row = repository.get_throttle(db, key)
-    if row is None:
-        row = LoginThrottle(key=key, failures=0, window_started_at=now)
-        db.add(row)
-    expired_lock = row.locked_until is not None and as_utc(row.locked_until) <= now
-    if expired_lock or as_utc(row.window_started_at) <= now - lock:
-        row.failures = 0
-        row.window_started_at = now
-        row.locked_until = None
-    row.failures += 1
-    if row.failures >= limit:
-        row.locked_until = now + lock
+    """Count one failure. Parallel guesses must all count: the row is created with ON CONFLICT DO NOTHING and
+    incremented in SQL, never read-modify-written in Python."""
+    repository.ensure_throttle(db, key, now)
+    # A new window once the previous one is over (a lock never outlives the window it ended).
+    repository.restart_throttle_window(db, key, older_than=now - lock, now=now)
+    failures = repository.increment_throttle(db, key)
+    if failures >= limit:
+        repository.lock_throttle(db, key, until=now + lock)
+    # The updates bypassed the identity map: reload so this session sees the counter as stored.
+    repository.get_throttle(db, key)
 
 
 def _clear(db: Session, key: str) -> None:
@@ -302,6 +300,10 @@ def login(
     now = now or utcnow()
     lock = timedelta(minutes=settings.login_lock_minutes)
     ukey, ikey = _user_key(username), _ip_key(ip)
+    # Write first: on SQLite (WAL) a transaction that reads and then writes fails at once with "database is
+    # locked" when another login committed in between; one that starts by writing waits its turn instead.
+    for key in (ukey, ikey):
+        repository.ensure_throttle(db, key, now)
     for key in (ukey, ikey):
         until = _locked_until(db, key, now)
         if until is not None:
@@ -355,6 +357,9 @@ def login(
     if hasher(settings).check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password, settings)
     _clear(db, ukey)
+    # Housekeeping on the way: ended sessions and old counters have no further use after a day.
+    repository.purge_ended_sessions(db, user.id, before=now - timedelta(days=1))
+    repository.purge_stale_throttles(db, before=now - timedelta(days=1), now=now)
     user.failed_login_count = 0
     user.last_login_at = now
     result = open_session(db, user, settings, ip=ip, user_agent=user_agent, now=now)
