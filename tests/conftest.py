@@ -68,7 +68,8 @@ def _drop_pg_schema(schema: str) -> None:
 def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("db") / "test.sqlite3"
-        eng = make_engine(f"sqlite:///{path}")
+        # BEGIN IMMEDIATE: real transactions (savepoints work) that wait for each other instead of failing.
+        eng = make_engine(f"sqlite:///{path}", sqlite_begin="BEGIN IMMEDIATE")
         with eng.begin() as conn:
             upgrade(conn)
         yield eng
@@ -88,7 +89,9 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture
 def db(engine: Engine) -> Iterator[Session]:
     """A session inside a transaction that is rolled back after the test."""
-    conn = engine.connect()
+    # On SQLite the outer transaction is deferred: it takes the write lock at the test's first write, as
+    # pysqlite would, so tests that also commit through other sessions are not blocked from the start.
+    conn = engine.connect().execution_options(sqlite_begin="BEGIN")
     outer = conn.begin()
     session = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
     try:
@@ -122,6 +125,17 @@ def app(db: Session):  # type: ignore[no-untyped-def]
         yield db
 
     application.dependency_overrides[policy_task_sessions] = lambda: _policy_task_session
+
+    # Background tasks (batch runs) work in the test's session too, so they see its data and roll back with it.
+    from contextlib import contextmanager
+
+    from srdi.criteria.router import get_task_session_factory
+
+    @contextmanager
+    def _task_session() -> Iterator[Session]:
+        yield db
+
+    application.dependency_overrides[get_task_session_factory] = lambda: _task_session
     return application
 
 

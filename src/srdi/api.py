@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from srdi.auth.router import admin_router
 from srdi.auth.router import router as auth_router
 from srdi.auto_grant.router import router as auto_grant_router
+from srdi.criteria.router import router as criteria_router
 from srdi.enterprise.import_router import router as import_router
 from srdi.enterprise.router import router as enterprise_router
 from srdi.policy.router import router as policy_router
@@ -14,5 +15,6 @@ api_router.include_router(enterprise_router)
 api_router.include_router(auth_router)
 api_router.include_router(admin_router)
 api_router.include_router(import_router)
+api_router.include_router(criteria_router)
 api_router.include_router(policy_router)
 api_router.include_router(auto_grant_router)

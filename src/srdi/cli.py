@@ -18,6 +18,12 @@ from srdi.auth.cli import users_app  # noqa: E402 — the users command group li
 
 app.add_typer(users_app, name="users")
 
+from srdi.criteria.cli import evaluate as evaluate_command  # noqa: E402
+from srdi.criteria.cli import rules_app  # noqa: E402
+
+app.command("evaluate")(evaluate_command)
+app.add_typer(rules_app, name="rules")
+
 
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head", help="目标版本 / target revision")) -> None:

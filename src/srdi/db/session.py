@@ -19,7 +19,7 @@ def _json_dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def make_engine(url: str, **kwargs: object) -> Engine:
+def make_engine(url: str, *, sqlite_begin: str | None = None, **kwargs: object) -> Engine:
     kwargs.setdefault("json_serializer", _json_dumps)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -29,11 +29,22 @@ def make_engine(url: str, **kwargs: object) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            if sqlite_begin:
+                dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+
+        if sqlite_begin:
+            # pysqlite defers BEGIN to the first write, so a SAVEPOINT can run outside any transaction and its
+            # RELEASE commits. Code that nests transactions (the test suite's rolled-back sessions) asks
+            # SQLAlchemy to emit BEGIN itself — its documented recipe for SQLite.
+            # A connection may pick its own form with the execution option ``sqlite_begin``.
+            @event.listens_for(engine, "begin")
+            def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
+                conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", sqlite_begin))
 
         return engine
     kwargs.setdefault("pool_size", 10)

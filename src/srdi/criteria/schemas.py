@@ -1,0 +1,162 @@
+"""API shapes of tier evaluation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from srdi.criteria.enums import Purpose
+
+
+class TierAssessment(BaseModel):
+    tier: str = Field(description="梯度：tech_sme/innovative_sme/tech_innovative_sme/srdi_sme/little_giant")
+    tier_label: str = Field(description="称号中文名")
+    rule_set_id: str = Field(description="所用规则集")
+    rule_set_title: str
+    content_hash: str = Field(description="规则文本的内容哈希（版本）")
+    status: str = Field(description="pass 达到 / fail 未达到 / unknown 数据不足")
+    total: int | None = Field(description="总得分（有评分表的标准）")
+    scores: dict[str, int | None] = Field(description="分类得分")
+    needs_verification: list[str] = Field(description="待核实的规则条目（S-code/UNVERIFIED）")
+    deciding_inputs: list[str] = Field(description="结果为“数据不足”时，补齐即可判定的输入项")
+    note: str | None = Field(None, description="规则选择说明（如复核适用63号标准、省级特色化指标）")
+    gap: list[str] = Field(default_factory=list, description="差距分析：达到该梯度的最小改变（中文）")
+    result: dict[str, Any] = Field(description="完整结果与逐项追溯（输入值、命中分档、得分、出处）")
+    evaluation_id: int | None = Field(None, description="已保存的评价记录编号")
+
+
+class AssessmentOut(BaseModel):
+    as_of: date = Field(description="评价基准日")
+    purpose: Purpose = Field(description="new_application 申报 / re_review 复核")
+    regime: str = Field(description="适用的制度版本")
+    tiers: list[TierAssessment]
+
+
+class AssessmentRequest(BaseModel):
+    as_of: date | None = Field(None, description="评价基准日，默认今天", examples=["2026-06-30"])
+    purpose: Purpose = Field(Purpose.new_application, description="申报或复核")
+
+
+class FactsAssessmentRequest(AssessmentRequest):
+    facts: dict[str, Any] = Field(
+        description="企业事实文档（格式见 docs/rules-authoring.md 第8节；金额以元为单位的十进制字符串）",
+        examples=[
+            {
+                "region_code": "440305",
+                "industry_code": "3562",
+                "independent_legal_person": True,
+                "yearly": {"2025": {"operating_revenue": "30000000.00", "rd_expense": "1500000.00"}},
+                "ip_items": [],
+            }
+        ],
+    )
+
+
+class EvaluationOut(BaseModel):
+    id: int
+    enterprise_id: int
+    tier: str
+    rule_set_id: str
+    rule_set_hash: str
+    regime: str
+    as_of_date: date
+    purpose: str
+    status: str
+    total: int | None
+    needs_verification: bool
+    actor: str
+    created_at: datetime
+    result: dict[str, Any] | None = Field(None, description="完整结果与追溯")
+    gap: dict[str, Any] | None = None
+    inputs_snapshot: dict[str, Any] | None = Field(None, description="评价时的输入快照")
+
+
+class BatchRunRequest(BaseModel):
+    as_of: date | None = Field(None, description="评价基准日，默认今天")
+    purpose: Purpose = Field(Purpose.new_application)
+    region: str | None = Field(None, pattern=r"^\d{2,6}$", description="只评价该区划（前缀）内的企业")
+
+
+class BatchRunOut(BaseModel):
+    id: int
+    as_of_date: date
+    purpose: str
+    region_prefix: str | None
+    status: str = Field(description="queued/running/succeeded/failed")
+    total: int
+    processed: int
+    progress: float = Field(description="进度 0–1")
+    regime: str | None
+    rule_sets: dict[str, Any]
+    summary: dict[str, Any]
+    error: str | None
+    actor: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class BatchResultOut(BaseModel):
+    enterprise_id: int
+    uscc: str
+    name: str
+    region_code: str
+    tier: str
+    rule_set_id: str
+    status: str
+    total: int | None
+    conditions_failed: int
+    conditions_unknown: int
+
+
+class SeedPoolEntry(BaseModel):
+    rank: int
+    enterprise_id: int
+    uscc: str
+    name: str
+    region_code: str
+    tier: str = Field(description="目标梯度")
+    total: int | None
+    conditions_failed: int = Field(description="未满足的条件数")
+    conditions_unknown: int
+    gap: list[str] = Field(description="差距分析（中文）")
+
+
+class DynamicEntry(BaseModel):
+    enterprise_id: int
+    uscc: str
+    name: str
+    region_code: str
+    tier: str
+    reason: str = Field(description="列入原因（中文）")
+    valid_until: date | None = None
+    citation: str | None = None
+
+
+class DynamicManagementOut(BaseModel):
+    as_of: date
+    within_days: int
+    newly_eligible: list[DynamicEntry]
+    at_risk: list[DynamicEntry]
+    expiring: list[DynamicEntry]
+    to_be_revoked: list[DynamicEntry]
+    update_overdue: list[DynamicEntry]
+
+
+class RuleSetSummary(BaseModel):
+    id: str
+    tier: str
+    title: str
+    instrument: str
+    article: str | None
+    url: str | None
+    issuer: str | None
+    effective_from: date | None
+    effective_to: date | None
+    last_checked: date | None
+    verification: str
+    needs_verification: bool = Field(description="整套规则待核实（S-code/UNVERIFIED）")
+    content_hash: str
+    path: str | None = None

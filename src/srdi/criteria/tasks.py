@@ -1,0 +1,57 @@
+"""Background work of tier evaluation. Each chunk is its own transaction so progress is visible."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+from sqlalchemy.orm import Session
+
+from srdi.criteria import batch_service
+from srdi.criteria.models import BatchRun
+from srdi.db.session import get_sessionmaker
+
+log = logging.getLogger("srdi.criteria")
+
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+
+
+@contextmanager
+def task_session() -> Iterator[Session]:
+    session = get_sessionmaker()()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def run_batch(
+    run_id: int,
+    session_factory: SessionFactory = task_session,
+    on_progress: Callable[[BatchRun], None] | None = None,
+) -> None:
+    started = time.perf_counter()
+    with session_factory() as db:
+        run = db.get(BatchRun, run_id)
+        if run is None or run.status not in ("queued", "running"):
+            return
+        batch_service.start(db, run)
+        db.commit()
+        try:
+            for ids in batch_service.chunks(db, run):
+                batch_service.evaluate_chunk(db, run, ids)
+                db.commit()
+                if on_progress:
+                    on_progress(run)
+            batch_service.finish(db, run, started)
+            db.commit()
+        except Exception as exc:
+            log.exception("batch run %s failed", run_id)
+            db.rollback()
+            run = db.get(BatchRun, run_id)
+            if run is not None:
+                batch_service.fail(run, exc)
+                db.commit()
+            raise
