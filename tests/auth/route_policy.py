@@ -10,7 +10,8 @@ object in the path is scoped: "enterprise" — ``{enterprise_id}`` is checked ag
 enterprise outside it answers 404, as if absent); "enterprise_list" — a collection of enterprises filtered to
 the scope; "none" — no per-object scope. ``body`` builds a valid request body; ``ok`` is the success status.
 ``params`` gives sample values for path parameters other than ``enterprise_id``. A successful call of a route
-that changes state (any method but GET, unless ``writes`` says otherwise) must add an audit row.
+that changes state (any method but GET, unless ``writes`` says otherwise) or exports data (its path says
+"export") must add an audit row.
 """
 
 from __future__ import annotations
@@ -57,11 +58,14 @@ class Rule:
     # For aggregates over the caller's scope: check(json, visible) → a problem or None, where ``visible`` is
     # the list of every enterprise in the database the caller may see.
     check: Callable[[Any, list[Any]], str | None] | None = None
-    # Does a successful call change state (and so owe an audit row, QUALITY S3)? Default: any method but GET.
+    # Does a successful call owe an audit row (QUALITY S3)? Default: it changes state (any method but GET) or
+    # it is an export (the path says "export"). Set False for a POST that only computes.
     writes: bool | None = None
 
-    def changes_state(self, method: str) -> bool:
-        return method != "GET" if self.writes is None else self.writes
+    def owes_audit(self, method: str, path: str) -> bool:
+        if self.writes is not None:
+            return self.writes
+        return method != "GET" or "export" in path
 
 
 def _new_enterprise(_: Any) -> dict[str, Any]:
