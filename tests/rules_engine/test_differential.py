@@ -22,8 +22,15 @@ from tests.rules_engine.generators import edge_rows, random_row, rows_strategy
 
 RULE_SETS = load_rule_sets(RULES_DIR)
 IDS = sorted(RULE_SETS)
-# Spark plans take seconds each on a 2-core machine: run it on the tier criteria, not on every policy file.
-SPARK_IDS = sorted(i for i, rs in RULE_SETS.items() if rs.path.startswith("criteria/"))
+# Spark plans take seconds each on a 2-core machine: run the rule sets that together use every expression
+# feature (bands, or-bands, avg of ratios, floor/min/count, cagr, scaled decimals, a provincial variant).
+SPARK_IDS = [
+    "innovative_sme_2022",
+    "little_giant_2026",
+    "srdi_sme_2022_sichuan",
+    "srdi_sme_2026",
+    "tech_sme_2017",
+]
 RANDOM_ROWS = int(os.environ.get("SRDI_DIFF_ROWS", "2000"))
 PG_URL = os.environ.get("SRDI_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 

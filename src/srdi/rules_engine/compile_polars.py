@@ -48,6 +48,9 @@ class PolarsBackend:
     def neg(self, a: pl.Expr) -> pl.Expr:
         return -a
 
+    def abs(self, a: pl.Expr) -> pl.Expr:
+        return a.abs()
+
     def floordiv(self, a: pl.Expr, b: pl.Expr) -> pl.Expr:
         return a // b
 

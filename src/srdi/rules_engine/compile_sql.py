@@ -63,6 +63,9 @@ class SqlBackend:
     def neg(self, a: exp.Expression) -> exp.Expression:
         return exp.Neg(this=_w(a))
 
+    def abs(self, a: exp.Expression) -> exp.Expression:
+        return exp.Abs(this=a)
+
     def floordiv(self, a: exp.Expression, b: exp.Expression) -> exp.Expression:
         # Exact decimal division (BIGINT / BIGINT is a double in Spark), then FLOOR.
         return exp.Floor(this=exp.Div(this=self.wide(a), expression=self.wide(b)))

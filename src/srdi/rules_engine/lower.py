@@ -31,6 +31,7 @@ class Backend(Protocol):
     def sub(self, a: E, b: E) -> E: ...
     def mul(self, a: E, b: E) -> E: ...
     def neg(self, a: E) -> E: ...
+    def abs(self, a: E) -> E: ...
     def floordiv(self, a: E, b: E) -> E: ...
     def cmp(self, op: str, a: E, b: E) -> E: ...
     def and_(self, items: Sequence[E]) -> E: ...
@@ -208,13 +209,13 @@ class Lowering:
             )
         # a / c = (a.num · c.den) / (a.den · c.num); the divisor's sign moves to the numerator, zero gives null.
         n = self._e(self._m(a.num, a.nb, c.den, c.db))
-        d = self._e(self._m(a.den, a.db, c.num, c.nb))
+        d = self._e(self._m(a.den, a.db, b.abs(c.num), c.nb))
         zero = b.lit(0)
         pos = b.cmp(">", c.num, zero)
         neg = b.cmp("<", c.num, zero)
         return Num(
             b.case([(pos, n), (neg, b.neg(n))], b.lit(None)),
-            b.case([(pos, d)], b.neg(d)),
+            d,
             a.nb * c.db,
             a.db * c.nb,
         )
@@ -340,11 +341,23 @@ class Lowering:
             whens: list[tuple[E, E]] = []
             bands: list[tuple[E, E]] = []
             ids = [band.id for band in ind.bands]
+            checked: set[Node] = set()
             for band in ind.bands[:-1]:
                 assert band.when is not None
                 w = self.boolean(band.when)
-                whens += [(b.is_null(w), b.lit(None)), (w, b.lit(band.points))]
-                bands += [(b.is_null(w), b.label(None, ids)), (w, b.label(band.id, ids))]
+                operand = (
+                    band.when.left
+                    if isinstance(band.when, Cmp) and isinstance(band.when.right, Lit)
+                    else None
+                )
+                # x >= 5% is null exactly when x is: once x was checked, a later band on x needs no check.
+                if operand is None or operand not in checked:
+                    whens.append((b.is_null(w), b.lit(None)))
+                    bands.append((b.is_null(w), b.label(None, ids)))
+                    if operand is not None:
+                        checked.add(operand)
+                whens.append((w, b.lit(band.points)))
+                bands.append((w, b.label(band.id, ids)))
             last = ind.bands[-1]
             return [
                 (col, b.points(b.case(whens, b.lit(last.points)))),
