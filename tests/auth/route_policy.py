@@ -61,6 +61,9 @@ class Rule:
     # Does a successful call owe an audit row (QUALITY S3)? Default: it changes state (any method but GET) or
     # it is an export (the path says "export"). Set False for a POST that only computes.
     writes: bool | None = None
+    # May a successful answer carry a full phone number or bank account? Only endpoints that unmask on purpose
+    # (and audit it) say True; every other answer must show them masked (PRODUCT C9).
+    unmasked: bool = False
 
     def owes_audit(self, method: str, path: str) -> bool:
         if self.writes is not None:
@@ -139,7 +142,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/enterprises"): Rule(READERS, target="enterprise_list"),
     ("POST", "/api/v1/enterprises"): Rule(CREATORS, body=_new_enterprise, ok=201),
     ("GET", "/api/v1/enterprises/{enterprise_id}"): Rule(READERS, target="enterprise"),
-    ("GET", "/api/v1/enterprises/{enterprise_id}/contact"): Rule(READERS, target="enterprise"),
+    ("GET", "/api/v1/enterprises/{enterprise_id}/contact"): Rule(READERS, target="enterprise", unmasked=True),
     ("GET", "/api/v1/enterprises/{enterprise_id}/yearly-figures"): Rule(READERS, target="enterprise"),
     ("PUT", "/api/v1/enterprises/{enterprise_id}/yearly-figures/{year}"): Rule(
         FIGURE_WRITERS,

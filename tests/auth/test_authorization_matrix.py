@@ -34,6 +34,7 @@ PLACES = {
     "chongqing": "500112",
 }
 ROLES: list[Role | None] = [None, *Role]
+FULL_PHONE = "13912345678"
 
 
 def api_routes(app: Any) -> set[tuple[str, str]]:
@@ -72,7 +73,7 @@ def world(db: Session) -> World:
             industry_code="3562",
             tags=[],
             is_synthetic=False,
-            contact_phone="13912345678",
+            contact_phone=FULL_PHONE,
         )
         db.add(e)
         ents[key] = e
@@ -192,6 +193,8 @@ def test_route_answers_each_role_as_the_policy_says(route, app, anon_client, db,
                 audited = snapshot(db)[0][-1] - before[0][-1]
                 if audited < 1:
                     failures.append(f"{where}: changed state or exported without an audit row (QUALITY S3)")
+            if FULL_PHONE in r.text and not rule.unmasked:
+                failures.append(f"{where}: answer shows an unmasked phone number")
             if rule.check is not None and want == rule.ok:
                 in_scope = [e for e in db.scalars(select(Enterprise)).all() if visible(role, user, e)]  # type: ignore[arg-type]
                 if problem := rule.check(r.json(), in_scope):
