@@ -246,6 +246,21 @@ def _parse_text(col: Column) -> Callable[[object], Any]:
 
 
 _USCC_CACHE: dict[str, tuple[str, str | None]] = {}
+# GB 32100-2015 check character, the same rule as stdnum.cn.uscc (validation.uscc_error) but ~20× faster:
+# a million-row file holds ~200,000 codes. Any code this rejects goes to uscc_error for the precise message.
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_INDEX = {c: i for i, c in enumerate(_USCC_ALPHABET)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_ok(code: str) -> bool:
+    if len(code) != 18 or not code[:8].isascii() or not code[:8].isdigit() or code[17] not in _USCC_INDEX:
+        return False
+    try:
+        total = sum(_USCC_INDEX[c] * w for c, w in zip(code, _USCC_WEIGHTS, strict=False))
+    except KeyError:
+        return False
+    return _USCC_ALPHABET[(31 - total) % 31] == code[17]
 
 
 def _parse_uscc(value: object) -> str:
@@ -257,8 +272,12 @@ def _parse_uscc(value: object) -> str:
     raw = value if isinstance(value, str) else _as_text(value)
     hit = _USCC_CACHE.get(raw)
     if hit is None:
-        code = normalize_uscc(unicodedata.normalize("NFKC", raw))
-        hit = (code, uscc_error(code))
+        code = normalize_uscc(raw if raw.isascii() else unicodedata.normalize("NFKC", raw))
+        if uscc_ok(code):
+            hit = (code, None)
+        else:
+            err = uscc_error(code)
+            hit = (code.replace("-", ""), err)
         if len(_USCC_CACHE) > 2_000_000:
             _USCC_CACHE.clear()
         _USCC_CACHE[raw] = hit
@@ -375,14 +394,17 @@ def _parse_money(col: Column, factor: int) -> Callable[[object], int]:
 
     scale = factor // 10**places
 
-    plain = re.compile(rf"(-?)([0-9]+)(?:\.([0-9]{{1,{places}}}))?")
+    fullmatch = re.compile(rf"(-?)([0-9]+)(?:\.([0-9]{{1,{places}}}))?").fullmatch
+    frac_mult = [0] + [10 ** (places - n) * scale for n in range(1, places + 1)]  # by number of decimals
 
     def parse(value: object) -> int:
         # Fast path for plain decimals ("8600", "-120.25"): exact integer arithmetic, no Decimal.
-        m = plain.fullmatch(value) if isinstance(value, str) else None
+        m = fullmatch(value) if value.__class__ is str else None
         if m is not None:
             sign, whole, frac = m.groups()
-            fen = int(whole) * factor + (int(frac.ljust(places, "0")) * scale if frac else 0)
+            fen = int(whole) * factor
+            if frac:
+                fen += int(frac) * frac_mult[len(frac)]
             if sign:
                 fen = -fen
         else:
@@ -393,7 +415,7 @@ def _parse_money(col: Column, factor: int) -> Callable[[object], int]:
             fen = int(exact)
         if fen < 0 and not allow_negative:
             raise CellError("不能为负数")
-        if abs(fen) > limit_fen:
+        if not -limit_fen <= fen <= limit_fen:
             raise CellError("数值过大（超过 1 亿万元，即 1 万亿元），请检查单位是否应为万元")
         return fen
 
@@ -619,13 +641,16 @@ def validate_table(
         figures: dict[str, Any] = {}
         for idx, key, parse, b in row_specs:
             v = cells[idx] if idx < n else None
-            if not v or v.__class__ is Formula or (isinstance(v, str) and v.isspace()):
+            if not v or v.__class__ is Formula:
                 _cell(b, parse, v, row_no, figures, errs)
                 continue
             try:
                 figures[key] = parse(v)
             except CellError as exc:
-                errs.append(RowError(row_no, b.title, display(v), str(exc)))
+                if isinstance(v, str) and v.isspace():  # a blank cell with stray spaces is an empty cell
+                    _cell(b, parse, "", row_no, figures, errs)
+                else:
+                    errs.append(RowError(row_no, b.title, display(v), str(exc)))
 
         if n > width and any(not _is_blank(v) for v in cells[width:]):
             extra = next(i for i in range(width, n) if not _is_blank(cells[i]))
