@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import sys
 import tempfile
@@ -154,16 +155,16 @@ def _plain_executemany(eng, path: Path) -> float:  # type: ignore[no-untyped-def
     return elapsed
 
 
-def _import(eng, path: Path) -> tuple[float, dict]:  # type: ignore[no-untyped-def]
-    t = time.perf_counter()
+def _import(eng, path: Path) -> tuple[float, float, dict]:  # type: ignore[no-untyped-def]
+    t, c = time.perf_counter(), time.process_time()
     with Session(eng) as db:
         job, _out = run_import(db, path, mode=ImportMode.all_or_nothing, actor="benchmark")
         db.commit()
         summary = job.report["summary"]
         status = job.status
-    elapsed = time.perf_counter() - t
+    elapsed, cpu = time.perf_counter() - t, time.process_time() - c
     assert status == "succeeded", (status, summary)
-    return elapsed, summary
+    return elapsed, cpu, summary
 
 
 def bench(kind: str, rows: int, bar: float, url: str | None, workdir: Path) -> None:
@@ -177,7 +178,7 @@ def bench(kind: str, rows: int, bar: float, url: str | None, workdir: Path) -> N
     eng, cleanup = _fresh_engine(url, workdir)
     try:
         plain = _plain_executemany(eng, path)
-        elapsed, summary = _import(eng, path)
+        elapsed, cpu, summary = _import(eng, path)
         with eng.connect() as conn:
             n_fig = conn.execute(text("SELECT count(*) FROM yearly_figure")).scalar_one()
             n_log = conn.execute(text("SELECT count(*) FROM change_log")).scalar_one()
@@ -189,12 +190,18 @@ def bench(kind: str, rows: int, bar: float, url: str | None, workdir: Path) -> N
     print(f"[{kind}] baseline read only          : {read:7.2f} s")
     print(f"[{kind}] baseline plain executemany  : {plain:7.2f} s")
     print(f"[{kind}] full import (validate+write): {elapsed:7.2f} s  ({rows / elapsed:,.0f} rows/s)")
+    # On a shared machine the wall time includes waiting for the CPU; this process's own CPU time does not.
+    print(
+        f"[{kind}]   of which CPU time of this process: {cpu:7.2f} s  (load average now {os.getloadavg()[0]:.1f})"
+    )
     print(
         f"[{kind}]   created {summary['enterprises_created']:,} enterprises, {n_fig:,} yearly rows, {n_log:,} change-log rows"
     )
     print(f"[{kind}] ratio import / read-only         : {elapsed / read:5.1f}×")
     print(f"[{kind}] ratio import / plain executemany : {elapsed / plain:5.1f}×")
-    print(f"[{kind}] bar ≤ {bar:.0f} s → {'MET' if elapsed <= bar else 'NOT MET'} ({elapsed:.1f} s)")
+    print(
+        f"[{kind}] bar ≤ {bar:.0f} s → wall {'MET' if elapsed <= bar else 'NOT MET'} ({elapsed:.1f} s), CPU {'MET' if cpu <= bar else 'NOT MET'} ({cpu:.1f} s)"
+    )
 
 
 def main() -> None:

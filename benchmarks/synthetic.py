@@ -99,9 +99,14 @@ def registry(
             else:
                 cols[name] = rng.poisson(2.0, n).astype(np.int64)
         elif inp.type == Type.BOOL:
-            cols[name] = rng.random(n) < 0.5
+            # Adverse facts are rare, registration is near-universal, the rest are coin flips.
+            adverse = any(w in name for w in ("blacklist", "restricted", "incident", "violation"))
+            p = 0.03 if adverse else 0.99 if name == "independent_legal_person" else 0.4
+            cols[name] = rng.random(n) < p
         elif inp.type == Type.STR:
             choices = np.array(options.get(name, ["other"]), dtype=object)
+            if name == "size_class":
+                choices = np.array(["micro", "small", "small", "medium", "large"], dtype=object)
             cols[name] = choices[rng.integers(0, len(choices), n)]
         else:
             cols[name] = rng.integers(30 * 10**inp.scale, 90 * 10**inp.scale, n)

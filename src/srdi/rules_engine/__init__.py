@@ -18,9 +18,11 @@ from typing import Any
 
 from srdi.rules_engine.errors import FactsError, RuleError
 from srdi.rules_engine.facts import build_variables
+from srdi.rules_engine.gap import Gap, gap_analysis
 from srdi.rules_engine.interpret import evaluate_variables
 from srdi.rules_engine.loader import load_rule_sets
 from srdi.rules_engine.model import RuleSet
+from srdi.rules_engine.regime import Selection, load_regimes, select_regime
 from srdi.rules_engine.trace import ItemTrace, Result
 
 
@@ -32,14 +34,34 @@ def evaluate(
     return evaluate_variables(variables, rule_set, as_of=as_of, purpose=purpose)
 
 
+def __getattr__(name: str) -> Any:
+    # The batch executors pull in Polars and sqlglot; load them only when asked for.
+    if name == "compile_polars":
+        from srdi.rules_engine.compile_polars import compile_polars
+
+        return compile_polars
+    if name == "compile_sql":
+        from srdi.rules_engine.compile_sql import compile_sql
+
+        return compile_sql
+    raise AttributeError(name)
+
+
 __all__ = [
     "FactsError",
+    "Gap",
     "ItemTrace",
     "Result",
     "RuleError",
     "RuleSet",
+    "Selection",
     "build_variables",
+    "compile_polars",
+    "compile_sql",
     "evaluate",
     "evaluate_variables",
+    "gap_analysis",
+    "load_regimes",
     "load_rule_sets",
+    "select_regime",
 ]
