@@ -126,3 +126,13 @@ def test_login_removes_the_users_sessions_that_ended_over_a_day_ago(anon_client,
     )
     # The one revoked two days ago is gone; the one revoked an hour ago and the live one stay.
     assert (ages, len(rows)) == ([1], 2)
+
+
+def test_logging_in_again_in_the_same_browser_ends_the_previous_session(anon_client, make_user, db):
+    first = make_user("expert", username="first-user")
+    make_user("expert", username="second-user")
+    login(anon_client, "first-user", TEST_PASSWORD)
+    old_session = _session_of(db, first)
+    assert login(anon_client, "second-user", TEST_PASSWORD).status_code == 200
+    assert old_session.revoked_at is not None
+    assert anon_client.get("/api/v1/auth/me").json()["username"] == "second-user"

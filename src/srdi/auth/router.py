@@ -115,6 +115,10 @@ def login(db: Db, body: LoginIn, request: Request, response: Response, settings:
     result = _login(db, body, request, settings)
     if isinstance(result, JSONResponse):
         return result
+    previous = request.cookies.get(SESSION_COOKIE)
+    if previous:
+        # Never leave two sessions in one browser: the one the cookie held (perhaps another user's) ends now.
+        service.revoke_token(db, previous)
     _set_session_cookies(response, result.token, settings)
     return SessionOut(
         user=user_out(result.user),

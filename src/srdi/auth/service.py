@@ -412,6 +412,13 @@ def authenticate(
     return user, sess
 
 
+def revoke_token(db: Session, token: str) -> None:
+    """End the session of ``token`` if it is live (a new login replaces the browser's previous session)."""
+    sess = repository.get_session_by_hash(db, token_hash(token))
+    if sess is not None and sess.revoked_at is None:
+        sess.revoked_at = utcnow()
+
+
 def logout(db: Session, principal: Principal) -> None:
     if principal.session is not None:
         principal.session.revoked_at = utcnow()
