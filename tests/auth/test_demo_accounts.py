@@ -77,6 +77,8 @@ def test_login_page_lists_demo_accounts_and_password_in_demo_mode_only(
     assert [a["role"] for a in body["accounts"]] == [r.value for r in Role]
     district = next(a for a in body["accounts"] if a["role"] == "district_official")
     assert (district["username"], district["scope"]) == ("demo-district", "广东省深圳市南山区")
+    enterprise = next(a for a in body["accounts"] if a["role"] == "enterprise")
+    assert enterprise["scope"] == "演示企业1"
     assert login(anon_client, "demo-district", settings.demo_password).status_code == 200
 
     use_settings(demo_mode=False)

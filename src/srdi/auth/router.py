@@ -60,7 +60,7 @@ def user_out(user: User) -> UserOut:
         department=user.department,
         active=user.active,
         is_demo=user.is_demo,
-        last_login_at=user.last_login_at,
+        last_login_at=service.as_utc(user.last_login_at) if user.last_login_at else None,
         failed_login_count=user.failed_login_count,
     )
 
@@ -185,7 +185,7 @@ def demo_accounts(db: Db, settings: SettingsDep) -> DemoAccountsOut:
                 display_name=u.display_name,
                 role=Role(u.role),
                 role_label=Role(u.role).label,
-                scope=service.scope_label(u) or u.department,
+                scope=service.scope_description(db, u),
             )
             for u in users
         ],

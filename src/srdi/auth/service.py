@@ -156,6 +156,16 @@ def scope_label(user: User) -> str | None:
     return r6.full_name if r6 else code
 
 
+def scope_description(db: Session, user: User) -> str | None:
+    """What the account may see, in words: its region, its department or its enterprise's name."""
+    if user.enterprise_id is not None:
+        from srdi.enterprise.models import Enterprise
+
+        ent = db.get(Enterprise, user.enterprise_id)
+        return ent.name if ent is not None else None
+    return scope_label(user) or user.department
+
+
 # --- the authenticated principal --------------------------------------------------------------------
 
 
