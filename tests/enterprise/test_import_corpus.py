@@ -372,7 +372,7 @@ def test_region_scope_rejects_rows_outside_the_officials_district(db, tmp_path):
         (3, "行政区划代码", "行政区划代码 440306 不在本账号管辖范围内，不能导入"),
         (4, "统一社会信用代码", "该企业登记在本账号管辖范围以外，不能通过导入修改"),
     ]
-    regions = dict(db.execute(select(Enterprise.uscc, Enterprise.region_code)).tuples().all())
+    regions = {u: r for u, r in db.execute(select(Enterprise.uscc, Enterprise.region_code))}
     assert regions == {make_uscc(1): "440305", make_uscc(9): "440306"}
 
 
