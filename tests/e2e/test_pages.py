@@ -13,18 +13,19 @@ from tests.e2e.seed import FIRST_NAME, FUTIAN_COUNT, NANSHAN_COUNT, SRDI_UNTIL
 
 pytestmark = pytest.mark.browser
 
+OFFICIAL_MENU = ["企业信息库", "数据导入", "批量评价", "区县看板"]
 # username → (landing path pattern, menu entries the role must see)
 ROLES: dict[str, tuple[str, list[str]]] = {
-    "demo-admin": (r"/dashboard$", ["企业信息库", "区县看板"]),
-    "demo-province": (r"/dashboard$", ["企业信息库", "区县看板"]),
-    "demo-city": (r"/dashboard$", ["企业信息库", "区县看板"]),
-    "demo-district": (r"/dashboard$", ["企业信息库", "区县看板"]),
+    "demo-admin": (r"/dashboard$", OFFICIAL_MENU),
+    "demo-province": (r"/dashboard$", OFFICIAL_MENU),
+    "demo-city": (r"/dashboard$", OFFICIAL_MENU),
+    "demo-district": (r"/dashboard$", OFFICIAL_MENU),
     "demo-commissioner": (r"/enterprises$", ["企业信息库"]),
     "demo-handler": (r"/welcome$", []),
     "demo-expert": (r"/welcome$", []),
     "demo-bank": (r"/welcome$", []),
-    "demo-enterprise": (r"/enterprises/\d+$", ["我的企业档案"]),
-    "demo-chain-leader": (r"/enterprises/\d+$", ["我的企业档案"]),
+    "demo-enterprise": (r"/enterprises/\d+$", ["我的企业档案", "梯度自评"]),
+    "demo-chain-leader": (r"/enterprises/\d+$", ["我的企业档案", "梯度自评"]),
 }
 
 

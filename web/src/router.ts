@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
 import { onUnauthorized } from "@/api/client";
-import { DASHBOARD_ROLES, ENTERPRISE_ROLES, homeFor, REGISTRY_ROLES } from "@/domains/auth/roles";
+import { BATCH_ROLES, DASHBOARD_ROLES, ENTERPRISE_ROLES, homeFor, IMPORT_ROLES, REGISTRY_ROLES } from "@/domains/auth/roles";
 import { forgetSession, loadSession, session } from "@/domains/auth/session";
 
 const ALL = undefined;
@@ -27,6 +27,27 @@ const routes: RouteRecordRaw[] = [
         component: () => import("@/domains/enterprise/EnterpriseHome.vue"),
         meta: { title: "一企一档", roles: [...REGISTRY_ROLES, ...ENTERPRISE_ROLES] },
         props: (r) => ({ id: Number(r.params.id) }),
+      },
+      {
+        path: "my/assessment",
+        redirect: () =>
+          session.user?.enterprise_id ? `/enterprises/${session.user.enterprise_id}/assessment` : "/welcome",
+      },
+      {
+        path: "enterprises/:id(\\d+)/assessment",
+        component: () => import("@/domains/criteria/SelfAssessmentPage.vue"),
+        meta: { title: "梯度自评", roles: [...REGISTRY_ROLES, ...ENTERPRISE_ROLES] },
+        props: (r) => ({ id: Number(r.params.id) }),
+      },
+      {
+        path: "batch",
+        component: () => import("@/domains/criteria/BatchPage.vue"),
+        meta: { title: "批量评价", roles: BATCH_ROLES },
+      },
+      {
+        path: "import",
+        component: () => import("@/domains/import/ImportPage.vue"),
+        meta: { title: "数据导入", roles: IMPORT_ROLES },
       },
       {
         path: "dashboard",

@@ -25,6 +25,11 @@ class TierAssessment(BaseModel):
     gap: list[str] = Field(default_factory=list, description="差距分析：达到该梯度的最小改变（中文）")
     result: dict[str, Any] = Field(description="完整结果与逐项追溯（输入值、命中分档、得分、出处）")
     evaluation_id: int | None = Field(None, description="已保存的评价记录编号")
+    labels: dict[str, str] = Field(
+        default_factory=dict,
+        description="本结果中出现的分类、指标、输入项标识的中文名（来自规则文件），供界面显示",
+    )
+    category_max_points: dict[str, int] = Field(default_factory=dict, description="各分类满分")
 
 
 class AssessmentOut(BaseModel):

@@ -23,7 +23,7 @@ from srdi.criteria.schemas import AssessmentOut, RuleSetSummary, TierAssessment
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.enums import Tier
 from srdi.enterprise.models import Enterprise
-from srdi.rules_engine import FactsError, RuleSet, evaluate
+from srdi.rules_engine import FactsError, Result, RuleSet, evaluate
 from srdi.rules_engine.gap import gap_analysis
 from srdi.rules_engine.regime import Regimes, Selection, load_regimes, select_regime
 
@@ -101,7 +101,18 @@ def assess_tier(
         note=note,
         gap=list(sentences),
         result=result.as_dict(),
+        labels=_labels(rs, result),
+        category_max_points={c.id: c.max_points for c in rs.categories},
     )
+
+
+def _labels(rs: RuleSet, result: Result) -> dict[str, str]:
+    """Chinese names of the identifiers the UI shows: categories, indicators and every input or derived value."""
+    names = dict(rs.labels)
+    names.update({c.id: c.label for c in rs.categories})
+    for key in (*result.scores, *result.deciding_inputs, *result.needs_verification):
+        names.setdefault(key, key)
+    return names
 
 
 def assess_facts(

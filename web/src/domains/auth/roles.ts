@@ -5,6 +5,7 @@ export const REGISTRY_ROLES = [...OFFICIAL_ROLES, "service_commissioner", "admin
 export const IMPORT_ROLES = [...OFFICIAL_ROLES, "admin"];
 export const DASHBOARD_ROLES = [...OFFICIAL_ROLES, "admin"];
 export const ENTERPRISE_ROLES = ["enterprise", "chain_leader"];
+export const BATCH_ROLES = [...OFFICIAL_ROLES, "admin"];
 
 export interface MenuItem {
   path: string;
@@ -15,7 +16,10 @@ export interface MenuItem {
 
 export const MENU: MenuItem[] = [
   { path: "/my", title: "我的企业档案", icon: "OfficeBuilding", roles: ENTERPRISE_ROLES },
+  { path: "/my/assessment", title: "梯度自评", icon: "Medal", roles: ENTERPRISE_ROLES },
   { path: "/enterprises", title: "企业信息库", icon: "Files", roles: REGISTRY_ROLES },
+  { path: "/import", title: "数据导入", icon: "Upload", roles: IMPORT_ROLES },
+  { path: "/batch", title: "批量评价", icon: "Histogram", roles: BATCH_ROLES },
   { path: "/dashboard", title: "区县看板", icon: "DataAnalysis", roles: DASHBOARD_ROLES },
 ];
 

@@ -36,3 +36,12 @@ export const getHistory = (id: number, page: number, page_size: number) =>
       params: { path: { enterprise_id: id }, query: { page, page_size } },
     }),
   );
+
+export type YearlyFigureIn = Schemas["YearlyFigureIn"];
+export const putYearlyFigures = (id: number, year: number, body: YearlyFigureIn) =>
+  call(
+    api.PUT("/api/v1/enterprises/{enterprise_id}/yearly-figures/{year}", {
+      params: { path: { enterprise_id: id, year } },
+      body,
+    }),
+  );
