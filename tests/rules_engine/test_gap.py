@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from srdi.rules_engine import evaluate_variables, load_rule_sets
 from srdi.rules_engine.facts import coerce_literal
-from srdi.rules_engine.gap import _options, gap_analysis
+from srdi.rules_engine.gap import _options, _with_sentence, gap_analysis
 from srdi.rules_engine.loader import read_yaml
 from tests.rules_engine.cases import RULES_DIR, TESTS_DIR
 
@@ -48,7 +48,7 @@ def test_rd_ratio_upgrade_sentence_matches_the_issue_example() -> None:
     )
     result = evaluate_variables(v, rs)
     options = _options(rs, result.values)
-    assert [u.sentence for u in options["rd_intensity"]] == [
+    assert [_with_sentence(rs, result.values, u).sentence for u in options["rd_intensity"]] == [
         "上年度研发费用总额占营业收入总额比重 2.6%，达到 3%，可得 15 分（+5 分）",
         "上年度研发费用总额占营业收入总额比重 2.6%，达到 5%，可得 20 分（+10 分）",
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 from srdi.rules_engine import fmt
@@ -13,8 +14,11 @@ from srdi.rules_engine.expr.types import Type
 from srdi.rules_engine.interpret import prepare
 from srdi.rules_engine.loader import PURPOSE_INPUT
 from srdi.rules_engine.model import Indicator, RuleSet
-from srdi.rules_engine.pyfunc import compile_node
+from srdi.rules_engine.pyfunc import compile_node as _compile_node
 from srdi.rules_engine.trace import Result
+
+# Gap analysis evaluates the same band atoms for every enterprise: compile each once.
+compile_node = lru_cache(maxsize=4096)(_compile_node)
 
 _VERB = {">=": "达到", ">": "超过", "<=": "不高于", "<": "低于", "==": "为", "!=": "不为"}
 MAX_CHANGES = 5  # more indicator upgrades than this is not a useful plan
@@ -63,7 +67,9 @@ def _unmet(node: Node, env: Mapping[str, object]) -> list[Node]:
             continue
         if isinstance(atom, Or):
             # The purpose (new application vs 复核) is not something an enterprise can change.
-            branches: list[list[Node]] = [_unmet(b, env) for b in atom.items if PURPOSE_INPUT not in variables(b)]
+            branches: list[list[Node]] = [
+                _unmet(b, env) for b in atom.items if PURPOSE_INPUT not in variables(b)
+            ]
             shortest: list[Node] = [atom]
             for branch in branches:
                 if shortest == [atom] or len(branch) < len(shortest):
@@ -186,16 +192,8 @@ def _options(rs: RuleSet, env: Mapping[str, object]) -> dict[str, list[Upgrade]]
         opts = []
         for band in ind.bands:
             if band.when is not None and band.points > current:
-                gain = band.points - current
-                opts.append(
-                    Upgrade(
-                        ind.id,
-                        band.id,
-                        band.points,
-                        gain,
-                        _band_sentence(rs, ind, band.when, env, band.points, gain),
-                    )
-                )
+                # The sentence is written later, only for the upgrades that are chosen.
+                opts.append(Upgrade(ind.id, band.id, band.points, band.points - current, ""))
         if opts:
             out[ind.id] = sorted(opts, key=lambda u: u.gain)
     return out
@@ -216,15 +214,34 @@ def _meets(
     return True
 
 
+_CATS: dict[int, tuple[RuleSet, dict[str, str]]] = {}
+
+
+def _categories(rs: RuleSet) -> dict[str, str]:
+    hit = _CATS.get(id(rs))
+    if hit is None or hit[0] is not rs:
+        hit = (rs, {i.id: i.category for i in rs.indicators})
+        _CATS[id(rs)] = hit
+    return hit[1]
+
+
 def _smallest_upgrades(
     rs: RuleSet, env: Mapping[str, object], targets: Sequence[tuple[str, int]]
 ) -> list[Upgrade]:
     options = _options(rs, env)
     names = sorted(options, key=lambda n: -options[n][-1].gain)
+    top = {n: options[n][-1].gain for n in names}
+    # The total must rise by at least this much: combinations whose best gains fall short are skipped unseen.
+    need = max(
+        (m - v for var, m in targets if var == "score_total" and isinstance(v := env.get(var), int)),
+        default=0,
+    )
     for k in range(1, min(len(names), MAX_CHANGES) + 1):
+        if sum(top[n] for n in names[:k]) < need:
+            continue
         best: tuple[int, list[Upgrade]] | None = None
         for combo in combinations(names, k):
-            if not _meets(rs, env, targets, {n: options[n][-1].gain for n in combo}):
+            if sum(top[n] for n in combo) < need or not _meets(rs, env, targets, {n: top[n] for n in combo}):
                 continue
             chosen = {n: options[n][-1] for n in combo}
             for n in combo:  # lower each change to the smallest band that still works
@@ -237,5 +254,14 @@ def _smallest_upgrades(
             if best is None or cost < best[0]:
                 best = (cost, [chosen[n] for n in combo])
         if best is not None:
-            return best[1]
+            return [_with_sentence(rs, env, u) for u in best[1]]
     return []
+
+
+def _with_sentence(rs: RuleSet, env: Mapping[str, object], u: Upgrade) -> Upgrade:
+    ind = next(i for i in rs.indicators if i.id == u.indicator)
+    when = next(b.when for b in ind.bands if b.id == u.band)
+    assert when is not None
+    return Upgrade(
+        u.indicator, u.band, u.points, u.gain, _band_sentence(rs, ind, when, env, u.points, u.gain)
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from srdi.rules_engine import fmt
@@ -167,10 +168,13 @@ def _unknown_roots(prog: Program, env: Mapping[str, object], name: str) -> list[
         if ind.formula is not None:
             return [ind.formula]
         for b in ind.bands:
-            if b.when is not None and compile_node(b.when)(env) is None:
+            if b.when is not None and _compiled(b.when)(env) is None:
                 return [b.when]
         return []
     return [Var(d) for d in prog.direct_inputs.get(name, ()) if env.get(d) is None]
+
+
+_compiled = lru_cache(maxsize=4096)(compile_node)
 
 
 def _origin_vars(node: Node, env: Mapping[str, object]) -> set[str]:
@@ -178,7 +182,7 @@ def _origin_vars(node: Node, env: Mapping[str, object]) -> set[str]:
     if isinstance(node, Var):
         return {node.name}
     children = _children(node)
-    unknown = [c for c in children if compile_node(c)(env) is None]
+    unknown = [c for c in children if _compiled(c)(env) is None]
     if not unknown:
         return variables(node)
     out: set[str] = set()
