@@ -52,7 +52,10 @@ MANAGERS = (Role.admin, *OFFICIALS)
 ENTERPRISE_SELF = (Role.enterprise, Role.chain_leader)
 READERS = (Role.admin, *OFFICIALS, Role.service_commissioner, *ENTERPRISE_SELF)
 
-Db = Annotated[Session, Depends(get_db)]
+# scope="function": the request's transaction commits before the response is sent, so a client that reads
+# right after a change, and a background task started by it, see the change (FastAPI's default ends a yield
+# dependency only after the response and its background tasks).
+Db = Annotated[Session, Depends(get_db, scope="function")]
 TaskSessions = Annotated[SessionFactory, Depends(get_task_session_factory)]
 Anyone = Annotated[Principal, Depends(current_user)]
 Manager = Annotated[Principal, Depends(require_roles(*MANAGERS))]
@@ -103,10 +106,11 @@ def _run_in_scope(db: Session, principal: Principal, run: GrantRun) -> GrantRun:
     return run
 
 
-def _grant_out(g: Grant, e: Enterprise) -> GrantOut:
+def _grant_out(db: Session, g: Grant, e: Enterprise) -> GrantOut:
     return GrantOut(
         id=g.id,
         policy_key=g.policy_key,
+        policy_title=policy_service.get_version(db, g.policy_version_id).title,
         period=g.period,
         enterprise_id=g.enterprise_id,
         enterprise_name=e.name,
@@ -127,7 +131,7 @@ def _detail(db: Session, g: Grant) -> GrantDetailOut:
     e = enterprise_service.get_or_404(db, g.enterprise_id)
     d = repository.disbursement_of(db, g.id)
     return GrantDetailOut(
-        **_grant_out(g, e).model_dump(),
+        **_grant_out(db, g, e).model_dump(),
         trace=g.trace,
         events=[EventOut.model_validate(ev, from_attributes=True) for ev in repository.events_of(db, g.id)],
         disbursement_status=d.status if d else None,
@@ -172,7 +176,7 @@ def run_grants(
 ) -> list[GrantOut]:
     run = _run_in_scope(db, principal, service.get_run(db, run_id))
     rows = repository.run_grants(db, run.policy_key, run.period, principal.scope.region_prefixes, status)
-    return [_grant_out(g, e) for g, e in rows]
+    return [_grant_out(db, g, e) for g, e in rows]
 
 
 @router.get(

@@ -36,6 +36,7 @@ class RunOut(BaseModel):
 class GrantOut(BaseModel):
     id: int
     policy_key: str
+    policy_title: str
     period: str
     enterprise_id: int
     enterprise_name: str

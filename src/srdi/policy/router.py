@@ -49,7 +49,10 @@ ENTERPRISE_SELF = (Role.enterprise, Role.chain_leader)
 READERS = (Role.admin, *OFFICIALS, Role.service_commissioner, *ENTERPRISE_SELF)
 WRITERS = (Role.admin, *OFFICIALS, *ENTERPRISE_SELF)
 
-Db = Annotated[Session, Depends(get_db)]
+# scope="function": the request's transaction commits before the response is sent, so a client that reads
+# right after a change, and a background task started by it, see the change (FastAPI's default ends a yield
+# dependency only after the response and its background tasks).
+Db = Annotated[Session, Depends(get_db, scope="function")]
 TaskSessions = Annotated[SessionFactory, Depends(get_task_session_factory)]
 Anyone = Annotated[Principal, Depends(current_user)]
 Manager = Annotated[Principal, Depends(require_roles(*MANAGERS))]

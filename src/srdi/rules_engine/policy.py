@@ -151,7 +151,9 @@ def _policy(rs: RuleSet, data: Mapping[str, Any]) -> Policy:
         if f is None or f.kind != "derived" or f.type != Type.MONEY:
             raise RuleError(f"benefit.amount {amount_var!r} must name a derived money value", file=rs.id)
     if p["mode"] == "auto_grant" and p.get("review_checks"):
-        raise RuleError("an auto_grant policy has no human review: drop review_checks or change mode", file=rs.id)
+        raise RuleError(
+            "an auto_grant policy has no human review: drop review_checks or change mode", file=rs.id
+        )
     if p["mode"] != "auto_grant" and not p.get("review_checks"):
         raise RuleError("application/commitment policies must list what a reviewer checks", file=rs.id)
     params = tuple(
@@ -213,7 +215,8 @@ def build_policy(data: Mapping[str, Any], rules_dir: str | Path) -> Policy:
     """A policy from plain data (a stored version or a draft), checked exactly as a file would be."""
     root = Path(rules_dir)
     errors = sorted(
-        jsonschema.Draft202012Validator(load_schema(root)).iter_errors(data), key=lambda e: list(e.absolute_path)
+        jsonschema.Draft202012Validator(load_schema(root)).iter_errors(data),
+        key=lambda e: list(e.absolute_path),
     )
     if errors:
         where = "/".join(str(p) for p in errors[0].absolute_path)
@@ -233,7 +236,9 @@ def build_policy(data: Mapping[str, Any], rules_dir: str | Path) -> Policy:
     return _policy(rs, data)
 
 
-def with_parameters(policy: Policy, values: Mapping[str, str], *, budget: str | None | bool = False) -> dict[str, Any]:
+def with_parameters(
+    policy: Policy, values: Mapping[str, str], *, budget: str | bool | None = False
+) -> dict[str, Any]:
     """A copy of the policy's data with parameter values (and optionally the budget) replaced — a draft."""
     known = {p.id: p for p in policy.parameters}
     data = copy.deepcopy(policy.data)
@@ -385,11 +390,15 @@ def _benefit_trace(policy: Policy, result: Result) -> dict[str, Any]:
         {
             "expr": f.text,
             "label": f.label,
-            "inputs": {k: (v if isinstance(v, int | str | bool) or v is None else str(v)) for k, v in used.items()},
+            "inputs": {
+                k: (v if isinstance(v, int | str | bool) or v is None else str(v)) for k, v in used.items()
+            },
             "shown": {k: fmt.show(v, rs.types.get(k)) for k, v in used.items()},
             "labels": {k: rs.labels.get(k, k) for k in used},
             "amount_fen": amount_fen(raw),
-            "unknown_inputs": list(deciding_inputs(prepare(rs), env, policy.amount_var)) if raw is None else [],
+            "unknown_inputs": list(deciding_inputs(prepare(rs), env, policy.amount_var))
+            if raw is None
+            else [],
         }
     )
     return out
@@ -399,7 +408,12 @@ def _benefit_trace(policy: Policy, result: Result) -> dict[str, Any]:
 
 
 def evaluate_policies_frame(
-    frame: pl.DataFrame, policies: Sequence[Policy], as_of: date, *, key: str = "uscc", region_col: str = "region_code"
+    frame: pl.DataFrame,
+    policies: Sequence[Policy],
+    as_of: date,
+    *,
+    key: str = "uscc",
+    region_col: str = "region_code",
 ) -> pl.DataFrame:
     """Per policy ``<id>__status`` (eligible/unknown/ineligible) and ``<id>__amount_fen`` for every row.
 
@@ -435,7 +449,9 @@ def evaluate_policies_frame(
             col = names[policy.amount_var]
             num, den = pl.col(col).cast(pl.Int128), pl.col(col + "__d").cast(pl.Int128)
             amount = (num // den).clip(lower_bound=0).cast(pl.Int64)
-            outputs.append(pl.when(status != INELIGIBLE).then(amount).otherwise(None).alias(prefix + "amount_fen"))
+            outputs.append(
+                pl.when(status != INELIGIBLE).then(amount).otherwise(None).alias(prefix + "amount_fen")
+            )
         else:
             outputs.append(pl.lit(None, dtype=pl.Int64).alias(prefix + "amount_fen"))
     return lf.select([pl.col(key), *outputs]).collect()

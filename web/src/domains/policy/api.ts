@@ -1,0 +1,32 @@
+// Policy library, sandbox and precise push (srdi.policy.router).
+import { api, call, type Schemas } from "@/api/client";
+
+export type Policy = Schemas["PolicyOut"];
+export type Sandbox = Schemas["SandboxOut"];
+export type MyPolicies = Schemas["MyPoliciesOut"];
+export type Match = Schemas["MatchOut"];
+export type Notice = Schemas["NotificationOut"];
+export type AnswerKey = Schemas["AnswerKeyOut"];
+
+export const listPolicies = () => call(api.GET("/api/v1/policies"));
+export const policyVersions = (key: string) =>
+  call(api.GET("/api/v1/policies/{policy_key}/versions", { params: { path: { policy_key: key } } }));
+export const createDraft = (key: string, body: Schemas["DraftIn"]) =>
+  call(api.POST("/api/v1/policies/{policy_key}/drafts", { params: { path: { policy_key: key } }, body }));
+export const runSandbox = (versionId: number, as_of?: string) =>
+  call(api.POST("/api/v1/policy-versions/{version_id}/sandbox", { params: { path: { version_id: versionId } }, body: { as_of } }));
+export const publishVersion = (versionId: number) =>
+  call(api.POST("/api/v1/policy-versions/{version_id}/publish", { params: { path: { version_id: versionId } } }));
+export const myPolicies = (enterpriseId: number) =>
+  call(api.GET("/api/v1/enterprises/{enterprise_id}/policies", { params: { path: { enterprise_id: enterpriseId } } }));
+export const notifications = (enterpriseId: number) =>
+  call(api.GET("/api/v1/enterprises/{enterprise_id}/notifications", { params: { path: { enterprise_id: enterpriseId } } }));
+export const markRead = (id: number) =>
+  call(api.POST("/api/v1/notifications/{notification_id}/read", { params: { path: { notification_id: id } } }));
+export const answerKeys = () => call(api.GET("/api/v1/policy-answer-keys"));
+export const putAnswers = (enterpriseId: number, answers: Schemas["AnswerIn"][]) =>
+  call(api.PUT("/api/v1/enterprises/{enterprise_id}/policy-answers", { params: { path: { enterprise_id: enterpriseId } }, body: { answers } }));
+
+export const MODE_LABEL: Record<string, string> = { auto_grant: "免申即享", application: "申请", commitment: "告知承诺" };
+export const MODE_TAG: Record<string, "success" | "primary" | "warning"> = { auto_grant: "success", application: "primary", commitment: "warning" };
+export const STATUS_LABEL: Record<string, string> = { eligible: "符合", unknown: "可能符合", ineligible: "不符合" };
