@@ -13,6 +13,7 @@ and one user per role: officials scoped to 440305 / 4403 / 44, the commissioner 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -281,3 +282,47 @@ def test_enterprise_user_bound_to_a_removed_enterprise_sees_nothing(anon_client,
     user = make_user(db, Role.enterprise, enterprise_id=None)
     r = anon_client.get("/api/v1/enterprises", headers=bearer_for(db, user))
     assert (r.status_code, r.json()["total"]) == (200, 0)
+
+
+ID_PARAM = re.compile(r"\{(\w+_id)\}")
+SWEEP_IDS = range(1, 31)
+
+
+def _leaks(text: str, world: World, own_id: int | None) -> list[str]:
+    found = [
+        e.name for e in world.enterprises.values() if e.id != own_id and (e.uscc in text or e.name in text)
+    ]
+    found += [
+        f"enterprise_id {m}"
+        for m in re.findall(r'"enterprise_id"\s*:\s*(\d+)', text)
+        if int(m) != own_id and int(m) in {e.id for e in world.enterprises.values()}
+    ]
+    return found
+
+
+def test_enterprise_accounts_reach_no_other_enterprises_object_by_sweeping_ids(anon_client, db, world):
+    """Objects of every enterprise exist (made through each scoped write, as admin); then an enterprise account
+    tries ids 1–30 on every route with an object id it is admitted to: no answer may show another enterprise."""
+    admin = bearer_for(db, world.users[Role.admin])
+    for (method, path), rule in sorted(POLICY.items()):
+        if method == "GET" or rule.body is None or "{enterprise_id}" not in path:
+            continue
+        for ent in world.enterprises.values():
+            anon_client.request(method, _url(path, rule, world, ent), json=rule.body(world), headers=admin)
+    failures = []
+    for role in (Role.enterprise, Role.chain_leader):
+        user = world.users[role]
+        headers = bearer_for(db, user)
+        for (method, path), rule in sorted(POLICY.items()):
+            ids = [p for p in ID_PARAM.findall(path) if p != "enterprise_id"]
+            admitted = rule.roles in (PUBLIC, ANY) or role in rule.roles  # type: ignore[operator]
+            if not ids or not admitted:
+                continue
+            fixed = {name: fn(world) for name, fn in rule.params.items() if name not in ids}
+            for i in SWEEP_IDS:
+                url = path.format(**fixed, **dict.fromkeys(ids, i), enterprise_id=user.enterprise_id)
+                body = rule.body(world) if rule.body else None
+                r = anon_client.request(method, url, json=body, headers=headers)
+                if r.status_code < 300 and (leaks := _leaks(r.text, world, user.enterprise_id)):
+                    failures.append(f"{role} {method} {url}: {r.status_code} shows {leaks}")
+    assert not failures, "\n".join(failures)
