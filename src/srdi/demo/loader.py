@@ -60,8 +60,6 @@ FACT_TABLES = {
     "compliance_record": _table(ComplianceRecord),
     "recognition": _table(Recognition),
 }
-# Tables that hang off an enterprise and are cleared before the enterprises on --reset (child first).
-CHILD_TABLES = (_table(YearlyFigure), _table(ChangeLog), *FACT_TABLES.values())
 
 
 @dataclass
@@ -179,12 +177,12 @@ def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
     col_list = ", ".join(quote(c) for c in cols)
     if conn.dialect.name == "postgresql":
         json_cols = {c.name for c in table.columns if isinstance(c.type, JSON)}
+        # The engine's JSON serializer, so the text matches what SQLAlchemy writes (make_engine: no ASCII escapes).
+        dumps = getattr(conn.dialect, "_json_serializer", None) or json.dumps
         raw: Any = conn.connection.dbapi_connection
         with raw.cursor() as cur, cur.copy(f"COPY {quote(table.name)} ({col_list}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(
-                    [json.dumps(row[c], ensure_ascii=False) if c in json_cols else row[c] for c in cols]
-                )
+                copy.write_row([dumps(row[c]) if c in json_cols else row[c] for c in cols])
         return
     procs = [table.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in cols]
     pairs = list(zip(cols, procs, strict=True))
@@ -209,15 +207,38 @@ def count_synthetic(conn: Connection) -> int:
 
 
 def reset(conn: Connection) -> int:
-    """Delete every synthetic enterprise (``is_synthetic``) and its rows; real enterprises are never touched.
+    """Delete every synthetic enterprise (``is_synthetic``) and every row that hangs off one; real enterprises and
+    their rows are never touched. Returns the number of enterprises removed.
 
-    Child rows are deleted explicitly rather than left to ``ON DELETE CASCADE`` so the reset does not depend on
-    SQLite's ``foreign_keys`` pragma being on. Returns the number of enterprises removed.
+    Rows of other domains that reference a demo enterprise (evaluations, policy matches, 免申即享 grants made by
+    the demo hooks, …) are demo data too. They are found through the foreign keys in the metadata and deleted
+    children first, so the reset neither trips over ``ON DELETE RESTRICT`` (grants protect themselves against
+    deletion of a real enterprise) nor depends on SQLite's ``foreign_keys`` pragma for the cascades.
+    ``SET NULL`` references (a user account linked to a demo enterprise) are cleared, not deleted.
     """
     ent_t = _table(Enterprise)
     synthetic_ids = select(ent_t.c.id).where(ent_t.c.is_synthetic.is_(True))
     n = count_synthetic(conn)
-    for table in CHILD_TABLES:
-        conn.execute(delete(table).where(table.c.enterprise_id.in_(synthetic_ids)))
+    _delete_dependents(conn, ent_t, synthetic_ids, depth=0)
     conn.execute(delete(ent_t).where(ent_t.c.is_synthetic.is_(True)))
     return n
+
+
+def _delete_dependents(conn: Connection, parent: Table, parent_ids: Any, depth: int) -> None:
+    """Delete (or null) the rows of every table that references ``parent`` rows whose key is in ``parent_ids``."""
+    from srdi.db.models import Base  # every domain's tables, not only the registry's
+
+    if depth > 6:  # no cycle in the schema is this deep; stop rather than recurse forever
+        return
+    for child in Base.metadata.sorted_tables:
+        for fk in child.foreign_keys:
+            if fk.column.table is not parent:
+                continue
+            col = fk.parent
+            if (fk.ondelete or "").upper() == "SET NULL":
+                conn.execute(child.update().where(col.in_(parent_ids)).values({col.name: None}))
+                continue
+            pk = list(child.primary_key.columns)
+            if len(pk) == 1 and child is not parent:
+                _delete_dependents(conn, child, select(pk[0]).where(col.in_(parent_ids)), depth + 1)
+            conn.execute(delete(child).where(col.in_(parent_ids)))
