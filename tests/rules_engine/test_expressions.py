@@ -90,6 +90,7 @@ def test_example_facts_document_evaluates_with_a_trace() -> None:
     assert result.scores == {"specialization": 19, "refinement": 17, "local_feature": 8, "innovation": 29}
     item = result.item("rd_input")
     assert item.band == "A" and item.value == 10
-    assert item.shown == {"rd_expense_y1": "600万元", "rd_ratio": "5%"}
+    assert item.shown == {"rd_expense_y1": "600万元", "rd_ratio": "5%", "operating_revenue_y1": "12000万元"}
+    assert item.labels["rd_ratio"] == "上年度研发费用总额占营业收入总额比重"
     assert item.citation.instrument == "工信部企业〔2022〕63号"
     assert result.as_dict()["points"]["rd_input"] == 10

@@ -214,11 +214,13 @@ def _item(
     ind: Indicator | None = None,
 ) -> ItemTrace:
     rs = prog.rule_set
-    used = prog.direct_inputs.get(name, ())
-    inputs = {n: env.get(n) for n in used}
+    # The values read directly (e.g. a ratio) and the facts-level inputs behind them (its two amounts).
+    used = dict.fromkeys((*prog.direct_inputs.get(name, ()), *prog.raw_inputs.get(name, ())))
+    inputs = {n: env.get(n) for n in used if n != PURPOSE_INPUT or n in prog.direct_inputs.get(name, ())}
     shown = {n: fmt.show(v, rs.types.get(n)) for n, v in inputs.items()}
     unknown = deciding_inputs(prog, env, name) if env.get(name) is None else ()
     item = ItemTrace(name, kind, label, env.get(name), rule, inputs, shown, unknown, citation)
+    item.labels = {n: rs.labels.get(n, n) for n in inputs}
     if ind is not None:
         item.max_points = ind.max_points
         item.category = ind.category

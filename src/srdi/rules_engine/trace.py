@@ -49,6 +49,7 @@ class ItemTrace:
     max_points: int | None = None
     category: str | None = None
     edge: str = ""
+    labels: dict[str, str] = field(default_factory=dict)  # Chinese label of each input
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -64,6 +65,7 @@ class ItemTrace:
             "edge": self.edge,
             "inputs": {k: jsonable(v) for k, v in self.inputs.items()},
             "shown": self.shown,
+            "labels": self.labels,
             "unknown_inputs": list(self.unknown_inputs),
             "citation": self.citation.as_dict(),
         }
