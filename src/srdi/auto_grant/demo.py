@@ -43,7 +43,7 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
         have = {a.enterprise_id for a in repository_answers(session, [r[0] for r in rows])}
         added = 0
         for i, (eid, rd_fen) in enumerate(rows):
-            if eid in have or i % 4:
+            if eid in have or i % 4 or rd_fen is None:
                 continue
             deductible_fen = rd_fen * 9 // 10
             session.add_all(

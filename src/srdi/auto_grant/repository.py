@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from srdi.auto_grant.models import Contest, Disbursement, DisbursementBatch, Grant, GrantEvent, GrantRun
@@ -34,7 +34,7 @@ def run_grants(
     region_prefixes: Sequence[str] | None,
     status: str | None = None,
 ) -> list[tuple[Grant, Enterprise]]:
-    q: Select[tuple[Grant, Enterprise]] = (
+    q = (
         select(Grant, Enterprise)
         .join(Enterprise, Enterprise.id == Grant.enterprise_id)
         .where(Grant.policy_key == policy_key, Grant.period == period)
@@ -42,7 +42,7 @@ def run_grants(
     )
     if status:
         q = q.where(Grant.status == status)
-    rows = [(g, e) for g, e in db.execute(q).all()]
+    rows = [(row[0], row[1]) for row in db.execute(q).all()]
     if region_prefixes is not None:
         rows = [(g, e) for g, e in rows if any(e.region_code.startswith(p) for p in region_prefixes)]
     return rows

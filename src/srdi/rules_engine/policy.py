@@ -135,7 +135,7 @@ def money_literal_fen(text: str | None) -> int | None:
     lit = parse_literal(str(text))
     if lit.unit != "money":
         raise RuleError(f"not a money amount: {text!r} (write 元/万元/亿元)")
-    value = Fraction(lit.value)  # type: ignore[arg-type]
+    value = Fraction(str(lit.value)) if not isinstance(lit.value, int | Fraction) else Fraction(lit.value)
     if value.denominator != 1:
         raise RuleError(f"more precise than one fen: {text!r}")
     return int(value)
@@ -266,7 +266,9 @@ def amount_fen(value: object) -> int | None:
     """Benefit amounts are paid in whole fen, rounded down: a 最高/不超过 ceiling is never exceeded."""
     if value is None:
         return None
-    f = Fraction(value)  # type: ignore[arg-type]
+    if not isinstance(value, int | Fraction):
+        raise TypeError(f"not an exact money amount: {value!r}")
+    f = Fraction(value)
     return max(int(f.numerator // f.denominator), 0)
 
 
