@@ -285,24 +285,23 @@ def test_enterprise_user_bound_to_a_removed_enterprise_sees_nothing(anon_client,
 
 
 ID_PARAM = re.compile(r"\{(\w+_id)\}")
-SWEEP_IDS = range(1, 31)
+SWEEP_IDS = range(1, 21)
 
 
-def _leaks(text: str, world: World, own_id: int | None) -> list[str]:
-    found = [
-        e.name for e in world.enterprises.values() if e.id != own_id and (e.uscc in text or e.name in text)
-    ]
+def _leaks(text: str, world: World, visible_ids: set[int]) -> list[str]:
+    hidden = [e for e in world.enterprises.values() if e.id not in visible_ids]
+    found = [e.name for e in hidden if e.uscc in text or e.name in text]
+    hidden_ids = {e.id for e in hidden}
     found += [
-        f"enterprise_id {m}"
-        for m in re.findall(r'"enterprise_id"\s*:\s*(\d+)', text)
-        if int(m) != own_id and int(m) in {e.id for e in world.enterprises.values()}
+        f"enterprise_id {m}" for m in re.findall(r'"enterprise_id"\s*:\s*(\d+)', text) if int(m) in hidden_ids
     ]
     return found
 
 
-def test_enterprise_accounts_reach_no_other_enterprises_object_by_sweeping_ids(anon_client, db, world):
-    """Objects of every enterprise exist (made through each scoped write, as admin); then an enterprise account
-    tries ids 1–30 on every route with an object id it is admitted to: no answer may show another enterprise."""
+def test_scoped_accounts_reach_no_out_of_scope_object_by_sweeping_ids(anon_client, db, world):
+    """Objects of every enterprise exist (made through each scoped write, as admin); then enterprise accounts and
+    a district official try ids 1–20 on every route with an object id they are admitted to: no answer may show
+    an enterprise outside their scope."""
     admin = bearer_for(db, world.users[Role.admin])
     for (method, path), rule in sorted(POLICY.items()):
         if method == "GET" or rule.body is None or "{enterprise_id}" not in path:
@@ -310,9 +309,11 @@ def test_enterprise_accounts_reach_no_other_enterprises_object_by_sweeping_ids(a
         for ent in world.enterprises.values():
             anon_client.request(method, _url(path, rule, world, ent), json=rule.body(world), headers=admin)
     failures = []
-    for role in (Role.enterprise, Role.chain_leader):
+    for role in (Role.enterprise, Role.chain_leader, Role.district_official):
         user = world.users[role]
         headers = bearer_for(db, user)
+        in_scope = {e.id for e in world.enterprises.values() if visible(role, user, e)}
+        own = user.enterprise_id or min(in_scope)
         for (method, path), rule in sorted(POLICY.items()):
             ids = [p for p in ID_PARAM.findall(path) if p != "enterprise_id"]
             admitted = rule.roles in (PUBLIC, ANY) or role in rule.roles  # type: ignore[operator]
@@ -320,9 +321,9 @@ def test_enterprise_accounts_reach_no_other_enterprises_object_by_sweeping_ids(a
                 continue
             fixed = {name: fn(world) for name, fn in rule.params.items() if name not in ids}
             for i in SWEEP_IDS:
-                url = path.format(**fixed, **dict.fromkeys(ids, i), enterprise_id=user.enterprise_id)
+                url = path.format(**fixed, **dict.fromkeys(ids, i), enterprise_id=own)
                 body = rule.body(world) if rule.body else None
                 r = anon_client.request(method, url, json=body, headers=headers)
-                if r.status_code < 300 and (leaks := _leaks(r.text, world, user.enterprise_id)):
+                if r.status_code < 300 and (leaks := _leaks(r.text, world, in_scope)):
                     failures.append(f"{role} {method} {url}: {r.status_code} shows {leaks}")
     assert not failures, "\n".join(failures)
