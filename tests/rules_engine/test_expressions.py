@@ -94,3 +94,24 @@ def test_example_facts_document_evaluates_with_a_trace() -> None:
     assert item.labels["rd_ratio"] == "上年度研发费用总额占营业收入总额比重"
     assert item.citation.instrument == "工信部企业〔2022〕63号"
     assert result.as_dict()["points"]["rd_input"] == 10
+
+
+def test_facts_table_feeds_polars_with_the_same_answer() -> None:
+    import json
+
+    from srdi.rules_engine.batch import facts_table, result_row
+    from srdi.rules_engine.compile_polars import evaluate_frame
+
+    facts = json.loads(
+        (RULES_DIR.parent / "docs" / "examples" / "enterprise_facts.json").read_text(encoding="utf-8")
+    )
+    rule_sets = load_rule_sets(RULES_DIR)
+    sets = [rule_sets[i] for i in ("innovative_sme_2022", "srdi_sme_2026", "little_giant_2026")]
+    as_of = date(2025, 6, 30)  # the example's latest fiscal year is 2024
+    table = facts_table([facts], as_of, sets)
+    assert table["uscc"].to_list() == ["91510100MA6CXXXX0X"]
+    assert table["development_score_y1"].to_list() == [6250]  # 62.50 at scale 2
+    row = evaluate_frame(table, sets).row(0, named=True)
+    for rs in sets:
+        want = result_row(evaluate(facts, rs, as_of), rs, rs.id + "__")
+        assert {k: row[k] for k in want} == want
