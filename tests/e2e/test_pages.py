@@ -13,7 +13,7 @@ from tests.e2e.seed import FIRST_NAME, FUTIAN_COUNT, NANSHAN_COUNT, SRDI_UNTIL
 
 pytestmark = pytest.mark.browser
 
-OFFICIAL_MENU = ["企业信息库", "数据导入", "批量评价", "区县看板"]
+OFFICIAL_MENU = ["企业信息库", "数据导入", "批量评价", "区县看板", "政策库", "免申即享"]
 # username → (landing path pattern, menu entries the role must see)
 ROLES: dict[str, tuple[str, list[str]]] = {
     "demo-admin": (r"/dashboard$", OFFICIAL_MENU),
@@ -24,8 +24,8 @@ ROLES: dict[str, tuple[str, list[str]]] = {
     "demo-handler": (r"/welcome$", ["工作台"]),
     "demo-expert": (r"/welcome$", ["工作台"]),
     "demo-bank": (r"/welcome$", ["工作台"]),
-    "demo-enterprise": (r"/enterprises/\d+$", ["我的企业档案", "梯度自评"]),
-    "demo-chain-leader": (r"/enterprises/\d+$", ["我的企业档案", "梯度自评"]),
+    "demo-enterprise": (r"/enterprises/\d+$", ["我的企业档案", "梯度自评", "我的政策"]),
+    "demo-chain-leader": (r"/enterprises/\d+$", ["我的企业档案", "梯度自评", "我的政策"]),
 }
 
 

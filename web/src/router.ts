@@ -2,6 +2,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router"
 import { onUnauthorized } from "@/api/client";
 import { BATCH_ROLES, DASHBOARD_ROLES, ENTERPRISE_ROLES, homeFor, IMPORT_ROLES, REGISTRY_ROLES } from "@/domains/auth/roles";
 import { forgetSession, loadSession, session } from "@/domains/auth/session";
+import { POLICY_MANAGER_ROLES } from "@/domains/auth/roles";
 
 const ALL = undefined;
 
@@ -53,6 +54,21 @@ const routes: RouteRecordRaw[] = [
         path: "dashboard",
         component: () => import("@/domains/monitoring/DashboardPage.vue"),
         meta: { title: "区县看板", roles: DASHBOARD_ROLES },
+      },
+      {
+        path: "my/policies",
+        component: () => import("@/domains/policy/MyPoliciesPage.vue"),
+        meta: { title: "我的政策", roles: ENTERPRISE_ROLES },
+      },
+      {
+        path: "policies",
+        component: () => import("@/domains/policy/PolicyLibraryPage.vue"),
+        meta: { title: "政策库", roles: POLICY_MANAGER_ROLES },
+      },
+      {
+        path: "grant-runs",
+        component: () => import("@/domains/auto_grant/GrantRunsPage.vue"),
+        meta: { title: "免申即享", roles: POLICY_MANAGER_ROLES },
       },
       { path: ":rest(.*)*", component: () => import("@/kit/layout/NotFound.vue"), meta: { title: "页面不存在" } },
     ],

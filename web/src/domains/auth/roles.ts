@@ -5,6 +5,8 @@ export const REGISTRY_ROLES = [...OFFICIAL_ROLES, "service_commissioner", "admin
 export const IMPORT_ROLES = [...OFFICIAL_ROLES, "admin"];
 export const DASHBOARD_ROLES = [...OFFICIAL_ROLES, "admin"];
 export const ENTERPRISE_ROLES = ["enterprise", "chain_leader"];
+// Policy drafts, sandbox and 免申即享 runs: officials and administrators (the backend checks the region).
+export const POLICY_MANAGER_ROLES = [...OFFICIAL_ROLES, "admin"];
 export const BATCH_ROLES = [...OFFICIAL_ROLES, "admin"];
 
 export interface MenuItem {
@@ -25,6 +27,9 @@ export const MENU: MenuItem[] = [
   { path: "/import", title: "数据导入", icon: "Upload", roles: IMPORT_ROLES },
   { path: "/batch", title: "批量评价", icon: "Histogram", roles: BATCH_ROLES },
   { path: "/dashboard", title: "区县看板", icon: "DataAnalysis", roles: DASHBOARD_ROLES },
+  { path: "/my/policies", title: "我的政策", icon: "Files", roles: ENTERPRISE_ROLES },
+  { path: "/policies", title: "政策库", icon: "Files", roles: POLICY_MANAGER_ROLES },
+  { path: "/grant-runs", title: "免申即享", icon: "DataAnalysis", roles: POLICY_MANAGER_ROLES },
 ];
 
 export function menuFor(role: string | undefined): MenuItem[] {
