@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from srdi.config import get_settings
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.models import Enterprise
+from srdi.kit.errors import AppError
 from srdi.kit.money import format_wan
 from srdi.policy import repository
 from srdi.policy.enums import MatchStatus, VersionStatus
@@ -252,8 +253,40 @@ def facts_with_answers(ent: Enterprise, answers: Iterable[PolicyAnswer]) -> dict
     return doc
 
 
-def enterprise_facts(db: Session, ent: Enterprise) -> dict[str, Any]:
-    return facts_with_answers(ent, repository.answers_of(db, [ent.id]))
+TIER_RESULTS = "tier_results."
+
+
+def needs_tier_results(policies: Iterable[Policy]) -> bool:
+    """Whether any policy reads a computed tier result (``{fact: tier_results.<tier>}``)."""
+    return any(
+        str((inp.source or {}).get("fact", "")).startswith(TIER_RESULTS)
+        for p in policies
+        for inp in p.rule_set.inputs.values()
+    )
+
+
+def with_tier_results(doc: dict[str, Any], as_of: date) -> dict[str, Any]:
+    """Add ``tier_results`` — pass / fail / unknown per tier on ``as_of`` — evaluated by the criteria service
+    (the same rule sets and regime selection as self-assessment), so a policy can require a tier result."""
+    from srdi.criteria import service as criteria_service
+    from srdi.criteria.enums import Purpose
+
+    try:
+        out = criteria_service.assess_facts(doc, as_of=as_of, purpose=Purpose.new_application)
+    except AppError:
+        return doc  # unusable facts: the tier results stay unknown, and the policy says what is missing
+    # An undecided tier is an unknown input (three-valued logic), not the string "unknown".
+    doc["tier_results"] = {t.tier: t.status for t in out.tiers if t.status != "unknown"}
+    return doc
+
+
+def enterprise_facts(
+    db: Session, ent: Enterprise, as_of: date | None = None, policies: Iterable[Policy] = ()
+) -> dict[str, Any]:
+    doc = facts_with_answers(ent, repository.answers_of(db, [ent.id]))
+    if as_of is not None and needs_tier_results(policies):
+        with_tier_results(doc, as_of)
+    return doc
 
 
 def registry_frame(
@@ -265,6 +298,7 @@ def registry_frame(
     names: dict[int, str] = {}
     errors: dict[int, str] = {}
     sets = [p.rule_set for p in policies]
+    tiers = needs_tier_results(policies)
     for chunk in repository.iter_enterprise_chunks(db, ids):
         answers: dict[int, list[PolicyAnswer]] = {}
         for a in repository.answers_of(db, [e.id for e in chunk]):
@@ -272,7 +306,10 @@ def registry_frame(
         for ent in chunk:
             names[ent.id] = ent.name
             try:
-                rows.append(build_variables(facts_with_answers(ent, answers.get(ent.id, [])), as_of, sets))
+                doc = facts_with_answers(ent, answers.get(ent.id, []))
+                if tiers:
+                    with_tier_results(doc, as_of)
+                rows.append(build_variables(doc, as_of, sets))
             except FactsError as exc:
                 errors[ent.id] = str(exc)  # one unusable record must not stop a registry-wide evaluation
                 continue
@@ -467,7 +504,7 @@ def compute_push(db: Session, ent: Enterprise, as_of: date, *, force: bool = Fal
     from srdi.db.base import utcnow
 
     pubs = published(db)
-    facts = enterprise_facts(db, ent)
+    facts = enterprise_facts(db, ent, as_of, [p for _, p in pubs])
     digest = _input_hash(facts, [v for v, _ in pubs], as_of)
     state = repository.push_state(db, ent.id)
     if state is not None and not state.dirty and state.input_hash == digest and not force:
