@@ -331,5 +331,7 @@ def test_eligibility_facts_are_mostly_confirmed_and_local_scores_stay_within_15(
     ]
     assert scores and all(0 <= s <= 15 and s == s.quantize(Decimal("0.01")) for s in scores)
     for rec in recs:
+        if rec.enterprise["niche_market_leading"] is not None:
+            assert rec.facts["niche_market"]
         for ip in rec.facts["ip_item"]:
             assert (ip["rank_among_holders"] is None) == (ip["ip_class"] == 2)

@@ -336,7 +336,9 @@ def _enterprise(ctx: _Context, index: int) -> DemoEnterprise:
         "independent_legal_person": _draw_from(rng, ((None, 0.03), (False, 0.005), (True, 1.0))),
         "restricted_product": _draw_from(rng, ((None, 0.03), (True, 0.004), (False, 1.0))),
         "niche_market_leading": (
-            None if quality == 0 or rng.random() < 0.3 else rng.random() < (0, 0.2, 0.55, 0.9)[quality]
+            None
+            if not facts["niche_market"] or rng.random() < 0.3
+            else rng.random() < (0, 0.2, 0.55, 0.9)[quality]
         ),
         # 特色化 (63号 附件2 indicator 9): 广东 and 重庆 have no table here, so a direct score out of 15.
         "local_feature_score": _local_feature_score(rng, quality),
