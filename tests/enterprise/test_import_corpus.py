@@ -436,3 +436,19 @@ def test_conflicting_values_list_each_value_once_with_at_most_five_rows():
 
     pairs = [(2, "甲"), *[(r, "乙") for r in range(3, 10)], (10, ["a", "b"])]
     assert _conflict_text(pairs) == "第 2 行为“甲”；第 3、4、5、6、7 等 7 行为“乙”；第 10 行为“a、b”"
+
+
+def test_xlsx_title_row_above_the_header_is_skipped_and_rows_keep_sheet_numbers(db, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2025年度企业信息统计表（南山区）"])
+    ws.merge_cells("A1:Z1")
+    ws.append(TITLES)
+    ws.append(as_list(row(1)))
+    ws.append(as_list(row(2, employees="很多")))
+    wb.save(tmp_path / "t.xlsx")
+    _, out = _import(db, tmp_path / "t.xlsx", mode=VALID_ONLY)
+    assert errors_of(out) == [(4, "从业人员（人）", "应为数字，实际为“很多”")]
+    assert db.scalars(select(Enterprise.uscc)).all() == [make_uscc(1)]

@@ -514,7 +514,7 @@ def _parser(bound: _Bound) -> Callable[[object], Any]:
 # --- headers -----------------------------------------------------------------------------------------------
 
 
-def bind_headers(headers: list[object]) -> tuple[list[_Bound], list[RowError]]:
+def bind_headers(headers: list[object], header_row: int = 1) -> tuple[list[_Bound], list[RowError]]:
     bound: list[_Bound] = []
     errors: list[RowError] = []
     seen: dict[str, str] = {}
@@ -528,7 +528,7 @@ def bind_headers(headers: list[object]) -> tuple[list[_Bound], list[RowError]]:
         if col is None:
             hint = difflib.get_close_matches(normalize_header(title), known_titles, n=1, cutoff=0.5)
             tip = f"，是否应为“{hint[0]}”？" if hint else "。可用的列名见导入模板"
-            errors.append(RowError(1, title, title, f"无法识别的列“{title}”（第 {letter} 列）{tip}"))
+            errors.append(RowError(header_row, title, title, f"无法识别的列“{title}”（第 {letter} 列）{tip}"))
             continue
         factor = 1
         if col.kind == "money":
@@ -538,22 +538,31 @@ def bind_headers(headers: list[object]) -> tuple[list[_Bound], list[RowError]]:
                 factor = MONEY_UNITS[unit]
             else:
                 errors.append(
-                    RowError(1, title, title, f"列“{title}”的单位“{unit}”无法识别，金额单位应为“万元”或“元”")
+                    RowError(
+                        header_row,
+                        title,
+                        title,
+                        f"列“{title}”的单位“{unit}”无法识别，金额单位应为“万元”或“元”",
+                    )
                 )
                 continue
         elif unit is not None and unit != col.unit:
-            errors.append(RowError(1, title, title, f"列“{title}”的单位“{unit}”不正确，应为“{col.title}”"))
+            errors.append(
+                RowError(header_row, title, title, f"列“{title}”的单位“{unit}”不正确，应为“{col.title}”")
+            )
             continue
         if col.key in seen:
             errors.append(
-                RowError(1, title, title, f"列“{title}”与列“{seen[col.key]}”重复，同一项只能出现一次")
+                RowError(
+                    header_row, title, title, f"列“{title}”与列“{seen[col.key]}”重复，同一项只能出现一次"
+                )
             )
             continue
         seen[col.key] = title
         bound.append(_Bound(i, col, title, factor))
     for col in COLUMNS:
         if col.required and col.key not in seen:
-            errors.append(RowError(1, col.title, None, f"缺少必填列“{col.title}”"))
+            errors.append(RowError(header_row, col.title, None, f"缺少必填列“{col.title}”"))
     return bound, errors
 
 
@@ -578,13 +587,15 @@ def validate_table(
     region_scope: tuple[str, ...] | list[str] | None = None,
 ) -> tuple[_Validation, list[RowError]]:
     """Every row checked; returns the valid rows, every error, and the header errors (fatal when non-empty)."""
-    bound, header_errors = bind_headers(table.headers)
-    header_row = 1
+    header_row = table.header_row
+    bound, header_errors = bind_headers(table.headers, header_row)
     if table.format == "xlsx":
         for m in table.merged:
             if m.first_row <= header_row <= m.last_row:
                 header_errors.append(
-                    RowError(1, None, m.ref, f"表头含有合并单元格（{m.ref}），请取消合并，每列一个列名")
+                    RowError(
+                        header_row, None, m.ref, f"表头含有合并单元格（{m.ref}），请取消合并，每列一个列名"
+                    )
                 )
     if header_errors:
         return _Validation(), header_errors
@@ -823,10 +834,10 @@ def _merged_cells(table: Table, bound: list[_Bound]) -> dict[int, list[tuple[str
     titles = {b.index: b.title for b in bound}
     out: dict[int, list[tuple[str, str]]] = {}
     for m in table.merged:
-        if m.last_row < 2:
+        if m.last_row <= table.header_row:
             continue
         cols = [titles[c] for c in range(m.first_col, m.last_col + 1) if c in titles] or [""]
-        for r in range(max(m.first_row, 2), m.last_row + 1):
+        for r in range(max(m.first_row, table.header_row + 1), m.last_row + 1):
             for t in cols:
                 out.setdefault(r, []).append((t, m.ref))
     return out

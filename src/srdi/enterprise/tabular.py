@@ -61,6 +61,7 @@ class Table:
     sheet: str | None = None
     merged: list[MergedRange] = field(default_factory=list)
     total_rows: int | None = None  # known up front for XLSX; CSV streams
+    header_row: int = 1
 
 
 def col_letter(index: int) -> str:
@@ -284,10 +285,19 @@ def _read_xlsx(path: Path, size: int) -> Table:
         )
         for (r0, c0), (r1, c1) in merged_raw
     ]
-    # Leading empty rows are skipped: the header is the first row with content.
+    # Leading empty rows are skipped: the header is the first row with content — or, when a title row sits
+    # above it (common in forms from government systems), the first of the next rows that names the USCC column.
     first = next((i for i, r in enumerate(data) if any(v not in ("", None) for v in r)), None)
     if first is None:
         raise TabularError("工作表为空，没有表头和数据", "empty worksheet", code="import_empty_file")
+    from srdi.enterprise.io_columns import match_column
+
+    for i in range(first, min(first + 10, len(data))):
+        if any(
+            isinstance(v, str) and (c := match_column(v)[0]) is not None and c.key == "uscc" for v in data[i]
+        ):
+            first = i
+            break
     headers: list[object] = list(data[first])
 
     def rows() -> Iterator[tuple[int, list[object]]]:
@@ -310,4 +320,5 @@ def _read_xlsx(path: Path, size: int) -> Table:
         sheet=name,
         merged=merged,
         total_rows=len(data) - first - 1,
+        header_row=first + 1,
     )
