@@ -80,7 +80,7 @@ def test_official_drafts_sandboxes_and_publishes_then_runs_and_the_enterprise_co
     page.fill("[data-testid=budget-wan]", "500")
     page.click("[data-testid=save-draft]")
     sandbox = page.locator("[data-testid=sandbox]")
-    expect(sandbox).to_contain_text("新增符合")
+    expect(sandbox).to_contain_text("新增符合", timeout=30_000)
     # The one qualifying enterprise: 2,000,000 元 × 5% = 100,000 元 = 10.00 万元, inside a 500 万元 budget.
     expect(sandbox).to_contain_text("10.00 万元")
     expect(sandbox).to_contain_text("500.00 万元")
@@ -138,3 +138,21 @@ def test_enterprise_sees_its_policies_with_what_is_missing_on_a_phone(pages: Pag
     screenshot(page, "policy-my-phone")
     assert page.js_errors == []
     assert re.search(r"/my/policies$", page.url)
+
+
+def test_enterprise_supplies_the_missing_inputs_and_the_policy_becomes_eligible(pages: Pages) -> None:
+    page = pages.new("demo-enterprise")
+    page.goto("/my/policies")
+    wait_idle(page)
+    unknown = page.locator("[data-testid=policies-unknown]")
+    expect(unknown).to_contain_text("专精特新企业受让国有产业用房")
+    # 年产值 exactly 3亿元 and exactly 3 years of renting: both edges are included (以上).
+    page.fill("[data-testid=answer-output_value_y1]", "300000000")
+    page.click("[data-testid=answer-save-output_value_y1]")
+    wait_idle(page)
+    page.fill("[data-testid=answer-state_space_rent_years]", "3")
+    page.click("[data-testid=answer-save-state_space_rent_years]")
+    wait_idle(page)
+    expect(page.locator("[data-testid=policies-eligible]")).to_contain_text("专精特新企业受让国有产业用房")
+    screenshot(page, "policy-answers-filled")
+    assert page.js_errors == []

@@ -150,8 +150,10 @@ class AnswerOut(BaseModel):
 class AnswerKeyOut(BaseModel):
     key: str
     label: str
-    type: str
+    type: str = Field(description="bool | int | money（元） | str")
     yearly: bool
+    year: int = Field(description="年度数据：1 = 基准日上一年度")
+    input_ids: list[str] = Field(description="读取该信息项的政策输入（与 missing_inputs 的 id 对应）")
 
 
 class NotificationOut(BaseModel):

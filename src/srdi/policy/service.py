@@ -467,10 +467,27 @@ def answer_keys() -> list[dict[str, Any]]:
             src = inp.source or {}
             if "fact" in src and str(src["fact"]).startswith("policy_answers."):
                 key = str(src["fact"]).split(".", 1)[1]
-                out.setdefault(key, {"key": key, "label": inp.label, "type": inp.type.value, "yearly": False})
+                spec = out.setdefault(
+                    key, {"key": key, "label": inp.label, "type": inp.type.value, "yearly": False, "year": 0}
+                )
             elif "yearly" in src and src["yearly"] not in YEARLY_FIGURES:
                 key = str(src["yearly"])
-                out.setdefault(key, {"key": key, "label": inp.label, "type": inp.type.value, "yearly": True})
+                # year 1 = 上年度: the answer is for fiscal year (as-of year − year)
+                spec = out.setdefault(
+                    key,
+                    {
+                        "key": key,
+                        "label": inp.label,
+                        "type": inp.type.value,
+                        "yearly": True,
+                        "year": int(src.get("year", 1)),
+                    },
+                )
+            else:
+                continue
+            spec.setdefault("input_ids", [])
+            if inp.id not in spec["input_ids"]:
+                spec["input_ids"].append(inp.id)
     return sorted(out.values(), key=lambda d: d["key"])
 
 
