@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from srdi.auth.dependencies import current_user, require_roles
 from srdi.auth.enums import Role
 from srdi.auth.service import Principal, audit
-from srdi.auto_grant import repository, service, tasks
+from srdi.auto_grant import service, tasks
 from srdi.auto_grant.enums import ContestStatus, GrantStatus
 from srdi.auto_grant.exceptions import GrantNotFound, RunNotFound
 from srdi.auto_grant.models import Contest, Grant, GrantRun
@@ -129,11 +129,11 @@ def _grant_out(db: Session, g: Grant, e: Enterprise) -> GrantOut:
 
 def _detail(db: Session, g: Grant) -> GrantDetailOut:
     e = enterprise_service.get_or_404(db, g.enterprise_id)
-    d = repository.disbursement_of(db, g.id)
+    d = service.disbursement_of(db, g.id)
     return GrantDetailOut(
         **_grant_out(db, g, e).model_dump(),
         trace=g.trace,
-        events=[EventOut.model_validate(ev, from_attributes=True) for ev in repository.events_of(db, g.id)],
+        events=[EventOut.model_validate(ev, from_attributes=True) for ev in service.events_of(db, g.id)],
         disbursement_status=d.status if d else None,
     )
 
@@ -141,7 +141,7 @@ def _detail(db: Session, g: Grant) -> GrantDetailOut:
 @router.get("/grant-runs", response_model=list[RunOut], summary="免申即享批次列表")
 def list_runs(db: Db, principal: Manager) -> list[RunOut]:
     out = []
-    for run in repository.runs(db):
+    for run in service.runs(db):
         try:
             out.append(_run_out(_run_in_scope(db, principal, run)))
         except RunNotFound:
@@ -175,7 +175,7 @@ def run_grants(
     db: Db, principal: Manager, run_id: Id, status: Annotated[str | None, Query(max_length=20)] = None
 ) -> list[GrantOut]:
     run = _run_in_scope(db, principal, service.get_run(db, run_id))
-    rows = repository.run_grants(db, run.policy_key, run.period, principal.scope.region_prefixes, status)
+    rows = service.run_grants(db, run.policy_key, run.period, principal.scope.region_prefixes, status)
     return [_grant_out(db, g, e) for g, e in rows]
 
 
@@ -184,7 +184,7 @@ def run_grants(
 )
 def enterprise_grants(db: Db, principal: Reader, enterprise_id: Id) -> list[GrantDetailOut]:
     ent = _visible_enterprise(db, principal, enterprise_id)
-    return [_detail(db, g) for g in repository.grants_of_enterprise(db, ent.id)]
+    return [_detail(db, g) for g in service.grants_of_enterprise(db, ent.id)]
 
 
 def _grant_for(db: Session, principal: Principal, grant_id: int) -> Grant:
@@ -276,7 +276,7 @@ def contest(db: Db, principal: SelfUser, enterprise_id: Id, body: ContestIn) -> 
 @router.get("/contests", response_model=list[ContestOut], summary="异议列表")
 def list_contests(db: Db, principal: Reader) -> list[ContestOut]:
     out = []
-    for c in repository.contests(db):
+    for c in service.contests(db):
         ent = enterprise_service.get_or_404(db, c.enterprise_id)
         if principal.scope.allows(ent.region_code, ent.id):
             out.append(_contest_out(c))
@@ -337,7 +337,7 @@ def disburse(db: Db, principal: Manager, body: PolicyPeriodIn) -> BatchOut:
 @router.get("/disbursement-batches", response_model=list[BatchOut], summary="拨付批次列表")
 def list_batches(db: Db, principal: Manager) -> list[BatchOut]:
     out = []
-    for b in repository.batches(db):
+    for b in service.batches(db):
         try:
             _managed(db, principal, b.policy_key)
         except Exception:
@@ -385,7 +385,7 @@ def publicity(
     policy_key: Annotated[str, Path(min_length=1, max_length=80)],
     period: Annotated[str, Path(min_length=4, max_length=10)],
 ) -> PublicityOut:
-    rows = repository.run_grants(db, policy_key, period, None, GrantStatus.published.value)
+    rows = service.run_grants(db, policy_key, period, None, GrantStatus.published.value)
     items = [
         {
             "enterprise_name": e.name,

@@ -56,6 +56,17 @@ def _no_commit() -> None:
     return None
 
 
+# --- reads for the router (it reaches the repository only through here) ----------------------------------
+
+runs = repository.runs
+run_grants = repository.run_grants
+grants_of_enterprise = repository.grants_of_enterprise
+events_of = repository.events_of
+disbursement_of = repository.disbursement_of
+contests = repository.contests
+batches = repository.batches
+
+
 # --- state machine -----------------------------------------------------------------------------------------
 
 

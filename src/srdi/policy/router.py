@@ -267,8 +267,6 @@ def answer_keys(principal: Anyone) -> list[AnswerKeyOut]:
 )
 def get_answers(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> list[AnswerOut]:
     ent = visible_enterprise(db, principal, enterprise_id)
-    from srdi.policy import repository
-
     return [
         AnswerOut(
             key=a.key,
@@ -277,7 +275,7 @@ def get_answers(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> list[
             updated_by=a.updated_by,
             updated_at=a.updated_at,
         )
-        for a in repository.answers_of(db, [ent.id])
+        for a in service.answers_of(db, ent.id)
     ]
 
 

@@ -435,6 +435,10 @@ def _funded(amounts: list[int], budget: int | None) -> tuple[int, int]:
 # --- answers (facts a policy needs that the registry lacks) ---------------------------------------------
 
 
+def answers_of(db: Session, enterprise_id: int) -> list[PolicyAnswer]:
+    return repository.answers_of(db, [enterprise_id])
+
+
 def set_answers(
     db: Session, enterprise_id: int, answers: Sequence[Mapping[str, Any]], *, actor: str
 ) -> list[PolicyAnswer]:
