@@ -459,12 +459,12 @@ def _address(rng: random.Random, region_code: str, ctx: _Context) -> str:
     return f"重庆市{ctx.region_names[region_code]}{road}{number}"
 
 
-def _local_feature_score(rng: random.Random, quality: int) -> Decimal | None:
+def _local_feature_score(rng: random.Random, quality: int) -> int | None:
     if quality == 0 or rng.random() < 0.4:
         return None
     if rng.random() < 0.1:
-        return Decimal(_pick(rng, (0, 15)))
-    return Decimal(_rr(rng, 300, 1500)) / 100
+        return int(_pick(rng, (0, 15)))
+    return _rr(rng, 3, 16)
 
 
 def _standards(rng: random.Random, quality: int) -> int:
