@@ -11,6 +11,10 @@ def test_innovative_sme_result_carries_category_and_indicator_labels_and_categor
     inn = next(t for t in body["tiers"] if t["tier"] == "innovative_sme")
     assert inn["category_max_points"] == {"innovation": 40, "growth": 30, "specialization": 30}
     labels = inn["labels"]
-    assert (labels["innovation"], labels["growth"], labels["specialization"]) == ("创新能力", "成长性", "专业化")
+    assert (labels["innovation"], labels["growth"], labels["specialization"]) == (
+        "创新能力",
+        "成长性",
+        "专业化",
+    )
     assert labels["ip_main_product"] == "与企业主导产品相关的有效知识产权数量"
     assert all(key in labels for key in inn["needs_verification"])

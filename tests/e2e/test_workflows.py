@@ -20,7 +20,9 @@ def _bad_uscc() -> str:
     return good[:-1] + ("0" if good[-1] != "0" else "1")  # wrong check character
 
 
-def test_import_dry_run_of_a_file_with_a_bad_row_lists_the_row_and_writes_nothing(pages: Pages, tmp_path) -> None:
+def test_import_dry_run_of_a_file_with_a_bad_row_lists_the_row_and_writes_nothing(
+    pages: Pages, tmp_path
+) -> None:
     csv = tmp_path / "南山企业.csv"
     csv.write_text(
         "\n".join(
@@ -72,7 +74,8 @@ def test_registry_export_downloads_an_xlsx_of_the_filtered_list(pages: Pages) ->
     with page.expect_download() as dl:
         page.locator("[data-testid=export-xlsx]").click()
     download = dl.value
-    assert download.suggested_filename.startswith("企业信息导出_") and download.suggested_filename.endswith(".xlsx")
+    name = download.suggested_filename
+    assert name.startswith("企业信息导出_") and name.endswith(".xlsx")
     import openpyxl
 
     with open(download.path(), "rb") as fh:  # the saved download has no suffix; openpyxl wants a file object
@@ -131,7 +134,9 @@ def test_self_assessment_on_a_phone_sized_screen(pages: Pages) -> None:
     screenshot(page, "mobile-self-assessment")
 
 
-def test_batch_evaluation_runs_with_progress_and_shows_funnel_results_seed_pool_and_lists(pages: Pages) -> None:
+def test_batch_evaluation_runs_with_progress_and_shows_funnel_results_seed_pool_and_lists(
+    pages: Pages,
+) -> None:
     page = pages.new("demo-district")
     page.goto("/batch")
     wait_idle(page)
