@@ -16,7 +16,7 @@ from srdi.monitoring import service
 from srdi.monitoring.schemas import DistrictSummary, IndustryCount, RegionCount
 
 router = APIRouter(prefix="/monitoring", tags=["监测评价 monitoring"])
-Db = Annotated[Session, Depends(get_db)]
+Db = Annotated[Session, Depends(get_db, scope="function")]
 Official = Annotated[
     Principal,
     Depends(

@@ -76,10 +76,12 @@ def district_summary(
     db: Session, region_prefix: str | None, scope: list[str] | None, as_of: date
 ) -> DistrictSummary:
     by_region = repository.count_by_region(db, region_prefix, scope)
-    tiers = repository.tier_totals(db, region_prefix, scope, as_of)
+    # Each enterprise has one region, so the per-district counts add up to the totals: one query, not two.
+    tiers: dict[str, int] = {}
     district_tiers: dict[str, dict[str, int]] = {}
     for code, tier, n in repository.tier_counts_by_region(db, region_prefix, scope, as_of):
         district_tiers.setdefault(code, {})[tier] = n
+        tiers[tier] = tiers.get(tier, 0) + n
     sizes = repository.count_by_size_class(db, region_prefix, scope)
     industry_counts = repository.count_by_industry_division(db, region_prefix, scope)
 
