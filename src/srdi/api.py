@@ -8,10 +8,11 @@ from srdi.auto_grant.router import router as auto_grant_router
 from srdi.criteria.router import router as criteria_router
 from srdi.enterprise.import_router import router as import_router
 from srdi.enterprise.router import router as enterprise_router
+from srdi.kit.errors import ERROR_RESPONSES
 from srdi.monitoring.router import router as monitoring_router
 from srdi.policy.router import router as policy_router
 
-api_router = APIRouter(prefix="/api/v1")
+api_router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 api_router.include_router(enterprise_router)
 api_router.include_router(auth_router)
 api_router.include_router(admin_router)

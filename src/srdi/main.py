@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from srdi import __version__
 from srdi.api import api_router
@@ -117,7 +118,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(body, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 405:
+            # Starlette names only the first route's methods; a path served by several routes offers them all.
+            allowed = _methods_for(request.app, request.url.path)
+            if allowed:
+                exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(allowed))}
         message = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else None
         body = {
             "code": f"http_{exc.status_code}",
@@ -163,6 +169,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _methods_for(app: FastAPI, path: str) -> set[str]:
+    """Every method the API offers on ``path``, across all routes and nested routers."""
+    try:
+        from fastapi.routing import iter_route_contexts
+
+        routes: list[Any] = list(iter_route_contexts(app.routes))
+    except ImportError:  # older FastAPI: app.routes is already flat
+        routes = list(app.routes)
+    out: set[str] = set()
+    for r in routes:
+        route_path, methods = getattr(r, "path", None), getattr(r, "methods", None)
+        if (
+            route_path
+            and methods
+            and route_path.startswith("/api/")
+            and compile_path(route_path)[0].match(path)
+        ):
+            out |= set(methods)
+    return out
+
+
 def _mount_web(app: FastAPI, dist: Path) -> None:
     """Serve the built Vue app; unknown non-API paths fall back to index.html (client-side routing)."""
     index = dist / "index.html"
@@ -179,8 +206,12 @@ def _mount_web(app: FastAPI, dist: Path) -> None:
         app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
 
     @app.get("/{path:path}", include_in_schema=False)
-    def _spa(path: str) -> FileResponse:
+    def _spa(request: Request, path: str) -> FileResponse:
         if path.startswith("api/"):
+            # An API path reached with a method it does not offer answers 405 with the methods it does.
+            allowed = _methods_for(request.app, "/" + path)
+            if allowed:
+                raise StarletteHTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
             raise StarletteHTTPException(404)
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and dist.resolve() in candidate.parents:

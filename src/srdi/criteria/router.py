@@ -36,8 +36,7 @@ from srdi.db.session import get_db
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.exceptions import EnterpriseNotFound
 from srdi.enterprise.models import Enterprise
-from srdi.enterprise.schemas import ErrorOut
-from srdi.kit.errors import PermissionDenied
+from srdi.kit.errors import ErrorOut, PermissionDenied
 from srdi.kit.pagination import MAX_PAGE_SIZE, Page
 
 router = APIRouter(tags=["梯度培育评价 criteria"])
@@ -47,7 +46,7 @@ ASSESSORS = (Role.admin, *OFFICIALS, Role.service_commissioner, Role.enterprise,
 RUNNERS = (Role.admin, *OFFICIALS)
 RUN_READERS = (Role.admin, *OFFICIALS, Role.service_commissioner)
 
-Db = Annotated[Session, Depends(get_db)]
+Db = Annotated[Session, Depends(get_db, scope="function")]
 Assessor = Annotated[Principal, Depends(require_roles(*ASSESSORS))]
 Runner = Annotated[Principal, Depends(require_roles(*RUNNERS))]
 RunReader = Annotated[Principal, Depends(require_roles(*RUN_READERS))]

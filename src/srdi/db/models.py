@@ -11,7 +11,7 @@ __all__ = [
     "Base",
     "auth_models",
     "auto_grant_models",
-    "policy_models",
     "criteria_models",
     "enterprise_models",
+    "policy_models",
 ]

@@ -34,9 +34,8 @@ from srdi.enterprise.enums import ImportMode, ImportStatus, SizeClass, Tier
 from srdi.enterprise.import_schemas import ImportJobOut, ImportReportOut
 from srdi.enterprise.models import ImportJob
 from srdi.enterprise.repository import EnterpriseFilter
-from srdi.enterprise.schemas import ErrorOut
 from srdi.enterprise.tabular import TabularError, sniff_format
-from srdi.kit.errors import AppError, NotFoundError
+from srdi.kit.errors import AppError, ErrorOut, NotFoundError
 from srdi.kit.pagination import MAX_PAGE_SIZE, Page
 
 log = logging.getLogger("srdi.import")
@@ -48,7 +47,7 @@ IMPORTERS = (Role.admin, *OFFICIALS)
 EXPORTERS = (Role.admin, *OFFICIALS, Role.service_commissioner, Role.enterprise, Role.chain_leader)
 Importer = Annotated[Principal, Depends(require_roles(*IMPORTERS))]
 Exporter = Annotated[Principal, Depends(require_roles(*EXPORTERS))]
-Db = Annotated[Session, Depends(get_db)]
+Db = Annotated[Session, Depends(get_db, scope="function")]
 JobId = Annotated[int, PathParam(description="导入任务编号", ge=1, le=2**31 - 1)]
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024

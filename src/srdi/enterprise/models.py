@@ -12,7 +12,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -23,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from srdi.db.base import Base, TimestampMixin, utcnow
+from srdi.db.base import Base, TimestampMixin, UtcDateTime, utcnow
 
 ENUM_LEN = 40
 
@@ -64,7 +63,8 @@ class Enterprise(TimestampMixin, Base):
     restricted_product: Mapped[bool | None] = mapped_column(Boolean)
     niche_market_leading: Mapped[bool | None] = mapped_column(Boolean)
     # 特色化 (63号 附件2 indicator 9): a direct score for provinces without a table, and answers to a table.
-    local_feature_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    # Whole points, as the provincial tables award them (CRITERIA §11: 8/4/3, 4/3/2/1 …), at most 15.
+    local_feature_score: Mapped[int | None] = mapped_column(Integer)
     local_answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     contact_name: Mapped[str | None] = mapped_column(String(50))
     contact_phone: Mapped[str | None] = mapped_column(String(30))
@@ -86,6 +86,9 @@ class Enterprise(TimestampMixin, Base):
 
     __table_args__ = (
         CheckConstraint("digital_level IS NULL OR digital_level BETWEEN 1 AND 4", name="digital_level_range"),
+        CheckConstraint(
+            "local_feature_score IS NULL OR local_feature_score BETWEEN 0 AND 15", name="local_feature_score_range"
+        ),
     )
 
 
@@ -109,7 +112,7 @@ class YearlyFigure(Base):
     rd_staff: Mapped[int | None] = mapped_column(Integer)
     development_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     sources: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(100))
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="yearly_figures")
@@ -249,7 +252,7 @@ class ChangeLog(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(ENUM_LEN))
     actor: Mapped[str] = mapped_column(String(100))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     import_job_id: Mapped[int | None] = mapped_column(ForeignKey("import_job.id", ondelete="SET NULL"))
 
     __table_args__ = (Index("ix_change_log_enterprise_changed", "enterprise_id", "changed_at"),)
@@ -276,4 +279,4 @@ class ImportJob(TimestampMixin, Base):
     updated_count: Mapped[int] = mapped_column(Integer, default=0)
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     actor: Mapped[str] = mapped_column(String(100))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -27,13 +27,12 @@ from srdi.enterprise.schemas import (
     EnterpriseDetail,
     EnterpriseIn,
     EnterpriseSummary,
-    ErrorOut,
     FactsOut,
     RecognitionOut,
     YearlyFigureIn,
     YearlyFigureOut,
 )
-from srdi.kit.errors import PermissionDenied
+from srdi.kit.errors import ErrorOut, PermissionDenied
 from srdi.kit.pagination import MAX_PAGE_SIZE, Page
 
 router = APIRouter(prefix="/enterprises", tags=["企业信息库 enterprises"])
@@ -50,7 +49,7 @@ CREATORS = (Role.admin, *OFFICIALS)
 FIGURE_WRITERS = (Role.admin, *OFFICIALS, *ENTERPRISE_SELF)
 
 EnterpriseId = Annotated[int, Path(description="企业编号", ge=1, le=2**31 - 1)]
-Db = Annotated[Session, Depends(get_db)]
+Db = Annotated[Session, Depends(get_db, scope="function")]
 Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 Creator = Annotated[Principal, Depends(require_roles(*CREATORS))]
 FigureWriter = Annotated[Principal, Depends(require_roles(*FIGURE_WRITERS))]

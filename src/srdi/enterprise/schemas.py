@@ -88,8 +88,8 @@ class YearlyFigureIn(BaseModel):
     total_liabilities: Decimal | None = Field(None, ge=0, description=f"负债总额（{YUAN}）")
     qualified_equity_raised: Decimal | None = Field(None, ge=0, description=f"新增股权融资（{YUAN}）")
     total_cost_expense: Decimal | None = Field(None, ge=0, description=f"成本费用支出总额（{YUAN}）")
-    employees: int | None = Field(None, ge=0, le=10_000_000, description="从业人员（人）")
-    rd_staff: int | None = Field(None, ge=0, le=10_000_000, description="研发人员（人）")
+    employees: int | None = Field(None, strict=True, ge=0, le=10_000_000, description="从业人员（人）")
+    rd_staff: int | None = Field(None, strict=True, ge=0, le=10_000_000, description="研发人员（人）")
     development_score: Decimal | None = Field(None, ge=0, le=100, description="专精特新发展评价得分")
     source: Provenance = Field(Provenance.self_reported, description="本次提交数据的来源")
 
@@ -101,21 +101,41 @@ class EnterpriseIn(BaseModel):
     region_code: str = Field(description="行政区划代码（6位）", examples=["440305"])
     industry_code: str = Field(description="GB/T 4754-2017 行业小类代码（4位）", examples=["3562"])
     tags: list[str] = Field(default_factory=list, description="标签")
-    digital_level: int | None = Field(None, ge=1, le=4, description="数字化水平等级（1–4级）")
-    own_brand: bool | None = Field(None, description="是否拥有自主品牌")
-    standards_drafted: int | None = Field(None, ge=0, description="参与制修订标准数量")
-    core_business_on_it_system: bool | None = Field(None, description="是否至少1项核心业务采用信息系统支撑")
+    digital_level: int | None = Field(None, strict=True, ge=1, le=4, description="数字化水平等级（1–4级）")
+    own_brand: bool | None = Field(None, strict=True, description="是否拥有自主品牌")
+    standards_drafted: int | None = Field(None, strict=True, ge=0, description="参与制修订标准数量")
+    core_business_on_it_system: bool | None = Field(
+        None, strict=True, description="是否至少1项核心业务采用信息系统支撑"
+    )
     main_product_field: str | None = Field(
         None, description="主导产品所属领域：key_chain_gap/industrial_foundation/other"
     )
-    independent_legal_person: bool | None = Field(None, description="在境内工商注册登记、具有独立法人资格（经核实）")
-    restricted_product: bool | None = Field(None, description="产品（服务）属于国家禁止、限制或淘汰类")
-    niche_market_leading: bool | None = Field(None, description="主导产品细分市场占有率较为靠前（2026年标准 N8，经审核）")
-    local_feature_score: Decimal | None = Field(None, ge=0, le=15, description="特色化指标得分（无省级指标表的省份直接填报，满分15）")
-    local_answers: dict[str, Any] = Field(default_factory=dict, description="省级特色化指标的作答（键见规则文件）")
+    independent_legal_person: bool | None = Field(
+        None, strict=True, description="在境内工商注册登记、具有独立法人资格（经核实）"
+    )
+    restricted_product: bool | None = Field(
+        None, strict=True, description="产品（服务）属于国家禁止、限制或淘汰类"
+    )
+    niche_market_leading: bool | None = Field(
+        None, strict=True, description="主导产品细分市场占有率较为靠前（2026年标准 N8，经审核）"
+    )
+    local_feature_score: int | None = Field(
+        None, strict=True, ge=0, le=15, description="特色化指标得分（无省级指标表的省份直接填报，满分15）"
+    )
+    local_answers: dict[str, Any] = Field(
+        default_factory=dict, description="省级特色化指标的作答（键见规则文件）"
+    )
     contact_name: str | None = Field(None, max_length=50, description="联系人")
     contact_phone: str | None = Field(None, max_length=30, description="联系电话")
     address: str | None = Field(None, max_length=300, description="地址")
+
+    @field_validator("founded_date", mode="before")
+    @classmethod
+    def _date_as_text(cls, v: object) -> object:
+        # JSON has no date type: a number is not a date (0 would otherwise become 1970-01-01).
+        if isinstance(v, int | float):
+            raise ValueError("日期格式应为 YYYY-MM-DD")
+        return v
 
     @field_validator("uscc")
     @classmethod
@@ -275,17 +295,10 @@ class EnterpriseDetail(EnterpriseSummary):
     independent_legal_person: bool | None
     restricted_product: bool | None
     niche_market_leading: bool | None
-    local_feature_score: Decimal | None
+    local_feature_score: int | None
     local_answers: dict[str, Any]
     contact_name: str | None
     contact_phone: str | None = Field(description="联系电话（已脱敏）")
     address: str | None
     created_at: datetime
     updated_at: datetime
-
-
-class ErrorOut(BaseModel):
-    code: str = Field(description="错误代码", examples=["not_found"])
-    message: str = Field(description="中文错误信息", examples=["未找到该企业"])
-    message_en: str = Field(description="English message for logs")
-    details: Any = Field(None, description="逐项错误说明")

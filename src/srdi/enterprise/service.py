@@ -312,7 +312,7 @@ def facts_document(ent: Enterprise) -> dict[str, Any]:
         "independent_legal_person": ent.independent_legal_person,
         "restricted_product": ent.restricted_product,
         "niche_market_leading": ent.niche_market_leading,
-        "local_feature_score": None if ent.local_feature_score is None else str(ent.local_feature_score),
+        "local_feature_score": ent.local_feature_score,
         "local_answers": dict(ent.local_answers or {}),
         "yearly": yearly,
         "ip_items": _records(

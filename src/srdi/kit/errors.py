@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 
 class AppError(Exception):
     status_code = 400
@@ -42,3 +44,28 @@ class ConflictError(AppError):
 class PermissionDenied(AppError):
     status_code = 403
     code = "forbidden"
+
+
+class ErrorOut(BaseModel):
+    """The body of every error answer of the API."""
+
+    code: str = Field(description="错误代码", examples=["not_found"])
+    message: str = Field(description="中文错误信息", examples=["未找到该企业"])
+    message_en: str = Field(description="English message for logs")
+    details: Any = Field(None, description="逐项错误说明")
+
+
+# Documented on every API operation: any of them may answer with these, always with an ErrorOut body.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text}
+    for code, text in (
+        (400, "请求有误"),
+        (401, "未登录或登录已过期"),
+        (403, "没有权限，或缺少 CSRF 令牌"),
+        (404, "不存在，或不在本账号的数据范围内"),
+        (409, "与现有数据冲突"),
+        (413, "请求或文件过大"),
+        (422, "提交的数据有误（details 逐项说明）"),
+        (429, "请求过于频繁"),
+    )
+}

@@ -10,7 +10,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from srdi.db.base import Base, utcnow
+from srdi.db.base import Base, UtcDateTime, utcnow
 
 
 class PolicyVersion(Base):
@@ -44,9 +43,9 @@ class PolicyVersion(Base):
     note: Mapped[str | None] = mapped_column(Text)
     sandbox: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # last sandbox impact of a draft
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     published_by: Mapped[str | None] = mapped_column(String(100))
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     __table_args__ = (UniqueConstraint("policy_key", "version"),)
 
@@ -63,7 +62,7 @@ class PolicyAnswer(Base):
     fiscal_year: Mapped[int] = mapped_column(Integer, default=0)
     value: Mapped[Any] = mapped_column(JSON)
     updated_by: Mapped[str] = mapped_column(String(100))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     __table_args__ = (UniqueConstraint("enterprise_id", "key", "fiscal_year"),)
 
@@ -83,7 +82,7 @@ class PolicyMatch(Base):
     missing_inputs: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     assessment: Mapped[dict[str, Any]] = mapped_column(JSON)  # the trace
     as_of_date: Mapped[date] = mapped_column(Date)
-    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     __table_args__ = (
         UniqueConstraint("enterprise_id", "policy_key"),
@@ -101,7 +100,7 @@ class PushState(Base):
     )
     dirty: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     input_hash: Mapped[str | None] = mapped_column(String(64))
-    computed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    computed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Notification(Base):
@@ -116,7 +115,7 @@ class Notification(Base):
     body: Mapped[str] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(String(300))
     dedupe_key: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     __table_args__ = (UniqueConstraint("enterprise_id", "dedupe_key"),)

@@ -51,9 +51,15 @@ def convert(value: object, t: Type, scale: int = 0) -> object:
     if t == Type.INT:
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise FactsError(f"expected an integer, got {value!r}")
-        return int(value)
+        try:
+            return int(value)
+        except ValueError as exc:
+            raise FactsError(f"expected an integer, got {value!r}") from exc
     if t == Type.NUMBER:
-        f = Fraction(Decimal(str(value)))
+        try:
+            f = Fraction(Decimal(str(value)))
+        except (InvalidOperation, ValueError) as exc:
+            raise FactsError(f"expected a number, got {value!r}") from exc
         return f.numerator if f.denominator == 1 else f
     return str(value)
 
