@@ -5,8 +5,8 @@ an administrator (who may call everything), with a bounded number of examples pe
 from __future__ import annotations
 
 import os
-from datetime import date
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest

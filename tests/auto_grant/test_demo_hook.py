@@ -27,7 +27,8 @@ def test_demo_hook_creates_a_run_once(db: Session):
     assert run.status == "done" and grants == run.total > 0
     published = db.scalars(
         select(PolicyVersion).where(
-            PolicyVersion.policy_key == "dg_innovative_enterprise_rd_subsidy", PolicyVersion.status == "published"
+            PolicyVersion.policy_key == "dg_innovative_enterprise_rd_subsidy",
+            PolicyVersion.status == "published",
         )
     ).one()
     assert (published.origin, published.budget_fen) == ("draft", 5_000_000_000)

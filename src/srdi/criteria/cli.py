@@ -144,8 +144,9 @@ def _evaluate_registry(day: date, purpose: Purpose, region: str | None) -> tuple
         task = bar.add_task("evaluate", total=total)
         tasks.run_batch(run_id, on_progress=lambda r: bar.update(task, completed=r.processed))
     with session_scope() as db:
-        run = db.get(BatchRun, run_id)
-        assert run is not None
+        done = db.get(BatchRun, run_id)
+        assert done is not None
+        run = done
         table = Table(title=f"梯度漏斗 tier funnel — {day} {run.regime}（{run.total} 家企业 enterprises）")
         for col in ("梯度 tier", "达到 pass", "未达到 fail", "待补充 unknown", "持有称号 holding"):
             table.add_column(col, justify="right")

@@ -32,7 +32,7 @@ class DynamicRules:
     data: dict[str, Any]
 
     def regime(self, regime: str | None) -> dict[str, Any]:
-        regimes: dict[str, Any] = self.data["regimes"]
+        regimes: dict[str, dict[str, Any]] = self.data["regimes"]
         return regimes.get(regime or "", regimes["regime_2022"])
 
     def update_deadline(self, regime: str | None, year: int) -> date:

@@ -88,6 +88,7 @@ def assess_tier(
         raise BadFacts(str(exc)) from exc
     sentences = [] if result.passed is True else gap_analysis(result, rs).sentences
     return TierAssessment(
+        evaluation_id=None,
         tier=tier,
         tier_label=tier_label(tier),
         rule_set_id=rs.id,

@@ -30,9 +30,10 @@ class UtcDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value  # type: ignore[no-any-return]
+        stamp: datetime | None = value
+        if stamp is not None and stamp.tzinfo is None:
+            return stamp.replace(tzinfo=UTC)
+        return stamp
 
 
 class Base(DeclarativeBase):

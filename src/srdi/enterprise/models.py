@@ -87,7 +87,8 @@ class Enterprise(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("digital_level IS NULL OR digital_level BETWEEN 1 AND 4", name="digital_level_range"),
         CheckConstraint(
-            "local_feature_score IS NULL OR local_feature_score BETWEEN 0 AND 15", name="local_feature_score_range"
+            "local_feature_score IS NULL OR local_feature_score BETWEEN 0 AND 15",
+            name="local_feature_score_range",
         ),
     )
 
