@@ -1,109 +1,32 @@
-"""Runner for the YAML test cases in rules/tests/ (one file per rule file, mirroring its path)."""
+"""The repository's rules directory bound to the YAML case runner in ``srdi.rules_engine.cases``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-from srdi.rules_engine import RuleSet, build_variables, evaluate_variables
-from srdi.rules_engine.facts import coerce_literal
-from srdi.rules_engine.loader import read_yaml
-from srdi.rules_engine.trace import Result
+from srdi.rules_engine import cases as _cases
+from srdi.rules_engine.cases import Case, check, load_cases, run_case, variables_for
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
-TESTS_DIR = RULES_DIR / "tests"
+TESTS_DIR = RULES_DIR / _cases.TESTS_SUBDIR
 
-
-@dataclass
-class Case:
-    file: Path
-    rule_set: str
-    name: str
-    as_of: date
-    purpose: str
-    inputs: dict[str, Any] | None
-    facts: dict[str, Any] | None
-    expect: dict[str, Any]
-
-
-def cases_file_for(rule_file: Path) -> Path:
-    return TESTS_DIR / rule_file.relative_to(RULES_DIR)
-
-
-def load_cases(path: Path) -> list[Case]:
-    data = read_yaml(path)
-    defaults = dict(data.get("defaults", {}))
-    if "defaults_from" in data:
-        # Reuse another test file's baseline (e.g. a provincial variant starts from the national DV3 inputs).
-        base = read_yaml(TESTS_DIR / str(data["defaults_from"])).get("defaults", {})
-        defaults = {**base, **defaults, "inputs": {**base.get("inputs", {}), **defaults.get("inputs", {})}}
-        for name in data.get("drop_inputs", []):
-            defaults["inputs"].pop(name, None)
-    out = []
-    for raw in data.get("cases", []):
-        inputs = None
-        if "facts" not in raw:
-            inputs = {**defaults.get("inputs", {}), **raw.get("inputs", {})}
-        out.append(
-            Case(
-                file=path,
-                rule_set=str(raw.get("rule_set", data.get("rule_set"))),
-                name=str(raw["name"]),
-                as_of=date.fromisoformat(str(raw.get("as_of", defaults.get("as_of")))),
-                purpose=str(raw.get("purpose", defaults.get("purpose", "new_application"))),
-                inputs=inputs,
-                facts=raw.get("facts"),
-                expect=raw["expect"],
-            )
-        )
-    return out
+__all__ = [
+    "RULES_DIR",
+    "TESTS_DIR",
+    "Case",
+    "all_cases",
+    "cases_file_for",
+    "check",
+    "load_cases",
+    "run_case",
+    "variables_for",
+]
 
 
 def all_cases() -> Iterator[Case]:
-    for path in sorted(TESTS_DIR.rglob("*.yaml")):
-        data = read_yaml(path)
-        if isinstance(data, dict) and "rule_set" in data:
-            yield from load_cases(path)
+    return _cases.all_cases(RULES_DIR)
 
 
-def variables_for(case: Case, rs: RuleSet) -> dict[str, object]:
-    if case.facts is not None:
-        return build_variables(case.facts, case.as_of, rs, case.purpose)
-    unknown = set(case.inputs or {}) - set(rs.inputs)
-    assert not unknown, f"{case.name}: inputs not declared by {rs.id}: {sorted(unknown)}"
-    return {k: coerce_literal(v, rs.types[k]) for k, v in (case.inputs or {}).items()}
-
-
-def run_case(case: Case, rule_sets: Mapping[str, RuleSet]) -> Result:
-    rs = rule_sets[case.rule_set]
-    return evaluate_variables(variables_for(case, rs), rs, as_of=case.as_of, purpose=case.purpose)
-
-
-def check(case: Case, result: Result, rs: RuleSet) -> list[str]:
-    """Differences between ``result`` and the case's ``expect`` block, as readable lines."""
-    exp = case.expect
-    errors: list[str] = []
-
-    def same(label: str, want: object, got: object) -> None:
-        if want != got:
-            errors.append(f"{label}: expected {want!r}, got {got!r}")
-
-    if "status" in exp:
-        same("status", exp["status"], result.status)
-    if "total" in exp:
-        same("total", exp["total"], result.total)
-    for key in ("scores", "points", "bands", "conditions", "direct_routes"):
-        for k, v in exp.get(key, {}).items():
-            same(f"{key}.{k}", v, getattr(result, key).get(k, "<missing>"))
-    for k, v in exp.get("values", {}).items():
-        want = coerce_literal(v, rs.types[k]) if isinstance(v, str) and rs.types[k].value != "str" else v
-        same(f"values.{k}", want, result.values.get(k))
-    if "deciding_inputs" in exp:
-        same("deciding_inputs", sorted(exp["deciding_inputs"]), sorted(result.deciding_inputs))
-    for k in exp.get("needs_verification", []):
-        if k not in result.needs_verification:
-            errors.append(f"needs_verification: {k} missing from {result.needs_verification}")
-    return errors
+def cases_file_for(rule_file: Path) -> Path:
+    return _cases.cases_file_for(rule_file, RULES_DIR)

@@ -5,22 +5,27 @@ from __future__ import annotations
 import pytest
 
 from srdi.rules_engine import load_rule_sets
-from srdi.rules_engine.loader import read_yaml, rule_files
-from tests.rules_engine.cases import RULES_DIR, all_cases, cases_file_for, check, run_case
+from srdi.rules_engine.cases import files_without_cases
+from srdi.rules_engine.loader import rule_files
+from tests.rules_engine.cases import RULES_DIR, all_cases, check, run_case
 
 RULE_SETS = load_rule_sets(RULES_DIR)
 CASES = list(all_cases())
 
 
 def test_every_rule_file_has_test_cases() -> None:
-    missing = []
-    for path in sorted((RULES_DIR / "criteria").rglob("*.yaml")) + sorted(
-        (RULES_DIR / "policies").rglob("*.yaml")
-    ):
-        tests = cases_file_for(path)
-        if not tests.exists() or not read_yaml(tests).get("cases"):
-            missing.append(str(path.relative_to(RULES_DIR)))
+    missing = files_without_cases(RULES_DIR)
     assert missing == [], f"rule files without YAML test cases: {missing}"
+
+
+def test_a_rule_file_without_cases_is_reported(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "criteria").mkdir()
+    (tmp_path / "criteria" / "lonely.yaml").write_text("id: lonely\n", encoding="utf-8")
+    (tmp_path / "tests" / "criteria").mkdir(parents=True)
+    (tmp_path / "tests" / "criteria" / "lonely.yaml").write_text(
+        "rule_set: lonely\ncases: []\n", encoding="utf-8"
+    )
+    assert files_without_cases(tmp_path) == ["criteria/lonely.yaml"]
 
 
 def test_every_rule_set_is_exercised() -> None:

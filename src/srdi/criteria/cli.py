@@ -214,3 +214,46 @@ def rules_show(
         for b in ind.bands:
             console.print(f"      {b.id} {b.points:>3} 分  {b.label}  ⟨{b.when_text or '其他情况'}⟩")
     console.print(f"  通过规则 pass: {rs.pass_formula.text}")
+
+
+@rules_app.command("test")
+def rules_test(
+    rules_dir: Path = typer.Option(
+        None, "--rules-dir", help="规则目录（默认 SRDI_RULES_DIR）/ rules directory"
+    ),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="逐条列出 / list every case"),
+) -> None:
+    """运行全部规则文件的 YAML 测试用例 / Run every rule file's YAML test cases (as CI does)."""
+    from srdi.config import get_settings
+    from srdi.rules_engine import RuleError, load_rule_sets
+    from srdi.rules_engine.cases import all_cases, check, files_without_cases, run_case
+
+    root = rules_dir or get_settings().rules_dir
+    try:
+        rule_sets = load_rule_sets(root)
+        cases = list(all_cases(root))
+    except RuleError as exc:
+        console.print(f"[red]规则文件有误 / rule file error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    failures: list[str] = []
+    for case in cases:
+        label = f"{case.file.relative_to(root)} · {case.name}"
+        try:
+            problems = check(case, run_case(case, rule_sets), rule_sets[case.rule_set])
+        except (RuleError, KeyError, ValueError) as exc:
+            problems = [f"{type(exc).__name__}: {exc}"]
+        if problems:
+            failures.append(label)
+            console.print(f"[red]✗[/red] {label}")
+            for p in problems:
+                console.print(f"    {p}")
+        elif verbose:
+            console.print(f"[green]✓[/green] {label}")
+    missing = files_without_cases(root)
+    for path in missing:
+        console.print(f"[red]✗[/red] {path}: 没有测试用例 / no YAML test cases")
+    passed = len(cases) - len(failures)
+    console.print(f"规则集 rule sets: {len(rule_sets)}；用例 cases: {len(cases)}")
+    console.print(f"{passed} passed, {len(failures) + len(missing)} failed")
+    if failures or missing:
+        raise typer.Exit(1)
