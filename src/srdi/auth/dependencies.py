@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from srdi.auth import service
@@ -59,7 +60,18 @@ def optional_user(request: Request, db: Db, settings: SettingsDep) -> Principal 
     return Principal(user=user, session=sess, via=via, ip=client_ip(request))
 
 
-def current_user(principal: Annotated[Principal | None, Depends(optional_user)]) -> Principal:
+# Declares the bearer scheme in the OpenAPI document (the "Authorize" button of /docs); optional_user reads it.
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description="令牌由 POST /api/v1/auth/token 取得；在网页登录后，浏览器的会话 Cookie 同样有效。",
+)
+
+
+def current_user(
+    principal: Annotated[Principal | None, Depends(optional_user)],
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)] = None,
+) -> Principal:
     if principal is None:
         raise NotAuthenticated()
     return principal
