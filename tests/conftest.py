@@ -116,20 +116,12 @@ def app(db: Session):  # type: ignore[no-untyped-def]
     application.dependency_overrides[get_db] = _test_db
 
     # Policy and 免申即享 background tasks (push refresh, grant runs) use the test's session as well.
-    from contextlib import contextmanager as _contextmanager
 
-    from srdi.policy.tasks import get_task_session_factory as policy_task_sessions
-
-    @_contextmanager
-    def _policy_task_session() -> Iterator[Session]:
-        yield db
-
-    application.dependency_overrides[policy_task_sessions] = lambda: _policy_task_session
-
-    # Background tasks (batch runs) work in the test's session too, so they see its data and roll back with it.
+    # Background tasks (batch runs, push refreshes, 免申即享 runs) work in the test's session too, so they see
+    # its data and roll back with it.
     from contextlib import contextmanager
 
-    from srdi.criteria.router import get_task_session_factory
+    from srdi.db.session import get_task_session_factory
 
     @contextmanager
     def _task_session() -> Iterator[Session]:

@@ -44,7 +44,9 @@ def test_evaluate_a_facts_file_writes_json(tmp_path):
         "restricted_product": False,
         "size_class": "small",
         "compliance_records": [],
-        "honours": [{"kind": "high_tech_enterprise", "valid_from": "2024-01-01", "valid_until": "2026-12-31"}],
+        "honours": [
+            {"kind": "high_tech_enterprise", "valid_from": "2024-01-01", "valid_until": "2026-12-31"}
+        ],
     }
     src = tmp_path / "facts.json"
     src.write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")

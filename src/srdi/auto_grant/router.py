@@ -36,14 +36,13 @@ from srdi.auto_grant.schemas import (
     RunIn,
     RunOut,
 )
-from srdi.db.session import get_db
+from srdi.db.session import SessionFactory, get_db, get_task_session_factory
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.exceptions import EnterpriseNotFound
 from srdi.enterprise.models import Enterprise
 from srdi.kit.masking import mask_account
 from srdi.kit.money import fen_to_yuan
 from srdi.policy import service as policy_service
-from srdi.policy.tasks import SessionFactory, get_task_session_factory
 
 router = APIRouter(tags=["免申即享 auto_grant"])
 

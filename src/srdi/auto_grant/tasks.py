@@ -8,7 +8,7 @@ from collections.abc import Callable
 from srdi.auto_grant import service
 from srdi.auto_grant.enums import RunStatus
 from srdi.auto_grant.models import GrantRun
-from srdi.policy.tasks import SessionFactory, task_session
+from srdi.db.session import SessionFactory, task_session
 
 log = logging.getLogger("srdi.auto_grant")
 

@@ -76,7 +76,7 @@ def _selection_for(book: RuleBook, run: BatchRun, region_code: str) -> dict[str,
 def evaluate_chunk(db: Session, run: BatchRun, ids: Sequence[int], book: RuleBook | None = None) -> int:
     """Evaluate one chunk of enterprises and insert their result rows. Returns the number of rows written."""
     book = book or rule_book()
-    enterprises = repository.enterprises_with_facts(db, ids)
+    enterprises = enterprise_service.with_facts(db, ids)
     # Enterprises of one province share their rule sets (provincial 特色化 variants differ by province).
     groups: dict[tuple[tuple[str, str], ...], list[Enterprise]] = defaultdict(list)
     for ent in enterprises:
@@ -242,7 +242,7 @@ def seed_pool(
     book = rule_book()
     out: list[SeedPoolEntry] = []
     candidates = repository.seed_candidates(db, run.id, tier, limit, region_scope)
-    full = {e.id: e for e in repository.enterprises_with_facts(db, [e.id for _, e in candidates])}
+    full = {e.id: e for e in enterprise_service.with_facts(db, [e.id for _, e in candidates])}
     for rank, (res, ent) in enumerate(candidates, start=1):
         rid = book.select(run.as_of_date, run.purpose, ent.region_code).tiers.get(tier, res.rule_set_id)
         assessed = assess_tier(

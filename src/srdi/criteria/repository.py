@@ -6,35 +6,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from srdi.criteria.models import BatchResult, BatchRun, Evaluation
 from srdi.enterprise.models import Enterprise
-
-FACT_RELATIONS = (
-    Enterprise.yearly_figures,
-    Enterprise.ip_items,
-    Enterprise.awards,
-    Enterprise.honours,
-    Enterprise.rd_institutions,
-    Enterprise.certifications,
-    Enterprise.niche_markets,
-    Enterprise.main_products,
-    Enterprise.compliance_records,
-    Enterprise.recognitions,
-)
 
 
 def scoped_enterprise_ids(db: Session, region_prefix: str | None) -> list[int]:
     q = select(Enterprise.id).order_by(Enterprise.id)
     if region_prefix:
         q = q.where(Enterprise.region_code.startswith(region_prefix))
-    return list(db.scalars(q).all())
-
-
-def enterprises_with_facts(db: Session, ids: Sequence[int]) -> list[Enterprise]:
-    q = select(Enterprise).where(Enterprise.id.in_(ids)).order_by(Enterprise.id)
-    q = q.options(*[selectinload(rel) for rel in FACT_RELATIONS])
     return list(db.scalars(q).all())
 
 

@@ -6,8 +6,6 @@ caller's scope answers 404 as if absent; batch runs are for officials over their
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import date
 from typing import Annotated, Any
 
@@ -32,7 +30,7 @@ from srdi.criteria.schemas import (
     RuleSetSummary,
     SeedPoolEntry,
 )
-from srdi.db.session import get_db
+from srdi.db.session import SessionFactory, get_db, get_task_session_factory
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.exceptions import EnterpriseNotFound
 from srdi.enterprise.models import Enterprise
@@ -58,12 +56,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
-def get_task_session_factory() -> Callable[[], AbstractContextManager[Session]]:
-    """How a background task opens its own session (tests replace it)."""
-    return tasks.task_session
-
-
-TaskSessions = Annotated[Callable[[], AbstractContextManager[Session]], Depends(get_task_session_factory)]
+TaskSessions = Annotated[SessionFactory, Depends(get_task_session_factory)]
 
 
 def _enterprise(db: Session, principal: Principal, enterprise_id: int) -> Enterprise:

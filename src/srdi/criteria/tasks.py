@@ -4,27 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
-
-from sqlalchemy.orm import Session
+from collections.abc import Callable
 
 from srdi.criteria import batch_service
 from srdi.criteria.models import BatchRun
-from srdi.db.session import get_sessionmaker
+from srdi.db.session import SessionFactory, task_session
 
 log = logging.getLogger("srdi.criteria")
-
-SessionFactory = Callable[[], AbstractContextManager[Session]]
-
-
-@contextmanager
-def task_session() -> Iterator[Session]:
-    session = get_sessionmaker()()
-    try:
-        yield session
-    finally:
-        session.close()
 
 
 def run_batch(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -87,3 +87,22 @@ def session_scope() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+# How a background task opens a session of its own (tests substitute one that shares the test's session).
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+
+
+@contextmanager
+def task_session() -> Iterator[Session]:
+    """A session for one background task; the task commits each unit of work itself."""
+    session = get_sessionmaker()()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def get_task_session_factory() -> SessionFactory:
+    """FastAPI dependency: the session factory handed to background tasks (tests replace it)."""
+    return task_session

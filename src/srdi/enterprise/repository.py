@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -11,6 +11,20 @@ from sqlalchemy import Select, String, cast, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from srdi.enterprise.models import ChangeLog, Enterprise, Recognition, YearlyFigure
+
+# Every relationship a facts document reads (service.facts_document), loaded eagerly for batches.
+FACT_RELATIONS = (
+    Enterprise.yearly_figures,
+    Enterprise.ip_items,
+    Enterprise.awards,
+    Enterprise.honours,
+    Enterprise.rd_institutions,
+    Enterprise.certifications,
+    Enterprise.niche_markets,
+    Enterprise.main_products,
+    Enterprise.compliance_records,
+    Enterprise.recognitions,
+)
 
 SORTABLE = {
     "name": Enterprise.name,
@@ -127,3 +141,9 @@ def history(db: Session, enterprise_id: int, *, page: int, page_size: int) -> tu
         .limit(page_size)
     ).all()
     return list(rows), total
+
+
+def with_facts(db: Session, ids: Sequence[int]) -> list[Enterprise]:
+    """The enterprises with every fact relationship loaded, in id order."""
+    q = select(Enterprise).where(Enterprise.id.in_(ids)).order_by(Enterprise.id)
+    return list(db.scalars(q.options(*[selectinload(rel) for rel in FACT_RELATIONS])).all())

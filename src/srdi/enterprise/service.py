@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -67,6 +67,11 @@ def get_or_404(db: Session, enterprise_id: int) -> Enterprise:
     if ent is None:
         raise EnterpriseNotFound(enterprise_id)
     return ent
+
+
+def with_facts(db: Session, ids: Sequence[int]) -> list[Enterprise]:
+    """Enterprises ready for ``facts_document`` without a query per relationship (batch evaluation, push)."""
+    return repository.with_facts(db, ids)
 
 
 def valid_tiers(ent: Enterprise, as_of: date | None = None) -> list[str]:

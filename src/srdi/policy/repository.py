@@ -6,23 +6,11 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Select, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
+from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.models import Enterprise
 from srdi.policy.models import Notification, PolicyAnswer, PolicyMatch, PolicyVersion, PushState
-
-FACT_RELATIONS = (
-    Enterprise.yearly_figures,
-    Enterprise.ip_items,
-    Enterprise.awards,
-    Enterprise.honours,
-    Enterprise.rd_institutions,
-    Enterprise.certifications,
-    Enterprise.niche_markets,
-    Enterprise.main_products,
-    Enterprise.compliance_records,
-    Enterprise.recognitions,
-)
 
 
 def versions(db: Session, key: str | None = None, status: str | None = None) -> list[PolicyVersion]:
@@ -48,14 +36,9 @@ def enterprise_ids_in(db: Session, region_prefixes: Sequence[str] | None) -> lis
     return list(db.scalars(q).all())
 
 
-def enterprises_with_facts(db: Session, ids: Sequence[int]) -> list[Enterprise]:
-    q = select(Enterprise).where(Enterprise.id.in_(ids)).order_by(Enterprise.id)
-    return list(db.scalars(q.options(*[selectinload(rel) for rel in FACT_RELATIONS])).all())
-
-
 def iter_enterprise_chunks(db: Session, ids: Sequence[int], size: int = 500) -> Iterator[list[Enterprise]]:
     for i in range(0, len(ids), size):
-        yield enterprises_with_facts(db, ids[i : i + size])
+        yield enterprise_service.with_facts(db, ids[i : i + size])
 
 
 def answers_of(db: Session, enterprise_ids: Sequence[int]) -> list[PolicyAnswer]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from srdi.auth.dependencies import current_user, require_roles
 from srdi.auth.enums import Role
 from srdi.auth.service import Principal, audit
-from srdi.db.session import get_db
+from srdi.db.session import SessionFactory, get_db, get_task_session_factory
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.exceptions import EnterpriseNotFound
 from srdi.enterprise.models import Enterprise
@@ -39,7 +39,6 @@ from srdi.policy.schemas import (
     SandboxOut,
     SandboxSide,
 )
-from srdi.policy.tasks import SessionFactory, get_task_session_factory
 
 router = APIRouter(tags=["政策库 policies"])
 

@@ -606,7 +606,7 @@ def notify(
 def refresh_dirty(db: Session, as_of: date, *, limit: int = 500) -> int:
     """Background sweep: recompute the enterprises whose push results are marked stale."""
     ids = repository.dirty_enterprise_ids(db, limit)
-    for ent in repository.enterprises_with_facts(db, ids):
+    for ent in enterprise_service.with_facts(db, ids):
         compute_push(db, ent, as_of, force=True)
     return len(ids)
 

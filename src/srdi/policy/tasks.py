@@ -3,32 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 
-from sqlalchemy.orm import Session
-
+from srdi.db.session import SessionFactory, task_session
 from srdi.policy import service
 
 log = logging.getLogger("srdi.policy")
-SessionFactory = Callable[[], AbstractContextManager[Session]]
-
-
-@contextmanager
-def task_session() -> Iterator[Session]:
-    from srdi.db.session import get_sessionmaker
-
-    session = get_sessionmaker()()
-    try:
-        yield session
-    finally:
-        session.close()
-
-
-def get_task_session_factory() -> SessionFactory:
-    """FastAPI dependency: how a background task opens its own session (tests replace it)."""
-    return task_session
 
 
 def refresh_dirty(session_factory: SessionFactory = task_session) -> int:
