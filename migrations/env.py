@@ -12,7 +12,24 @@ from srdi.db.session import make_engine
 target_metadata = Base.metadata
 
 
+def _foreign_keys(connection: Connection, on: bool) -> None:
+    """SQLite batch migrations rebuild a table by copy, drop and rename. With foreign keys on, dropping the old
+    ``enterprise`` table would cascade and delete every row that refers to it, so they are off while migrating
+    (SQLite ignores this PRAGMA inside a transaction; pysqlite opens none for it)."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"migration left rows that violate foreign keys: {broken[:5]}")
+
+
 def _configure(connection: Connection) -> None:
+    _foreign_keys(connection, on=False)
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -21,6 +38,8 @@ def _configure(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        _check_foreign_keys(connection)
+    _foreign_keys(connection, on=True)
 
 
 def run_migrations_offline() -> None:
