@@ -1,6 +1,6 @@
 """HTTP endpoints of tier evaluation: self-assessment, stored evaluations, batch runs, rule sets.
 
-Scoping follows the registry (docs/decisions/0005-authorization.md): an enterprise or a run outside the
+Scoping follows the registry (docs/decisions/0006-authorization.md): an enterprise or a run outside the
 caller's scope answers 404 as if absent; batch runs are for officials over their own region.
 """
 
