@@ -43,6 +43,13 @@ OFFICIAL_SCOPE_LENGTH: dict[Role, int] = {
 }
 
 OFFICIAL_ROLES = frozenset(OFFICIAL_SCOPE_LENGTH)
+
+# Role groups that routers admit (docs/decisions/0006-authorization.md), defined once.
+OFFICIALS = (Role.district_official, Role.city_official, Role.provincial_official)
+ENTERPRISE_SELF = (Role.enterprise, Role.chain_leader)
+MANAGERS = (Role.admin, *OFFICIALS)
+MONITORS = (Role.admin, *OFFICIALS, Role.service_commissioner)
+REGISTRY_READERS = (*MONITORS, *ENTERPRISE_SELF)
 # Roles whose account belongs to one enterprise (a chain leader is itself an enterprise).
 ENTERPRISE_BOUND_ROLES = frozenset({Role.enterprise, Role.chain_leader})
 # Roles that must carry a region scope: officials, and commissioners (they serve the enterprises of one area).

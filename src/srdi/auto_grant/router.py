@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from srdi.auth.dependencies import current_user, require_roles
-from srdi.auth.enums import Role
+from srdi.auth.enums import ENTERPRISE_SELF, MANAGERS, REGISTRY_READERS
 from srdi.auth.service import Principal, audit
 from srdi.auto_grant import service, tasks
 from srdi.auto_grant.enums import ContestStatus, GrantStatus
@@ -38,7 +38,6 @@ from srdi.auto_grant.schemas import (
 )
 from srdi.db.session import SessionFactory, get_db, get_task_session_factory
 from srdi.enterprise import service as enterprise_service
-from srdi.enterprise.exceptions import EnterpriseNotFound
 from srdi.enterprise.models import Enterprise
 from srdi.kit.masking import mask_account
 from srdi.kit.money import fen_to_yuan
@@ -46,10 +45,7 @@ from srdi.policy import service as policy_service
 
 router = APIRouter(tags=["免申即享 auto_grant"])
 
-OFFICIALS = (Role.district_official, Role.city_official, Role.provincial_official)
-MANAGERS = (Role.admin, *OFFICIALS)
-ENTERPRISE_SELF = (Role.enterprise, Role.chain_leader)
-READERS = (Role.admin, *OFFICIALS, Role.service_commissioner, *ENTERPRISE_SELF)
+READERS = REGISTRY_READERS
 
 # scope="function": the request's transaction commits before the response is sent, so a client that reads
 # right after a change, and a background task started by it, see the change (FastAPI's default ends a yield
@@ -68,10 +64,7 @@ def _yuan(fen: int | None) -> Decimal | None:
 
 
 def _visible_enterprise(db: Session, principal: Principal, enterprise_id: int) -> Enterprise:
-    ent = enterprise_service.get_or_404(db, enterprise_id)
-    if not principal.scope.allows(ent.region_code, ent.id):
-        raise EnterpriseNotFound(enterprise_id)
-    return ent
+    return enterprise_service.get_visible(db, principal.scope, enterprise_id)
 
 
 def _run_out(run: GrantRun) -> RunOut:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query
 from sqlalchemy.orm import Session
 
 from srdi.auth.dependencies import require_roles
-from srdi.auth.enums import Role
+from srdi.auth.enums import MANAGERS, MONITORS, REGISTRY_READERS
 from srdi.auth.service import Principal, audit
 from srdi.criteria import batch_service, dynamic_service, repository, service, tasks
 from srdi.criteria.exceptions import BatchRunNotFound, EvaluationNotFound
@@ -39,10 +39,9 @@ from srdi.kit.pagination import MAX_PAGE_SIZE, Page
 
 router = APIRouter(tags=["梯度培育评价 criteria"])
 
-OFFICIALS = (Role.district_official, Role.city_official, Role.provincial_official)
-ASSESSORS = (Role.admin, *OFFICIALS, Role.service_commissioner, Role.enterprise, Role.chain_leader)
-RUNNERS = (Role.admin, *OFFICIALS)
-RUN_READERS = (Role.admin, *OFFICIALS, Role.service_commissioner)
+ASSESSORS = REGISTRY_READERS
+RUNNERS = MANAGERS
+RUN_READERS = MONITORS
 
 Db = Annotated[Session, Depends(get_db, scope="function")]
 Assessor = Annotated[Principal, Depends(require_roles(*ASSESSORS))]
@@ -60,10 +59,7 @@ TaskSessions = Annotated[SessionFactory, Depends(get_task_session_factory)]
 
 
 def _enterprise(db: Session, principal: Principal, enterprise_id: int) -> Enterprise:
-    ent = enterprise_service.get_or_404(db, enterprise_id)
-    if not principal.scope.allows(ent.region_code, ent.id):
-        raise EnterpriseNotFound(enterprise_id)
-    return ent
+    return enterprise_service.get_visible(db, principal.scope, enterprise_id)
 
 
 def _run(db: Session, principal: Principal, run_id: int) -> BatchRun:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
 from srdi.auth.dependencies import require_roles
-from srdi.auth.enums import Role
+from srdi.auth.enums import OFFICIALS, Role
 from srdi.auth.service import Principal, audit
 from srdi.db.session import get_db, session_scope
 from srdi.enterprise import export_service, import_service
@@ -42,7 +42,6 @@ log = logging.getLogger("srdi.import")
 
 router = APIRouter(tags=["数据导入导出 import/export"])
 
-OFFICIALS = (Role.district_official, Role.city_official, Role.provincial_official)
 IMPORTERS = (Role.admin, *OFFICIALS)
 EXPORTERS = (Role.admin, *OFFICIALS, Role.service_commissioner, Role.enterprise, Role.chain_leader)
 Importer = Annotated[Principal, Depends(require_roles(*IMPORTERS))]

@@ -13,12 +13,16 @@ from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy.orm import Session
 
 from srdi.auth.dependencies import require_roles
-from srdi.auth.enums import AuditAction, Role
+from srdi.auth.enums import (
+    ENTERPRISE_SELF,
+    MANAGERS,
+    REGISTRY_READERS,
+    AuditAction,
+)
 from srdi.auth.service import Principal, audit
 from srdi.db.session import get_db
 from srdi.enterprise import repository, service
 from srdi.enterprise.enums import SizeClass, Tier
-from srdi.enterprise.exceptions import EnterpriseNotFound
 from srdi.enterprise.models import Enterprise
 from srdi.enterprise.repository import EnterpriseFilter
 from srdi.enterprise.schemas import (
@@ -42,11 +46,9 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 
 # Who may use the registry. Banks, experts and department handlers reach enterprises only through their
 # own workflows (whitelist, assigned applications, routed appeals), never by browsing the registry.
-OFFICIALS = (Role.district_official, Role.city_official, Role.provincial_official)
-ENTERPRISE_SELF = (Role.enterprise, Role.chain_leader)
-READERS = (Role.admin, *OFFICIALS, Role.service_commissioner, *ENTERPRISE_SELF)
-CREATORS = (Role.admin, *OFFICIALS)
-FIGURE_WRITERS = (Role.admin, *OFFICIALS, *ENTERPRISE_SELF)
+READERS = REGISTRY_READERS
+CREATORS = MANAGERS
+FIGURE_WRITERS = (*MANAGERS, *ENTERPRISE_SELF)
 
 EnterpriseId = Annotated[int, Path(description="企业编号", ge=1, le=2**31 - 1)]
 Db = Annotated[Session, Depends(get_db, scope="function")]
@@ -56,10 +58,7 @@ FigureWriter = Annotated[Principal, Depends(require_roles(*FIGURE_WRITERS))]
 
 
 def _visible(db: Session, principal: Principal, enterprise_id: int) -> Enterprise:
-    ent = service.get_or_404(db, enterprise_id)
-    if not principal.scope.allows(ent.region_code, ent.id):
-        raise EnterpriseNotFound(enterprise_id)
-    return ent
+    return service.get_visible(db, principal.scope, enterprise_id)
 
 
 @router.get("", response_model=Page[EnterpriseSummary], summary="企业列表（筛选、分页）")

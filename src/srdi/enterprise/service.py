@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -72,6 +72,18 @@ def get_or_404(db: Session, enterprise_id: int) -> Enterprise:
 def with_facts(db: Session, ids: Sequence[int]) -> list[Enterprise]:
     """Enterprises ready for ``facts_document`` without a query per relationship (batch evaluation, push)."""
     return repository.with_facts(db, ids)
+
+
+class Scope(Protocol):
+    def allows(self, region_code: str | None, enterprise_id: int | None) -> bool: ...
+
+
+def get_visible(db: Session, scope: Scope, enterprise_id: int) -> Enterprise:
+    """The enterprise if the caller's scope covers it; otherwise 404, exactly as if it did not exist."""
+    ent = get_or_404(db, enterprise_id)
+    if not scope.allows(ent.region_code, ent.id):
+        raise EnterpriseNotFound(enterprise_id)
+    return ent
 
 
 def valid_tiers(ent: Enterprise, as_of: date | None = None) -> list[str]:

@@ -15,11 +15,10 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query
 from sqlalchemy.orm import Session
 
 from srdi.auth.dependencies import current_user, require_roles
-from srdi.auth.enums import Role
+from srdi.auth.enums import ENTERPRISE_SELF, MANAGERS, OFFICIALS, REGISTRY_READERS, Role
 from srdi.auth.service import Principal, audit
 from srdi.db.session import SessionFactory, get_db, get_task_session_factory
 from srdi.enterprise import service as enterprise_service
-from srdi.enterprise.exceptions import EnterpriseNotFound
 from srdi.enterprise.models import Enterprise
 from srdi.kit.money import fen_to_yuan
 from srdi.policy import service, tasks
@@ -42,10 +41,7 @@ from srdi.policy.schemas import (
 
 router = APIRouter(tags=["政策库 policies"])
 
-OFFICIALS = (Role.district_official, Role.city_official, Role.provincial_official)
-MANAGERS = (Role.admin, *OFFICIALS)
-ENTERPRISE_SELF = (Role.enterprise, Role.chain_leader)
-READERS = (Role.admin, *OFFICIALS, Role.service_commissioner, *ENTERPRISE_SELF)
+READERS = REGISTRY_READERS
 WRITERS = (Role.admin, *OFFICIALS, *ENTERPRISE_SELF)
 
 # scope="function": the request's transaction commits before the response is sent, so a client that reads
@@ -69,10 +65,7 @@ def yuan(fen: int | None) -> Decimal | None:
 
 
 def visible_enterprise(db: Session, principal: Principal, enterprise_id: int) -> Enterprise:
-    ent = enterprise_service.get_or_404(db, enterprise_id)
-    if not principal.scope.allows(ent.region_code, ent.id):
-        raise EnterpriseNotFound(enterprise_id)
-    return ent
+    return enterprise_service.get_visible(db, principal.scope, enterprise_id)
 
 
 def is_manager(principal: Principal) -> bool:
