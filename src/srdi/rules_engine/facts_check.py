@@ -163,7 +163,7 @@ RECORDS: dict[str, dict[str, Check]] = {
         "award_date": _date,
         "rank": _int,
         "top_group": _int,
-        "contest_group": _enum("enterprise", "maker"),
+        "contest_group": _enum("enterprise_group", "maker_group"),
     },
     "honours": {"kind": _str, "level": _str, "valid_from": _date, "valid_until": _date},
     "rd_institutions": {"level": _str, "recognized_date": _date},
@@ -178,7 +178,7 @@ RECORDS: dict[str, dict[str, Check]] = {
         "announced_date": _date,
         "valid_until": _date,
         "revoked_date": _date,
-        "revocation_reason": _str,
+        "revocation_reason": _enum("fraud", "major_accident", "serious_dishonesty", "other_revocation"),
     },
 }
 MAX_RECORDS = 10_000
