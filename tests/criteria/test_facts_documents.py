@@ -104,7 +104,11 @@ def test_large_enterprise_fails_e2_on_the_computed_class():
     ("assets", "expect"), [("50000000.00", "medium"), ("49999999.99", "small"), ("50000000.01", "medium")]
 )
 def test_construction_is_classified_by_assets(assets, expect):
-    facts = {**BASE, "industry_code": "4710", "yearly": {"2024": {"operating_revenue": "60000000.00", "total_assets": assets}}}
+    facts = {
+        **BASE,
+        "industry_code": "4710",
+        "yearly": {"2024": {"operating_revenue": "60000000.00", "total_assets": assets}},
+    }
     assert derive_size_class(facts, date(2025, 6, 30)).value == expect  # type: ignore[union-attr]
 
 
@@ -130,7 +134,11 @@ def test_without_industry_code_size_stays_unknown_and_says_why():
 
 
 def test_a_supplied_size_class_is_used_as_given():
-    facts = {**BASE, "size_class": "micro", "yearly": {"2024": {"employees": 300, "operating_revenue": "20000000.00"}}}
+    facts = {
+        **BASE,
+        "size_class": "micro",
+        "yearly": {"2024": {"employees": 300, "operating_revenue": "20000000.00"}},
+    }
     out = assess_facts(facts, as_of=date(2025, 6, 30), purpose=Purpose.new_application)
     inn = _tier(out, "innovative_sme")
     assert _e2(inn)["inputs"]["size_class"] == "micro"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import random
-from datetime import date
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -94,7 +94,9 @@ def test_edge_rows_really_hit_edges() -> None:
     rs = RULE_SETS["innovative_sme_2022"]
     rows = edge_rows(rs)
     # (rows with a zero or unknown revenue test division by zero and are left out here)
-    ratios = {(r["rd_expense_y1"] * 100) % r["operating_revenue_y1"] for r in rows if r["operating_revenue_y1"]}  # type: ignore[operator]
+    ratios = {
+        (r["rd_expense_y1"] * 100) % r["operating_revenue_y1"] for r in rows if r["operating_revenue_y1"]
+    }  # type: ignore[operator]
     assert 0 in ratios  # some rows sit exactly on a percentage threshold
     assert len(rows) >= 40
 
@@ -252,19 +254,42 @@ def facts_documents() -> list[dict[str, Any]]:
                 "recognitions": recognitions,
                 "ip_items": ips,
                 "awards": [
-                    {"kind": "maker_china", "level": "national", "award_date": "2023-05-01", "top_group": top,
-                     "contest_group": group},
-                    {"kind": "science_technology", "level": "national", "award_date": "2022-06-30", "rank": 1 + i % 4},
-                ],  # fmt: skip
+                    {
+                        "kind": "maker_china",
+                        "level": "national",
+                        "award_date": "2023-05-01",
+                        "top_group": top,
+                        "contest_group": group,
+                    },
+                    {
+                        "kind": "science_technology",
+                        "level": "national",
+                        "award_date": "2022-06-30",
+                        "rank": 1 + i % 4,
+                    },
+                ],
                 "yearly": {
-                    "2024": {"operating_revenue": revenue, "main_business_revenue": "46000000.00",
-                             "rd_expense": "3100000.00", "total_assets": "90000000.00", "total_liabilities": "45000000.00",
-                             "employees": 120, "rd_staff": 60 - i % 2, "qualified_equity_raised": "40000000.00"},
-                    "2023": {"operating_revenue": "44000000.00", "main_business_revenue": "43800000.00",
-                             "rd_expense": "2700000.00", "qualified_equity_raised": "40000000.00"},
+                    "2024": {
+                        "operating_revenue": revenue,
+                        "main_business_revenue": "46000000.00",
+                        "rd_expense": "3100000.00",
+                        "total_assets": "90000000.00",
+                        "total_liabilities": "45000000.00",
+                        "employees": 120,
+                        "rd_staff": 60 - i % 2,
+                        "qualified_equity_raised": "40000000.00",
+                    },
+                    "2023": {
+                        "operating_revenue": "44000000.00",
+                        "main_business_revenue": "43800000.00",
+                        "rd_expense": "2700000.00",
+                        "qualified_equity_raised": "40000000.00",
+                    },
                     "2022": {"operating_revenue": "40000000.00", "main_business_revenue": "41700000.00"},
-                },  # fmt: skip
-                "niche_markets": [{"start_date": "2019-01-01", "market_share_bp": 1000 - i % 2, "national_rank": 3 + i % 2}],
+                },
+                "niche_markets": [
+                    {"start_date": "2019-01-01", "market_share_bp": 1000 - i % 2, "national_rank": 3 + i % 2}
+                ],
                 "rd_institutions": [{"level": "provincial"}],
                 "certifications": [{"kind": "iso9001", "valid_until": "2027-01-01"}],
                 "core_business_on_it_system": True,

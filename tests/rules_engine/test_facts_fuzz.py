@@ -3,6 +3,7 @@ set either succeeds or raises ``FactsError`` naming the malformed field — neve
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date
 from typing import Any
@@ -156,7 +157,9 @@ def test_well_formed_documents_are_accepted(doc: dict[str, Any]) -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
     max_leaves=12,
 )
 
@@ -164,10 +167,8 @@ json_values = st.recursive(
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(st.sampled_from([*SCALARS, "yearly", *RECORDS, "other"]), json_values, max_size=5))
 def test_arbitrary_json_never_escapes_as_another_exception(doc: dict[str, Any]) -> None:
-    try:
+    with contextlib.suppress(FactsError):
         build_variables(doc, AS_OF, RULE_SETS)
-    except FactsError:
-        pass
 
 
 def test_a_date_written_none_is_named() -> None:

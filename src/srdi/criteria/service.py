@@ -107,8 +107,8 @@ def derive_size_class(facts: Mapping[str, Any], as_of: date) -> DerivedFact | No
     """
     from srdi.enterprise.size_class import default_table, explain
     from srdi.kit.reference import industries
-    from srdi.rules_engine.facts import convert
     from srdi.rules_engine.expr.types import Type
+    from srdi.rules_engine.facts import convert
 
     if facts.get("size_class") is not None:
         return None

@@ -186,7 +186,8 @@ class AwardOut(BaseModel):
     rank: int | None = Field(description="获奖单位中排名")
     top_group: int | None = Field(description="创客中国全国500强/50强")
     contest_group: str | None = Field(
-        None, description="创客中国组别：enterprise_group 企业组 / maker_group 创客组（只有企业组名单计入直通条件）"
+        None,
+        description="创客中国组别：enterprise_group 企业组 / maker_group 创客组（只有企业组名单计入直通条件）",
     )
     source: str
 

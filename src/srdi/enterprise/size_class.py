@@ -175,7 +175,11 @@ def explain(
         total_assets_fen=total_assets_fen,
         table=table,
     )
-    figures = {"employees": employees, "operating_revenue": operating_revenue_fen, "total_assets": total_assets_fen}
+    figures = {
+        "employees": employees,
+        "operating_revenue": operating_revenue_fen,
+        "total_assets": total_assets_fen,
+    }
     shown = "、".join(_show(m, figures[m]) for m in group.metrics)
     rule = (
         f"中型须{_bounds_text(group, group.medium, '≥')}；小型须{_bounds_text(group, group.small, '≥')}；"

@@ -21,8 +21,8 @@ from fractions import Fraction
 from typing import Any
 
 from srdi.rules_engine.errors import FactsError
-from srdi.rules_engine.facts_check import MAX_COUNT, MAX_MONEY_YUAN, check_date, validate_facts
 from srdi.rules_engine.expr.types import Type
+from srdi.rules_engine.facts_check import MAX_COUNT, MAX_MONEY_YUAN, check_date, validate_facts
 from srdi.rules_engine.model import Input, RuleSet
 
 Facts = Mapping[str, Any]
@@ -228,7 +228,9 @@ def source_value(facts: Facts, inp: Input, as_of: date, purpose: str) -> object:
     if "yearly_sum" in src:
         vals: list[Any] = [
             _converted(
-                _yearly(facts, str(src["yearly_sum"]), prior - k), inp, f"yearly.{prior - k}.{src['yearly_sum']}"
+                _yearly(facts, str(src["yearly_sum"]), prior - k),
+                inp,
+                f"yearly.{prior - k}.{src['yearly_sum']}",
             )
             for k in range(int(src["years"]))
         ]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
+
 from srdi.rules_engine.errors import FactsError
 
 Check = Callable[[object, str], None]
@@ -83,7 +84,7 @@ def _decimal(value: object, field: str, what: str) -> Decimal:
 
 
 def _money(value: object, field: str) -> None:
-    d = _decimal(value, field, "应为金额（元，十进制数，如 \"12345678.90\"）")
+    d = _decimal(value, field, '应为金额（元，十进制数，如 "12345678.90"）')
     if d * 100 != (d * 100).to_integral_value():
         raise _fail(field, "金额最多两位小数", value)
 
@@ -122,7 +123,7 @@ SCALARS: dict[str, Check] = {
     "quality_award_provincial": _bool,
     "developed_market_certification": _bool,
     "niche_market_leading": _bool,
-    "local_feature_score": _number,
+    "local_feature_score": _int,  # whole points since migration 3b1ae6b5ebdf
     "local_answers": _object,
     "policy_answers": _object,
     "tier_results": _object,

@@ -168,7 +168,8 @@ def load_regimes(rules_dir: str | Path, choices: Mapping[str, str] | None = None
         pick = chosen.pop(str(r["id"]), str(r["default"]))
         if pick not in options:
             raise RuleError(
-                f"reading {r['id']}: unknown option {pick!r} (choose one of {sorted(options)})", file=str(path)
+                f"reading {r['id']}: unknown option {pick!r} (choose one of {sorted(options)})",
+                file=str(path),
             )
         opt = options[pick]
         scope = r["scope"]
