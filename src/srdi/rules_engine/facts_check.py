@@ -199,7 +199,7 @@ def validate_facts(facts: object) -> None:
         assert isinstance(yearly, Mapping)
         for year, row in yearly.items():
             if not _YEAR.match(str(year)) or isinstance(year, bool):
-                raise _fail(f"yearly.{year}", "年度应为四位数字", year)
+                raise _fail("yearly", "年度（键）应为四位数字", year)
             if row is None:
                 continue
             _object(row, f"yearly.{year}")
