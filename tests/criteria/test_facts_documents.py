@@ -194,3 +194,16 @@ def test_2025_little_giant_batch_uses_the_notice_overlay():
     b2025 = next(i for i in lg.result["items"] if i["id"] == "B2025")
     assert b2025["citation"]["instrument"].startswith("工业和信息化部2025年专精特新")
     assert "当年批次通知" in (lg.note or "")
+
+
+def test_cli_states_the_computed_size_class_and_the_reading_taken(tmp_path):
+    facts = {**BASE, "yearly": {"2025": {"employees": 300, "operating_revenue": "20000000.00"}}}
+    src = tmp_path / "facts.json"
+    src.write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(
+        app, ["evaluate", "--facts", str(src), "--as-of", "2026-06-30", "--purpose", "re_review"]
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "系统计算 size_class：中型" in text
+    assert "本系统采用：按2026办法附件1" in text
