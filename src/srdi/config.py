@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     workers: int = 1
     demo_mode: bool = True
     rules_dir: Path = REPO_ROOT / "rules"
+    # Open readings of the rules (rules/regimes.yaml `readings`): {reading id: option id}, e.g.
+    # SRDI_RULE_READINGS='{"srdi_sme_re_review_2026": "standard_63"}'; unnamed readings take the file's default.
+    rule_readings: dict[str, str] = Field(default_factory=dict)
     web_dist_dir: Path = REPO_ROOT / "web" / "dist"
     session_ttl_minutes: int = 120
     # Absolute session lifetime, however active the session is.

@@ -44,6 +44,7 @@ def test_evaluate_a_facts_file_writes_json(tmp_path):
         "restricted_product": False,
         "size_class": "small",
         "compliance_records": [],
+        "recognitions": [],
         "honours": [
             {"kind": "high_tech_enterprise", "valid_from": "2024-01-01", "valid_until": "2026-12-31"}
         ],

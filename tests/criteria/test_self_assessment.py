@@ -80,6 +80,7 @@ def test_prospective_enterprise_tests_a_posted_facts_document_without_login(anon
         "restricted_product": False,
         "size_class": "small",
         "compliance_records": [],
+        "recognitions": [],
         "honours": [
             {"kind": "high_tech_enterprise", "valid_from": "2024-01-01", "valid_until": "2026-12-31"}
         ],

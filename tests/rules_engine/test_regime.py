@@ -41,3 +41,57 @@ def test_every_configured_rule_set_exists_and_is_in_force() -> None:
 def test_unknown_purpose_is_rejected() -> None:
     with pytest.raises(ValueError, match="purpose"):
         select_regime(REGIMES, date(2025, 1, 1), "renewal")
+
+
+def test_regimes_agree_with_the_rule_files() -> None:
+    from srdi.rules_engine.regime import check_regimes
+
+    check_regimes(REGIMES, RULE_SETS)
+
+
+def test_overlay_window_must_match_its_rule_file() -> None:
+    from dataclasses import replace
+
+    from srdi.rules_engine.errors import RuleError
+    from srdi.rules_engine.regime import check_regimes
+
+    wrong = replace(REGIMES.overlays[0], end=date(2026, 1, 31))
+    with pytest.raises(RuleError, match="window or purposes differ"):
+        check_regimes(replace(REGIMES, overlays=(wrong,)), RULE_SETS)
+
+
+def test_overlay_note_names_the_notice() -> None:
+    sel = select_regime(REGIMES, date(2025, 6, 30), "re_review", rule_sets=RULE_SETS)
+    assert sel.tiers["little_giant"] == "little_giant_2022_notice_2025"
+    assert "2025年专精特新「小巨人」企业培育工作通知" in sel.notes["little_giant"]
+
+
+def test_srdi_re_review_2026_default_reading_is_stated_and_flagged() -> None:
+    sel = select_regime(REGIMES, date(2026, 6, 30), "re_review", region_code="510107", rule_sets=RULE_SETS)
+    assert sel.tiers["srdi_sme"] == "srdi_sme_2026"
+    assert sel.readings == {"srdi_sme": ["srdi_sme_re_review_2026"]}
+    assert "本系统采用：按2026办法附件1" in sel.notes["srdi_sme"]
+    assert "待核实" in sel.notes["srdi_sme"]
+
+
+def test_srdi_re_review_2026_other_reading_by_configuration() -> None:
+    regimes = load_regimes(RULES_DIR, {"srdi_sme_re_review_2026": "standard_63"})
+    sel = select_regime(regimes, date(2026, 6, 30), "re_review", region_code="510107", rule_sets=RULE_SETS)
+    # 63号 附件2 with the Sichuan 特色化 table, as in the 2022 regime
+    assert sel.tiers["srdi_sme"] == "srdi_sme_2022_sichuan"
+    assert "比照117号" in sel.notes["srdi_sme"]
+    assert sel.readings == {"srdi_sme": ["srdi_sme_re_review_2026"]}
+    # the last day of the transition, then the 2026 standard again; new applications are never affected
+    assert select_regime(regimes, date(2026, 12, 31), "re_review").tiers["srdi_sme"] == "srdi_sme_2022"
+    assert select_regime(regimes, date(2027, 1, 1), "re_review").tiers["srdi_sme"] == "srdi_sme_2026"
+    assert select_regime(regimes, date(2026, 6, 30), "new_application").tiers["srdi_sme"] == "srdi_sme_2026"
+    assert select_regime(regimes, date(2026, 3, 31), "re_review").readings == {}
+
+
+def test_unknown_reading_or_option_is_refused() -> None:
+    from srdi.rules_engine.errors import RuleError
+
+    with pytest.raises(RuleError, match="unknown option"):
+        load_regimes(RULES_DIR, {"srdi_sme_re_review_2026": "whatever"})
+    with pytest.raises(RuleError, match="unknown reading"):
+        load_regimes(RULES_DIR, {"no_such_question": "x"})

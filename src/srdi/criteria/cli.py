@@ -120,7 +120,12 @@ def _evaluate_facts(
                 }
             )
         console.print(table)
+        derived = out.tiers[0].result.get("derived_facts", []) if out.tiers else []
+        for d in derived:
+            console.print(f"  · 系统计算 {d['name']}：{d['label']} — {d['explanation']}")
         for t in out.tiers:
+            if t.note:
+                console.print(f"  · {t.tier_label}（{t.rule_set_id}）：{t.note}")
             for sentence in t.gap[:5]:
                 console.print(f"  · {t.tier_label}：{sentence}")
     return rows, outs if len(outs) > 1 else outs[0]

@@ -24,8 +24,9 @@ from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.enums import Tier
 from srdi.enterprise.models import Enterprise
 from srdi.rules_engine import FactsError, Result, RuleSet, evaluate
+from srdi.rules_engine.facts_check import validate_facts
 from srdi.rules_engine.gap import gap_analysis
-from srdi.rules_engine.regime import Regimes, Selection, load_regimes, select_regime
+from srdi.rules_engine.regime import Regimes, Selection, check_regimes, load_regimes, select_regime
 
 # Order in which tiers are shown: from the entry tier up (PRODUCT: 创新型 → 专精特新 → 小巨人).
 TIER_ORDER = ("tech_sme", "innovative_sme", "tech_innovative_sme", "srdi_sme", "little_giant")
@@ -55,14 +56,18 @@ class RuleBook:
 
 
 @lru_cache(maxsize=4)
-def load_rule_book(rules_dir: Path) -> RuleBook:
+def load_rule_book(rules_dir: Path, readings: tuple[tuple[str, str], ...] = ()) -> RuleBook:
     from srdi.rules_engine import load_rule_sets
 
-    return RuleBook(rules_dir, load_rule_sets(rules_dir), load_regimes(rules_dir))
+    rule_sets = load_rule_sets(rules_dir)
+    regimes = load_regimes(rules_dir, dict(readings))
+    check_regimes(regimes, rule_sets)
+    return RuleBook(rules_dir, rule_sets, regimes)
 
 
 def rule_book() -> RuleBook:
-    return load_rule_book(get_settings().rules_dir)
+    settings = get_settings()
+    return load_rule_book(settings.rules_dir, tuple(sorted(settings.rule_readings.items())))
 
 
 def tier_label(tier: str) -> str:
@@ -70,6 +75,98 @@ def tier_label(tier: str) -> str:
         return Tier(tier).label
     except ValueError:
         return tier
+
+
+@dataclass(frozen=True)
+class DerivedFact:
+    """A fact the document lacked and the platform decided from its other facts, with how (for the trace)."""
+
+    name: str
+    value: str | None
+    label: str  # the value as a person reads it
+    explanation: str
+    citation: dict[str, Any]
+    fiscal_year: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "label": self.label,
+            "explanation": self.explanation,
+            "citation": self.citation,
+            "fiscal_year": self.fiscal_year,
+        }
+
+
+def derive_size_class(facts: Mapping[str, Any], as_of: date) -> DerivedFact | None:
+    """划型 for a document without ``size_class``, from the same 300号 table the registry uses.
+
+    Uses the latest completed fiscal year (before the as-of year) that has any of 从业人员、营业收入、资产总额,
+    as the registry does (enterprise.service.recompute_size_class). ``None`` when the document has its own.
+    """
+    from srdi.enterprise.size_class import default_table, explain
+    from srdi.kit.reference import industries
+    from srdi.rules_engine.expr.types import Type
+    from srdi.rules_engine.facts import convert
+
+    if facts.get("size_class") is not None:
+        return None
+    table = default_table()
+    meta = table.meta
+    citation = {
+        "rule_file": str(meta.get("id", "")),
+        "title": str(meta.get("title", "")),
+        "instrument": str(meta.get("instrument", "")),
+        "article": str(meta.get("article", "")),
+        "url": str(meta.get("url", "")),
+        "verification": str(meta.get("verification", "")),
+    }
+    code = facts.get("industry_code")
+    if not isinstance(code, str) or code not in industries():
+        why = "缺少行业代码" if code is None else f"行业代码 {code} 不在 GB/T 4754-2017 中"
+        return DerivedFact("size_class", None, "无法划型", f"{why}，无法划型（企业规模未知）", citation, None)
+    yearly = facts.get("yearly") or {}
+    for year in sorted((int(y) for y in yearly), reverse=True):
+        if year >= as_of.year:
+            continue
+        row = yearly.get(str(year), yearly.get(year)) or {}
+        employees = convert(row.get("employees"), Type.INT)
+        revenue = convert(row.get("operating_revenue"), Type.MONEY)
+        assets = convert(row.get("total_assets"), Type.MONEY)
+        if employees is None and revenue is None and assets is None:
+            continue
+        cls, _, text = explain(
+            code,
+            employees=employees,  # type: ignore[arg-type]
+            operating_revenue_fen=revenue,  # type: ignore[arg-type]
+            total_assets_fen=assets,  # type: ignore[arg-type]
+            table=table,
+        )
+        return DerivedFact(
+            "size_class",
+            cls.value if cls else None,
+            cls.label if cls else "无法判定",
+            f"事实数据未给出企业规模，按{year}年度数据{text}",
+            citation,
+            year,
+        )
+    return DerivedFact(
+        "size_class", None, "无法划型", "事实数据未给出企业规模，也没有可用于划型的年度数据", citation, None
+    )
+
+
+def _with_derived(result: dict[str, Any], derived: list[DerivedFact]) -> dict[str, Any]:
+    """Show in the trace how each derived fact was decided, on every item that reads it."""
+    if not derived:
+        return result
+    result["derived_facts"] = [d.as_dict() for d in derived]
+    for item in result.get("items", []):
+        for d in derived:
+            if d.name in item.get("inputs", {}):
+                item["shown"][d.name] = f"{d.label}（{d.explanation}；{d.citation['instrument']}）"
+                item.setdefault("derivations", {})[d.name] = d.as_dict()
+    return result
 
 
 def assess_tier(
@@ -80,6 +177,8 @@ def assess_tier(
     as_of: date,
     purpose: str,
     note: str | None,
+    readings: list[str] | None = None,
+    derived: list[DerivedFact] | None = None,
 ) -> TierAssessment:
     rs = book.get(rule_set_id)
     try:
@@ -87,6 +186,13 @@ def assess_tier(
     except FactsError as exc:
         raise BadFacts(str(exc)) from exc
     sentences = [] if result.passed is True else gap_analysis(result, rs).sentences
+    trace = _with_derived(result.as_dict(), derived or [])
+    trace["selection_note"] = note
+    trace["readings"] = list(readings or [])
+    labels = _labels(rs, result)
+    for r in book.regimes.readings:
+        if r.id in (readings or []):
+            labels[r.id] = f"{r.question}（本系统采用：{r.label}）"
     return TierAssessment(
         evaluation_id=None,
         tier=tier,
@@ -97,12 +203,12 @@ def assess_tier(
         status=result.status,
         total=result.total,
         scores=dict(result.scores),
-        needs_verification=list(result.needs_verification),
+        needs_verification=[*result.needs_verification, *(readings or [])],
         deciding_inputs=list(result.deciding_inputs),
         note=note,
         gap=list(sentences),
-        result=result.as_dict(),
-        labels=_labels(rs, result),
+        result=trace,
+        labels=labels,
         category_max_points={c.id: c.max_points for c in rs.categories},
     )
 
@@ -121,10 +227,28 @@ def assess_facts(
 ) -> AssessmentOut:
     """Every tier in force on ``as_of`` for a facts document (registered or not)."""
     book = book or rule_book()
+    try:
+        validate_facts(facts)
+    except FactsError as exc:
+        raise BadFacts(str(exc)) from exc
     region = facts.get("region_code")
     sel = book.select(as_of, purpose.value, region if isinstance(region, str) else None)
+    size = derive_size_class(facts, as_of)
+    derived = [size] if size is not None else []
+    if size is not None and size.value is not None:
+        facts = {**facts, "size_class": size.value}
     tiers = [
-        assess_tier(book, facts, tier, sel.tiers[tier], as_of, purpose.value, sel.notes.get(tier))
+        assess_tier(
+            book,
+            facts,
+            tier,
+            sel.tiers[tier],
+            as_of,
+            purpose.value,
+            sel.notes.get(tier),
+            sel.readings.get(tier, []),
+            derived,
+        )
         for tier in TIER_ORDER
         if tier in sel.tiers
     ]

@@ -32,6 +32,7 @@ from srdi.enterprise.enums import (
     AwardLevel,
     CertificationKind,
     ComplianceKind,
+    ContestGroup,
     HonourKind,
     IpType,
     ProductField,
@@ -39,6 +40,7 @@ from srdi.enterprise.enums import (
     RdInstitutionLevel,
     RecognitionLevel,
     RecognitionStatus,
+    RevocationReason,
     Tier,
     ip_class_of,
 )
@@ -737,9 +739,13 @@ def _awards(rng: random.Random, as_of: date, founded: date, quality: int) -> lis
                          award_date=_days(rng, since, as_of), rank=_ri(rng, 1, 7)))  # fmt: skip
     if quality >= 1 and rng.random() < 0.05:
         top = 50 if rng.random() < 0.2 else 500
+        when = _days(rng, since, as_of)
+        # About one entry in four is on a 创客组 list, which is no direct route (the date decides, so the random
+        # stream — and every other demo fact — stays as it was).
+        group = ContestGroup.maker_group if when.toordinal() % 4 == 0 else ContestGroup.enterprise_group
         out.append(_fact(kind=AwardKind.maker_china.value, level=AwardLevel.national.value,
-                         name=f"“创客中国”中小企业创新创业大赛全国{top}强企业组",
-                         award_date=_days(rng, since, as_of), top_group=top))  # fmt: skip
+                         name=f"“创客中国”中小企业创新创业大赛全国{top}强{group.label}",
+                         award_date=when, top_group=top, contest_group=group.value))  # fmt: skip
     if rng.random() < 0.03:
         out.append(_fact(kind=AwardKind.quality.value, level=AwardLevel.municipal.value, name="市长质量奖",
                          award_date=_days(rng, since, as_of)))  # fmt: skip
@@ -984,6 +990,11 @@ def _recognitions(
                 rec["status"] = RecognitionStatus.under_re_review.value
             elif rng.random() < 0.015:
                 rec["status"] = RecognitionStatus.revoked.value
+                # 撤销 half-way through the validity; the reason by the batch date (no extra random draws).
+                span = (min(rec["valid_until"], as_of) - rec["announced_date"]).days
+                rec["revoked_date"] = rec["announced_date"] + timedelta(days=max(span // 2, 0))
+                reasons = tuple(RevocationReason)
+                rec["revocation_reason"] = reasons[rec["announced_date"].toordinal() % len(reasons)].value
     out.extend(renewals)
     return out
 

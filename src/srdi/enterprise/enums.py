@@ -91,6 +91,23 @@ class AwardKind(LabelledEnum):
     other = "other"
 
 
+class ContestGroup(LabelledEnum):
+    """创客中国 大赛的组别: only the 企业组 lists (全国500强 / 50强) are direct routes (CRITERIA §4.1 ZD4, §5 X4D2)."""
+
+    enterprise_group = "enterprise_group"
+    maker_group = "maker_group"
+
+
+class RevocationReason(LabelledEnum):
+    """Why a recognition was revoked (撤销). The first three bar a new application for at least three years
+    (暂行办法 第十六条, CRITERIA §7 row "Revocation")."""
+
+    fraud = "fraud"
+    major_accident = "major_accident"
+    serious_dishonesty = "serious_dishonesty"
+    other_revocation = "other_revocation"
+
+
 class AwardLevel(LabelledEnum):
     national = "national"
     provincial = "provincial"
@@ -181,6 +198,12 @@ LABELS: dict[str, str] = {
     "quality": "质量奖",
     "industrial_design": "工业设计奖",
     "other": "其他",
+    "enterprise_group": "企业组",
+    "maker_group": "创客组",
+    "fraud": "数据造假等弄虚作假",
+    "major_accident": "发生重大安全（含网络安全、数据安全）、质量、环境污染等事故",
+    "serious_dishonesty": "严重失信、偷漏税等违法违规行为",
+    "other_revocation": "其他原因（不限制再次申报）",
     "high_tech_enterprise": "高新技术企业",
     "tech_innovation_demo": "国家级技术创新示范企业",
     "ip_advantage": "知识产权优势企业",

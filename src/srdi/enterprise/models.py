@@ -164,6 +164,8 @@ class Award(_Fact, Base):
     rank: Mapped[int | None] = mapped_column(Integer)
     # 创客中国: the national list group reached (500 = 500强, 50 = 50强).
     top_group: Mapped[int | None] = mapped_column(Integer)
+    # 创客中国: 企业组 / 创客组 (enums.ContestGroup); only 企业组 lists are direct routes. Null = not recorded.
+    contest_group: Mapped[str | None] = mapped_column(String(ENUM_LEN))
 
 
 class Honour(_Fact, Base):
@@ -237,6 +239,10 @@ class Recognition(_Fact, Base):
     valid_until: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(ENUM_LEN), default="valid", index=True)
     document_no: Mapped[str | None] = mapped_column(String(100))
+    # 撤销: when and why (enums.RevocationReason); fraud, a major accident or serious dishonesty bar a new
+    # application for three years (common_eligibility E6).
+    revoked_date: Mapped[date | None] = mapped_column(Date)
+    revocation_reason: Mapped[str | None] = mapped_column(String(ENUM_LEN))
 
 
 class ChangeLog(Base):

@@ -185,6 +185,10 @@ class AwardOut(BaseModel):
     award_date: date
     rank: int | None = Field(description="获奖单位中排名")
     top_group: int | None = Field(description="创客中国全国500强/50强")
+    contest_group: str | None = Field(
+        None,
+        description="创客中国组别：enterprise_group 企业组 / maker_group 创客组（只有企业组名单计入直通条件）",
+    )
     source: str
 
 
@@ -269,6 +273,12 @@ class RecognitionOut(BaseModel):
     valid_until: date = Field(description="有效期至")
     status: str = Field(description="valid/expired/revoked/under_re_review")
     document_no: str | None
+    revoked_date: date | None = Field(None, description="撤销（取消认定）日期")
+    revocation_reason: str | None = Field(
+        None,
+        description="撤销原因：fraud 数据造假 / major_accident 重大事故 / serious_dishonesty 严重失信 / "
+        "other_revocation 其他；前三者三年内不得再次申报",
+    )
 
 
 class ChangeLogOut(BaseModel):

@@ -346,7 +346,9 @@ def facts_document(ent: Enterprise) -> dict[str, Any]:
                 "rank_among_holders",
             ),
         ),
-        "awards": _records(ent.awards, ("kind", "level", "name", "award_date", "rank", "top_group")),
+        "awards": _records(
+            ent.awards, ("kind", "level", "name", "award_date", "rank", "top_group", "contest_group")
+        ),
         "honours": _records(ent.honours, ("kind", "name", "level", "valid_from", "valid_until")),
         "rd_institutions": _records(ent.rd_institutions, ("name", "level", "recognized_date")),
         "certifications": _records(ent.certifications, ("kind", "name", "valid_until")),
@@ -358,6 +360,16 @@ def facts_document(ent: Enterprise) -> dict[str, Any]:
             ent.compliance_records, ("kind", "severity", "occurred_date", "resolved_date")
         ),
         "recognitions": _records(
-            ent.recognitions, ("tier", "level", "batch", "announced_date", "valid_until", "status")
+            ent.recognitions,
+            (
+                "tier",
+                "level",
+                "batch",
+                "announced_date",
+                "valid_until",
+                "status",
+                "revoked_date",
+                "revocation_reason",
+            ),
         ),
     }

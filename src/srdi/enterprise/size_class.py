@@ -138,3 +138,52 @@ def _small_or_micro(values: list[int | None], small_bounds: list[int]) -> SizeCl
     if small is None:
         return None
     return SizeClass.small if small else SizeClass.micro
+
+
+METRIC_LABELS = {"employees": "从业人员", "operating_revenue": "营业收入", "total_assets": "资产总额"}
+
+
+def _show(metric: str, value: int | None) -> str:
+    if value is None:
+        return f"{METRIC_LABELS[metric]} 未知"
+    if metric in MONEY_METRICS:
+        wan = value / FEN_PER_WAN_YUAN
+        return f"{METRIC_LABELS[metric]} {wan:,.2f}万元".replace(".00万元", "万元")
+    return f"{METRIC_LABELS[metric]} {value}人"
+
+
+def _bounds_text(group: SizeGroup, row: tuple[int, ...], op: str) -> str:
+    unit = {m: "万元" if m in MONEY_METRICS else "人" for m in group.metrics}
+    return "且".join(f"{METRIC_LABELS[m]}{op}{v}{unit[m]}" for m, v in zip(group.metrics, row, strict=True))
+
+
+def explain(
+    industry_code: str,
+    *,
+    employees: int | None,
+    operating_revenue_fen: int | None,
+    total_assets_fen: int | None,
+    table: SizeTable | None = None,
+) -> tuple[SizeClass | None, SizeGroup, str]:
+    """The class, the industry group that decided it, and how it was decided (for a person to read)."""
+    table = table or default_table()
+    group = table.group_for(industry_code)
+    cls = classify(
+        industry_code,
+        employees=employees,
+        operating_revenue_fen=operating_revenue_fen,
+        total_assets_fen=total_assets_fen,
+        table=table,
+    )
+    figures = {
+        "employees": employees,
+        "operating_revenue": operating_revenue_fen,
+        "total_assets": total_assets_fen,
+    }
+    shown = "、".join(_show(m, figures[m]) for m in group.metrics)
+    rule = (
+        f"中型须{_bounds_text(group, group.medium, '≥')}；小型须{_bounds_text(group, group.small, '≥')}；"
+        f"均达到{_bounds_text(group, group.ceiling, '≥')}为大型"
+    )
+    outcome = cls.label if cls else "无法判定（数据不足）"
+    return cls, group, f"按「{group.name}」划型：{shown} → {outcome}（{rule}）"

@@ -22,16 +22,21 @@ from typing import Any
 
 from srdi.rules_engine.errors import FactsError
 from srdi.rules_engine.expr.types import Type
+from srdi.rules_engine.facts_check import MAX_COUNT, MAX_MONEY_YUAN, check_date, validate_facts
 from srdi.rules_engine.model import Input, RuleSet
 
 Facts = Mapping[str, Any]
 
 
 def yuan_to_fen(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise FactsError(f"not a money amount: {value!r}")
     try:
-        d = Decimal(str(value))
+        d = Decimal(str(value).strip())
     except InvalidOperation as exc:
         raise FactsError(f"not a money amount: {value!r}") from exc
+    if not d.is_finite() or abs(d) >= MAX_MONEY_YUAN:
+        raise FactsError(f"money out of range: {value!r}")
     fen = d * 100
     if fen != fen.to_integral_value():
         raise FactsError(f"money has more than two decimals: {value!r}")
@@ -52,15 +57,25 @@ def convert(value: object, t: Type, scale: int = 0) -> object:
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise FactsError(f"expected an integer, got {value!r}")
         try:
-            return int(value)
+            n = int(value)
         except ValueError as exc:
             raise FactsError(f"expected an integer, got {value!r}") from exc
+        if abs(n) > MAX_COUNT:
+            raise FactsError(f"integer out of range: {value!r}")
+        return n
     if t == Type.NUMBER:
+        if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+            raise FactsError(f"expected a number, got {value!r}")
         try:
-            f = Fraction(Decimal(str(value)))
-        except (InvalidOperation, ValueError) as exc:
+            d = Decimal(str(value).strip())
+        except InvalidOperation as exc:
             raise FactsError(f"expected a number, got {value!r}") from exc
+        if not d.is_finite() or abs(d) >= MAX_MONEY_YUAN:
+            raise FactsError(f"number out of range: {value!r}")
+        f = Fraction(d)
         return f.numerator if f.denominator == 1 else f
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise FactsError(f"expected text, got {value!r}")
     return str(value)
 
 
@@ -80,10 +95,8 @@ def coerce_literal(value: object, t: Type) -> object:
     return lit.value
 
 
-def _as_date(value: object) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
+def _as_date(value: object, field: str = "date") -> date | None:
+    return None if value is None else check_date(value, field)
 
 
 def _years_before(d: date, years: int) -> date:
@@ -108,33 +121,45 @@ def _path(facts: Facts, dotted: str) -> object:
     return cur
 
 
-def _match_one(record: Mapping[str, Any], key: str, cond: Any, as_of: date) -> bool | None:
+def _match_one(
+    record: Mapping[str, Any], key: str, cond: Any, as_of: date, where: str = "record"
+) -> bool | None:
     if key == "valid_on_as_of":
         lo_f, hi_f = (str(c) for c in cond)
-        lo, hi = _as_date(record.get(lo_f)), _as_date(record.get(hi_f))
+        lo = _as_date(record.get(lo_f), f"{where}.{lo_f}")
+        hi = _as_date(record.get(hi_f), f"{where}.{hi_f}")
         return (lo is None or lo <= as_of) and (hi is None or as_of <= hi)
     value = record.get(key)
+    field = f"{where}.{key}"
     if isinstance(cond, Mapping):
+        if "absent" in cond:
+            # e.g. 不含转入: only records that were never transferred in (no transfer date) count.
+            return (value is None) == bool(cond["absent"])
         if "within_years" in cond:
-            d = _as_date(value)
+            d = _as_date(value, field)
             if d is None:
                 return None
             return _years_before(as_of, int(cond["within_years"])) <= d <= as_of
         if "not_within_years" in cond:
-            d = _as_date(value)
+            d = _as_date(value, field)
             return d is None or d < _years_before(as_of, int(cond["not_within_years"]))
         if "older_than_years" in cond:
-            d = _as_date(value)
+            d = _as_date(value, field)
             if d is None:
                 return None
             return d < _years_before(as_of, int(cond["older_than_years"]))
         if value is None:
             return None
+        try:
+            n = convert(value, Type.INT)
+        except FactsError as exc:
+            raise FactsError(f"{field}: {exc}") from exc
+        assert isinstance(n, int)
         ok = True
         if "min" in cond:
-            ok = ok and value >= cond["min"]
+            ok = ok and n >= cond["min"]
         if "max" in cond:
-            ok = ok and value <= cond["max"]
+            ok = ok and n <= cond["max"]
         return bool(ok)
     if value is None:
         return None
@@ -143,10 +168,14 @@ def _match_one(record: Mapping[str, Any], key: str, cond: Any, as_of: date) -> b
     return bool(value == cond)
 
 
-def _match(record: Mapping[str, Any], where: Mapping[str, Any], as_of: date) -> bool | None:
+def _match(
+    record: Mapping[str, Any], where: Mapping[str, Any], as_of: date, label: str = "record"
+) -> bool | None:
+    if not isinstance(record, Mapping):
+        raise FactsError(f"{label}: expected an object, got {record!r}")
     unknown = False
     for key, cond in where.items():
-        r = _match_one(record, key, cond, as_of)
+        r = _match_one(record, key, cond, as_of, label)
         if r is False:
             return False
         if r is None:
@@ -159,32 +188,50 @@ def _records(facts: Facts, name: str) -> list[Mapping[str, Any]] | None:
     if items is None:
         return None
     if not isinstance(items, list):
-        raise FactsError(f"{name} must be a list")
+        raise FactsError(f"{name}: expected a list, got {items!r}")
     return items
 
 
 def _yearly(facts: Facts, figure: str, year: int) -> object:
     yearly = facts.get("yearly")
-    if not isinstance(yearly, Mapping):
+    if yearly is None:
         return None
+    if not isinstance(yearly, Mapping):
+        raise FactsError(f"yearly: expected an object keyed by fiscal year, got {yearly!r}")
     row = yearly.get(str(year), yearly.get(year))
-    return row.get(figure) if isinstance(row, Mapping) else None
+    if row is None:
+        return None
+    if not isinstance(row, Mapping):
+        raise FactsError(f"yearly.{year}: expected an object, got {row!r}")
+    return row.get(figure)
+
+
+def _converted(value: object, inp: Input, field: str) -> object:
+    try:
+        return convert(value, inp.type, inp.scale)
+    except FactsError as exc:
+        raise FactsError(f"{field}: {exc}") from exc
 
 
 def source_value(facts: Facts, inp: Input, as_of: date, purpose: str) -> object:
     src = inp.source
     if src is None:
-        return convert(facts.get(inp.id), inp.type, inp.scale)
+        return _converted(facts.get(inp.id), inp, inp.id)
     prior = as_of.year - 1
     if "purpose" in src:
         return purpose == src["purpose"]
     if "fact" in src:
-        return convert(_path(facts, str(src["fact"])), inp.type, inp.scale)
+        return _converted(_path(facts, str(src["fact"])), inp, str(src["fact"]))
     if "yearly" in src:
-        return convert(_yearly(facts, str(src["yearly"]), prior - int(src["year"]) + 1), inp.type, inp.scale)
+        year = prior - int(src["year"]) + 1
+        return _converted(_yearly(facts, str(src["yearly"]), year), inp, f"yearly.{year}.{src['yearly']}")
     if "yearly_sum" in src:
         vals: list[Any] = [
-            convert(_yearly(facts, str(src["yearly_sum"]), prior - k), inp.type)
+            _converted(
+                _yearly(facts, str(src["yearly_sum"]), prior - k),
+                inp,
+                f"yearly.{prior - k}.{src['yearly_sum']}",
+            )
             for k in range(int(src["years"]))
         ]
         return None if any(v is None for v in vals) else sum(vals)
@@ -194,7 +241,7 @@ def source_value(facts: Facts, inp: Input, as_of: date, purpose: str) -> object:
             records = _records(facts, str(src[mode]))
             if records is None:
                 return None
-            hits = [_match(r, where, as_of) for r in records]
+            hits = [_match(r, where, as_of, f"{src[mode]}[{i}]") for i, r in enumerate(records)]
             if mode == "count":
                 return None if any(h is None for h in hits) else sum(1 for h in hits if h)
             found = (
@@ -208,22 +255,29 @@ def source_value(facts: Facts, inp: Input, as_of: date, purpose: str) -> object:
                 return None
             field = str(src["field"])
             found_vals: list[Any] = []
-            for r in records:
-                m = _match(r, where, as_of)
+            for i, r in enumerate(records):
+                label = f"{src[mode]}[{i}]"
+                m = _match(r, where, as_of, label)
                 if m is None:
                     return None
                 if m:
-                    found_vals.append(r.get(field))
+                    v = r.get(field)
+                    if v is None:
+                        found_vals.append(None)
+                    elif mode == "max_full_years":
+                        found_vals.append(check_date(v, f"{label}.{field}"))
+                    else:
+                        found_vals.append(_converted(v, inp, f"{label}.{field}"))
             if any(v is None for v in found_vals):
                 return None
             if mode == "max_full_years":
                 until = (
                     date(prior, 12, 31) if src.get("until", "prior_year_end") == "prior_year_end" else as_of
                 )
-                return max((full_years(date.fromisoformat(str(v)), until) for v in found_vals), default=0)
+                return max((full_years(v, until) for v in found_vals), default=0)
             if not found_vals:
                 return src.get("default")
-            return convert(max(found_vals) if mode == "max" else min(found_vals), inp.type, inp.scale)
+            return max(found_vals) if mode == "max" else min(found_vals)
     raise FactsError(f"input {inp.id}: unsupported source {dict(src)}")
 
 
@@ -232,9 +286,17 @@ def build_variables(
 ) -> dict[str, object]:
     """Flat variables for the given rule set(s): every declared input, ``None`` where unknown."""
     sets = [rule_sets] if isinstance(rule_sets, RuleSet) else list(rule_sets)
+    validate_facts(facts)
     out: dict[str, object] = {}
     for rs in sets:
         for name, inp in rs.inputs.items():
-            if name not in out:
+            if name in out:
+                continue
+            try:
                 out[name] = source_value(facts, inp, as_of, purpose)
+            except FactsError:
+                raise
+            except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+                # Safety net: the shape check above should have refused the document already.
+                raise FactsError(f"input {name}: {exc}") from exc
     return out

@@ -28,7 +28,8 @@ from srdi.rules_engine.model import (
     RuleSet,
 )
 
-RULE_KINDS = ("rule_set", "provincial_variant", "policy")  # policy: see srdi.rules_engine.policy
+# policy: see srdi.rules_engine.policy; overlay: an annual notice that changes a base rule set for one batch.
+RULE_KINDS = ("rule_set", "provincial_variant", "policy", "overlay")
 SCHEMA_FILE = Path("schema/rule_set.schema.json")
 # Output columns of the batch executors carry these prefixes; an input named like one would be shadowed.
 RESERVED_PREFIXES = ("pts_", "band_", "cond_", "route_", "score_", "drv_")
@@ -145,8 +146,12 @@ def _collect(
         texts.extend(sub_texts)
     replaced = set(data.get("replaces", []))
     if replaced:
+        # A provincial variant replaces indicators; an overlay may replace any named item of its base.
+        sections = None if data.get("kind") == "overlay" else {"indicators"}
         parts = [
-            (f, it) for f, it in parts if not (it.get("_section") == "indicators" and it["id"] in replaced)
+            (f, it)
+            for f, it in parts
+            if not ((sections is None or it.get("_section") in sections) and it["id"] in replaced)
         ]
     for section in ("inputs", "derived", "conditions", "direct_routes", "categories", "indicators"):
         for item in data.get(section, []):
@@ -219,6 +224,9 @@ def _build(rid: str, raw: Mapping[str, tuple[Path, dict[str, Any], str]], root: 
         n: parse(it["expr"], file=str(o["id"]), line=_line(it["expr"])) for n, (o, it, _) in pending.items()
     }
     pass_src = data.get("pass", top.get("pass"))
+    if data.get("also_require"):
+        # An overlay keeps its base's pass rule and adds the notice's own conditions to it.
+        pass_src = f"({top.get('pass')}) and " + " and ".join(str(c) for c in data["also_require"])
     pass_node = parse(str(pass_src), file=rel, line=_line(pass_src))
     deps: dict[str, set[str]] = {n: variables(node) for n, node in nodes.items()}
     for ind in indicators.values():
@@ -264,10 +272,10 @@ def _build(rid: str, raw: Mapping[str, tuple[Path, dict[str, Any], str]], root: 
             )
         elif name in indicators:
             _check_indicator(indicators[name], types)
-    pt = check(pass_node, types, text=str(data.get("pass", top.get("pass"))), file=rel)
+    pt = check(pass_node, types, text=str(pass_src), file=rel)
     if pt != Type.BOOL:
-        raise RuleError("pass must be true/false", file=rel, expression=str(data.get("pass")))
-    pass_text = str(data.get("pass", top.get("pass")))
+        raise RuleError("pass must be true/false", file=rel, expression=str(pass_src))
+    pass_text = str(pass_src)
     pass_f = Formula("pass", "pass", "通过", pass_text, pass_node, Type.BOOL, _citation(data))
     meta_src = data
     meta = Meta(
@@ -309,6 +317,7 @@ def _build(rid: str, raw: Mapping[str, tuple[Path, dict[str, Any], str]], root: 
         province_codes=tuple(str(c) for c in data.get("province_codes", [])),
         base=data.get("base"),
         labels=labels,
+        overlay_purposes=tuple(str(p) for p in (data.get("overlay") or {}).get("purposes", ())),
     )
 
 

@@ -137,6 +137,9 @@ class RuleSet:
     province_codes: tuple[str, ...] = ()
     base: str | None = None
     labels: dict[str, str] = field(default_factory=dict)
+    overlay_purposes: tuple[
+        str, ...
+    ] = ()  # kind overlay: the purposes the notice governs (rules/regimes.yaml)
 
     @property
     def citation(self) -> Citation:
