@@ -1,0 +1,591 @@
+"""Routing an appeal's text to a category and a responsible unit (责任单位) — pure: no database, no web.
+
+How a suggestion is made (decision record 0008-routing-appeal-routing):
+
+1. The text is cut by rjieba (jieba's dictionary and HMM, in Rust) with a domain dictionary on top, so that
+   专精特新, 小巨人, 免申即享, 贴息, 研发费用加计扣除 … and every unit's name and alias stay whole. Words of three
+   or more Chinese characters also contribute their character bigrams, so that a typo or a word the
+   dictionary cuts differently (专精特兴, 研发费用的加计扣除) still meets the profile half way.
+2. Only the units in the appeal's jurisdiction compete: the units of the appeal's city and, for a district
+   code, of that district (a district without a unit for the matter falls back to the city's).
+3. Three kinds of evidence are added up for each (unit, category) pair the unit handles:
+   - BM25 of the text against each category's profile (name, description, vocabulary, learned texts);
+   - BM25 of the text against each unit's profile (name, aliases, duty, its categories' vocabulary at a lower
+     weight, its own vocabulary, learned texts);
+   - a unit named in the text (its name or an alias, longest match first) ranks first;
+   plus a small prior for the unit's first-listed (main) categories and for district units when the appeal
+   comes from that district (unless the text asks for the city: 市里, 市级 …).
+4. Staff corrections (``Router.learn``) add the corrected text to the chosen unit's and category's profiles,
+   so later suggestions for similar texts move; ``Router.with_corrections`` rebuilds from stored rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import rjieba
+import yaml
+
+from srdi.kit.errors import ValidationFailed
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 5000
+
+# Weights chosen on tests/appeal/data/appeals_tuning.yaml only (benchmarks/appeal_routing.py --set tuning).
+CATEGORY_WEIGHT = 1.0  # normalised category BM25 (0..1)
+DEPARTMENT_WEIGHT = 1.0  # normalised unit BM25 (0..1)
+ALIAS_BONUS = 2.0  # a unit named in the text ranks first
+MAIN_CATEGORY_PRIOR = 0.15  # first-listed category of a unit; later ones get less
+DISTRICT_PRIOR = 0.25  # a district unit for an appeal from that district
+LEAD_PRIOR = 0.3  # the unit that leads the category in its city or district (牵头单位)
+WEAK_WORD_FACTOR = 0.4  # 专精特新, 申请 …: present in nearly every appeal of this platform
+CATEGORY_VOCAB_IN_DEPARTMENT = 1  # how often a category word is counted in a unit's profile
+DEPARTMENT_VOCAB_REPEAT = 3  # how often a unit's own vocabulary word is counted in its profile
+LEARN_REPEAT = 2  # how often a corrected text's words are counted in the profiles
+BM25_K1 = 1.2
+BM25_B = 0.3
+MATCHED_TERMS_MAX = 8
+
+_MUNICIPALITIES = {"11", "12", "31", "50"}  # 北京 天津 上海 重庆: the city code is the province's
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]")
+
+
+class AppealTextTooLong(ValidationFailed):
+    def __init__(self, length: int) -> None:
+        super().__init__(
+            f"诉求内容过长（{length} 字），请精简到 {MAX_TEXT_CHARS} 字以内",
+            f"appeal text too long for routing: {length} characters, at most {MAX_TEXT_CHARS}",
+            code="appeal_text_too_long",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    key: str
+    name: str
+    aliases: tuple[str, ...]
+    region_code: str
+    level: str  # city | district
+    duty: str
+    categories: tuple[str, ...]  # main category first
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    key: str
+    name: str
+    description: str
+    time_limit_working_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    dictionary: tuple[str, ...] = ()
+    category_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    department_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    city_cues: tuple[str, ...] = ()
+    district_cues: tuple[str, ...] = ()
+    stopwords: frozenset[str] = frozenset()
+    leads: Mapping[str, frozenset[str]] = field(default_factory=dict)  # category → leading unit keys
+    weak_words: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    department_key: str
+    department_name: str
+    category_key: str
+    category_name: str
+    score: float
+    matched_terms: list[str]
+
+
+def city_code_of(region_code: str) -> str:
+    """The 6-digit code of the city a county-level code belongs to (重庆 500112 → 500000, 南山 440305 → 440300)."""
+    if region_code[:2] in _MUNICIPALITIES:
+        return region_code[:2] + "0000"
+    return region_code[:4] + "00"
+
+
+# ───────────────────────────── loading the bundled data ─────────────────────────────
+
+
+def _read_yaml(name: str) -> Any:
+    text = resources.files("srdi.appeal").joinpath("data", name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def load_departments() -> list[Department]:
+    return [
+        Department(
+            key=str(d["key"]),
+            name=str(d["name"]),
+            aliases=tuple(str(a) for a in d.get("aliases") or ()),
+            region_code=str(d["region_code"]),
+            level=str(d["level"]),
+            duty=str(d.get("duty") or ""),
+            categories=tuple(str(c) for c in d.get("categories") or ()),
+        )
+        for d in _read_yaml("departments.yaml")["departments"]
+    ]
+
+
+def load_categories() -> list[Category]:
+    return [
+        Category(
+            key=str(c["key"]),
+            name=str(c["name"]),
+            description=str(c.get("description") or ""),
+            time_limit_working_days=int(c["time_limit_working_days"]),
+        )
+        for c in _read_yaml("categories.yaml")["categories"]
+    ]
+
+
+def load_vocabulary() -> Vocabulary:
+    v = _read_yaml("routing_vocabulary.yaml")
+
+    def words(items: Iterable[Any] | None) -> tuple[str, ...]:
+        return tuple(str(w) for w in items or ())
+
+    return Vocabulary(
+        dictionary=words(v.get("dictionary")),
+        category_words={str(k): words(ws) for k, ws in (v.get("categories") or {}).items()},
+        department_words={str(k): words(ws) for k, ws in (v.get("departments") or {}).items()},
+        city_cues=words(v.get("city_cues")),
+        district_cues=words(v.get("district_cues")),
+        stopwords=frozenset(words(v.get("stopwords"))),
+        leads={str(k): frozenset(words(ks)) for k, ks in (v.get("leads") or {}).items()},
+        weak_words=frozenset(w.lower() for w in words(v.get("weak_words"))),
+    )
+
+
+# ───────────────────────────── tokenisation ─────────────────────────────
+
+
+class Tokenizer:
+    """rjieba with a domain dictionary; an instance of its own so the process-wide default stays untouched."""
+
+    def __init__(self, words: Iterable[str], stopwords: frozenset[str]) -> None:
+        self._jieba = rjieba.Jieba()
+        self._stopwords = stopwords
+        for word in sorted(set(words), key=len):
+            word = word.strip()
+            if len(word) >= 2:
+                # A frequency above what jieba would need to join the characters keeps the word whole even
+                # next to a common word (suggest_freq gives the minimum).
+                freq = max(self._jieba.suggest_freq(word), 1) * 10 + 1000
+                self._jieba.add_word(word, freq, None)
+
+    def words(self, text: str) -> list[str]:
+        """Words of the text in order, lower-cased, without punctuation and stopwords."""
+        out: list[str] = []
+        for raw in self._jieba.cut(text, True):
+            word = raw.strip().lower()
+            if not word or not _TOKEN_OK.search(word) or word in self._stopwords:
+                continue
+            out.append(word)
+        return out
+
+    def terms(self, text: str) -> list[str]:
+        """Index terms: the words (single characters dropped) plus the character bigrams of long CJK words."""
+        out: list[str] = []
+        for word in self.words(text):
+            if len(word) >= 2:
+                out.append(word)
+            if len(word) >= 3 and _CJK.match(word):
+                out.extend(word[i : i + 2] for i in range(len(word) - 1))
+        return out
+
+
+# ───────────────────────────── BM25 ─────────────────────────────
+
+
+class BM25:
+    """Okapi BM25 over a small set of documents that grow (staff corrections); postings kept as dicts.
+
+    Small enough that a library index (bm25s, measured in benchmarks/appeal_routing.py) brings nothing but a
+    rebuild on every correction.
+    """
+
+    def __init__(self, k1: float = BM25_K1, b: float = BM25_B) -> None:
+        self.k1 = k1
+        self.b = b
+        self._tf: dict[str, Counter[str]] = {}
+        self._df: Counter[str] = Counter()
+        self._len: dict[str, int] = {}
+        self._total = 0
+
+    def add(self, doc: str, terms: Iterable[str]) -> None:
+        tf = self._tf.setdefault(doc, Counter())
+        before = set(tf)
+        for term in terms:
+            tf[term] += 1
+            self._total += 1
+        self._len[doc] = sum(tf.values())
+        for term in set(tf) - before:
+            self._df[term] += 1
+
+    def idf(self, term: str) -> float:
+        n = len(self._tf)
+        df = self._df.get(term, 0)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def scores(
+        self, query: Iterable[str], docs: Iterable[str], weights: Mapping[str, float] | None = None
+    ) -> dict[str, dict[str, float]]:
+        """Per document, the contribution of each query term that occurs in it (times the term's weight)."""
+        avg = self._total / len(self._tf) if self._tf else 1.0
+        w = weights or {}
+        terms = {t: self.idf(t) * w.get(t, 1.0) for t in set(query) if t in self._df}
+        out: dict[str, dict[str, float]] = {}
+        for doc in docs:
+            tf = self._tf.get(doc)
+            if not tf:
+                continue
+            norm = self.k1 * (1.0 - self.b + self.b * self._len[doc] / avg)
+            hits: dict[str, float] = {}
+            for term, idf in terms.items():
+                f = tf.get(term)
+                if f:
+                    hits[term] = idf * f * (self.k1 + 1.0) / (f + norm)
+            if hits:
+                out[doc] = hits
+        return out
+
+
+# ───────────────────────────── the router ─────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class _AliasHit:
+    alias: str
+    department_keys: tuple[str, ...]
+    scope: str  # "city": only city units; "district": only district units; "any"
+
+
+class Router:
+    def __init__(
+        self,
+        departments: Sequence[Department],
+        categories: Sequence[Category],
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
+        self.vocabulary = vocabulary or Vocabulary()
+        self.departments = {d.key: d for d in departments}
+        self.categories = {c.key: c for c in categories}
+        for d in departments:
+            unknown = [c for c in d.categories if c not in self.categories]
+            if unknown:
+                raise ValueError(f"department {d.key} names unknown categories {unknown}")
+        self._by_region: dict[str, list[str]] = defaultdict(list)
+        for d in departments:
+            self._by_region[d.region_code].append(d.key)
+        # Categories a unit handles; staff corrections may add one.
+        self._handles: dict[str, list[str]] = {d.key: list(d.categories) for d in departments}
+        self._aliases = self._alias_table(departments)
+        self._aliases_longest_first = sorted(self._aliases, key=lambda a: (-len(a), a))
+        self._place_names = self._places(departments)
+        dictionary = [
+            *self.vocabulary.dictionary,
+            *self._aliases,
+            *(w for ws in self.vocabulary.category_words.values() for w in ws),
+            *(w for ws in self.vocabulary.department_words.values() for w in ws),
+            *self.vocabulary.city_cues,
+            *self.vocabulary.district_cues,
+        ]
+        self.tokenizer = Tokenizer(dictionary, self.vocabulary.stopwords)
+        self._category_index = BM25()
+        self._department_index = BM25()
+        self._lock = threading.Lock()
+        for c in categories:
+            words = self.vocabulary.category_words.get(c.key, ())
+            self._category_index.add(
+                c.key, self.tokenizer.terms(f"{c.name} {c.description}") + [w.lower() for w in words] * 2
+            )
+        for d in departments:
+            terms = self.tokenizer.terms(" ".join((d.name, *d.aliases, d.duty)))
+            for c in d.categories:
+                cat = self.categories[c]
+                terms += self.tokenizer.terms(cat.name)
+                terms += [w.lower() for w in self.vocabulary.category_words.get(c, ())] * CATEGORY_VOCAB_IN_DEPARTMENT
+            terms += [w.lower() for w in self.vocabulary.department_words.get(d.key, ())] * DEPARTMENT_VOCAB_REPEAT
+            self._department_index.add(d.key, terms)
+        self.corrections_learned = 0
+
+    @classmethod
+    def bundled(cls) -> Router:
+        """The router on the data shipped in srdi/appeal/data."""
+        return cls(load_departments(), load_categories(), load_vocabulary())
+
+    # ── aliases and places ──
+
+    def _alias_table(self, departments: Sequence[Department]) -> dict[str, list[tuple[str, str]]]:
+        """alias → [(department key, scope)]. Scope "city" for 市… and city-named aliases of city units."""
+        table: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        district_names = {d.region_code: self._district_name(d) for d in departments if d.level == "district"}
+        for d in departments:
+            names = {d.name, *d.aliases}
+            if d.level == "district":
+                place = district_names[d.region_code]
+                for n in list(names):
+                    # 南山区工信局 → 工信局 (any unit of that function) and 区工信局 (the district's).
+                    for prefix in (f"深圳市{place}", f"重庆市{place}", place, place.rstrip("区")):
+                        if prefix and n.startswith(prefix) and len(n) > len(prefix) + 1:
+                            generic = n[len(prefix) :]
+                            table["区" + generic.lstrip("区")].append((d.key, "district"))
+                            if not generic.startswith("区"):
+                                table[generic].append((d.key, "any"))
+                for n in names:
+                    table[n].append((d.key, "any"))
+            else:
+                for n in names:
+                    city_only = n.startswith("市") and not n.startswith("市场")
+                    table[n].append((d.key, "city" if city_only else "any"))
+        return {a: sorted(set(v)) for a, v in table.items() if len(a) >= 2}
+
+    @staticmethod
+    def _district_name(d: Department) -> str:
+        # The district's name as the unit's name spells it: 深圳市南山区工业和信息化局 → 南山区.
+        m = re.search(r"(?:深圳市|重庆市)?([\u4e00-\u9fff]{1,4}?区)", d.name)
+        if m and not d.name.startswith("深圳市市场监督管理局"):
+            return m.group(1)
+        m = re.search(r"监督管理局([\u4e00-\u9fff]{2,3}?)监管局", d.name)
+        return (m.group(1) + "区") if m else ""
+
+    def _places(self, departments: Sequence[Department]) -> dict[str, str]:
+        """Place names that may appear in a text → region code (for appeals without a region)."""
+        places: dict[str, str] = {"深圳": "440300", "东莞": "441900", "重庆": "500000"}
+        for d in departments:
+            if d.level == "district":
+                name = self._district_name(d)
+                if name:
+                    places[name] = d.region_code
+                    places[name.rstrip("区")] = d.region_code
+        return places
+
+    def _alias_hits(self, text: str) -> list[_AliasHit]:
+        """Aliases in the text, longest first, non-overlapping."""
+        taken = [False] * len(text)
+        hits: list[_AliasHit] = []
+        for alias in self._aliases_longest_first:
+            start = text.find(alias)
+            while start != -1:
+                end = start + len(alias)
+                if not any(taken[start:end]):
+                    for i in range(start, end):
+                        taken[i] = True
+                    entries = self._aliases[alias]
+                    scopes = {s for _, s in entries}
+                    scope = "city" if scopes == {"city"} else "district" if scopes == {"district"} else "any"
+                    hits.append(_AliasHit(alias, tuple(k for k, _ in entries), scope))
+                start = text.find(alias, end)
+        return hits
+
+    # ── jurisdiction ──
+
+    def jurisdiction(self, region_code: str | None, text: str = "") -> list[str]:
+        """Unit keys an appeal from ``region_code`` may be routed to (city units first, then the district's)."""
+        if region_code is None:
+            codes = {code for place, code in self._place_names.items() if place in text}
+            if not codes:
+                return [d.key for d in self.departments.values() if d.level == "city"]
+            keys: list[str] = []
+            for code in sorted(codes):
+                keys += self.jurisdiction(code)
+            return list(dict.fromkeys(keys))
+        city = city_code_of(region_code)
+        keys = list(self._by_region.get(city, ()))
+        if region_code != city:
+            keys += self._by_region.get(region_code, ())
+        return keys
+
+    # ── suggesting ──
+
+    def suggest(self, text: str, region_code: str | None, *, top_k: int = 3) -> list[Suggestion]:
+        if len(text) > MAX_TEXT_CHARS:
+            raise AppealTextTooLong(len(text))
+        candidates = self.jurisdiction(region_code, text)
+        if not candidates or top_k <= 0:
+            return []
+        words = self.tokenizer.words(text)
+        terms = self.tokenizer.terms(text)
+        weights = self._weights(terms)
+        with self._lock:
+            cat_hits = self._category_index.scores(terms, self.categories, weights)
+            dep_hits = self._department_index.scores(terms, candidates, weights)
+            handles = {k: tuple(self._handles[k]) for k in candidates}
+        cat_score = {c: sum(h.values()) for c, h in cat_hits.items()}
+        dep_score = {d: sum(h.values()) for d, h in dep_hits.items()}
+        cat_max = max(cat_score.values(), default=0.0) or 1.0
+        dep_max = max(dep_score.values(), default=0.0) or 1.0
+
+        named: dict[str, str] = {}
+        candidate_set = set(candidates)
+        for hit in self._alias_hits(text):
+            keys = [k for k in hit.department_keys if k in candidate_set]
+            if hit.scope == "city":
+                keys = [k for k in keys if self.departments[k].level == "city"]
+            elif hit.scope == "district":
+                keys = [k for k in keys if self.departments[k].level == "district"]
+            for k in keys:
+                named.setdefault(k, hit.alias)
+
+        district_code = region_code if region_code and region_code != city_code_of(region_code) else None
+        asks_city = any(cue in text for cue in self.vocabulary.city_cues)
+
+        ranked: list[tuple[float, str, str]] = []
+        for key in candidates:
+            dept = self.departments[key]
+            base = DEPARTMENT_WEIGHT * dep_score.get(key, 0.0) / dep_max
+            if key in named:
+                base += ALIAS_BONUS
+            if district_code and dept.region_code == district_code and not asks_city:
+                base += DISTRICT_PRIOR
+            best: tuple[float, str] | None = None
+            for pos, cat in enumerate(handles[key]):
+                s = base + CATEGORY_WEIGHT * cat_score.get(cat, 0.0) / cat_max + MAIN_CATEGORY_PRIOR / (1 + pos)
+                if key in self.vocabulary.leads.get(cat, ()):
+                    s += LEAD_PRIOR
+                if best is None or s > best[0]:
+                    best = (s, cat)
+            if best is not None:
+                ranked.append((best[0], key, best[1]))
+        ranked.sort(key=lambda r: (-r[0], r[1]))
+
+        out: list[Suggestion] = []
+        for score, key, cat in ranked[:top_k]:
+            contributions: Counter[str] = Counter()
+            for term, value in dep_hits.get(key, {}).items():
+                contributions[term] += value
+            for term, value in cat_hits.get(cat, {}).items():
+                contributions[term] += value
+            matched = [named[key]] if key in named else []
+            whole = set(words)
+            ordered = [t for t, _ in contributions.most_common()]
+            # Words as written first; a bigram only when no matched word contains it.
+            matched += [t for t in ordered if t in whole and t not in matched]
+            matched += [t for t in ordered if t not in whole and not any(t in m for m in matched)]
+            out.append(
+                Suggestion(
+                    department_key=key,
+                    department_name=self.departments[key].name,
+                    category_key=cat,
+                    category_name=self.categories[cat].name,
+                    score=round(score, 4),
+                    matched_terms=matched[:MATCHED_TERMS_MAX],
+                )
+            )
+        return out
+
+    def _weights(self, terms: Iterable[str]) -> dict[str, float]:
+        weak = self.vocabulary.weak_words
+        out: dict[str, float] = {}
+        for t in terms:
+            if t in weak or any(t in w and len(t) == 2 for w in weak if len(w) > 2):
+                out[t] = WEAK_WORD_FACTOR
+        return out
+
+    def rank_categories(self, text: str) -> list[tuple[str, float]]:
+        """Categories alone, best first (for a caller that routes the unit by hand)."""
+        if len(text) > MAX_TEXT_CHARS:
+            raise AppealTextTooLong(len(text))
+        with self._lock:
+            terms = self.tokenizer.terms(text)
+            hits = self._category_index.scores(terms, self.categories, self._weights(terms))
+        return sorted(((c, round(sum(h.values()), 4)) for c, h in hits.items()), key=lambda r: (-r[1], r[0]))
+
+    # ── learning from staff corrections ──
+
+    def learn(self, text: str, category_key: str, department_key: str) -> None:
+        """Staff confirmed or changed the route: the text's words join the unit's and category's profiles."""
+        if category_key not in self.categories:
+            raise ValueError(f"unknown category {category_key!r}")
+        if department_key not in self.departments:
+            raise ValueError(f"unknown department {department_key!r}")
+        if len(text) > MAX_TEXT_CHARS:
+            raise AppealTextTooLong(len(text))
+        terms = self.tokenizer.terms(text) * LEARN_REPEAT
+        with self._lock:
+            self._department_index.add(department_key, terms)
+            self._category_index.add(category_key, terms)
+            if category_key not in self._handles[department_key]:
+                self._handles[department_key].append(category_key)
+            self.corrections_learned += 1
+
+    @classmethod
+    def with_corrections(
+        cls,
+        corrections: Iterable[tuple[str, str, str]],
+        *,
+        departments: Sequence[Department] | None = None,
+        categories: Sequence[Category] | None = None,
+        vocabulary: Vocabulary | None = None,
+    ) -> Router:
+        """A router on the given (default: bundled) data that has learned stored (text, category, unit) rows.
+
+        Rows naming a unit or category that no longer exists are skipped and counted in the log.
+        """
+        router = cls(
+            departments if departments is not None else load_departments(),
+            categories if categories is not None else load_categories(),
+            vocabulary if vocabulary is not None else load_vocabulary(),
+        )
+        skipped = 0
+        for text, category_key, department_key in corrections:
+            if category_key not in router.categories or department_key not in router.departments:
+                skipped += 1
+                continue
+            router.learn(text[:MAX_TEXT_CHARS], category_key, department_key)
+        if skipped:
+            log.warning("appeal routing: skipped %d stored corrections naming unknown units or categories", skipped)
+        return router
+
+
+# ───────────────────────────── the module-level API ─────────────────────────────
+
+_router: Router | None = None
+_router_lock = threading.Lock()
+
+
+def get_router() -> Router:
+    """The process-wide router (bundled data), built on first use."""
+    global _router
+    if _router is None:
+        with _router_lock:
+            if _router is None:
+                _router = Router.bundled()
+    return _router
+
+
+def set_router(router: Router | None) -> None:
+    """Replace the process-wide router (e.g. ``Router.with_corrections(rows)`` at start-up); None resets it."""
+    global _router
+    with _router_lock:
+        _router = router
+
+
+def rebuild_from_corrections(corrections: Iterable[tuple[str, str, str]]) -> Router:
+    """Rebuild the process-wide router from stored correction rows (text, category key, unit key)."""
+    router = Router.with_corrections(corrections)
+    set_router(router)
+    return router
+
+
+def suggest(text: str, region_code: str | None, *, top_k: int = 3) -> list[Suggestion]:
+    """Ranked (unit, category) suggestions for an appeal's text from ``region_code`` (city or district code).
+
+    Each suggestion is a different unit of the appeal's jurisdiction. An empty list when no unit serves the
+    region. Raises ``AppealTextTooLong`` above ``MAX_TEXT_CHARS``; the caller rejects empty texts.
+    """
+    return get_router().suggest(text, region_code, top_k=top_k)
