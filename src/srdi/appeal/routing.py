@@ -45,10 +45,10 @@ CATEGORY_WEIGHT = 1.0  # normalised category BM25 (0..1)
 DEPARTMENT_WEIGHT = 1.0  # normalised unit BM25 (0..1)
 ALIAS_BONUS = 2.0  # a unit named in the text ranks first
 MAIN_CATEGORY_PRIOR = 0.15  # first-listed category of a unit; later ones get less
-DISTRICT_PRIOR = 0.25  # a district unit for an appeal from that district
+DISTRICT_PRIOR = 0.4  # a district unit for an appeal from that district
 LEAD_PRIOR = 0.3  # the unit that leads the category in its city or district (牵头单位)
-WEAK_WORD_FACTOR = 0.4  # 专精特新, 申请 …: present in nearly every appeal of this platform
-CATEGORY_VOCAB_IN_DEPARTMENT = 1  # how often a category word is counted in a unit's profile
+WEAK_WORD_FACTOR = 0.3  # 专精特新, 申请 …: present in nearly every appeal of this platform
+CATEGORY_VOCAB_IN_DEPARTMENT = 0  # category words count once, in the category score (1 measured worse)
 DEPARTMENT_VOCAB_REPEAT = 3  # how often a unit's own vocabulary word is counted in its profile
 LEARN_REPEAT = 2  # how often a corrected text's words are counted in the profiles
 BM25_K1 = 1.2
@@ -204,7 +204,8 @@ class Tokenizer:
             if len(word) >= 2:
                 out.append(word)
             if len(word) >= 3 and _CJK.match(word):
-                out.extend(word[i : i + 2] for i in range(len(word) - 1))
+                bigrams = (word[i : i + 2] for i in range(len(word) - 1))
+                out.extend(b for b in bigrams if b not in self._stopwords)
         return out
 
 
@@ -272,6 +273,8 @@ class _AliasHit:
     alias: str
     department_keys: tuple[str, ...]
     scope: str  # "city": only city units; "district": only district units; "any"
+    start: int
+    end: int
 
 
 class Router:
@@ -296,6 +299,7 @@ class Router:
         self._aliases = self._alias_table(departments)
         self._aliases_longest_first = sorted(self._aliases, key=lambda a: (-len(a), a))
         self._place_names = self._places(departments)
+        self._places_longest_first = sorted(self._place_names, key=lambda p: (-len(p), p))
         dictionary = [
             *self.vocabulary.dictionary,
             *self._aliases,
@@ -365,7 +369,14 @@ class Router:
 
     def _places(self, departments: Sequence[Department]) -> dict[str, str]:
         """Place names that may appear in a text → region code (for appeals without a region)."""
-        places: dict[str, str] = {"深圳": "440300", "东莞": "441900", "重庆": "500000"}
+        places: dict[str, str] = {
+            "深圳市": "440300",
+            "深圳": "440300",
+            "东莞市": "441900",
+            "东莞": "441900",
+            "重庆市": "500000",
+            "重庆": "500000",
+        }
         for d in departments:
             if d.level == "district":
                 name = self._district_name(d)
@@ -388,7 +399,7 @@ class Router:
                     entries = self._aliases[alias]
                     scopes = {s for _, s in entries}
                     scope = "city" if scopes == {"city"} else "district" if scopes == {"district"} else "any"
-                    hits.append(_AliasHit(alias, tuple(k for k, _ in entries), scope))
+                    hits.append(_AliasHit(alias, tuple(k for k, _ in entries), scope, start, end))
                 start = text.find(alias, end)
         return hits
 
@@ -418,8 +429,12 @@ class Router:
         candidates = self.jurisdiction(region_code, text)
         if not candidates or top_k <= 0:
             return []
-        words = self.tokenizer.words(text)
-        terms = self.tokenizer.terms(text)
+        alias_hits = self._alias_hits(text)
+        # Unit names and place names are evidence of their own (alias bonus, jurisdiction); left in the text
+        # their bigrams (监管, 深圳 …) would pull every unit whose name shares them.
+        content = self._without(text, [(h.start, h.end) for h in alias_hits])
+        words = self.tokenizer.words(content)
+        terms = self.tokenizer.terms(content)
         weights = self._weights(terms)
         with self._lock:
             cat_hits = self._category_index.scores(terms, self.categories, weights)
@@ -432,7 +447,7 @@ class Router:
 
         named: dict[str, str] = {}
         candidate_set = set(candidates)
-        for hit in self._alias_hits(text):
+        for hit in alias_hits:
             keys = [k for k in hit.department_keys if k in candidate_set]
             if hit.scope == "city":
                 keys = [k for k in keys if self.departments[k].level == "city"]
@@ -442,7 +457,10 @@ class Router:
                 named.setdefault(k, hit.alias)
 
         district_code = region_code if region_code and region_code != city_code_of(region_code) else None
-        asks_city = any(cue in text for cue in self.vocabulary.city_cues)
+        # 市里 alone asks for the city; 区里和市里 … does not take the district out.
+        asks_city = any(cue in text for cue in self.vocabulary.city_cues) and not any(
+            cue in text for cue in self.vocabulary.district_cues
+        )
 
         ranked: list[tuple[float, str, str]] = []
         for key in candidates:
@@ -488,6 +506,16 @@ class Router:
             )
         return out
 
+    def _without(self, text: str, spans: list[tuple[int, int]]) -> str:
+        chars = list(text)
+        for start, end in spans:
+            for i in range(start, end):
+                chars[i] = " "
+        out = "".join(chars)
+        for place in self._places_longest_first:
+            out = out.replace(place, " ")
+        return out
+
     def _weights(self, terms: Iterable[str]) -> dict[str, float]:
         weak = self.vocabulary.weak_words
         out: dict[str, float] = {}
@@ -501,7 +529,8 @@ class Router:
         if len(text) > MAX_TEXT_CHARS:
             raise AppealTextTooLong(len(text))
         with self._lock:
-            terms = self.tokenizer.terms(text)
+            content = self._without(text, [(h.start, h.end) for h in self._alias_hits(text)])
+            terms = self.tokenizer.terms(content)
             hits = self._category_index.scores(terms, self.categories, self._weights(terms))
         return sorted(((c, round(sum(h.values()), 4)) for c, h in hits.items()), key=lambda r: (-r[1], r[0]))
 
