@@ -43,7 +43,8 @@ MAX_TEXT_CHARS = 5000
 # Weights chosen on tests/appeal/data/appeals_tuning.yaml only (benchmarks/appeal_routing.py --set tuning).
 CATEGORY_WEIGHT = 1.0  # normalised category BM25 (0..1)
 DEPARTMENT_WEIGHT = 1.0  # normalised unit BM25 (0..1)
-ALIAS_BONUS = 2.0  # a unit named in the text ranks first
+# A unit named in the text ranks first: the bonus exceeds the sum of every other weight (asserted below).
+ALIAS_BONUS = 3.0
 MAIN_CATEGORY_PRIOR = 0.15  # first-listed category of a unit; later ones get less
 DISTRICT_PRIOR = 0.4  # a district unit for an appeal from that district
 LEAD_PRIOR = 0.3  # the unit that leads the category in its city or district (牵头单位)
@@ -54,10 +55,15 @@ LEARN_REPEAT = 2  # how often a corrected text's words are counted in the profil
 BM25_K1 = 1.2
 BM25_B = 0.3
 MATCHED_TERMS_MAX = 8
+assert ALIAS_BONUS > DEPARTMENT_WEIGHT + CATEGORY_WEIGHT + MAIN_CATEGORY_PRIOR + LEAD_PRIOR + DISTRICT_PRIOR
+# A long letter is queried with its most telling terms only (highest tf × idf), as "more like this" queries
+# do: it bounds the time of a 5,000-character text; no appeal of the two sets has this many distinct terms.
+MAX_QUERY_TERMS = 120
 
 _MUNICIPALITIES = {"11", "12", "31", "50"}  # 北京 天津 上海 重庆: the city code is the province's
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]")
+# Everything but Chinese characters, Latin letters, digits and the brackets of 首台（套） is a separator.
+_NOT_TOKEN = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9（）()]+")
 
 
 class AppealTextTooLong(ValidationFailed):
@@ -189,18 +195,18 @@ class Tokenizer:
 
     def words(self, text: str) -> list[str]:
         """Words of the text in order, lower-cased, without punctuation and stopwords."""
-        out: list[str] = []
-        for raw in self._jieba.cut(text, True):
-            word = raw.strip().lower()
-            if not word or not _TOKEN_OK.search(word) or word in self._stopwords:
-                continue
-            out.append(word)
-        return out
+        cleaned = _NOT_TOKEN.sub(" ", text)
+        stop = self._stopwords
+        # lower-cased after the cut: the dictionary holds AEO认证 as written
+        return [w for w in (raw.strip().lower() for raw in self._jieba.cut(cleaned, True)) if w and w not in stop]
 
     def terms(self, text: str) -> list[str]:
         """Index terms: the words (single characters dropped) plus the character bigrams of long CJK words."""
+        return self.terms_of(self.words(text))
+
+    def terms_of(self, words: Iterable[str]) -> list[str]:
         out: list[str] = []
-        for word in self.words(text):
+        for word in words:
             if len(word) >= 2:
                 out.append(word)
             if len(word) >= 3 and _CJK.match(word):
@@ -213,55 +219,73 @@ class Tokenizer:
 
 
 class BM25:
-    """Okapi BM25 over a small set of documents that grow (staff corrections); postings kept as dicts.
+    """Okapi BM25 over a small set of documents that grow (staff corrections), with postings kept as dicts.
 
-    Small enough that a library index (bm25s, measured in benchmarks/appeal_routing.py) brings nothing but a
-    rebuild on every correction.
+    bm25s (measured in benchmarks/appeal_routing.py) ranks the same, but its index is rebuilt as a whole
+    on every change; with ~80 unit profiles and a correction at any time, a dict of postings is simpler.
     """
 
     def __init__(self, k1: float = BM25_K1, b: float = BM25_B) -> None:
         self.k1 = k1
         self.b = b
         self._tf: dict[str, Counter[str]] = {}
-        self._df: Counter[str] = Counter()
+        self._postings: dict[str, dict[str, int]] = defaultdict(dict)
         self._len: dict[str, int] = {}
         self._total = 0
+        self._norm: dict[str, float] | None = None
+        self._idf: dict[str, float] = {}
 
     def add(self, doc: str, terms: Iterable[str]) -> None:
         tf = self._tf.setdefault(doc, Counter())
-        before = set(tf)
         for term in terms:
             tf[term] += 1
             self._total += 1
+        for term, f in tf.items():
+            self._postings[term][doc] = f
         self._len[doc] = sum(tf.values())
-        for term in set(tf) - before:
-            self._df[term] += 1
+        self._norm = None
+        self._idf = {}
+
+    @property
+    def documents(self) -> list[str]:
+        return list(self._tf)
+
+    def term_frequencies(self, doc: str) -> Counter[str]:
+        return Counter(self._tf.get(doc, {}))
+
+    def knows(self, term: str) -> bool:
+        return term in self._postings
 
     def idf(self, term: str) -> float:
-        n = len(self._tf)
-        df = self._df.get(term, 0)
-        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        cached = self._idf.get(term)
+        if cached is None:
+            n = len(self._tf)
+            df = len(self._postings.get(term, ()))
+            cached = self._idf[term] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        return cached
+
+    def _norms(self) -> dict[str, float]:
+        if self._norm is None:
+            avg = self._total / len(self._tf) if self._tf else 1.0
+            self._norm = {d: self.k1 * (1.0 - self.b + self.b * n / avg) for d, n in self._len.items()}
+        return self._norm
 
     def scores(
         self, query: Iterable[str], docs: Iterable[str], weights: Mapping[str, float] | None = None
     ) -> dict[str, dict[str, float]]:
         """Per document, the contribution of each query term that occurs in it (times the term's weight)."""
-        avg = self._total / len(self._tf) if self._tf else 1.0
+        wanted = set(docs)
+        norms = self._norms()
         w = weights or {}
-        terms = {t: self.idf(t) * w.get(t, 1.0) for t in set(query) if t in self._df}
         out: dict[str, dict[str, float]] = {}
-        for doc in docs:
-            tf = self._tf.get(doc)
-            if not tf:
+        for term in set(query):
+            postings = self._postings.get(term)
+            if not postings:
                 continue
-            norm = self.k1 * (1.0 - self.b + self.b * self._len[doc] / avg)
-            hits: dict[str, float] = {}
-            for term, idf in terms.items():
-                f = tf.get(term)
-                if f:
-                    hits[term] = idf * f * (self.k1 + 1.0) / (f + norm)
-            if hits:
-                out[doc] = hits
+            idf = self.idf(term) * w.get(term, 1.0)
+            for doc, f in postings.items():
+                if doc in wanted:
+                    out.setdefault(doc, {})[term] = idf * f * (self.k1 + 1.0) / (f + norms[doc])
         return out
 
 
@@ -309,6 +333,9 @@ class Router:
             *self.vocabulary.district_cues,
         ]
         self.tokenizer = Tokenizer(dictionary, self.vocabulary.stopwords)
+        # a weak word and the bigrams it yields (专精特新 → 专精, 精特, 特新)
+        weak = self.vocabulary.weak_words
+        self._weak_terms = frozenset(weak) | frozenset(self.tokenizer.terms_of(w for w in weak if len(w) > 2))
         self._category_index = BM25()
         self._department_index = BM25()
         self._lock = threading.Lock()
@@ -434,7 +461,7 @@ class Router:
         # their bigrams (监管, 深圳 …) would pull every unit whose name shares them.
         content = self._without(text, [(h.start, h.end) for h in alias_hits])
         words = self.tokenizer.words(content)
-        terms = self.tokenizer.terms(content)
+        terms = self._telling(self.tokenizer.terms_of(words))
         weights = self._weights(terms)
         with self._lock:
             cat_hits = self._category_index.scores(terms, self.categories, weights)
@@ -516,13 +543,18 @@ class Router:
             out = out.replace(place, " ")
         return out
 
+    def _telling(self, terms: list[str]) -> list[str]:
+        counts = Counter(terms)
+        if len(counts) <= MAX_QUERY_TERMS:
+            return terms
+        index = self._department_index
+        telling = {t: c * index.idf(t) if index.knows(t) else 0.0 for t, c in counts.items()}
+        ranked = sorted(telling, key=lambda t: (-telling[t], t))
+        keep = set(ranked[:MAX_QUERY_TERMS])
+        return [t for t in terms if t in keep]
+
     def _weights(self, terms: Iterable[str]) -> dict[str, float]:
-        weak = self.vocabulary.weak_words
-        out: dict[str, float] = {}
-        for t in terms:
-            if t in weak or any(t in w and len(t) == 2 for w in weak if len(w) > 2):
-                out[t] = WEAK_WORD_FACTOR
-        return out
+        return {t: WEAK_WORD_FACTOR for t in set(terms) if t in self._weak_terms}
 
     def rank_categories(self, text: str) -> list[tuple[str, float]]:
         """Categories alone, best first (for a caller that routes the unit by hand)."""
