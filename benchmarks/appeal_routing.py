@@ -116,10 +116,16 @@ def main() -> None:
     t0 = time.perf_counter()
     router = Router.bundled()
     build_ms = (time.perf_counter() - t0) * 1000
-    print(f"router built in {build_ms:.0f} ms ({len(router.departments)} units, {len(router.categories)} categories)")
+    print(
+        f"router built in {build_ms:.0f} ms ({len(router.departments)} units, {len(router.categories)} categories)"
+    )
 
     results = {}
-    for name, ranker in (("router", full(router)), ("alias-only", alias_only(router)), ("keyword-only", keyword_only(router))):
+    for name, ranker in (
+        ("router", full(router)),
+        ("alias-only", alias_only(router)),
+        ("keyword-only", keyword_only(router)),
+    ):
         figures, misses = accuracy(ranker, appeals)
         results[name] = figures
         print(
@@ -128,7 +134,9 @@ def main() -> None:
         )
         if args.misses and name == "router":
             for m in misses:
-                print(f"      ✗ [{m['region_code']}] {m['text'][:50]} → want {m['department']}/{m['category']}, got {m['got']}")
+                print(
+                    f"      ✗ [{m['region_code']}] {m['text'][:50]} → want {m['department']}/{m['category']}, got {m['got']}"
+                )
     for base in ("alias-only", "keyword-only"):
         gain = results["router"]["unit@1"] - results[base]["unit@1"]
         print(f"  router vs {base}: unit top-1 {gain:+.1%} points")
@@ -180,7 +188,8 @@ def compare_bm25s(router: Router, appeals: list[dict[str, str]]) -> None:
         same += ours_best == keys[theirs_best]
     ours_ms = per_call_ms(lambda: [index.scores(q, keys) for q in queries], len(queries))
     theirs_ms = per_call_ms(
-        lambda: [retriever.get_scores([t for t in dict.fromkeys(q) if t in vocabulary]) for q in queries], len(queries)
+        lambda: [retriever.get_scores([t for t in dict.fromkeys(q) if t in vocabulary]) for q in queries],
+        len(queries),
     )
     print(
         f"BM25 over {len(keys)} unit profiles: same top unit as bm25s for {same}/{len(queries)} queries; "

@@ -118,7 +118,16 @@ def test_the_units_the_seeds_name_are_all_there_under_their_real_names() -> None
         "重庆市经济和信息化委员会",
     ):
         assert name in names, name
-    for alias in ("市工信局", "深圳工信局", "经信委", "重庆市经信委", "市经济信息委", "金融办", "市贸促委", "市委外办"):
+    for alias in (
+        "市工信局",
+        "深圳工信局",
+        "经信委",
+        "重庆市经信委",
+        "市经济信息委",
+        "金融办",
+        "市贸促委",
+        "市委外办",
+    ):
         assert alias in aliases, alias
 
 
@@ -151,7 +160,18 @@ def test_categories_carry_a_chinese_name_a_description_and_a_working_day_limit()
 
 @pytest.mark.parametrize(
     "word",
-    ["专精特新", "小巨人", "免申即享", "贴息", "首贷", "揭榜挂帅", "社保", "公积金", "留抵退税", "研发费用加计扣除"],
+    [
+        "专精特新",
+        "小巨人",
+        "免申即享",
+        "贴息",
+        "首贷",
+        "揭榜挂帅",
+        "社保",
+        "公积金",
+        "留抵退税",
+        "研发费用加计扣除",
+    ],
 )
 def test_a_domain_word_stays_whole_inside_a_sentence(word: str) -> None:
     text = f"我们公司想咨询{word}的办理流程，谢谢"
@@ -189,7 +209,9 @@ def test_a_shenzhen_appeal_never_goes_to_a_dongguan_unit_even_when_it_names_one(
     assert all(region_of(s.department_key) == "440300" for s in result)
 
 
-@pytest.mark.parametrize("region", ["440300", "440305", "440304", "440306", "441900", "500000", "500112", "500107"])
+@pytest.mark.parametrize(
+    "region", ["440300", "440305", "440304", "440306", "441900", "500000", "500112", "500107"]
+)
 def test_every_appeal_of_both_sets_stays_in_its_jurisdiction(region: str) -> None:
     allowed = {region, city_code_of(region)}
     for appeal in [*labelled(), *tuning()]:
@@ -200,7 +222,7 @@ def test_every_appeal_of_both_sets_stays_in_its_jurisdiction(region: str) -> Non
 def test_a_district_without_units_of_its_own_falls_back_to_the_city() -> None:
     # 罗湖区 440303 has no unit in the data: its appeals go to 深圳 city units
     result = router().suggest("我们想申请专精特新认定", "440303")
-    assert [s.department_key for s in result][0] == "sz_zxqyj"
+    assert result[0].department_key == "sz_zxqyj"
     assert all(region_of(s.department_key) == "440300" for s in result)
 
 
@@ -305,7 +327,9 @@ def test_rebuilding_from_stored_rows_equals_learning_them_one_by_one() -> None:
 
 
 def test_stored_rows_naming_a_removed_unit_are_skipped_and_the_rest_learned() -> None:
-    rebuilt = Router.with_corrections([("园区转供电加价", "utilities", "sz_gone"), ("园区转供电加价", "utilities", "sz_fgw")])
+    rebuilt = Router.with_corrections(
+        [("园区转供电加价", "utilities", "sz_gone"), ("园区转供电加价", "utilities", "sz_fgw")]
+    )
     assert rebuilt.corrections_learned == 1
 
 
@@ -380,14 +404,18 @@ def accuracy(appeals: list[dict[str, str]]) -> dict[str, float]:
         hits["department_top3"] += a["department"] in departments
         hits["category_top1"] += categories[:1] == [a["category"]]
         hits["category_top3"] += a["category"] in categories
-    return {k: hits[k] / len(appeals) for k in ("department_top1", "department_top3", "category_top1", "category_top3")}
+    return {
+        k: hits[k] / len(appeals)
+        for k in ("department_top1", "department_top3", "category_top1", "category_top3")
+    }
 
 
 def test_routing_accuracy_on_the_labelled_set_stays_above_its_floor() -> None:
     # Measured figures are printed by benchmarks/appeal_routing.py; the floors sit well below them so that
     # only a regression, never a change of wording elsewhere, fails this test.
+    # Measured 2026-12-01: unit 94.2 % / 98.8 %, category 98.4 % / 100 % (243 appeals).
     figures = accuracy(labelled())
-    assert figures["department_top1"] >= 0.75, figures
-    assert figures["department_top3"] >= 0.90, figures
-    assert figures["category_top1"] >= 0.75, figures
-    assert figures["category_top3"] >= 0.90, figures
+    assert figures["department_top1"] >= 0.85, figures
+    assert figures["department_top3"] >= 0.95, figures
+    assert figures["category_top1"] >= 0.90, figures
+    assert figures["category_top3"] >= 0.97, figures

@@ -198,7 +198,9 @@ class Tokenizer:
         cleaned = _NOT_TOKEN.sub(" ", text)
         stop = self._stopwords
         # lower-cased after the cut: the dictionary holds AEO认证 as written
-        return [w for w in (raw.strip().lower() for raw in self._jieba.cut(cleaned, True)) if w and w not in stop]
+        return [
+            w for w in (raw.strip().lower() for raw in self._jieba.cut(cleaned, True)) if w and w not in stop
+        ]
 
     def terms(self, text: str) -> list[str]:
         """Index terms: the words (single characters dropped) plus the character bigrams of long CJK words."""
@@ -346,11 +348,14 @@ class Router:
             )
         for d in departments:
             terms = self.tokenizer.terms(" ".join((d.name, *d.aliases, d.duty)))
-            for c in d.categories:
-                cat = self.categories[c]
-                terms += self.tokenizer.terms(cat.name)
-                terms += [w.lower() for w in self.vocabulary.category_words.get(c, ())] * CATEGORY_VOCAB_IN_DEPARTMENT
-            terms += [w.lower() for w in self.vocabulary.department_words.get(d.key, ())] * DEPARTMENT_VOCAB_REPEAT
+            for category_key in d.categories:
+                terms += self.tokenizer.terms(self.categories[category_key].name)
+                terms += [
+                    w.lower() for w in self.vocabulary.category_words.get(category_key, ())
+                ] * CATEGORY_VOCAB_IN_DEPARTMENT
+            terms += [
+                w.lower() for w in self.vocabulary.department_words.get(d.key, ())
+            ] * DEPARTMENT_VOCAB_REPEAT
             self._department_index.add(d.key, terms)
         self.corrections_learned = 0
 
@@ -499,7 +504,11 @@ class Router:
                 base += DISTRICT_PRIOR
             best: tuple[float, str] | None = None
             for pos, cat in enumerate(handles[key]):
-                s = base + CATEGORY_WEIGHT * cat_score.get(cat, 0.0) / cat_max + MAIN_CATEGORY_PRIOR / (1 + pos)
+                s = (
+                    base
+                    + CATEGORY_WEIGHT * cat_score.get(cat, 0.0) / cat_max
+                    + MAIN_CATEGORY_PRIOR / (1 + pos)
+                )
                 if key in self.vocabulary.leads.get(cat, ()):
                     s += LEAD_PRIOR
                 if best is None or s > best[0]:
@@ -510,14 +519,14 @@ class Router:
 
         out: list[Suggestion] = []
         for score, key, cat in ranked[:top_k]:
-            contributions: Counter[str] = Counter()
+            contributions: defaultdict[str, float] = defaultdict(float)
             for term, value in dep_hits.get(key, {}).items():
                 contributions[term] += value
             for term, value in cat_hits.get(cat, {}).items():
                 contributions[term] += value
             matched = [named[key]] if key in named else []
             whole = set(words)
-            ordered = [t for t, _ in contributions.most_common()]
+            ordered = sorted(contributions, key=lambda t: (-contributions[t], t))
             # Words as written first; a bigram only when no matched word contains it.
             matched += [t for t in ordered if t in whole and t not in matched]
             matched += [t for t in ordered if t not in whole and not any(t in m for m in matched)]
@@ -609,7 +618,9 @@ class Router:
                 continue
             router.learn(text[:MAX_TEXT_CHARS], category_key, department_key)
         if skipped:
-            log.warning("appeal routing: skipped %d stored corrections naming unknown units or categories", skipped)
+            log.warning(
+                "appeal routing: skipped %d stored corrections naming unknown units or categories", skipped
+            )
         return router
 
 
