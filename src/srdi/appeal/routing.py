@@ -437,10 +437,18 @@ class Router:
 
     # ── jurisdiction ──
 
+    def _named_regions(self, text: str) -> set[str]:
+        return {code for place, code in self._place_names.items() if place in text}
+
     def jurisdiction(self, region_code: str | None, text: str = "") -> list[str]:
-        """Unit keys an appeal from ``region_code`` may be routed to (city units first, then the district's)."""
+        """Unit keys an appeal from ``region_code`` may be routed to: its city's units, then district units.
+
+        A district appeal adds its own district's units and no other district's. A city appeal adds the units
+        of the city's districts that the text names (我们是南山区的企业 …). Without a region, the cities and
+        districts the text names decide; a text naming none may go to any city-level unit.
+        """
         if region_code is None:
-            codes = {code for place, code in self._place_names.items() if place in text}
+            codes = self._named_regions(text)
             if not codes:
                 return [d.key for d in self.departments.values() if d.level == "city"]
             keys: list[str] = []
@@ -451,7 +459,18 @@ class Router:
         keys = list(self._by_region.get(city, ()))
         if region_code != city:
             keys += self._by_region.get(region_code, ())
+        else:
+            for code in sorted(self._named_regions(text)):
+                if code != city and city_code_of(code) == city:
+                    keys += self._by_region.get(code, ())
         return keys
+
+    def _home_districts(self, region_code: str | None, text: str) -> set[str]:
+        """Districts whose units get the district prior: the appeal's, or for a city appeal those it names."""
+        if region_code is not None and region_code != city_code_of(region_code):
+            return {region_code}
+        city = city_code_of(region_code) if region_code else None
+        return {c for c in self._named_regions(text) if c != city_code_of(c) and city in (None, city_code_of(c))}
 
     # ── suggesting ──
 
@@ -488,7 +507,9 @@ class Router:
             for k in keys:
                 named.setdefault(k, hit.alias)
 
-        district_code = region_code if region_code and region_code != city_code_of(region_code) else None
+        if not cat_hits and not dep_hits and not named:
+            return []  # no word of the text says anything: a guess from the priors alone would mislead staff
+        home_districts = self._home_districts(region_code, text)
         # 市里 alone asks for the city; 区里和市里 … does not take the district out.
         asks_city = any(cue in text for cue in self.vocabulary.city_cues) and not any(
             cue in text for cue in self.vocabulary.district_cues
@@ -500,7 +521,7 @@ class Router:
             base = DEPARTMENT_WEIGHT * dep_score.get(key, 0.0) / dep_max
             if key in named:
                 base += ALIAS_BONUS
-            if district_code and dept.region_code == district_code and not asks_city:
+            if dept.region_code in home_districts and not asks_city:
                 base += DISTRICT_PRIOR
             best: tuple[float, str] | None = None
             for pos, cat in enumerate(handles[key]):
@@ -658,6 +679,6 @@ def suggest(text: str, region_code: str | None, *, top_k: int = 3) -> list[Sugge
     """Ranked (unit, category) suggestions for an appeal's text from ``region_code`` (city or district code).
 
     Each suggestion is a different unit of the appeal's jurisdiction. An empty list when no unit serves the
-    region. Raises ``AppealTextTooLong`` above ``MAX_TEXT_CHARS``; the caller rejects empty texts.
+    region or when no word of the text points anywhere. Raises ``AppealTextTooLong`` above ``MAX_TEXT_CHARS``; the caller rejects empty texts.
     """
     return get_router().suggest(text, region_code, top_k=top_k)
