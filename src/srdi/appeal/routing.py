@@ -470,7 +470,9 @@ class Router:
         if region_code is not None and region_code != city_code_of(region_code):
             return {region_code}
         city = city_code_of(region_code) if region_code else None
-        return {c for c in self._named_regions(text) if c != city_code_of(c) and city in (None, city_code_of(c))}
+        return {
+            c for c in self._named_regions(text) if c != city_code_of(c) and city in (None, city_code_of(c))
+        }
 
     # ── suggesting ──
 
