@@ -50,7 +50,7 @@ def region_of(key: str) -> str:
 def test_every_unit_has_a_stable_key_a_six_digit_region_a_duty_and_known_categories() -> None:
     departments = load_departments()
     categories = {c.key for c in load_categories()}
-    assert len(departments) == 81
+    assert len(departments) == 88
     assert len({d.key for d in departments}) == len(departments)
     for d in departments:
         assert re.fullmatch(r"[a-z][a-z0-9_]*", d.key), d.key
@@ -66,12 +66,12 @@ def test_every_unit_has_a_stable_key_a_six_digit_region_a_duty_and_known_categor
 def test_the_three_cities_and_their_districts_have_the_expected_number_of_units() -> None:
     per_region = Counter(d.region_code for d in load_departments())
     assert per_region == {
-        "440300": 29,
+        "440300": 31,
         "440305": 6,
         "440304": 4,
         "440306": 4,
-        "441900": 16,
-        "500000": 14,
+        "441900": 18,
+        "500000": 17,
         "500112": 4,
         "500107": 4,
     }
@@ -116,6 +116,9 @@ def test_the_units_the_seeds_name_are_all_there_under_their_real_names() -> None
         "东莞市自然资源局",
         "东莞市投资促进局",
         "重庆市经济和信息化委员会",
+        "深圳市生态环境局",
+        "东莞市生态环境局",
+        "重庆市生态环境局",
     ):
         assert name in names, name
     for alias in (
@@ -148,6 +151,7 @@ def test_categories_carry_a_chinese_name_a_description_and_a_working_day_limit()
         "utilities",
         "payment_arrears",
         "government_service",
+        "environment_safety",
     ]
     limits = {c.key: c.time_limit_working_days for c in categories}
     assert limits["policy_consulting"] == 1  # 深i企: policy questions answered within 24 hours
@@ -395,7 +399,7 @@ def test_a_text_without_a_single_telling_word_gets_no_suggestion_rather_than_a_g
 def test_top_k_bounds_the_list() -> None:
     assert len(router().suggest("留抵退税", "440300", top_k=1)) == 1
     assert router().suggest("留抵退税", "440300", top_k=0) == []
-    assert len(router().suggest("留抵退税", "440305", top_k=100)) == 35  # 29 city + 6 南山 units
+    assert len(router().suggest("留抵退税", "440305", top_k=100)) == 37  # 31 city + 6 南山 units
 
 
 # ───────────────────────────── accuracy on the labelled set ─────────────────────────────
