@@ -39,6 +39,9 @@ from srdi.kit.errors import ValidationFailed
 log = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 5000
+# Only the head of a long letter is routed: a letter names its addressee and its matter first (尊敬的…局：关于…),
+# and the time of a suggestion stays bounded (benchmarks/appeal_routing.py: 5,000 characters).
+ROUTED_CHARS = 2000
 
 # Weights chosen on tests/appeal/data/appeals_tuning.yaml only (benchmarks/appeal_routing.py --set tuning).
 CATEGORY_WEIGHT = 1.0  # normalised category BM25 (0..1)
@@ -479,6 +482,7 @@ class Router:
     def suggest(self, text: str, region_code: str | None, *, top_k: int = 3) -> list[Suggestion]:
         if len(text) > MAX_TEXT_CHARS:
             raise AppealTextTooLong(len(text))
+        text = text[:ROUTED_CHARS]
         candidates = self.jurisdiction(region_code, text)
         if not candidates or top_k <= 0:
             return []
