@@ -287,6 +287,24 @@ def test_a_text_that_names_a_unit_ranks_that_unit_first(text: str, region: str, 
     assert result[0].matched_terms[0] in text
 
 
+def test_a_bare_unit_name_in_a_district_appeal_means_the_district_unit_and_市_means_the_city_one() -> None:
+    assert (
+        router().suggest("市场监管局，我们的营业执照地址要变更", "440305")[0].department_key == "sz_ns_scjg"
+    )
+    assert (
+        router().suggest("市市场监管局，我们的营业执照地址要变更", "440305")[0].department_key == "sz_scjgj"
+    )
+    assert router().suggest("工信局能不能帮我们看看技改补贴", "440305")[0].department_key == "sz_ns_gxj"
+    assert router().suggest("工信局能不能帮我们看看技改补贴", "440300")[0].department_key == "sz_gxj"
+
+
+def test_categories_alone_can_be_ranked() -> None:
+    assert [c for c, _ in router().rank_categories("留抵退税和研发费用加计扣除")] == [
+        "tax",
+        "tech_innovation",
+    ]
+
+
 def test_the_words_that_decided_are_returned_with_the_suggestion() -> None:
     first = router().suggest("留抵退税申请一个多月还在审核中", "440300")[0]
     assert (first.department_key, first.category_key) == ("sz_tax", "tax")
@@ -396,10 +414,13 @@ def test_a_text_without_a_single_telling_word_gets_no_suggestion_rather_than_a_g
     assert router().suggest("！！！……", "440300") == []
 
 
-def test_top_k_bounds_the_list() -> None:
-    assert len(router().suggest("留抵退税", "440300", top_k=1)) == 1
+def test_top_k_bounds_the_list_and_units_without_evidence_are_left_out() -> None:
+    assert len(router().suggest("出口货物在海关被查验了", "440300", top_k=1)) == 1
     assert router().suggest("留抵退税", "440300", top_k=0) == []
-    assert len(router().suggest("留抵退税", "440305", top_k=100)) == 37  # 31 city + 6 南山 units
+    # only the two tax offices have a word of 留抵退税 in their profiles; 35 other units would be filler
+    everything = router().suggest("留抵退税", "440305", top_k=100)
+    assert [s.department_key for s in everything] == ["sz_ns_tax", "sz_tax"]
+    assert all(s.matched_terms == ["留抵退税"] for s in everything)
 
 
 # ───────────────────────────── accuracy on the labelled set ─────────────────────────────

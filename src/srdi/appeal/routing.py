@@ -504,18 +504,22 @@ class Router:
 
         named: dict[str, str] = {}
         candidate_set = set(candidates)
+        home_districts = self._home_districts(region_code, text)
         for hit in alias_hits:
             keys = [k for k in hit.department_keys if k in candidate_set]
             if hit.scope == "city":
                 keys = [k for k in keys if self.departments[k].level == "city"]
             elif hit.scope == "district":
                 keys = [k for k in keys if self.departments[k].level == "district"]
+            else:
+                # A bare 工信局 in an appeal from 南山 is 南山's; the city's would be called 市工信局.
+                local = [k for k in keys if self.departments[k].region_code in home_districts]
+                keys = local or keys
             for k in keys:
                 named.setdefault(k, hit.alias)
 
         if not cat_hits and not dep_hits and not named:
             return []  # no word of the text says anything: a guess from the priors alone would mislead staff
-        home_districts = self._home_districts(region_code, text)
         # 市里 alone asks for the city; 区里和市里 … does not take the district out.
         asks_city = any(cue in text for cue in self.vocabulary.city_cues) and not any(
             cue in text for cue in self.vocabulary.district_cues
@@ -540,7 +544,8 @@ class Router:
                     s += LEAD_PRIOR
                 if best is None or s > best[0]:
                     best = (s, cat)
-            if best is not None:
+            # A unit with no evidence at all (not named, no word of its profile or of the category) is left out.
+            if best is not None and (key in named or key in dep_hits or best[1] in cat_hits):
                 ranked.append((best[0], key, best[1]))
         ranked.sort(key=lambda r: (-r[0], r[1]))
 
