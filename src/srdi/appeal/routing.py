@@ -17,6 +17,12 @@ How a suggestion is made (decision record 0008-routing-appeal-routing):
    comes from that district (unless the text asks for the city: 市里, 市级 …).
 4. Staff corrections (``Router.learn``) add the corrected text to the chosen unit's and category's profiles,
    so later suggestions for similar texts move; ``Router.with_corrections`` rebuilds from stored rows.
+
+Use: ``suggest(text, region_code)`` on the process-wide router; at start-up
+``rebuild_from_corrections(rows)`` with the stored (text, category key, unit key) rows; on each staff
+correction ``get_router().learn(text, category_key, department_key)`` (each worker process learns its own and
+all agree again after the next rebuild). ``Router(departments, categories, load_vocabulary())`` builds one on
+units kept in the database.
 """
 
 from __future__ import annotations
