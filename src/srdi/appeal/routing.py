@@ -57,6 +57,7 @@ ALIAS_BONUS = 3.0
 MAIN_CATEGORY_PRIOR = 0.15  # first-listed category of a unit; later ones get less
 DISTRICT_PRIOR = 0.4  # a district unit for an appeal from that district
 LEAD_PRIOR = 0.3  # the unit that leads the category in its city or district (牵头单位)
+SCORE_FLOOR = 3.0  # BM25 score that counts as full evidence at least (1–8 measured alike on the tuning set)
 WEAK_WORD_FACTOR = 0.3  # 专精特新, 申请 …: present in nearly every appeal of this platform
 CATEGORY_VOCAB_IN_DEPARTMENT = 0  # category words count once, in the category score (1 measured worse)
 DEPARTMENT_VOCAB_REPEAT = 3  # how often a unit's own vocabulary word is counted in its profile
@@ -505,8 +506,10 @@ class Router:
             handles = {k: tuple(self._handles[k]) for k in candidates}
         cat_score = {c: sum(h.values()) for c, h in cat_hits.items()}
         dep_score = {d: sum(h.values()) for d, h in dep_hits.items()}
-        cat_max = max(cat_score.values(), default=0.0) or 1.0
-        dep_max = max(dep_score.values(), default=0.0) or 1.0
+        # Normalised by the best score, but never by less than a floor: one weak word alone must not count
+        # as full evidence just because nothing else matched.
+        cat_max = max(max(cat_score.values(), default=0.0), SCORE_FLOOR) or 1.0
+        dep_max = max(max(dep_score.values(), default=0.0), SCORE_FLOOR) or 1.0
 
         named: dict[str, str] = {}
         candidate_set = set(candidates)
