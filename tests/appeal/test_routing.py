@@ -298,6 +298,15 @@ def test_a_bare_unit_name_in_a_district_appeal_means_the_district_unit_and_市_m
     assert router().suggest("工信局能不能帮我们看看技改补贴", "440300")[0].department_key == "sz_gxj"
 
 
+def test_short_names_inside_ordinary_words_name_no_unit() -> None:
+    # 人行道 is not 人民银行, 在外办事 not 外办, 监管局 inside 地方金融监管局 not 南山监管局
+    assert router()._alias_hits("门口人行道被占用，我们在外办事很不方便") == []
+    first = router().suggest("地方金融监管局，小额贷款公司乱收费", "440305")[0]
+    assert (first.department_key, first.matched_terms[0]) == ("sz_jrj", "地方金融监管局")
+    assert router().suggest("金融监管局，小额贷款公司乱收费", "440305")[0].department_key == "sz_jrj"
+    assert router().suggest("监管局说营业执照要先清税才能注销", "440305")[0].department_key == "sz_ns_scjg"
+
+
 def test_categories_alone_can_be_ranked() -> None:
     assert [c for c, _ in router().rank_categories("留抵退税和研发费用加计扣除")] == [
         "tax",

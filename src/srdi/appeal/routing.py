@@ -380,17 +380,26 @@ class Router:
         """alias → [(department key, scope)]. Scope "city" for 市… and city-named aliases of city units."""
         table: dict[str, list[tuple[str, str]]] = defaultdict(list)
         district_names = {d.region_code: self._district_name(d) for d in departments if d.level == "district"}
+        city_names: dict[str, set[str]] = defaultdict(set)
+        for d in departments:
+            if d.level == "city":
+                city_names[d.region_code] |= {d.name, *d.aliases}
         for d in departments:
             names = {d.name, *d.aliases}
             if d.level == "district":
                 place = district_names[d.region_code]
                 for n in list(names):
-                    # 南山区工信局 → 工信局 (any unit of that function) and 区工信局 (the district's).
+                    # 南山区工信局 → 区工信局 (the district's) and 工信局 (any unit of that function) — the
+                    # latter only when the city's own unit is called so too: 南山监管局 must not make 监管局
+                    # match inside 地方金融监管局.
                     for prefix in (f"深圳市{place}", f"重庆市{place}", place, place.rstrip("区")):
                         if prefix and n.startswith(prefix) and len(n) > len(prefix) + 1:
                             generic = n[len(prefix) :]
                             table["区" + generic.lstrip("区")].append((d.key, "district"))
-                            if not generic.startswith("区"):
+                            if (
+                                not generic.startswith("区")
+                                and generic in city_names[city_code_of(d.region_code)]
+                            ):
                                 table[generic].append((d.key, "any"))
                 for n in names:
                     table[n].append((d.key, "any"))
