@@ -10,12 +10,6 @@ class Purpose(StrEnum):
     re_review = "re_review"
 
 
-class Outcome(StrEnum):
-    passed = "pass"
-    failed = "fail"
-    unknown = "unknown"
-
-
 class RunStatus(StrEnum):
     queued = "queued"
     running = "running"

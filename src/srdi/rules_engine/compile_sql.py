@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import cast
 
-import sqlglot
 from sqlglot import exp
 
 from srdi.rules_engine.lower import Lowering, output_columns
@@ -129,8 +128,3 @@ def sql_expression(
     for name, cte in ctes:
         query = query.with_(name, as_=cte, copy=False)
     return query
-
-
-def transpile_check(sql: str, dialect: str) -> str:
-    """Round-trip through sqlglot's parser: the text is valid for ``dialect`` (used in tests)."""
-    return sqlglot.transpile(sql, read=dialect, write=dialect)[0]

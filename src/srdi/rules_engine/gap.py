@@ -214,17 +214,6 @@ def _meets(
     return True
 
 
-_CATS: dict[int, tuple[RuleSet, dict[str, str]]] = {}
-
-
-def _categories(rs: RuleSet) -> dict[str, str]:
-    hit = _CATS.get(id(rs))
-    if hit is None or hit[0] is not rs:
-        hit = (rs, {i.id: i.category for i in rs.indicators})
-        _CATS[id(rs)] = hit
-    return hit[1]
-
-
 def _smallest_upgrades(
     rs: RuleSet, env: Mapping[str, object], targets: Sequence[tuple[str, int]]
 ) -> list[Upgrade]:
