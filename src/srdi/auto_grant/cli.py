@@ -76,10 +76,16 @@ def run(
     from srdi.auth.service import audit
     from srdi.auto_grant import service
 
+    from srdi.auto_grant.exceptions import RunBusy
+
     day = date.fromisoformat(as_of) if as_of else date.today()
     with _session() as db:
         try:
             grun = service.create_run(db, policy_key, day, actor=_actor(), scope_prefixes=None)
+            db.flush()
+            # An unfinished run (ours just created, or an interrupted one) is resumed only under our lease.
+            if not service.claim_run(db, grun):
+                raise RunBusy(grun.id)
             audit(
                 db,
                 None,
@@ -158,9 +164,8 @@ def export(
                     on_progress=lambda n: bar.update(task, completed=n),
                     chunk=chunk,
                 )
-            text = service.export_csv(db, batch.id)
             target = out or Path(f"disbursement_{batch.id}.csv")
-            target.write_text("\ufeff" + text, encoding="utf-8")
+            service.write_export(db, batch.id, target)
             audit(
                 db,
                 None,

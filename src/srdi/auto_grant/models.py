@@ -42,6 +42,9 @@ class GrantRun(Base):
     actor: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The process executing the run and until when (srdi.kit.leases): an expired lease means interrupted.
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Grant(Base):

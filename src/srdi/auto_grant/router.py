@@ -18,7 +18,7 @@ from srdi.auth.dependencies import current_user, require_roles
 from srdi.auth.enums import ENTERPRISE_SELF, MANAGERS, REGISTRY_READERS
 from srdi.auth.service import Principal, audit
 from srdi.auto_grant import service, tasks
-from srdi.auto_grant.enums import ContestStatus, GrantStatus
+from srdi.auto_grant.enums import ContestStatus, GrantStatus, RunStatus
 from srdi.auto_grant.exceptions import GrantNotFound, RunNotFound
 from srdi.auto_grant.models import Contest, Grant, GrantRun
 from srdi.auto_grant.schemas import (
@@ -75,6 +75,8 @@ def _run_out(run: GrantRun) -> RunOut:
         period=run.period,
         as_of_date=run.as_of_date,
         status=run.status,
+        status_label=RunStatus(run.status).label,
+        resumable=run.status == RunStatus.interrupted,
         budget_yuan=_yuan(run.budget_fen),
         allocation_order=run.allocation_order,
         total=run.total,
