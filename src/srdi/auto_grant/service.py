@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 import os
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -139,16 +139,11 @@ def create_run(
         summary={},
         # Held by the creating process until it executes the run (or the lease runs out: then interrupted).
         lease_owner=leases.owner_id(),
-        lease_expires_at=now + lease_period(),
+        lease_expires_at=now + leases.lease_period(),
     )
     db.add(run)
     db.flush()
     return run
-
-
-def lease_period() -> timedelta:
-    seconds = os.environ.get("SRDI_LEASE_SECONDS", "").strip()
-    return timedelta(seconds=int(seconds)) if seconds.isdigit() else leases.DEFAULT_LEASE
 
 
 def claim_run(db: Session, run: GrantRun, now: datetime | None = None) -> bool:
@@ -163,7 +158,7 @@ def claim_run(db: Session, run: GrantRun, now: datetime | None = None) -> bool:
     if seen not in (None, me) and not leases.expired(seen, run.lease_expires_at, now):
         return False
     won = repository.take_lease(
-        db, run.id, seen_owner=seen, owner=me, expires=now + lease_period(), status=RunStatus.running
+        db, run.id, seen_owner=seen, owner=me, expires=now + leases.lease_period(), status=RunStatus.running
     )
     db.refresh(run)
     return won
@@ -407,7 +402,7 @@ def _renew(db: Session, run: GrantRun, owner: str) -> None:
     """Extend our lease in the chunk's own transaction; if another process took the run over, stop here (the
     caller rolls back, so this chunk is not applied twice)."""
     db.flush()
-    if not repository.renew_lease(db, run.id, owner, utcnow() + lease_period()):
+    if not repository.renew_lease(db, run.id, owner, utcnow() + leases.lease_period()):
         raise RunLeaseLost(run.id)
 
 

@@ -17,6 +17,7 @@ import uuid
 from datetime import datetime, timedelta
 
 DEFAULT_LEASE = timedelta(seconds=120)
+LEASE_ENV = "SRDI_LEASE_SECONDS"
 
 _token: tuple[int, str] | None = None
 
@@ -60,3 +61,9 @@ def expired(owner: str | None, expires_at: datetime | None, now: datetime) -> bo
     if owner is None or expires_at is None:
         return True
     return expires_at <= now or owner_gone(owner)
+
+
+def lease_period() -> timedelta:
+    """How long a lease lasts without renewal (``SRDI_LEASE_SECONDS``, default 120 s)."""
+    seconds = os.environ.get(LEASE_ENV, "").strip()
+    return timedelta(seconds=int(seconds)) if seconds.isdigit() and int(seconds) > 0 else DEFAULT_LEASE
