@@ -77,6 +77,7 @@ def run(
     from srdi.auto_grant import service
 
     from srdi.auto_grant.exceptions import RunBusy
+    from srdi.kit.faults import fault_point
 
     day = date.fromisoformat(as_of) if as_of else date.today()
     with _session() as db:
@@ -95,6 +96,7 @@ def run(
                 username=_actor(),
             )
             db.commit()
+            fault_point("grant.before_start")
             with _progress() as bar:
                 task = bar.add_task(
                     f"数据比对 matching {policy_key} {grun.period}", total=None, visible=not quiet
