@@ -26,7 +26,7 @@ from tests.conftest import postgres_unreachable_reason, postgres_url
 class RealDb:
     url: str  # for a subprocess (SRDI_DATABASE_URL)
     engine: Engine
-
+    tmp: Path  # a directory of the test's own
     def session(self) -> Session:
         return sessionmaker(bind=self.engine, expire_on_commit=False)()
 
@@ -39,7 +39,7 @@ def make_real_db(kind: str, directory: Path) -> Iterator[RealDb]:
         eng = make_engine(url)
         with eng.begin() as conn:
             upgrade(conn)
-        yield RealDb(url, eng)
+        yield RealDb(url, eng, directory)
         eng.dispose()
         return
     reason = postgres_unreachable_reason()
@@ -54,7 +54,7 @@ def make_real_db(kind: str, directory: Path) -> Iterator[RealDb]:
     with eng.begin() as conn:
         upgrade(conn)
     try:
-        yield RealDb(url, eng)
+        yield RealDb(url, eng, directory)
     finally:
         eng.dispose()
         with admin.begin() as conn:

@@ -15,8 +15,6 @@ import csv
 import io
 import os
 import re
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,10 +31,11 @@ from srdi.auto_grant.cli import _actor
 from srdi.auto_grant.enums import RunStatus
 from srdi.auto_grant.models import Disbursement, DisbursementBatch, Grant, GrantEvent, GrantRun
 from srdi.enterprise.models import Enterprise
-from srdi.kit.faults import FAULT_ENV, FAULT_EXIT_CODE
+from srdi.kit.faults import FAULT_EXIT_CODE
 from srdi.policy.models import Notification, PolicyAnswer
 from srdi.recovery import FAULT_POINTS, recover
 from tests.auto_grant.realdb import RealDb, module_real_db  # noqa: F401 - fixture
+from tests.crash_support import run_in_child
 from tests.policy.factories import enterprise
 
 KEY = "dg_innovative_enterprise_rd_subsidy"
@@ -45,7 +44,6 @@ PERIOD = "2025"
 ELIGIBLE = 12
 RUN_CHUNK = 3  # 4 chunks
 EXPORT_CHUNK = 2  # 6 confirmed grants: 3 chunks
-GRANT_CLI = [sys.executable, "-c", "from srdi.auto_grant.cli import grant_app; grant_app()"]
 RUN_ARGS = ["run", KEY, "--as-of", AS_OF, "--quiet", "--chunk", str(RUN_CHUNK)]
 
 # point → (SRDI_FAULT value, grants committed when the process dies, run status after recovery)
@@ -65,17 +63,10 @@ EXPORT_POINTS = {
 }
 
 
-def _cli(url: str, *args: str, fault: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SRDI_DATABASE_URL": url}
-    env.pop(FAULT_ENV, None)
-    if fault:
-        env[FAULT_ENV] = fault
-    return subprocess.run([*GRANT_CLI, *args], env=env, capture_output=True, text=True, timeout=300)
-
-
-def _die_at(url: str, fault: str, *args: str) -> None:
-    p = _cli(url, *args, fault=fault)
-    assert p.returncode == FAULT_EXIT_CODE, p.stderr[-2000:]
+def _die_at(rdb: RealDb, fault: str, *args: str) -> None:
+    """``srdi grant …`` in a process of its own (tests/crash_support.py), dying at the armed fault point."""
+    p = run_in_child("grant", args, url=rdb.url, fault=fault, tmp=rdb.tmp)
+    assert p.exitcode == FAULT_EXIT_CODE, p.stderr[-2000:]
     assert f"fault injected at {fault.split(':')[0]}" in p.stderr
 
 
@@ -238,7 +229,7 @@ def test_run_killed_at_a_fault_point_recovers_and_resumes_to_the_uninterrupted_r
 ) -> None:
     rdb: RealDb = world["db"]
     fault, committed, recovered_status = RUN_POINTS[point]
-    _die_at(rdb.url, fault, *RUN_ARGS)
+    _die_at(rdb, fault, *RUN_ARGS)
 
     with rdb.session() as db:
         # Whole chunks only: the grants, their events and the run's progress were committed together.
@@ -258,9 +249,9 @@ def test_run_killed_at_a_fault_point_recovers_and_resumes_to_the_uninterrupted_r
         run_id = run.id
 
     if recovered_status != "done":
-        if point == "grant.after_chunk":  # the operator runs the same command again
-            p = _cli(rdb.url, *RUN_ARGS)
-            assert p.returncode == 0, p.stderr[-2000:]
+        if point == "grant.after_chunk":  # the operator runs the same command again, in a new process
+            p = run_in_child("grant", RUN_ARGS, url=rdb.url, fault=None, tmp=rdb.tmp)
+            assert p.exitcode == 0, p.stderr[-2000:]
         else:  # re-posting the run from the web page: the background task resumes it
             tasks.execute_run(run_id, _sessions(rdb))
 
@@ -280,7 +271,7 @@ def test_export_killed_at_a_fault_point_pays_each_confirmed_grant_exactly_once(
     with rdb.session() as db:
         _confirm_every_other(db)
     out = tmp_path / "pay.csv"
-    _die_at(rdb.url, fault, "export", KEY, PERIOD, "--out", str(out), "--quiet", "--chunk", str(EXPORT_CHUNK))
+    _die_at(rdb, fault, "export", KEY, PERIOD, "--out", str(out), "--quiet", "--chunk", str(EXPORT_CHUNK))
 
     with rdb.session() as db:
         _check_rows(db)
@@ -300,7 +291,7 @@ def test_resume_after_a_confirmation_and_a_correction_loses_no_grant(world: dict
     """Between the crash and the restart a matched grant is confirmed (so it drops out of the decisions) and a
     figure is corrected (so the order changes): a positional cursor skipped decisions never applied."""
     rdb: RealDb = world["db"]
-    _die_at(rdb.url, "grant.after_chunk:2", *RUN_ARGS)
+    _die_at(rdb, "grant.after_chunk:2", *RUN_ARGS)
     with rdb.session() as db:
         first = db.scalars(select(Grant).order_by(Grant.rank)).first()
         assert first is not None
