@@ -83,7 +83,12 @@ def upload_and_import(path: Path) -> None:
 
     with session_scope() as db:
         job = import_jobs.create_upload_job(
-            db, filename="企业数据.csv", path=path, mode=ImportMode.all_or_nothing, dry_run=False, actor="official"
+            db,
+            filename="企业数据.csv",
+            path=path,
+            mode=ImportMode.all_or_nothing,
+            dry_run=False,
+            actor="official",
         )
         job_id = job.id
     import_jobs.run_job(

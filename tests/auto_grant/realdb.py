@@ -27,6 +27,7 @@ class RealDb:
     url: str  # for a subprocess (SRDI_DATABASE_URL)
     engine: Engine
     tmp: Path  # a directory of the test's own
+
     def session(self) -> Session:
         return sessionmaker(bind=self.engine, expire_on_commit=False)()
 
@@ -69,7 +70,9 @@ def real_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RealDb]:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def module_real_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealDb]:
+def module_real_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RealDb]:
     """One database for a module's tests (they clean what they write): one migration instead of one per test."""
     with make_real_db(request.param, tmp_path_factory.mktemp("realdb")) as rdb:
         yield rdb

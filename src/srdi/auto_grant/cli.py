@@ -75,7 +75,6 @@ def run(
     """数据比对：按基准日批量比对并生成/更新免申即享事项（可重复执行，中断后续跑）/ Match the registry (resumable)."""
     from srdi.auth.service import audit
     from srdi.auto_grant import service
-
     from srdi.auto_grant.exceptions import RunBusy
     from srdi.kit.faults import fault_point
 

@@ -68,5 +68,6 @@ class RunLeaseLost(ConflictError):
 class RunBusy(ConflictError):
     def __init__(self, rid: object) -> None:
         super().__init__(
-            "该批次正在由其他进程执行，请稍后查看进度", f"grant run {rid} is being executed by another process"
+            "该批次正在由其他进程执行，请稍后查看进度",
+            f"grant run {rid} is being executed by another process",
         )

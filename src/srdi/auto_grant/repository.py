@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-
 from datetime import datetime
 
 from sqlalchemy import case, func, select, update
@@ -31,7 +30,13 @@ def open_runs(db: Session) -> list[GrantRun]:
 
 
 def take_lease(
-    db: Session, run_id: int, *, seen_owner: str | None, owner: str | None, expires: datetime | None, status: str
+    db: Session,
+    run_id: int,
+    *,
+    seen_owner: str | None,
+    owner: str | None,
+    expires: datetime | None,
+    status: str,
 ) -> bool:
     """Compare-and-swap the run's lease from the owner the caller saw: of two takers exactly one wins."""
     seen = GrantRun.lease_owner.is_(None) if seen_owner is None else GrantRun.lease_owner == seen_owner
@@ -41,7 +46,8 @@ def take_lease(
         .values(lease_owner=owner, lease_expires_at=expires, status=status)
         .execution_options(synchronize_session=False)
     )
-    return res.rowcount == 1  # type: ignore[attr-defined]
+    rows: int = res.rowcount  # type: ignore[attr-defined]
+    return rows == 1
 
 
 def renew_lease(db: Session, run_id: int, owner: str, expires: datetime) -> bool:
@@ -51,7 +57,8 @@ def renew_lease(db: Session, run_id: int, owner: str, expires: datetime) -> bool
         .values(lease_expires_at=expires)
         .execution_options(synchronize_session=False)
     )
-    return res.rowcount == 1  # type: ignore[attr-defined]
+    rows: int = res.rowcount  # type: ignore[attr-defined]
+    return rows == 1
 
 
 def run_event_counts(db: Session, run_id: int) -> dict[str, int]:

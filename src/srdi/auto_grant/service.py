@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -45,13 +45,13 @@ from srdi.auto_grant.enums import (
 )
 from srdi.auto_grant.exceptions import (
     BadAccount,
-    RunLeaseLost,
     BatchNotFound,
     ContestClosed,
     ContestNotFound,
     ExecutorsDisagree,
     GrantNotFound,
     NotAutoGrant,
+    RunLeaseLost,
     RunNotFound,
     TransitionNotAllowed,
 )
@@ -169,14 +169,18 @@ def mark_interrupted_runs(db: Session, now: datetime | None = None) -> list[int]
     now = now or utcnow()
     done = []
     for run in repository.open_runs(db):
-        if run.status == RunStatus.interrupted or not leases.expired(run.lease_owner, run.lease_expires_at, now):
+        if run.status == RunStatus.interrupted or not leases.expired(
+            run.lease_owner, run.lease_expires_at, now
+        ):
             continue
         if repository.take_lease(
             db, run.id, seen_owner=run.lease_owner, owner=None, expires=None, status=RunStatus.interrupted
         ):
             done.append(run.id)
+            db.expire(run)
     db.flush()
     return done
+
 
 @dataclass
 class Decision:

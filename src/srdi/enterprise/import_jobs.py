@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import tempfile
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -50,7 +49,11 @@ class LeaseLost(Exception):
 
 
 def upload_dir() -> Path:
-    return Path(tempfile.gettempdir())
+    from srdi.config import get_settings
+
+    path = get_settings().upload_dir
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def create_upload_job(
@@ -71,7 +74,8 @@ def _take(db: Session, job_id: int, seen: str | None, **values: object) -> bool:
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    return res.rowcount == 1  # type: ignore[attr-defined]
+    rows: int = res.rowcount  # type: ignore[attr-defined]
+    return rows == 1
 
 
 def claim(db: Session, job: ImportJob, now: datetime | None = None) -> bool:
@@ -84,7 +88,12 @@ def claim(db: Session, job: ImportJob, now: datetime | None = None) -> bool:
     if seen not in (None, me) and not leases.expired(seen, job.lease_expires_at, now):
         return False
     won = _take(
-        db, job.id, seen, lease_owner=me, lease_expires_at=now + leases.lease_period(), status=ImportStatus.running.value
+        db,
+        job.id,
+        seen,
+        lease_owner=me,
+        lease_expires_at=now + leases.lease_period(),
+        status=ImportStatus.running.value,
     )
     db.refresh(job)
     return won
@@ -170,7 +179,9 @@ def run_job(
             fault_point("import.before_commit")
         fault_point("import.after_commit")
     except LeaseLost:
-        log.warning("import job %s was declared interrupted meanwhile; its transaction was rolled back", job_id)
+        log.warning(
+            "import job %s was declared interrupted meanwhile; its transaction was rolled back", job_id
+        )
         outcome = None
     except Exception:
         log.exception("import job %s crashed; its transaction was rolled back", job_id)
@@ -195,7 +206,8 @@ def _release(db: Session, job_id: int, owner: str) -> bool:
         .values(lease_owner=None, lease_expires_at=None)
         .execution_options(synchronize_session=False)
     )
-    return res.rowcount == 1  # type: ignore[attr-defined]
+    rows: int = res.rowcount  # type: ignore[attr-defined]
+    return rows == 1
 
 
 def _clear_lease(db: Session, job_id: int) -> None:
@@ -235,6 +247,7 @@ def mark_interrupted_jobs(db: Session, now: datetime | None = None) -> list[int]
             done.append(job.id)
             if job.upload_path:
                 Path(job.upload_path).unlink(missing_ok=True)
+            db.expire(job)
     db.flush()
     return done
 

@@ -6,7 +6,6 @@ transaction: docs/decisions/0005-import-transactions.md); the client polls ``GET
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import os
