@@ -154,6 +154,9 @@ def start_run(
         actor=principal.username,
         scope_prefixes=principal.scope.region_prefixes,
     )
+    # Take the run now (a new one, or an interrupted one to resume), so the answer already says 比对中; a run that
+    # another live process is executing stays with it, and the background task then leaves it alone.
+    service.claim_run(db, run)
     audit(db, principal, "auto_grant.run", ("grant_run", run.id), body.model_dump(mode="json"))
     background.add_task(tasks.execute_run, run.id, sessions)
     return _run_out(run)
