@@ -13,7 +13,7 @@ Guarantees (QUALITY R3, R4):
 Every transition is checked against ``enums.TRANSITIONS`` and writes a ``GrantEvent``.
 
 Fault points (``srdi.kit.faults``; the full list with the import's is ``srdi.recovery.FAULT_POINTS``):
-``grant.before_commit`` (a chunk applied, not committed), ``grant.after_chunk`` (a chunk committed),
+``grant.before_start`` (in the command and the background task), ``grant.before_commit`` (a chunk applied, not committed), ``grant.after_chunk`` (a chunk committed),
 ``grant.before_finish`` (every chunk committed, the summary and ``done`` not), ``grant.after_finish``,
 ``grant.export.before_commit``, ``grant.export.after_chunk``, ``grant.export.after_close``,
 ``grant.export.mid_file``.
@@ -342,7 +342,9 @@ def _in_line(g: Grant | None, d: Decision, run: GrantRun) -> bool:
     """Whether this run already brought the grant in line with the decision (so resuming may skip it)."""
     if g is None or g.run_id != run.id or g.status != d.status.value:
         return False
-    return d.status == GrantStatus.withdrawn or (g.amount_fen == d.amount_fen and g.rank == d.rank)
+    if d.status == GrantStatus.withdrawn:
+        return True
+    return g.amount_fen == d.amount_fen and g.rank == d.rank and g.trace == d.trace
 
 
 def execute_run(
