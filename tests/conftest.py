@@ -20,6 +20,9 @@ os.environ.setdefault("SRDI_ENV", "test")
 os.environ.setdefault("SRDI_ARGON2_MEMORY_KIB", "1024")
 os.environ.setdefault("SRDI_ARGON2_TIME_COST", "1")
 os.environ.setdefault("SRDI_ARGON2_PARALLELISM", "1")
+# Recovery runs at the app's start-up in tests too; its periodic round would share the test's session from
+# another thread, so it is off (tests/auto_grant/test_recovery.py drives the rounds itself).
+os.environ.setdefault("SRDI_RECOVERY_INTERVAL_SECONDS", "0")
 
 from srdi.db.migrate import upgrade
 from srdi.db.session import make_engine

@@ -74,6 +74,20 @@ def serve(
     )
 
 
+@app.command()
+def recover() -> None:
+    """标记中断的导入与免申即享批次并清理残留上传文件（服务启动时也会执行）/ Mark interrupted jobs, sweep uploads."""
+    from srdi.db.session import session_scope
+    from srdi.recovery import recover as run_recovery
+
+    with session_scope() as db:
+        found = run_recovery(db)
+    typer.echo(
+        f"已中断的批次 runs: {found.runs or '无'}；已中断的导入 imports: {found.imports or '无'}；"
+        f"清理上传文件 files removed: {len(found.files)}"
+    )
+
+
 from srdi.demo.cli import demo as _demo  # noqa: E402 — kept next to its registration
 
 app.command("demo")(_demo)

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     # The one password of every demo account (listed on the login page in demo mode only).
     demo_password: str = "Demo@2026"
     log_level: str = "INFO"
+    # Interrupted grant runs and imports are looked for at start-up and then every this many seconds (0: only
+    # at start-up). See srdi.recovery.
+    recovery_interval_seconds: int = 60
+    # Uploaded import files wait here until their job ends (then they are removed; orphans are swept). A directory
+    # of this instance's own, so that a sweep never touches another instance's uploads.
+    upload_dir: Path = REPO_ROOT / "var" / "uploads"
 
     def check_production_safety(self) -> None:
         """Refuse to run in production with development defaults (QUALITY S2)."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url="/docs",
         redoc_url="/redoc",
+        lifespan=lambda app: _lifespan(app, settings.recovery_interval_seconds),
     )
 
     @app.exception_handler(AppError)
@@ -167,6 +171,40 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     _mount_web(app, settings.web_dist_dir)
     return app
+
+
+def _recover_once(app: FastAPI) -> None:
+    from srdi.db.session import get_task_session_factory
+    from srdi.recovery import recover
+
+    # The same sessions as the app's background tasks (tests substitute theirs).
+    factory = app.dependency_overrides.get(get_task_session_factory, get_task_session_factory)()
+    try:
+        with factory() as db:
+            recover(db)
+            db.commit()
+    except Exception:  # recovery must never keep the server from starting; the next round retries
+        log.exception("recovery of interrupted jobs failed")
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI, interval: int) -> AsyncIterator[None]:
+    """At start-up and every ``interval`` seconds: interrupted runs and imports marked, stale uploads removed."""
+    await asyncio.to_thread(_recover_once, app)
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(interval)
+            await asyncio.to_thread(_recover_once, app)
+
+    task = asyncio.create_task(loop()) if interval > 0 else None
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 def _methods_for(app: FastAPI, path: str) -> set[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -25,19 +26,21 @@ from tests.conftest import postgres_unreachable_reason, postgres_url
 class RealDb:
     url: str  # for a subprocess (SRDI_DATABASE_URL)
     engine: Engine
+    tmp: Path  # a directory of the test's own
 
     def session(self) -> Session:
         return sessionmaker(bind=self.engine, expire_on_commit=False)()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def real_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RealDb]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'real.sqlite3'}"
+@contextmanager
+def make_real_db(kind: str, directory: Path) -> Iterator[RealDb]:
+    """A migrated database of its own: a SQLite file in ``directory`` or a fresh PostgreSQL schema."""
+    if kind == "sqlite":
+        url = f"sqlite:///{directory / 'real.sqlite3'}"
         eng = make_engine(url)
         with eng.begin() as conn:
             upgrade(conn)
-        yield RealDb(url, eng)
+        yield RealDb(url, eng, directory)
         eng.dispose()
         return
     reason = postgres_unreachable_reason()
@@ -52,9 +55,24 @@ def real_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RealDb]:
     with eng.begin() as conn:
         upgrade(conn)
     try:
-        yield RealDb(url, eng)
+        yield RealDb(url, eng, directory)
     finally:
         eng.dispose()
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def real_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RealDb]:
+    with make_real_db(request.param, tmp_path) as rdb:
+        yield rdb
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_real_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RealDb]:
+    """One database for a module's tests (they clean what they write): one migration instead of one per test."""
+    with make_real_db(request.param, tmp_path_factory.mktemp("realdb")) as rdb:
+        yield rdb

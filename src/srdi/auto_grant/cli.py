@@ -75,11 +75,17 @@ def run(
     """数据比对：按基准日批量比对并生成/更新免申即享事项（可重复执行，中断后续跑）/ Match the registry (resumable)."""
     from srdi.auth.service import audit
     from srdi.auto_grant import service
+    from srdi.auto_grant.exceptions import RunBusy
+    from srdi.kit.faults import fault_point
 
     day = date.fromisoformat(as_of) if as_of else date.today()
     with _session() as db:
         try:
             grun = service.create_run(db, policy_key, day, actor=_actor(), scope_prefixes=None)
+            db.flush()
+            # An unfinished run (ours just created, or an interrupted one) is resumed only under our lease.
+            if not service.claim_run(db, grun):
+                raise RunBusy(grun.id)
             audit(
                 db,
                 None,
@@ -89,6 +95,7 @@ def run(
                 username=_actor(),
             )
             db.commit()
+            fault_point("grant.before_start")
             with _progress() as bar:
                 task = bar.add_task(
                     f"数据比对 matching {policy_key} {grun.period}", total=None, visible=not quiet
@@ -158,9 +165,8 @@ def export(
                     on_progress=lambda n: bar.update(task, completed=n),
                     chunk=chunk,
                 )
-            text = service.export_csv(db, batch.id)
             target = out or Path(f"disbursement_{batch.id}.csv")
-            target.write_text("\ufeff" + text, encoding="utf-8")
+            service.write_export(db, batch.id, target)
             audit(
                 db,
                 None,

@@ -46,8 +46,23 @@ LOCKED = frozenset({G.consented, G.disbursed, G.published, G.declined})
 
 class RunStatus(StrEnum):
     running = "running"
+    interrupted = "interrupted"  # its process died (lease expired): resumable, nothing is lost or doubled
     done = "done"
     failed = "failed"
+
+    @property
+    def label(self) -> str:
+        return RUN_LABELS[self]
+
+
+RUN_LABELS = {
+    RunStatus.running: "比对中",
+    RunStatus.interrupted: "已中断（可续跑）",
+    RunStatus.done: "已完成",
+    RunStatus.failed: "失败",
+}
+# A run of these states is the one a new request for the same policy and period continues.
+OPEN_RUN = (RunStatus.running.value, RunStatus.interrupted.value)
 
 
 class DisbursementStatus(StrEnum):

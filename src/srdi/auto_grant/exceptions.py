@@ -56,3 +56,18 @@ class ExecutorsDisagree(ConflictError):
             "批量比对与逐户核验结果不一致，批次已中止，请联系管理员",
             f"batch and trace executors disagree for enterprise {enterprise_id}",
         )
+
+
+class RunLeaseLost(ConflictError):
+    """Another process took the run over (this one was presumed dead): stop without writing this chunk."""
+
+    def __init__(self, rid: object) -> None:
+        super().__init__("该批次已由其他进程接续执行，本进程已停止", f"grant run {rid}: lease lost")
+
+
+class RunBusy(ConflictError):
+    def __init__(self, rid: object) -> None:
+        super().__init__(
+            "该批次正在由其他进程执行，请稍后查看进度",
+            f"grant run {rid} is being executed by another process",
+        )

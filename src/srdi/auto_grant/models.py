@@ -42,6 +42,9 @@ class GrantRun(Base):
     actor: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The process executing the run and until when (srdi.kit.leases): an expired lease means interrupted.
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Grant(Base):
@@ -52,7 +55,8 @@ class Grant(Base):
     period: Mapped[str] = mapped_column(String(10))
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="RESTRICT"), index=True)
     policy_version_id: Mapped[int] = mapped_column(ForeignKey("policy_version.id"))
-    run_id: Mapped[int] = mapped_column(ForeignKey("grant_run.id"))  # the run that last decided it
+    # The run that last decided it (indexed: a run's summary is counted from its grants and events).
+    run_id: Mapped[int] = mapped_column(ForeignKey("grant_run.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     rank: Mapped[int] = mapped_column(Integer)  # position in the stated allocation order
@@ -85,7 +89,7 @@ class GrantEvent(Base):
     actor: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     reason: Mapped[str] = mapped_column(Text)
-    run_id: Mapped[int | None] = mapped_column(ForeignKey("grant_run.id"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("grant_run.id"), index=True)
 
 
 class DisbursementBatch(Base):

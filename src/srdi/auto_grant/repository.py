@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
+from srdi.auto_grant.enums import OPEN_RUN
 from srdi.auto_grant.models import Contest, Disbursement, DisbursementBatch, Grant, GrantEvent, GrantRun
 from srdi.enterprise.models import Enterprise
 
@@ -18,9 +20,70 @@ def grants_for(db: Session, policy_key: str, period: str) -> list[Grant]:
 
 def open_run(db: Session, policy_key: str, period: str) -> GrantRun | None:
     q = select(GrantRun).where(
-        GrantRun.policy_key == policy_key, GrantRun.period == period, GrantRun.status == "running"
+        GrantRun.policy_key == policy_key, GrantRun.period == period, GrantRun.status.in_(OPEN_RUN)
     )
     return db.scalars(q.order_by(GrantRun.id)).first()
+
+
+def open_runs(db: Session) -> list[GrantRun]:
+    return list(db.scalars(select(GrantRun).where(GrantRun.status.in_(OPEN_RUN)).order_by(GrantRun.id)).all())
+
+
+def take_lease(
+    db: Session,
+    run_id: int,
+    *,
+    seen_owner: str | None,
+    owner: str | None,
+    expires: datetime | None,
+    status: str,
+) -> bool:
+    """Compare-and-swap the run's lease from the owner the caller saw: of two takers exactly one wins."""
+    seen = GrantRun.lease_owner.is_(None) if seen_owner is None else GrantRun.lease_owner == seen_owner
+    res = db.execute(
+        update(GrantRun)
+        .where(GrantRun.id == run_id, GrantRun.status.in_(OPEN_RUN), seen)
+        .values(lease_owner=owner, lease_expires_at=expires, status=status)
+        .execution_options(synchronize_session=False)
+    )
+    rows: int = res.rowcount  # type: ignore[attr-defined]
+    return rows == 1
+
+
+def renew_lease(db: Session, run_id: int, owner: str, expires: datetime) -> bool:
+    res = db.execute(
+        update(GrantRun)
+        .where(GrantRun.id == run_id, GrantRun.lease_owner == owner, GrantRun.status == "running")
+        .values(lease_expires_at=expires)
+        .execution_options(synchronize_session=False)
+    )
+    rows: int = res.rowcount  # type: ignore[attr-defined]
+    return rows == 1
+
+
+def run_event_counts(db: Session, run_id: int) -> dict[str, int]:
+    """What a run changed, counted from its events (one per transition or amount change it wrote)."""
+    e = GrantEvent
+    kind = case(
+        (e.from_status.is_(None), "new"),
+        (e.from_status == e.to_status, "amount_changed"),
+        (e.to_status == "withdrawn", "withdrawn"),
+        else_="status_changed",
+    )
+    rows = db.execute(select(kind, func.count()).where(e.run_id == run_id).group_by(kind)).all()
+    out = {"new": 0, "amount_changed": 0, "status_changed": 0, "withdrawn": 0}
+    out.update({str(k): int(n) for k, n in rows})
+    return out
+
+
+def run_touched(db: Session, run_id: int) -> int:
+    """Grants this run wrote an event for (the others it decided were unchanged)."""
+    q = select(func.count(func.distinct(GrantEvent.grant_id))).where(GrantEvent.run_id == run_id)
+    return int(db.scalar(q) or 0)
+
+
+def decided_by(db: Session, run_id: int) -> int:
+    return int(db.scalar(select(func.count()).select_from(Grant).where(Grant.run_id == run_id)) or 0)
 
 
 def runs(db: Session, limit: int = 100) -> list[GrantRun]:

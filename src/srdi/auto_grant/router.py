@@ -18,7 +18,7 @@ from srdi.auth.dependencies import current_user, require_roles
 from srdi.auth.enums import ENTERPRISE_SELF, MANAGERS, REGISTRY_READERS
 from srdi.auth.service import Principal, audit
 from srdi.auto_grant import service, tasks
-from srdi.auto_grant.enums import ContestStatus, GrantStatus
+from srdi.auto_grant.enums import ContestStatus, GrantStatus, RunStatus
 from srdi.auto_grant.exceptions import GrantNotFound, RunNotFound
 from srdi.auto_grant.models import Contest, Grant, GrantRun
 from srdi.auto_grant.schemas import (
@@ -75,6 +75,8 @@ def _run_out(run: GrantRun) -> RunOut:
         period=run.period,
         as_of_date=run.as_of_date,
         status=run.status,
+        status_label=RunStatus(run.status).label,
+        resumable=run.status == RunStatus.interrupted,
         budget_yuan=_yuan(run.budget_fen),
         allocation_order=run.allocation_order,
         total=run.total,
@@ -152,6 +154,9 @@ def start_run(
         actor=principal.username,
         scope_prefixes=principal.scope.region_prefixes,
     )
+    # Take the run now (a new one, or an interrupted one to resume), so the answer already says 比对中; a run that
+    # another live process is executing stays with it, and the background task then leaves it alone.
+    service.claim_run(db, run)
     audit(db, principal, "auto_grant.run", ("grant_run", run.id), body.model_dump(mode="json"))
     background.add_task(tasks.execute_run, run.id, sessions)
     return _run_out(run)

@@ -21,6 +21,10 @@ class RunOut(BaseModel):
     period: str
     as_of_date: date
     status: str
+    status_label: str = Field(description="状态（中文）")
+    resumable: bool = Field(
+        description="已中断的批次：再次发起同一政策、同一期间的数据比对即从中断处续跑，不会重复或遗漏"
+    )
     budget_yuan: Decimal | None
     allocation_order: str
     total: int

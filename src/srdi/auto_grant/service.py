@@ -5,18 +5,30 @@ Guarantees (QUALITY R3, R4):
 - one disbursement per grant — created only by the conditional UPDATE matched → consented, and a unique
   constraint on ``disbursement.grant_id`` besides;
 - every long step works in chunks that each commit their progress; a killed process resumes where it stopped
-  and re-applying a chunk changes nothing.
+  and re-applying a chunk changes nothing;
+- a run is owned by one process at a time (a lease, ``srdi.kit.leases``): the owner renews it with every chunk
+  and loses the run if another process took it over, so two workers never apply one run;
+- the summary is counted from the rows (grants and their events), never in memory, so a resumed run reports
+  what the run as a whole changed.
 Every transition is checked against ``enums.TRANSITIONS`` and writes a ``GrantEvent``.
+
+Fault points (``srdi.kit.faults``; the full list with the import's is ``srdi.recovery.FAULT_POINTS``):
+``grant.before_start`` (in the command and the background task), ``grant.before_commit`` (a chunk applied, not committed), ``grant.after_chunk`` (a chunk committed),
+``grant.before_finish`` (every chunk committed, the summary and ``done`` not), ``grant.after_finish``,
+``grant.export.before_commit``, ``grant.export.after_chunk``, ``grant.export.after_close``,
+``grant.export.mid_file``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import update
@@ -39,11 +51,14 @@ from srdi.auto_grant.exceptions import (
     ExecutorsDisagree,
     GrantNotFound,
     NotAutoGrant,
+    RunLeaseLost,
     RunNotFound,
     TransitionNotAllowed,
 )
 from srdi.auto_grant.models import Contest, Disbursement, DisbursementBatch, Grant, GrantEvent, GrantRun
 from srdi.db.base import utcnow
+from srdi.kit import leases
+from srdi.kit.faults import fault_point
 from srdi.kit.money import fen_to_yuan, format_wan
 from srdi.policy import service as policy_service
 from srdi.rules_engine.policy import ELIGIBLE, Policy, assess_variables
@@ -103,13 +118,15 @@ def _auto_policy(db: Session, policy_key: str) -> tuple[Any, Policy]:
 def create_run(
     db: Session, policy_key: str, as_of: date, *, actor: str, scope_prefixes: Sequence[str] | None
 ) -> GrantRun:
-    """Open a run (or return the unfinished one for the same policy and period: it will be resumed)."""
+    """Open a run (or return the unfinished one — running or interrupted — for the same policy and period: it
+    will be resumed by whoever holds its lease; see ``claim_run``)."""
     version, pol = _auto_policy(db, policy_key)
     policy_service.check_region(scope_prefixes, pol)
     period = pol.period_key(as_of)
     existing = repository.open_run(db, policy_key, period)
     if existing is not None:
         return existing
+    now = utcnow()
     run = GrantRun(
         policy_key=policy_key,
         policy_version_id=version.id,
@@ -120,10 +137,49 @@ def create_run(
         allocation_order=pol.allocation_order,
         actor=actor,
         summary={},
+        # Held by the creating process until it executes the run (or the lease runs out: then interrupted).
+        lease_owner=leases.owner_id(),
+        lease_expires_at=now + leases.lease_period(),
     )
     db.add(run)
     db.flush()
     return run
+
+
+def claim_run(db: Session, run: GrantRun, now: datetime | None = None) -> bool:
+    """Take the run's lease for this process if it is free, ours, or expired (its owner died). Flushes only:
+    the caller commits, and of two processes that claim the same run one wins and the other gets False."""
+    now = now or utcnow()
+    me = leases.owner_id()
+    db.refresh(run)
+    if run.status not in (RunStatus.running, RunStatus.interrupted):
+        return False
+    seen = run.lease_owner
+    if seen not in (None, me) and not leases.expired(seen, run.lease_expires_at, now):
+        return False
+    won = repository.take_lease(
+        db, run.id, seen_owner=seen, owner=me, expires=now + leases.lease_period(), status=RunStatus.running
+    )
+    db.refresh(run)
+    return won
+
+
+def mark_interrupted_runs(db: Session, now: datetime | None = None) -> list[int]:
+    """Every open run whose owner is gone (lease expired, or its process on this host ended) → interrupted."""
+    now = now or utcnow()
+    done = []
+    for run in repository.open_runs(db):
+        if run.status == RunStatus.interrupted or not leases.expired(
+            run.lease_owner, run.lease_expires_at, now
+        ):
+            continue
+        if repository.take_lease(
+            db, run.id, seen_owner=run.lease_owner, owner=None, expires=None, status=RunStatus.interrupted
+        ):
+            done.append(run.id)
+            db.expire(run)
+    db.flush()
+    return done
 
 
 @dataclass
@@ -282,6 +338,15 @@ def _notify(db: Session, g: Grant, pol: Policy) -> None:
     )
 
 
+def _in_line(g: Grant | None, d: Decision, run: GrantRun) -> bool:
+    """Whether this run already brought the grant in line with the decision (so resuming may skip it)."""
+    if g is None or g.run_id != run.id or g.status != d.status.value:
+        return False
+    if d.status == GrantStatus.withdrawn:
+        return True
+    return g.amount_fen == d.amount_fen and g.rank == d.rank and g.trace == d.trace
+
+
 def execute_run(
     db: Session,
     run: GrantRun,
@@ -290,38 +355,69 @@ def execute_run(
     on_progress: Callable[[GrantRun], None] | None = None,
     chunk: int = CHUNK,
 ) -> GrantRun:
-    """Run (or resume) 数据比对: decisions are recomputed, chunks already applied are skipped."""
+    """Run (or resume) 数据比对. The caller holds the run's lease (``claim_run``).
+
+    Decisions are recomputed on every start; what a resumed run skips is decided by the rows, not by a
+    position in the list: a decision is skipped only when this run already wrote the grant exactly so. (A
+    positional cursor over a recomputed list skipped undone decisions whenever the list changed between the
+    crash and the restart — a grant confirmed, a figure corrected, the order shifted: grants were lost.)
+    """
     version = policy_service.get_version(db, run.policy_version_id)
     pol = policy_service.policy_of(version)
+    me = leases.owner_id()
     decisions, info = decide(db, run)
+    existing = {g.enterprise_id: g for g in repository.grants_for(db, run.policy_key, run.period)}
+    todo = [d for d in decisions if not _in_line(existing.get(d.enterprise_id), d, run)]
     run.total = len(decisions)
-    summary: dict[str, Any] = dict(run.summary or {})
-    totals: dict[str, int] = dict(summary.get("changes", {}))
-    summary.update(info)
-    run.summary = summary
+    run.processed = len(decisions) - len(todo)
+    run.summary = {**info, "changes": _changes(db, run)}
+    _renew(db, run, me)
     commit()
-    start = min(run.processed, len(decisions))
-    for i in range(start, len(decisions), chunk):
-        part = decisions[i : i + chunk]
-        changes = apply_decisions(db, run, part, pol)
-        for k, v in changes.items():
-            totals[k] = totals.get(k, 0) + v
-        run.processed = i + len(part)
-        run.summary = {**summary, "changes": totals}
+    for i in range(0, len(todo), chunk):
+        part = todo[i : i + chunk]
+        apply_decisions(db, run, part, pol)
+        run.processed += len(part)
+        _renew(db, run, me)
+        fault_point("grant.before_commit")
         commit()
+        fault_point("grant.after_chunk")
         if on_progress:
             on_progress(run)
-    grants = repository.grants_for(db, run.policy_key, run.period)
     by_status: dict[str, int] = {}
     amount_by_status: dict[str, int] = {}
-    for g in grants:
+    for g in repository.grants_for(db, run.policy_key, run.period):
         by_status[g.status] = by_status.get(g.status, 0) + 1
         amount_by_status[g.status] = amount_by_status.get(g.status, 0) + g.amount_fen
-    run.summary = {**summary, "changes": totals, "by_status": by_status, "amount_by_status": amount_by_status}
+    run.summary = {
+        **info,
+        "changes": _changes(db, run),
+        "by_status": by_status,
+        "amount_by_status": amount_by_status,
+    }
+    _renew(db, run, me)
+    fault_point("grant.before_finish")
     run.status = RunStatus.done
     run.finished_at = utcnow()
+    run.lease_owner, run.lease_expires_at = None, None
     commit()
+    fault_point("grant.after_finish")
     return run
+
+
+def _renew(db: Session, run: GrantRun, owner: str) -> None:
+    """Extend our lease in the chunk's own transaction; if another process took the run over, stop here (the
+    caller rolls back, so this chunk is not applied twice)."""
+    db.flush()
+    if not repository.renew_lease(db, run.id, owner, utcnow() + leases.lease_period()):
+        raise RunLeaseLost(run.id)
+
+
+def _changes(db: Session, run: GrantRun) -> dict[str, int]:
+    """The run's changes counted from the rows: its events, and the grants it decided without an event."""
+    db.flush()
+    out = repository.run_event_counts(db, run.id)
+    out["unchanged"] = max(0, repository.decided_by(db, run.id) - repository.run_touched(db, run.id))
+    return out
 
 
 def get_run(db: Session, run_id: int) -> GrantRun:
@@ -443,13 +539,16 @@ def disburse(
             batch.count += 1
             batch.total_fen += d.amount_fen
         db.flush()
+        fault_point("grant.export.before_commit")
         commit()
+        fault_point("grant.export.after_chunk")
         if on_progress:
             on_progress(batch.count)
     batch.status = "closed"
     batch.closed_at = utcnow()
     db.flush()
     commit()
+    fault_point("grant.export.after_close")
     return batch
 
 
@@ -496,6 +595,23 @@ def export_csv(db: Session, batch_id: int) -> str:
             ]
         )
     return out.getvalue()
+
+
+def write_export(db: Session, batch_id: int, target: Path) -> None:
+    """Write the finance file next to ``target`` and rename it into place: a crash while writing leaves the
+    previous file (or none) and a ``.part`` file, never a truncated file under the final name."""
+    lines = export_csv(db, batch_id).splitlines(keepends=True)
+    part = target.with_name(target.name + ".part")
+    half = (len(lines) + 1) // 2
+    with part.open("w", encoding="utf-8", newline="") as fh:
+        fh.write("\ufeff")
+        fh.writelines(lines[:half])
+        fh.flush()
+        fault_point("grant.export.mid_file")
+        fh.writelines(lines[half:])
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(part, target)
 
 
 # --- 公示归档 -------------------------------------------------------------------------------------------------

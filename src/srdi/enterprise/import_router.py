@@ -6,7 +6,6 @@ transaction: docs/decisions/0005-import-transactions.md); the client polls ``GET
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import os
@@ -29,7 +28,7 @@ from srdi.auth.dependencies import require_roles
 from srdi.auth.enums import OFFICIALS, Role
 from srdi.auth.service import Principal, audit
 from srdi.db.session import get_db, session_scope
-from srdi.enterprise import export_service, import_service
+from srdi.enterprise import export_service, import_jobs, import_service
 from srdi.enterprise.enums import ImportMode, ImportStatus, SizeClass, Tier
 from srdi.enterprise.import_schemas import ImportJobOut, ImportReportOut
 from srdi.enterprise.models import ImportJob
@@ -119,7 +118,7 @@ def _save_upload(upload: UploadFile, limit: int) -> Path:
             f"不支持的文件类型“{suffix or name}”，请上传 .xlsx 或 .csv 文件",
             f"unsupported upload type {suffix!r}",
         )
-    fd, tmp = tempfile.mkstemp(prefix="srdi_import_", suffix=suffix)
+    fd, tmp = tempfile.mkstemp(prefix=import_jobs.UPLOAD_PREFIX, suffix=suffix, dir=import_jobs.upload_dir())
     path = Path(tmp)
     size = 0
     try:
@@ -155,20 +154,8 @@ def _run_job(
     actor: str,
     region_scope: tuple[str, ...] | None,
 ) -> None:
-    try:
-        with factory() as db:
-            job = db.get(ImportJob, job_id)
-            assert job is not None
-            import_service.run_import(
-                db, path, filename=filename, mode=mode, dry_run=dry_run, actor=actor, job=job,
-                region_scope=region_scope,
-            )  # fmt: skip
-    except Exception:
-        log.exception("import job %s crashed; its transaction was rolled back", job_id)
-        with contextlib.suppress(Exception), factory() as db:
-            import_service.mark_failed(db, job_id, "导入过程中发生内部错误，本次未写入任何数据，请联系管理员")
-    finally:
-        path.unlink(missing_ok=True)
+    # Lease, one transaction, clean-up of the uploaded file in every outcome: srdi.enterprise.import_jobs.
+    import_jobs.run_job(factory, job_id, path, filename, mode, dry_run, actor, region_scope)
 
 
 @router.post(
@@ -199,7 +186,7 @@ def upload_import(
     filename = (file.filename or "upload")[:300]
     # The job row commits on its own, so that the client can poll it while the import runs.
     with factory() as db:
-        job = import_service.create_job(
+        job = import_jobs.create_upload_job(
             db, filename=filename, path=path, mode=mode, dry_run=dry_run, actor=principal.username
         )
         audit(

@@ -1073,11 +1073,3 @@ def list_jobs(
         query.order_by(ImportJob.id.desc()).offset((page - 1) * page_size).limit(page_size)
     ).all()
     return list(rows), total
-
-
-def mark_interrupted(db: Session, job_id: int) -> None:
-    """A job whose process died: its transaction was rolled back, so nothing of it was written."""
-    job = db.get(ImportJob, job_id)
-    if job is not None and job.status in (ImportStatus.pending.value, ImportStatus.running.value):
-        job.status = ImportStatus.interrupted.value
-        job.finished_at = utcnow()

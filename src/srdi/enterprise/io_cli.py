@@ -43,8 +43,11 @@ def import_file(
     ),
 ) -> None:
     """导入企业信息（一行一个企业一个年度）/ Import enterprise-year rows from XLSX or CSV (UTF-8/GB18030)."""
+    from srdi.db.base import utcnow
     from srdi.db.session import session_scope
-    from srdi.enterprise import export_service, import_service
+    from srdi.enterprise import export_service, import_jobs, import_service
+    from srdi.enterprise.models import ImportJob
+    from srdi.kit import leases
 
     console = Console()
     with Progress(
@@ -67,26 +70,24 @@ def import_file(
             job = import_service.create_job(
                 db, filename=file.name, path=file, mode=mode, dry_run=dry_run, actor=actor
             )
+            job.lease_owner, job.lease_expires_at = leases.owner_id(), utcnow() + leases.lease_period()
             from srdi.auth.service import audit
 
             audit(
                 db, None, "enterprise.import", ("import_job", job.id),
                 {"filename": file.name, "mode": mode.value, "dry_run": dry_run, "via": "cli"}, username=actor,
             )  # fmt: skip
-        # The job row is committed first; data and final status commit together (one transaction per job).
+        # The job row is committed first (with this process's lease); data and final status commit together
+        # (one transaction per job). The file is the operator's own: it stays.
+        result = import_jobs.run_job(
+            session_scope, job.id, file, file.name, mode, dry_run, actor,
+            progress=progress, remove_file=False, raise_errors=True,
+        )  # fmt: skip
+        if result is None:
+            raise typer.Exit(1)
+        outcome = result
         with session_scope() as db:
-            job = db.merge(job)
-            job, outcome = import_service.run_import(
-                db,
-                file,
-                filename=file.name,
-                mode=mode,
-                dry_run=dry_run,
-                actor=actor,
-                job=job,
-                progress=progress,
-            )
-            job_id, rep = job.id, dict(job.report)
+            job_id, rep = job.id, dict(db.get(ImportJob, job.id).report)  # type: ignore[union-attr]
 
     status = ImportStatus(outcome.status)
     colour = {"succeeded": "green", "validated": "cyan", "partially_succeeded": "yellow"}.get(

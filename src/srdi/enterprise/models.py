@@ -287,3 +287,7 @@ class ImportJob(TimestampMixin, Base):
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     actor: Mapped[str] = mapped_column(String(100))
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The process working on the job and until when (srdi.kit.leases); the uploaded file while it exists.
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    upload_path: Mapped[str | None] = mapped_column(String(500))
