@@ -34,7 +34,9 @@ def test_demo_hook_creates_a_run_once(db: Session):
     assert (published.origin, published.budget_fen) == ("draft", 5_000_000_000)
 
 
-def test_demo_mixes_provenance_and_binds_dongguan_accounts_to_a_payable_and_a_held_grant(db: Session, monkeypatch):
+def test_demo_mixes_provenance_and_binds_dongguan_accounts_to_a_payable_and_a_held_grant(
+    db: Session, monkeypatch
+):
     from srdi import config
     from srdi.auth.models import User
     from srdi.policy.models import PolicyAnswer

@@ -18,7 +18,11 @@ from tests.policy.factories import enterprise
 
 KEY = "dg_innovative_enterprise_rd_subsidy"
 AS_OF = "2025-06-30"
-ACCOUNT = {"bank_name": "中国工商银行东莞分行", "account_name": "测试企业", "bank_account": "6222021234567890"}
+ACCOUNT = {
+    "bank_name": "中国工商银行东莞分行",
+    "account_name": "测试企业",
+    "bank_account": "6222021234567890",
+}
 
 
 def _publish_budget(official, budget_yuan: str) -> None:  # type: ignore[no-untyped-def]
@@ -64,7 +68,10 @@ def test_fraud_replayed_self_declared_answers_pay_nothing_and_change_no_other_gr
     r = _claim(me, claimant.id, "100000000000.00", source="official_list")  # 1000亿元, claimed as 官方名单
     assert r.status_code == 200, r.text
     assert [(a["source"], a["source_label"]) for a in r.json()] == [("self_reported", "企业自报")] * 2
-    assert r.json()[0]["provenance_notice"] == "企业账号填报的数据一律记为“企业自报”，已忽略请求中的数据来源“官方名单”"
+    assert (
+        r.json()[0]["provenance_notice"]
+        == "企业账号填报的数据一律记为“企业自报”，已忽略请求中的数据来源“官方名单”"
+    )
 
     run = _run(official)
     assert run["summary"]["counts"]["pending_verification"] == 1
@@ -89,7 +96,9 @@ def test_fraud_replayed_self_declared_answers_pay_nothing_and_change_no_other_gr
         ("rd_deductible_y1", ("企业自报",)),
     }
     queue = official.get("/api/v1/verification-requests").json()
-    assert sorted((q["enterprise_name"], q["input_id"], q["claimed_yuan"], q["claimed_shown"]) for q in queue) == [
+    assert sorted(
+        (q["enterprise_name"], q["input_id"], q["claimed_yuan"], q["claimed_shown"]) for q in queue
+    ) == [
         ("自报企业有限公司", "dg_innovative_enterprise", None, "是"),
         ("自报企业有限公司", "rd_deductible_y1", "100000000000.00", "10000000万元"),
     ]
@@ -112,13 +121,18 @@ def test_a_verified_input_then_pays_exactly_the_policy_amount(db, client_as):
     for q in queue.values():
         r = official.post(
             f"/api/v1/verification-requests/{q['id']}/verify",
-            json={"note": "与东莞市科技局2024年瞪羚企业名单及税务核定数据比对一致", "evidence": "东科〔2024〕12号"},
+            json={
+                "note": "与东莞市科技局2024年瞪羚企业名单及税务核定数据比对一致",
+                "evidence": "东科〔2024〕12号",
+            },
         )
         assert (r.status_code, r.json()["status_label"], r.json()["decided_by"]) == (200, "已核验", "dg-city")
     assert official.get("/api/v1/verification-requests").json() == []
 
     # The answers are now 已核验, with who, the note and the evidence in their history.
-    sources = {a.key: a.source for a in db.scalars(select(PolicyAnswer).where(PolicyAnswer.enterprise_id == ent.id))}
+    sources = {
+        a.key: a.source for a in db.scalars(select(PolicyAnswer).where(PolicyAnswer.enterprise_id == ent.id))
+    }
     assert sources == {"dg_innovative_enterprise": "verified", "rd_deductible_expense": "verified"}
     hist = official.get(f"/api/v1/enterprises/{ent.id}/history").json()["items"]
     checked = [h for h in hist if h["source"] == "verified"]
@@ -158,9 +172,9 @@ def test_a_changed_claim_after_verification_goes_back_to_the_queue(db, client_as
     )
     _run(official)
     assert _grants(db)[ent.id] == ("pending_verification", 45_000_000)
-    assert [(q["input_id"], q["claimed_yuan"]) for q in official.get("/api/v1/verification-requests").json()] == [
-        ("rd_deductible_y1", "9000000.00")
-    ]
+    assert [
+        (q["input_id"], q["claimed_yuan"]) for q in official.get("/api/v1/verification-requests").json()
+    ] == [("rd_deductible_y1", "9000000.00")]
 
 
 def test_a_rejected_claim_is_withdrawn_and_the_enterprise_is_told_why(db, client_as):
@@ -169,11 +183,18 @@ def test_a_rejected_claim_is_withdrawn_and_the_enterprise_is_told_why(db, client
     _claim(me, ent.id, "800000000.00")  # 8亿元
     official = client_as("city_official", region_code="4419")
     _run(official)
-    q = next(q for q in official.get("/api/v1/verification-requests").json() if q["input_id"] == "rd_deductible_y1")
-    r = official.post(f"/api/v1/verification-requests/{q['id']}/reject", json={"reason": "税务核定数为120万元"})
+    q = next(
+        q for q in official.get("/api/v1/verification-requests").json() if q["input_id"] == "rd_deductible_y1"
+    )
+    r = official.post(
+        f"/api/v1/verification-requests/{q['id']}/reject", json={"reason": "税务核定数为120万元"}
+    )
     assert (r.status_code, r.json()["status"], r.json()["note"]) == (200, "rejected", "税务核定数为120万元")
     again = official.post(f"/api/v1/verification-requests/{q['id']}/verify", json={"note": "改判"})
-    assert (again.status_code, again.json()["message"]) == (409, "该核验事项已处理（核验未通过），不能重复处理")
+    assert (again.status_code, again.json()["message"]) == (
+        409,
+        "该核验事项已处理（核验未通过），不能重复处理",
+    )
 
     run = _run(official)
     assert _grants(db)[ent.id] == ("withdrawn", 4_000_000_000)
@@ -195,11 +216,14 @@ def test_a_client_sent_source_is_ignored_for_an_enterprise_and_stated_by_an_offi
     body = r.json()
     assert body["sources"] == {"operating_revenue": "self_reported", "rd_expense": "self_reported"}
     assert body["source_labels"] == {"operating_revenue": "企业自报", "rd_expense": "企业自报"}
-    assert body["provenance_notice"] == "企业账号填报的数据一律记为“企业自报”，已忽略请求中的数据来源“税务数据”"
+    assert (
+        body["provenance_notice"] == "企业账号填报的数据一律记为“企业自报”，已忽略请求中的数据来源“税务数据”"
+    )
 
     official = client_as("city_official", region_code="4419")
     r = official.put(
-        f"/api/v1/enterprises/{ent.id}/yearly-figures/2024", json={"rd_expense": "5000000.00", "source": "tax"}
+        f"/api/v1/enterprises/{ent.id}/yearly-figures/2024",
+        json={"rd_expense": "5000000.00", "source": "tax"},
     )
     assert (r.json()["sources"], r.json()["provenance_notice"]) == (
         {"operating_revenue": "self_reported", "rd_expense": "tax"},
@@ -207,7 +231,9 @@ def test_a_client_sent_source_is_ignored_for_an_enterprise_and_stated_by_an_offi
     )
     # 已核验 only through the queue (with a note); 演示数据 only from `srdi demo`.
     for source in ("verified", "synthetic"):
-        r = official.put(f"/api/v1/enterprises/{ent.id}/yearly-figures/2024", json={"rd_expense": "1.00", "source": source})
+        r = official.put(
+            f"/api/v1/enterprises/{ent.id}/yearly-figures/2024", json={"rd_expense": "1.00", "source": source}
+        )
         assert r.status_code == 403, r.text
     logged = db.scalars(
         select(ChangeLog.source).where(ChangeLog.enterprise_id == ent.id, ChangeLog.field == "rd_expense")

@@ -137,7 +137,9 @@ def _dongguan_accounts(session: Session) -> str:
         if get_user_by_username(session, username) is not None:
             continue
         grant = session.scalars(
-            select(Grant).where(Grant.policy_key == KEY, Grant.status == status).order_by(Grant.rank, Grant.id)
+            select(Grant)
+            .where(Grant.policy_key == KEY, Grant.status == status)
+            .order_by(Grant.rank, Grant.id)
         ).first()
         if grant is None:
             continue

@@ -27,7 +27,9 @@ class Provenance(LabelledEnum):
     audited_report = "audited_report"
     market_supervision = "market_supervision"
     official_list = "official_list"  # an imported 科技局/工信局 list (瞪羚、百强、认定名单 …)
-    verified = "verified"  # checked by an official or commissioner: who, when, note and evidence in change_log
+    verified = (
+        "verified"  # checked by an official or commissioner: who, when, note and evidence in change_log
+    )
     synthetic = "synthetic"
 
 

@@ -150,7 +150,14 @@ def verify_yearly(
 
 
 def verify_records(
-    db: Session, ent: Enterprise, name: str, ids: Sequence[int], *, actor: str, note: str, evidence: str | None
+    db: Session,
+    ent: Enterprise,
+    name: str,
+    ids: Sequence[int],
+    *,
+    actor: str,
+    note: str,
+    evidence: str | None,
 ) -> int:
     """Mark fact records (recognitions, honours …) as verified; returns how many changed."""
     model = RECORD_MODELS.get(name)
@@ -442,7 +449,9 @@ def facts_document(ent: Enterprise) -> dict[str, Any]:
         # .input_provenance). Records are listed in the same order as their lists below.
         "provenance": {
             "yearly": {
-                str(fig.fiscal_year): {k: v for k, v in (fig.sources or {}).items() if getattr(fig, k, None) is not None}
+                str(fig.fiscal_year): {
+                    k: v for k, v in (fig.sources or {}).items() if getattr(fig, k, None) is not None
+                }
                 for fig in ent.yearly_figures
             },
             "records": {

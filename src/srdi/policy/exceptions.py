@@ -37,4 +37,6 @@ class VerificationNotFound(NotFoundError):
 
 class VerificationClosed(ConflictError):
     def __init__(self, label: str) -> None:
-        super().__init__(f"该核验事项已处理（{label}），不能重复处理", f"verification request already {label}")
+        super().__init__(
+            f"该核验事项已处理（{label}），不能重复处理", f"verification request already {label}"
+        )

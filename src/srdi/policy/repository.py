@@ -110,7 +110,9 @@ def verification_queue(
     db: Session, region_prefixes: Sequence[str] | None, status: str | None, limit: int = 500
 ) -> list[tuple[VerificationRequest, Enterprise]]:
     """Requests of the enterprises in the given regions (None = everywhere), oldest first."""
-    q = select(VerificationRequest, Enterprise).join(Enterprise, Enterprise.id == VerificationRequest.enterprise_id)
+    q = select(VerificationRequest, Enterprise).join(
+        Enterprise, Enterprise.id == VerificationRequest.enterprise_id
+    )
     if region_prefixes is not None:
         if not region_prefixes:
             return []

@@ -308,7 +308,11 @@ def put_answers(db: Db, principal: Writer, enterprise_id: EnterpriseId, body: An
         principal,
         "policy.answers.update",
         ("enterprise", ent.id),
-        {"answers": [a.model_dump() for a in body.answers], "source": source, "requested_source": body.source},
+        {
+            "answers": [a.model_dump() for a in body.answers],
+            "source": source,
+            "requested_source": body.source,
+        },
     )
     return [_answer_out(a, notice) for a in rows]
 
@@ -411,7 +415,11 @@ def verify_request(db: Db, principal: Verifier, request_id: RequestId, body: Ver
 )
 def reject_request(db: Db, principal: Verifier, request_id: RequestId, body: RejectIn) -> VerificationOut:
     req = service.reject(
-        db, request_id, actor=principal.username, reason=body.reason, scope_prefixes=principal.scope.region_prefixes
+        db,
+        request_id,
+        actor=principal.username,
+        reason=body.reason,
+        scope_prefixes=principal.scope.region_prefixes,
     )
     audit(
         db,

@@ -190,7 +190,9 @@ class VerificationOut(BaseModel):
 
 
 class VerifyIn(BaseModel):
-    note: str = Field(min_length=2, max_length=500, description="核验说明（必填）：核对了什么、与哪里的数据比对")
+    note: str = Field(
+        min_length=2, max_length=500, description="核验说明（必填）：核对了什么、与哪里的数据比对"
+    )
     evidence: str | None = Field(
         None, max_length=500, description="核验依据（可选）：文件编号、名单文号、系统查询记录等"
     )

@@ -27,12 +27,12 @@ from srdi.policy import repository
 from srdi.policy.enums import MatchStatus, VerificationStatus, VersionStatus
 from srdi.policy.exceptions import (
     InvalidDraft,
-    VerificationClosed,
-    VerificationNotFound,
     NotADraft,
     NotificationNotFound,
     OutsidePolicyRegion,
     PolicyNotFound,
+    VerificationClosed,
+    VerificationNotFound,
 )
 from srdi.policy.models import (
     Notification,
@@ -331,7 +331,9 @@ def registry_frame(
                 if tiers:
                     with_tier_results(doc, as_of)
                 rows.append(build_variables(doc, as_of, sets))
-                prov_of[ent.id] = {p.id: input_provenance(p, doc, as_of) for p in policies if p.provenance_required}
+                prov_of[ent.id] = {
+                    p.id: input_provenance(p, doc, as_of) for p in policies if p.provenance_required
+                }
             except FactsError as exc:
                 errors[ent.id] = str(exc)  # one unusable record must not stop a registry-wide evaluation
                 continue
@@ -728,7 +730,6 @@ def mark_read(db: Session, notification_id: int, enterprise_ids: Sequence[int] |
     return row
 
 
-
 # --- provenance gate and verification queue (PRODUCT C3, QUALITY S5) -----------------------------------------
 
 
@@ -752,9 +753,7 @@ def provenance_gate(
     line when ``sync`` (and the decision is eligible): a changed claim reopens its row, rows no longer needed go.
     """
     entries = provenance_trace(pol, prov, a)
-    existing = {
-        r.input_id: r for r in repository.verification_requests_of(db, enterprise_id, pol.id)
-    }
+    existing = {r.input_id: r for r in repository.verification_requests_of(db, enterprise_id, pol.id)}
     state = VerificationStatus.verified.value
     needed: set[str] = set()
     for e in entries:
@@ -826,7 +825,9 @@ def verification_out(
         "input_label": req.input_label,
         "value_type": req.value_type,
         # money is held in fen by the engine; the API speaks yuan
-        "claimed_yuan": format_yuan(claimed) if req.value_type == "money" and isinstance(claimed, int) else None,
+        "claimed_yuan": format_yuan(claimed)
+        if req.value_type == "money" and isinstance(claimed, int)
+        else None,
         "claimed_shown": req.claimed_shown,
         "provenance": list(req.provenance or []),
         "provenance_labels": [provenance_label(k) or k for k in (req.provenance or [])],
@@ -846,7 +847,9 @@ def format_yuan(fen: int) -> str:
     return str(fen_to_yuan(fen))
 
 
-def get_request(db: Session, request_id: int, scope_prefixes: Sequence[str] | None) -> tuple[Any, Enterprise]:
+def get_request(
+    db: Session, request_id: int, scope_prefixes: Sequence[str] | None
+) -> tuple[VerificationRequest, Enterprise]:
     """The request if its enterprise lies in the caller's region; otherwise 404, as if it did not exist."""
     req = db.get(VerificationRequest, request_id)
     if req is None:
