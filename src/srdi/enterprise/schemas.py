@@ -281,6 +281,7 @@ class RecognitionOut(BaseModel):
     valid_until: date = Field(description="有效期至")
     status: str = Field(description="valid/expired/revoked/under_re_review")
     document_no: str | None
+    source: str = Field("self_reported", description="数据来源（官方名单/已核验/企业自报…）")
 
 
 class ChangeLogOut(BaseModel):
