@@ -171,7 +171,7 @@ def decide(db: Session, run: GrantRun) -> tuple[list[Decision], dict[str, Any]]:
         if pol.provenance_required and prov is not None:
             # Money only on facts the server can vouch for (PRODUCT C3, QUALITY S5): the trace names the
             # provenance of every input used; an input without the required provenance holds the grant.
-            gate = policy_service.provenance_gate(db, pol, eid, prov, a)
+            gate = policy_service.provenance_gate(db, pol, eid, prov, a, sync=True)
             trace["provenance"] = gate["inputs"]
             if gate["state"] == "rejected":
                 counts["verification_rejected"] += 1
@@ -218,6 +218,8 @@ def decide(db: Session, run: GrantRun) -> tuple[list[Decision], dict[str, Any]]:
         if remaining is not None:
             remaining -= amount
         decisions.append(Decision(eid, GrantStatus.matched, amount, rank, trace, "数据比对符合条件"))
+    if pol.provenance_required:
+        policy_service.clear_stale_requests(db, pol.id, (d.enterprise_id for d in held))
     for d in held:
         g = existing.get(d.enterprise_id)
         if g is None or g.status not in LOCKED:

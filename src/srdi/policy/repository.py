@@ -121,3 +121,10 @@ def verification_queue(
         q = q.where(VerificationRequest.status == status)
     q = q.order_by(VerificationRequest.created_at, VerificationRequest.id).limit(limit)
     return [(r, e) for r, e in db.execute(q).all()]
+
+
+def pending_requests_of_policy(db: Session, policy_key: str) -> list[VerificationRequest]:
+    q = select(VerificationRequest).where(
+        VerificationRequest.policy_key == policy_key, VerificationRequest.status == "pending"
+    )
+    return list(db.scalars(q))

@@ -744,13 +744,14 @@ def provenance_gate(
     prov: Mapping[str, dict[str, Any]],
     a: Assessment,
     *,
-    sync: bool = True,
+    sync: bool = False,
 ) -> dict[str, Any]:
     """Which inputs of an eligible decision lack the provenance the policy requires, and their queue state.
 
     ``state``: ``verified`` (every input vouched for: authoritative, or checked by an official for exactly this
-    value), ``pending`` (待核验: in the verification queue) or ``rejected`` (核验未通过). The queue is brought in
-    line when ``sync`` (and the decision is eligible): a changed claim reopens its row, rows no longer needed go.
+    value), ``pending`` (待核验) or ``rejected`` (核验未通过). Only a 免申即享 run passes ``sync`` — money is decided
+    there, on the run's as-of date: then the queue is brought in line (a new or changed claim opens a pending row,
+    rows no longer needed go). 我的政策 only reads the queue, so a page viewed on another date never rewrites it.
     """
     entries = provenance_trace(pol, prov, a)
     existing = {r.input_id: r for r in repository.verification_requests_of(db, enterprise_id, pol.id)}
@@ -769,6 +770,8 @@ def provenance_gate(
             if req is not None and req.claimed == claim:
                 e["request_id"] = req.id
                 e["request_status"] = req.status
+                if req.status == VerificationStatus.rejected:
+                    e["rejected_reason"] = req.note
             continue
         if req is None:
             req = VerificationRequest(enterprise_id=enterprise_id, policy_key=pol.id, input_id=e["input_id"])
@@ -795,6 +798,18 @@ def provenance_gate(
             if name not in needed and req.status == VerificationStatus.pending:
                 db.delete(req)  # the input is now vouched for (or no longer used): nothing left to check
     return {"inputs": entries, "state": state}
+
+
+def clear_stale_requests(db: Session, policy_key: str, held: Iterable[int]) -> int:
+    """After a run: pending requests of enterprises the run no longer holds 待核验 (no longer eligible, or now
+    vouched for) leave the queue. Decided requests stay: they are the record of who checked what."""
+    keep = set(held)
+    n = 0
+    for req in repository.pending_requests_of_policy(db, policy_key):
+        if req.enterprise_id not in keep:
+            db.delete(req)
+            n += 1
+    return n
 
 
 def verification_queue(
