@@ -5,6 +5,7 @@ Screenshots in test-artifacts/screenshots/verification-*.png."""
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Any
 
@@ -78,7 +79,13 @@ def claimant(live_server: LiveServer) -> dict[str, Any]:
 def _run(official: httpx.Client) -> list[dict[str, Any]]:
     r = official.post("/api/v1/grant-runs", json={"policy_key": KEY, "as_of": date.today().isoformat()})
     assert r.status_code == 202, r.text
-    return list(official.get(f"/api/v1/grant-runs/{r.json()['id']}/grants").json())
+    run_id = r.json()["id"]
+    # The server runs it in the background: wait for the state to say so (a condition, not a fixed delay).
+    deadline = time.monotonic() + 60
+    while official.get(f"/api/v1/grant-runs/{run_id}").json()["status"] == "running":
+        assert time.monotonic() < deadline, "run did not finish within 60 s"
+        time.sleep(0.2)
+    return list(official.get(f"/api/v1/grant-runs/{run_id}/grants").json())
 
 
 def test_self_reported_match_waits_for_verification_and_is_offered_after_the_official_verifies(
