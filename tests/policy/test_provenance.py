@@ -279,3 +279,42 @@ def test_auto_grant_inputs_require_authoritative_provenance_by_default():
     }
     # Application-mode policies are reviewed by a person: no default requirement.
     assert {k for k, p in lib.items() if p.mode != "auto_grant" and p.provenance_required} == set()
+
+
+def test_a_policy_file_states_the_provenance_each_input_needs_and_the_trace_names_it():
+    import copy
+    from datetime import date
+
+    from srdi.policy.service import rules_dir
+    from srdi.rules_engine.policy import assess, build_policy, input_provenance, provenance_trace
+
+    data = copy.deepcopy(library_files()[KEY].data)
+    for inp in data["inputs"]:
+        inp["provenance"] = "any" if inp["id"] == "dg_innovative_enterprise" else ["tax"]
+    pol = build_policy(data, rules_dir())
+    assert dict(pol.provenance_required) == {"rd_deductible_y1": frozenset({"tax"})}
+
+    facts = {
+        "region_code": "441900",
+        "yearly": {"2024": {"rd_deductible_expense": "2000000.00"}},
+        "policy_answers": {"dg_innovative_enterprise": True},
+        "provenance": {
+            "yearly": {"2024": {"rd_deductible_expense": "audited_report"}},
+            "policy_answers": {"dg_innovative_enterprise": "self_reported"},
+        },
+    }
+    a = assess(pol, facts, date(2025, 6, 30))
+    assert (a.status, a.amount_fen) == ("eligible", 10_000_000)
+    trace = provenance_trace(pol, input_provenance(pol, facts, a.as_of), a)
+    assert [(e["input_id"], e["provenance"], e["required"], e["satisfied"]) for e in trace] == [
+        ("dg_innovative_enterprise", ["self_reported"], None, True),  # `any`: no requirement
+        (
+            "rd_deductible_y1",
+            ["audited_report"],
+            ["tax"],
+            False,
+        ),  # 审计报告 is not the 税务核定 the file asks for
+    ]
+    # A value whose provenance the facts do not state is never vouched for.
+    del facts["provenance"]
+    assert input_provenance(pol, facts, a.as_of)["rd_deductible_y1"]["kinds"] == ["self_reported"]
