@@ -155,6 +155,7 @@ def decide(db: Session, run: GrantRun) -> tuple[list[Decision], dict[str, Any]]:
     }
     held: list[Decision] = []  # 待核验: no budget, no place in the order, never offered for consent
     rejected: dict[int, str] = {}
+    requests = policy_service.requests_by_enterprise(db, pol.id) if pol.provenance_required else {}
     for eid, (status, amount) in sorted(batch.items()):
         counts[status] += 1
         if status != ELIGIBLE:
@@ -171,7 +172,9 @@ def decide(db: Session, run: GrantRun) -> tuple[list[Decision], dict[str, Any]]:
         if pol.provenance_required and prov is not None:
             # Money only on facts the server can vouch for (PRODUCT C3, QUALITY S5): the trace names the
             # provenance of every input used; an input without the required provenance holds the grant.
-            gate = policy_service.provenance_gate(db, pol, eid, prov, a, sync=True)
+            gate = policy_service.provenance_gate(
+                db, pol, eid, prov, a, sync=True, requests=requests.get(eid, [])
+            )
             trace["provenance"] = gate["inputs"]
             if gate["state"] == "rejected":
                 counts["verification_rejected"] += 1

@@ -128,3 +128,8 @@ def pending_requests_of_policy(db: Session, policy_key: str) -> list[Verificatio
         VerificationRequest.policy_key == policy_key, VerificationRequest.status == "pending"
     )
     return list(db.scalars(q))
+
+
+def requests_of_policy(db: Session, policy_key: str) -> list[VerificationRequest]:
+    q = select(VerificationRequest).where(VerificationRequest.policy_key == policy_key)
+    return list(db.scalars(q))

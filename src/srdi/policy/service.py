@@ -745,6 +745,7 @@ def provenance_gate(
     a: Assessment,
     *,
     sync: bool = False,
+    requests: Sequence[VerificationRequest] | None = None,
 ) -> dict[str, Any]:
     """Which inputs of an eligible decision lack the provenance the policy requires, and their queue state.
 
@@ -754,7 +755,9 @@ def provenance_gate(
     rows no longer needed go). 我的政策 only reads the queue, so a page viewed on another date never rewrites it.
     """
     entries = provenance_trace(pol, prov, a)
-    existing = {r.input_id: r for r in repository.verification_requests_of(db, enterprise_id, pol.id)}
+    if requests is None:  # a run passes them in, loaded once for the whole policy
+        requests = repository.verification_requests_of(db, enterprise_id, pol.id)
+    existing = {r.input_id: r for r in requests}
     state = VerificationStatus.verified.value
     needed: set[str] = set()
     for e in entries:
@@ -798,6 +801,14 @@ def provenance_gate(
             if name not in needed and req.status == VerificationStatus.pending:
                 db.delete(req)  # the input is now vouched for (or no longer used): nothing left to check
     return {"inputs": entries, "state": state}
+
+
+def requests_by_enterprise(db: Session, policy_key: str) -> dict[int, list[VerificationRequest]]:
+    """Every verification request of a policy, by enterprise (one query for a whole run)."""
+    out: dict[int, list[VerificationRequest]] = {}
+    for req in repository.requests_of_policy(db, policy_key):
+        out.setdefault(req.enterprise_id, []).append(req)
+    return out
 
 
 def clear_stale_requests(db: Session, policy_key: str, held: Iterable[int]) -> int:
