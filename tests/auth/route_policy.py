@@ -39,6 +39,8 @@ FIGURE_WRITERS = frozenset({Role.admin}) | OFFICIALS | ENTERPRISE_SELF
 ADMIN = frozenset({Role.admin})
 # Policy drafts, sandbox, publish and 免申即享 runs: officials (within their region) and administrators.
 POLICY_MANAGERS = frozenset({Role.admin}) | OFFICIALS
+# The verification queue (待核验): officials, administrators and commissioners in their region.
+VERIFIERS = frozenset({Role.admin, Role.service_commissioner}) | OFFICIALS
 
 _seq = count(1)
 
@@ -221,6 +223,15 @@ POLICY: dict[tuple[str, str], Rule] = {
         FIGURE_WRITERS,
         target="enterprise",
         body=lambda _: {"answers": [{"key": "state_space_rent_years", "fiscal_year": 0, "value": 3}]},
+    ),
+    # 待核验 (decision 0008-provenance): officials, administrators and commissioners, each in their region; an
+    # enterprise never reaches the queue (it cannot vouch for its own claims).
+    ("GET", "/api/v1/verification-requests"): Rule(VERIFIERS),
+    ("POST", "/api/v1/verification-requests/{request_id}/verify"): Rule(
+        VERIFIERS, ok=404, params={"request_id": lambda _: 2**31 - 1}, body=lambda _: {"note": "矩阵测试核验"}
+    ),
+    ("POST", "/api/v1/verification-requests/{request_id}/reject"): Rule(
+        VERIFIERS, ok=404, params={"request_id": lambda _: 2**31 - 1}, body=lambda _: {"reason": "矩阵测试"}
     ),
     ("GET", "/api/v1/enterprises/{enterprise_id}/notifications"): Rule(READERS, target="enterprise"),
     ("POST", "/api/v1/notifications/{notification_id}/read"): Rule(

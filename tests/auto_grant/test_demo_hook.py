@@ -32,3 +32,28 @@ def test_demo_hook_creates_a_run_once(db: Session):
         )
     ).one()
     assert (published.origin, published.budget_fen) == ("draft", 5_000_000_000)
+
+
+def test_demo_mixes_provenance_and_binds_dongguan_accounts_to_a_payable_and_a_held_grant(
+    db: Session, monkeypatch
+):
+    from srdi import config
+    from srdi.auth.models import User
+    from srdi.policy.models import PolicyAnswer
+
+    settings = config.get_settings().model_copy(update={"demo_mode": True})
+    monkeypatch.setattr(config, "get_settings", lambda: settings)
+    conn = db.connection()
+    load(conn, generate(DemoSpec(400, date.today(), seed=5)), seed=5)
+    message = demo_hook(conn, None, reset=False)
+    assert "东莞演示账号 demo-dg-city、demo-dg-enterprise、demo-dg-pending" in message
+    sources = set(db.scalars(select(PolicyAnswer.source)).all())
+    assert sources == {"official_list", "tax", "self_reported"}
+    users = {u.username: u for u in db.scalars(select(User).where(User.username.like("demo-dg-%"))).all()}
+    status = {
+        name: db.scalars(select(Grant.status).where(Grant.enterprise_id == users[name].enterprise_id)).one()
+        for name in ("demo-dg-enterprise", "demo-dg-pending")
+    }
+    assert status == {"demo-dg-enterprise": "matched", "demo-dg-pending": "pending_verification"}
+    assert (users["demo-dg-city"].role, users["demo-dg-city"].region_code) == ("city_official", "4419")
+    assert "东莞演示账号" not in demo_hook(conn, None, reset=False)  # idempotent

@@ -63,6 +63,8 @@ def test_budget_covers_the_largest_amounts_in_order_and_the_rest_wait(db, three)
         "ineligible": 1,
         "zero_amount": 0,
         "data_errors": 0,
+        "pending_verification": 0,
+        "verification_rejected": 0,
     }
     assert run.summary["changes"]["new"] == 3
 

@@ -43,16 +43,18 @@ def dongguan(live_server: LiveServer) -> dict[str, Any]:
     )
     assert r.status_code == 201, r.text
     eid = r.json()["id"]
-    r = admin.put(
-        f"/api/v1/enterprises/{eid}/policy-answers",
-        json={
-            "answers": [
-                {"key": "dg_innovative_enterprise", "fiscal_year": 0, "value": True},
-                {"key": "rd_deductible_expense", "fiscal_year": date.today().year - 1, "value": "2000000.00"},
-            ]
-        },
-    )
-    assert r.status_code == 200, r.text
+    # As an official's import would record them: the 科技局 list and the 税务核定 figure (authoritative provenance).
+    for answer, source in (
+        ({"key": "dg_innovative_enterprise", "fiscal_year": 0, "value": True}, "official_list"),
+        (
+            {"key": "rd_deductible_expense", "fiscal_year": date.today().year - 1, "value": "2000000.00"},
+            "tax",
+        ),
+    ):
+        r = admin.put(
+            f"/api/v1/enterprises/{eid}/policy-answers", json={"answers": [answer], "source": source}
+        )
+        assert r.status_code == 200, r.text
     r = admin.post(
         "/api/v1/admin/users",
         json={

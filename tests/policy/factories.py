@@ -29,7 +29,11 @@ def enterprise(
     dg_innovative: bool | None = None,
     rd_deductible_yuan: str | None = None,
     rd_year: int = 2024,
+    answer_source: str = "official_list",
+    rd_source: str = "tax",
 ) -> Enterprise:
+    """Answers default to authoritative provenance (科技局名单, 税务核定), as an official's import would record
+    them; pass ``answer_source``/``rd_source="self_reported"`` for what an enterprise says about itself."""
     n = next(_seq)
     e = Enterprise(
         uscc=new_uscc("91" + region),
@@ -70,6 +74,7 @@ def enterprise(
                 key="dg_innovative_enterprise",
                 fiscal_year=0,
                 value=dg_innovative,
+                source=answer_source,
                 updated_by="test",
             )
         )
@@ -80,6 +85,7 @@ def enterprise(
                 key="rd_deductible_expense",
                 fiscal_year=rd_year,
                 value=rd_deductible_yuan,
+                source=rd_source,
                 updated_by="test",
             )
         )

@@ -58,9 +58,13 @@ def test_not_qualifying_lists_the_failed_condition(db):
 def test_an_answer_recomputes_the_push_and_notifies_the_new_match_once(db):
     ent = enterprise(db, dg_innovative=None, rd_deductible_yuan="2000000.00")
     service.my_policies(db, ent, AS_OF)
-    service.set_answers(db, ent.id, [{"key": "dg_innovative_enterprise", "value": True}], actor="ent")
+    service.set_answers(
+        db, ent.id, [{"key": "dg_innovative_enterprise", "value": True}], actor="ent", source="self_reported"
+    )
     eligible = _by_key(service.my_policies(db, ent, AS_OF)["eligible"])
     assert eligible["dg_innovative_enterprise_rd_subsidy"]["amount_fen"] == 10000000
+    # the enterprise's own answer decides money only after an official checks it
+    assert eligible["dg_innovative_enterprise_rd_subsidy"]["verification_status"] == "pending"
     service.my_policies(db, ent, AS_OF)
     titles = db.scalars(
         select(Notification.title).where(

@@ -2,7 +2,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router"
 import { onUnauthorized } from "@/api/client";
 import { BATCH_ROLES, DASHBOARD_ROLES, ENTERPRISE_ROLES, homeFor, IMPORT_ROLES, REGISTRY_ROLES } from "@/domains/auth/roles";
 import { forgetSession, loadSession, session } from "@/domains/auth/session";
-import { POLICY_MANAGER_ROLES } from "@/domains/auth/roles";
+import { POLICY_MANAGER_ROLES, VERIFIER_ROLES } from "@/domains/auth/roles";
 
 const ALL = undefined;
 
@@ -69,6 +69,11 @@ const routes: RouteRecordRaw[] = [
         path: "grant-runs",
         component: () => import("@/domains/auto_grant/GrantRunsPage.vue"),
         meta: { title: "免申即享", roles: POLICY_MANAGER_ROLES },
+      },
+      {
+        path: "verifications",
+        component: () => import("@/domains/policy/VerificationQueuePage.vue"),
+        meta: { title: "核验队列", roles: VERIFIER_ROLES },
       },
       { path: ":rest(.*)*", component: () => import("@/kit/layout/NotFound.vue"), meta: { title: "页面不存在" } },
     ],

@@ -6,6 +6,9 @@ from enum import StrEnum
 
 
 class GrantStatus(StrEnum):
+    # 数据比对 found it eligible, but a deciding input lacks the provenance the policy requires: it waits in
+    # the verification queue, takes no budget and no place in the order, and is never offered for consent.
+    pending_verification = "pending_verification"
     matched = "matched"  # 数据比对: eligible and within budget, awaiting the enterprise's confirmation
     waitlisted = "waitlisted"  # eligible but the budget is exhausted in the stated order
     consented = "consented"  # 意愿确认: confirmed with a bank account; a disbursement record exists
@@ -20,6 +23,7 @@ class GrantStatus(StrEnum):
 
 
 GRANT_LABELS = {
+    GrantStatus.pending_verification: "待核验",
     GrantStatus.matched: "待企业确认",
     GrantStatus.waitlisted: "候补（预算不足）",
     GrantStatus.consented: "已确认，待拨付",
@@ -31,10 +35,12 @@ GRANT_LABELS = {
 
 G = GrantStatus
 TRANSITIONS: dict[GrantStatus | None, frozenset[GrantStatus]] = {
-    None: frozenset({G.matched, G.waitlisted}),
-    G.matched: frozenset({G.consented, G.declined, G.withdrawn, G.waitlisted}),
-    G.waitlisted: frozenset({G.matched, G.withdrawn}),
-    G.withdrawn: frozenset({G.matched, G.waitlisted}),  # eligible again on a later run
+    None: frozenset({G.matched, G.waitlisted, G.pending_verification}),
+    G.pending_verification: frozenset({G.matched, G.waitlisted, G.withdrawn}),  # verified / rejected / gone
+    # A changed (self-reported) input sends an unconfirmed grant back to verification.
+    G.matched: frozenset({G.consented, G.declined, G.withdrawn, G.waitlisted, G.pending_verification}),
+    G.waitlisted: frozenset({G.matched, G.withdrawn, G.pending_verification}),
+    G.withdrawn: frozenset({G.matched, G.waitlisted, G.pending_verification}),  # eligible again later
     G.consented: frozenset({G.disbursed}),
     G.disbursed: frozenset({G.published}),
     G.declined: frozenset(),

@@ -206,7 +206,12 @@ def decide(db: Session, run: GrantRun) -> tuple[list[Decision], dict[str, Any]]:
         "ineligible": 0,
         "zero_amount": 0,
         "data_errors": len(frame.errors),
+        "pending_verification": 0,
+        "verification_rejected": 0,
     }
+    held: list[Decision] = []  # 待核验: no budget, no place in the order, never offered for consent
+    rejected: dict[int, str] = {}
+    requests = policy_service.requests_by_enterprise(db, pol.id) if pol.provenance_required else {}
     for eid, (status, amount) in sorted(batch.items()):
         counts[status] += 1
         if status != ELIGIBLE:
@@ -218,7 +223,31 @@ def decide(db: Session, run: GrantRun) -> tuple[list[Decision], dict[str, Any]]:
         if not amount:
             counts["zero_amount"] += 1
             continue
-        candidates.append((eid, amount, a.as_dict()))
+        trace = a.as_dict()
+        prov = frame.provenance.get(eid, {}).get(pol.id)
+        if pol.provenance_required and prov is not None:
+            # Money only on facts the server can vouch for (PRODUCT C3, QUALITY S5): the trace names the
+            # provenance of every input used; an input without the required provenance holds the grant.
+            gate = policy_service.provenance_gate(
+                db, pol, eid, prov, a, sync=True, requests=requests.get(eid, [])
+            )
+            trace["provenance"] = gate["inputs"]
+            if gate["state"] == "rejected":
+                counts["verification_rejected"] += 1
+                rejected[eid] = "；".join(
+                    f"{e['label']}：{e.get('rejected_reason') or '核验未通过'}"
+                    for e in gate["inputs"]
+                    if e.get("request_status") == "rejected"
+                )
+                continue
+            if gate["state"] == "pending":
+                counts["pending_verification"] += 1
+                labels = "、".join(e["label"] for e in gate["inputs"] if not e["satisfied"])
+                held.append(
+                    Decision(eid, GrantStatus.pending_verification, amount, 0, trace, f"待核验：{labels}")
+                )
+                continue
+        candidates.append((eid, amount, trace))
     usccs = frame.usccs
     order = run.allocation_order
     if order == "amount_desc":
@@ -248,13 +277,19 @@ def decide(db: Session, run: GrantRun) -> tuple[list[Decision], dict[str, Any]]:
         if remaining is not None:
             remaining -= amount
         decisions.append(Decision(eid, GrantStatus.matched, amount, rank, trace, "数据比对符合条件"))
-    eligible_ids = {c[0] for c in candidates}
+    if pol.provenance_required:
+        policy_service.clear_stale_requests(db, pol.id, (d.enterprise_id for d in held))
+    for d in held:
+        g = existing.get(d.enterprise_id)
+        if g is None or g.status not in LOCKED:
+            decisions.append(d)
+    eligible_ids = {c[0] for c in candidates} | {d.enterprise_id for d in held}
+    open_states = (GrantStatus.matched, GrantStatus.waitlisted, GrantStatus.pending_verification)
     for eid, g in sorted(existing.items()):
-        if eid not in eligible_ids and g.status in (GrantStatus.matched, GrantStatus.waitlisted):
+        if eid not in eligible_ids and g.status in open_states:
             trace = {"batch_status": batch.get(eid, ("ineligible", None))[0]}
-            decisions.append(
-                Decision(eid, GrantStatus.withdrawn, g.amount_fen, g.rank, trace, "重新比对不再符合条件")
-            )
+            reason = f"核验未通过：{rejected[eid]}" if eid in rejected else "重新比对不再符合条件"
+            decisions.append(Decision(eid, GrantStatus.withdrawn, g.amount_fen, g.rank, trace, reason))
     info = {"counts": counts, "committed_fen": committed, "candidates": len(candidates)}
     return decisions, info
 

@@ -26,7 +26,46 @@ class Provenance(LabelledEnum):
     statistics = "statistics"
     audited_report = "audited_report"
     market_supervision = "market_supervision"
+    official_list = "official_list"  # an imported 科技局/工信局 list (瞪羚、百强、认定名单 …)
+    verified = (
+        "verified"  # checked by an official or commissioner: who, when, note and evidence in change_log
+    )
     synthetic = "synthetic"
+
+
+def provenance_label(value: str | None) -> str | None:
+    """The Chinese name of a provenance value (an unknown value is shown as stored)."""
+    if value is None:
+        return None
+    return LABELS.get(value, value) if value in {p.value for p in Provenance} else value
+
+
+# Provenance a policy may decide money on (PRODUCT C1, C3; QUALITY S5; docs/decisions/0008-provenance-…).
+# ``synthetic`` stands for the government's own data in a demo database: only the demo loader writes it, for
+# enterprises marked is_synthetic, and no API or import accepts it.
+AUTHORITATIVE = frozenset(
+    {
+        Provenance.tax,
+        Provenance.statistics,
+        Provenance.audited_report,
+        Provenance.market_supervision,
+        Provenance.official_list,
+        Provenance.verified,
+        Provenance.synthetic,
+    }
+)
+# What an official (or an administrator) may state for a value it writes or imports. ``verified`` is only
+# reached through the verification queue (a note is required there); ``synthetic`` only through ``srdi demo``.
+OFFICIAL_STATABLE = frozenset(
+    {
+        Provenance.self_reported,
+        Provenance.tax,
+        Provenance.statistics,
+        Provenance.audited_report,
+        Provenance.market_supervision,
+        Provenance.official_list,
+    }
+)
 
 
 class Tier(LabelledEnum):
@@ -167,6 +206,8 @@ LABELS: dict[str, str] = {
     "statistics": "统计数据",
     "audited_report": "审计报告",
     "market_supervision": "市场监管数据",
+    "official_list": "官方名单",
+    "verified": "已核验",
     "synthetic": "演示数据（合成）",
     "tech_sme": "科技型中小企业",
     "innovative_sme": "创新型中小企业",

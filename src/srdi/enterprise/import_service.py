@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from srdi.db.base import utcnow
 from srdi.enterprise import repository
 from srdi.enterprise.bulk_service import BulkRow, bulk_upsert
-from srdi.enterprise.enums import ImportMode, ImportStatus, ProductField, Provenance
+from srdi.enterprise.enums import OFFICIAL_STATABLE, ImportMode, ImportStatus, ProductField, Provenance
 from srdi.enterprise.io_columns import BY_KEY, COLUMNS, MONEY_UNITS, Column, match_column, normalize_header
 from srdi.enterprise.models import Enterprise, ImportJob
 from srdi.enterprise.tabular import Formula, Table, col_letter, read_table
@@ -52,8 +52,10 @@ REPORT_ERROR_LIMIT = 100_000  # errors kept in the stored JSON report; the count
 PROGRESS_EVERY = 5_000
 
 PROVENANCE_INPUT = {
-    **{p.label: p.value for p in Provenance if p is not Provenance.synthetic},
-    **{p.value: p.value for p in Provenance if p is not Provenance.synthetic},
+    # An import states the provenance of its figures: only what an official may state (OFFICIAL_STATABLE);
+    # 已核验 comes from the verification queue, 演示数据 from ``srdi demo``, never from a file.
+    **{p.label: p.value for p in Provenance if p in OFFICIAL_STATABLE},
+    **{p.value: p.value for p in Provenance if p in OFFICIAL_STATABLE},
     "自报": Provenance.self_reported.value,
     "税务": Provenance.tax.value,
     "统计": Provenance.statistics.value,
@@ -470,7 +472,7 @@ def _parse_tags(value: object) -> list[str]:
 def _parse_enum(col: Column) -> Callable[[object], str]:
     table = PROVENANCE_INPUT if col.key == "source" else PRODUCT_FIELD_INPUT
     allowed = (
-        "企业自报、税务数据、统计数据、审计报告、市场监管数据"
+        "企业自报、税务数据、统计数据、审计报告、市场监管数据、官方名单"
         if col.key == "source"
         else "产业链补短板/锻长板/填空白、工业六基/老字号/龙头配套、其他"
     )

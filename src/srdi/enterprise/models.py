@@ -260,6 +260,10 @@ class ChangeLog(Base):
     source: Mapped[str | None] = mapped_column(String(ENUM_LEN))
     actor: Mapped[str] = mapped_column(String(100))
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # A verification or rejection (source ``verified`` / field unchanged): the official's note and evidence
+    # (a document reference or text; no file store yet) — the provenance history the UI shows.
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
     import_job_id: Mapped[int | None] = mapped_column(ForeignKey("import_job.id", ondelete="SET NULL"))
 
     __table_args__ = (Index("ix_change_log_enterprise_changed", "enterprise_id", "changed_at"),)

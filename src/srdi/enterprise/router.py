@@ -160,15 +160,24 @@ def put_yearly_figures(
     body: YearlyFigureIn,
 ) -> YearlyFigureOut:
     ent = _visible(db, principal, enterprise_id)
-    fig = service.update_yearly_from_api(db, ent, year, body, actor=principal.username)
+    # Provenance is the server's decision from the caller's role, never the request's (decision 0008-provenance).
+    source, notice = service.decide_source(principal.role, body.source.value if body.source else None)
+    fig = service.update_yearly_from_api(db, ent, year, body, actor=principal.username, source=source)
     audit(
         db,
         principal,
         AuditAction.yearly_figures_updated,
         ("enterprise", ent.id),
-        {"fiscal_year": year, "fields": sorted(body.model_dump(exclude_unset=True))},
+        {
+            "fiscal_year": year,
+            "fields": sorted(body.model_dump(exclude_unset=True)),
+            "source": source,
+            "requested_source": body.source.value if body.source else None,
+        },
     )
-    return service.yearly_out(fig)
+    out = service.yearly_out(fig)
+    out.provenance_notice = notice
+    return out
 
 
 @router.get(

@@ -6,9 +6,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from srdi.enterprise.enums import Provenance
+from srdi.enterprise.enums import Provenance, provenance_label
 from srdi.enterprise.validation import industry_error, normalize_uscc, region_error, uscc_error
 
 ORM = ConfigDict(from_attributes=True)
@@ -71,8 +71,14 @@ class YearlyFigureOut(BaseModel):
     sources: dict[str, str] = Field(
         default_factory=dict, description="各项数据来源：self_reported/tax/statistics/audited_report…"
     )
+    source_labels: dict[str, str] = Field(
+        default_factory=dict, description="各项数据来源的中文名（已核验/企业自报/税务数据…）"
+    )
     updated_at: datetime | None = Field(None, description="最后修改时间")
     updated_by: str | None = Field(None, description="最后修改人")
+    provenance_notice: str | None = Field(
+        None, description="服务器如何记录本次提交的数据来源（例如忽略了企业账号请求中的来源）"
+    )
 
 
 class YearlyFigureIn(BaseModel):
@@ -91,7 +97,13 @@ class YearlyFigureIn(BaseModel):
     employees: int | None = Field(None, strict=True, ge=0, le=10_000_000, description="从业人员（人）")
     rd_staff: int | None = Field(None, strict=True, ge=0, le=10_000_000, description="研发人员（人）")
     development_score: Decimal | None = Field(None, ge=0, le=100, description="专精特新发展评价得分")
-    source: Provenance = Field(Provenance.self_reported, description="本次提交数据的来源")
+    source: Provenance | None = Field(
+        None,
+        description=(
+            "数据来源：仅主管部门账号可注明（税务/统计/审计报告/市场监管/官方名单）；"
+            "企业账号填报的数据一律记为企业自报，请求中的来源被忽略并在返回中说明"
+        ),
+    )
 
 
 class EnterpriseIn(BaseModel):
@@ -279,6 +291,7 @@ class RecognitionOut(BaseModel):
         description="撤销原因：fraud 数据造假 / major_accident 重大事故 / serious_dishonesty 严重失信 / "
         "other_revocation 其他；前三者三年内不得再次申报",
     )
+    source: str = Field("self_reported", description="数据来源（官方名单/已核验/企业自报…）")
 
 
 class ChangeLogOut(BaseModel):
@@ -290,8 +303,17 @@ class ChangeLogOut(BaseModel):
     old_value: str | None
     new_value: str | None
     source: str | None
+    source_label: str | None = Field(None, description="数据来源的中文名")
     actor: str = Field(description="修改人")
     changed_at: datetime
+    note: str | None = Field(None, description="核验说明或核验未通过的理由")
+    evidence: str | None = Field(None, description="核验依据（文件编号、系统截图说明等）")
+
+    @model_validator(mode="after")
+    def _label(self) -> ChangeLogOut:
+        if self.source and self.source_label is None:
+            self.source_label = provenance_label(self.source)
+        return self
 
 
 class EnterpriseDetail(EnterpriseSummary):

@@ -10,8 +10,8 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from srdi.enterprise import repository
-from srdi.enterprise.enums import SizeClass
-from srdi.enterprise.exceptions import DuplicateUscc, EnterpriseNotFound
+from srdi.enterprise.enums import OFFICIAL_STATABLE, Provenance, SizeClass, provenance_label
+from srdi.enterprise.exceptions import DuplicateUscc, EnterpriseNotFound, SourceNotAllowed
 from srdi.enterprise.models import (
     COUNT_FIGURES,
     MONEY_FIGURES,
@@ -60,6 +60,134 @@ def _text(value: object) -> str | None:
     if isinstance(value, list):
         return ",".join(str(v) for v in value)
     return str(value)
+
+
+# --- provenance: set by the server from who writes (PRODUCT C1, QUALITY S5; decision 0008-provenance) ------------
+
+# Roles whose account belongs to one enterprise: whatever they send, what they write is the enterprise's word.
+SELF_REPORTING_ROLES = frozenset({"enterprise", "chain_leader"})
+# Roles that may state an authoritative source for a value they write or import (the official states where the
+# file or figure comes from: 税务、统计、审计报告、市场监管、官方名单). ``verified`` only through the verification queue.
+STATING_ROLES = frozenset({"admin", "district_official", "city_official", "provincial_official"})
+
+
+def decide_source(role: str, requested: str | None) -> tuple[str, str | None]:
+    """The provenance the server records for a value written by ``role`` and a notice when the request's
+    ``source`` was not taken. An enterprise's own entry is always self-reported (the request's source is ignored
+    and the response says so); an official may state a source of ``OFFICIAL_STATABLE``; anyone else is refused.
+    """
+    asked = Provenance(requested) if requested in {p.value for p in Provenance} else None
+    if role in SELF_REPORTING_ROLES:
+        if not requested or asked is Provenance.self_reported:
+            return Provenance.self_reported.value, None
+        return Provenance.self_reported.value, (
+            f"企业账号填报的数据一律记为“{Provenance.self_reported.label}”，"
+            f"已忽略请求中的数据来源“{asked.label if asked else requested[:40]}”"
+        )
+    if requested and asked is None:
+        raise SourceNotAllowed(requested[:40])
+    if role in STATING_ROLES:
+        if asked is None:
+            return Provenance.self_reported.value, None
+        if asked in OFFICIAL_STATABLE:
+            return asked.value, None
+        raise SourceNotAllowed(asked.label)
+    raise SourceNotAllowed(asked.label if asked else Provenance.self_reported.label)
+
+
+def log_change(
+    db: Session,
+    enterprise_id: int,
+    *,
+    entity: str,
+    entity_key: str | None,
+    field: str,
+    old: object,
+    new: object,
+    source: str | None,
+    actor: str,
+    note: str | None = None,
+    evidence: str | None = None,
+) -> ChangeLog:
+    """One provenance-history row (other domains' values — policy answers — use the same history)."""
+    row = ChangeLog(
+        enterprise_id=enterprise_id,
+        entity=entity,
+        entity_key=entity_key,
+        field=field,
+        old_value=_text(old),
+        new_value=_text(new),
+        source=source,
+        actor=actor,
+        note=note,
+        evidence=evidence,
+    )
+    db.add(row)
+    return row
+
+
+RECORD_MODELS: dict[str, type[Any]] = {}  # filled below the fact models' import: list name → model
+
+
+def verify_yearly(
+    db: Session, ent: Enterprise, figure: str, year: int, *, actor: str, note: str, evidence: str | None
+) -> bool:
+    """Mark one yearly figure as verified (its value unchanged); False when there is no such figure."""
+    fig = next((f for f in ent.yearly_figures if f.fiscal_year == year), None)
+    if fig is None or figure not in (*MONEY_FIGURES, *COUNT_FIGURES) or getattr(fig, figure) is None:
+        return False
+    sources = dict(fig.sources or {})
+    old = sources.get(figure)
+    sources[figure] = Provenance.verified.value
+    fig.sources = sources
+    value = getattr(fig, figure)
+    log_change(
+        db, ent.id, entity="yearly_figure", entity_key=str(year), field=figure, old=value, new=value,
+        source=Provenance.verified.value, actor=actor, note=note or f"核验（原来源：{old or '未注明'}）",
+        evidence=evidence,
+    )  # fmt: skip
+    return True
+
+
+def verify_records(
+    db: Session,
+    ent: Enterprise,
+    name: str,
+    ids: Sequence[int],
+    *,
+    actor: str,
+    note: str,
+    evidence: str | None,
+) -> int:
+    """Mark fact records (recognitions, honours …) as verified; returns how many changed."""
+    model = RECORD_MODELS.get(name)
+    if model is None:
+        return 0
+    n = 0
+    for rid in ids:
+        row = db.get(model, rid)
+        if row is None or row.enterprise_id != ent.id or row.source == Provenance.verified.value:
+            continue
+        old = row.source
+        row.source = Provenance.verified.value
+        log_change(
+            db, ent.id, entity=model.__tablename__, entity_key=str(rid), field="source", old=old,
+            new=Provenance.verified.value, source=Provenance.verified.value, actor=actor, note=note,
+            evidence=evidence,
+        )  # fmt: skip
+        n += 1
+    return n
+
+
+def record_rejection(
+    db: Session, enterprise_id: int, *, entity: str, entity_key: str | None, field: str, value: object,
+    source: str | None, actor: str, reason: str,
+) -> None:  # fmt: skip
+    """A rejected verification stays in the value's history (its provenance does not change)."""
+    log_change(
+        db, enterprise_id, entity=entity, entity_key=entity_key, field=field, old=value, new=value,
+        source=source, actor=actor, note=f"核验未通过：{reason}",
+    )  # fmt: skip
 
 
 def get_or_404(db: Session, enterprise_id: int) -> Enterprise:
@@ -191,8 +319,9 @@ def set_yearly_figures(
 
 
 def update_yearly_from_api(
-    db: Session, ent: Enterprise, year: int, data: YearlyFigureIn, *, actor: str
+    db: Session, ent: Enterprise, year: int, data: YearlyFigureIn, *, actor: str, source: str
 ) -> YearlyFigure:
+    """``source`` is what the server decided (``decide_source``), never the request's own field."""
     values: dict[str, int | Decimal | None] = {}
     for name in MONEY_FIGURES:
         v = getattr(data, name)
@@ -200,7 +329,7 @@ def update_yearly_from_api(
     for name in COUNT_FIGURES:
         values[name] = getattr(data, name)
     values["development_score"] = data.development_score
-    set_yearly_figures(db, ent, year, values, source=data.source.value, actor=actor)
+    set_yearly_figures(db, ent, year, values, source=source, actor=actor)
     db.flush()
     fig = repository.yearly_figure(db, ent.id, year)
     assert fig is not None
@@ -277,6 +406,7 @@ def yearly_out(fig: YearlyFigure) -> YearlyFigureOut:
         "rd_staff": fig.rd_staff,
         "development_score": fig.development_score,
         "sources": fig.sources or {},
+        "source_labels": {k: provenance_label(v) or v for k, v in (fig.sources or {}).items()},
         "updated_at": fig.updated_at,
         "updated_by": fig.updated_by,
     }
@@ -315,6 +445,20 @@ def facts_document(ent: Enterprise) -> dict[str, Any]:
             row["development_score"] = str(fig.development_score)
         yearly[str(fig.fiscal_year)] = row
     return {
+        # Where each value came from, for the provenance gate of money decisions (srdi.rules_engine.policy
+        # .input_provenance). Records are listed in the same order as their lists below.
+        "provenance": {
+            "yearly": {
+                str(fig.fiscal_year): {
+                    k: v for k, v in (fig.sources or {}).items() if getattr(fig, k, None) is not None
+                }
+                for fig in ent.yearly_figures
+            },
+            "records": {
+                name: [{"id": r.id, "source": r.source} for r in getattr(ent, name)] for name in RECORD_LISTS
+            },
+            "policy_answers": {},
+        },
         "uscc": ent.uscc,
         "name": ent.name,
         "region_code": ent.region_code,
@@ -373,3 +517,17 @@ def facts_document(ent: Enterprise) -> dict[str, Any]:
             ),
         ),
     }
+
+
+RECORD_LISTS = (
+    "ip_items",
+    "awards",
+    "honours",
+    "rd_institutions",
+    "certifications",
+    "niche_markets",
+    "main_products",
+    "compliance_records",
+    "recognitions",
+)
+RECORD_MODELS.update({name: Enterprise.__mapper__.relationships[name].mapper.class_ for name in RECORD_LISTS})

@@ -33,3 +33,13 @@ class PolicyMode(StrEnum):
     @property
     def label(self) -> str:
         return {"auto_grant": "免申即享", "application": "申请", "commitment": "告知承诺"}[self.value]
+
+
+class VerificationStatus(StrEnum):
+    pending = "pending"
+    verified = "verified"
+    rejected = "rejected"
+
+    @property
+    def label(self) -> str:
+        return {"pending": "待核验", "verified": "已核验", "rejected": "核验未通过"}[self.value]

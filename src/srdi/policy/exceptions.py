@@ -28,3 +28,15 @@ class OutsidePolicyRegion(PermissionDenied):
 class NotificationNotFound(NotFoundError):
     def __init__(self, nid: int) -> None:
         super().__init__("未找到该消息", f"notification {nid} not found")
+
+
+class VerificationNotFound(NotFoundError):
+    def __init__(self, rid: int) -> None:
+        super().__init__("未找到该核验事项", f"verification request {rid} not found")
+
+
+class VerificationClosed(ConflictError):
+    def __init__(self, label: str) -> None:
+        super().__init__(
+            f"该核验事项已处理（{label}），不能重复处理", f"verification request already {label}"
+        )

@@ -61,10 +61,42 @@ class PolicyAnswer(Base):
     key: Mapped[str] = mapped_column(String(60))
     fiscal_year: Mapped[int] = mapped_column(Integer, default=0)
     value: Mapped[Any] = mapped_column(JSON)
+    # Set by the server from who wrote it (enterprise accounts: always self_reported; decision 0008-provenance).
+    source: Mapped[str] = mapped_column(String(40), default="self_reported", server_default="self_reported")
     updated_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     __table_args__ = (UniqueConstraint("enterprise_id", "key", "fiscal_year"),)
+
+
+class VerificationRequest(Base):
+    """待核验: a money decision that rests on a value without the provenance the policy requires.
+
+    One row per (enterprise, policy, input); ``claimed`` is the value as the engine read it. An official in
+    scope verifies (note, optional evidence: the value's provenance becomes ``verified``) or rejects it with a
+    reason. A changed claim reopens the row. Only a verified (or authoritative) input lets a grant be offered.
+    """
+
+    __tablename__ = "verification_request"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    policy_key: Mapped[str] = mapped_column(String(80))
+    input_id: Mapped[str] = mapped_column(String(60))
+    input_label: Mapped[str] = mapped_column(String(300))
+    value_type: Mapped[str] = mapped_column(String(20))
+    claimed: Mapped[str] = mapped_column(Text)  # JSON of the engine value (money in fen)
+    claimed_shown: Mapped[str] = mapped_column(String(200))
+    provenance: Mapped[list[str]] = mapped_column(JSON, default=list)
+    target: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), index=True, default="pending")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("enterprise_id", "policy_key", "input_id"),)
 
 
 class PolicyMatch(Base):

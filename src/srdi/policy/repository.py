@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session
 
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.models import Enterprise
-from srdi.policy.models import Notification, PolicyAnswer, PolicyMatch, PolicyVersion, PushState
+from srdi.policy.models import (
+    Notification,
+    PolicyAnswer,
+    PolicyMatch,
+    PolicyVersion,
+    PushState,
+    VerificationRequest,
+)
 
 
 def versions(db: Session, key: str | None = None, status: str | None = None) -> list[PolicyVersion]:
@@ -90,3 +97,39 @@ def notification_exists(db: Session, enterprise_id: int, dedupe_key: str) -> boo
         Notification.enterprise_id == enterprise_id, Notification.dedupe_key == dedupe_key
     )
     return db.scalars(q).first() is not None
+
+
+def verification_requests_of(db: Session, enterprise_id: int, policy_key: str) -> list[VerificationRequest]:
+    q = select(VerificationRequest).where(
+        VerificationRequest.enterprise_id == enterprise_id, VerificationRequest.policy_key == policy_key
+    )
+    return list(db.scalars(q))
+
+
+def verification_queue(
+    db: Session, region_prefixes: Sequence[str] | None, status: str | None, limit: int = 500
+) -> list[tuple[VerificationRequest, Enterprise]]:
+    """Requests of the enterprises in the given regions (None = everywhere), oldest first."""
+    q = select(VerificationRequest, Enterprise).join(
+        Enterprise, Enterprise.id == VerificationRequest.enterprise_id
+    )
+    if region_prefixes is not None:
+        if not region_prefixes:
+            return []
+        q = q.where(or_(*[Enterprise.region_code.startswith(p) for p in region_prefixes]))
+    if status:
+        q = q.where(VerificationRequest.status == status)
+    q = q.order_by(VerificationRequest.created_at, VerificationRequest.id).limit(limit)
+    return [(r, e) for r, e in db.execute(q).all()]
+
+
+def pending_requests_of_policy(db: Session, policy_key: str) -> list[VerificationRequest]:
+    q = select(VerificationRequest).where(
+        VerificationRequest.policy_key == policy_key, VerificationRequest.status == "pending"
+    )
+    return list(db.scalars(q))
+
+
+def requests_of_policy(db: Session, policy_key: str) -> list[VerificationRequest]:
+    q = select(VerificationRequest).where(VerificationRequest.policy_key == policy_key)
+    return list(db.scalars(q))

@@ -15,7 +15,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query
 from sqlalchemy.orm import Session
 
 from srdi.auth.dependencies import current_user, require_roles
-from srdi.auth.enums import ENTERPRISE_SELF, MANAGERS, OFFICIALS, REGISTRY_READERS, Role
+from srdi.auth.enums import ENTERPRISE_SELF, MANAGERS, MONITORS, OFFICIALS, REGISTRY_READERS, Role
 from srdi.auth.service import Principal, audit
 from srdi.db.session import SessionFactory, get_db, get_task_session_factory
 from srdi.enterprise import service as enterprise_service
@@ -34,15 +34,20 @@ from srdi.policy.schemas import (
     MyPoliciesOut,
     NotificationOut,
     PolicyOut,
+    RejectIn,
     SandboxIn,
     SandboxOut,
     SandboxSide,
+    VerificationOut,
+    VerifyIn,
 )
 
 router = APIRouter(tags=["政策库 policies"])
 
 READERS = REGISTRY_READERS
 WRITERS = (Role.admin, *OFFICIALS, *ENTERPRISE_SELF)
+# Who checks a self-reported value (待核验): officials, administrators and commissioners, each in their region.
+VERIFIERS = MONITORS
 
 # scope="function": the request's transaction commits before the response is sent, so a client that reads
 # right after a change, and a background task started by it, see the change (FastAPI's default ends a yield
@@ -54,6 +59,8 @@ Manager = Annotated[Principal, Depends(require_roles(*MANAGERS))]
 Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 Writer = Annotated[Principal, Depends(require_roles(*WRITERS))]
 SelfUser = Annotated[Principal, Depends(require_roles(*ENTERPRISE_SELF))]
+Verifier = Annotated[Principal, Depends(require_roles(*VERIFIERS))]
+RequestId = Annotated[int, Path(ge=1, le=2**31 - 1, description="核验事项编号")]
 PolicyKey = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 VersionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="政策版本编号")]
 EnterpriseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="企业编号")]
@@ -259,16 +266,22 @@ def answer_keys(principal: Anyone) -> list[AnswerKeyOut]:
 )
 def get_answers(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> list[AnswerOut]:
     ent = visible_enterprise(db, principal, enterprise_id)
-    return [
-        AnswerOut(
-            key=a.key,
-            fiscal_year=a.fiscal_year,
-            value=a.value,
-            updated_by=a.updated_by,
-            updated_at=a.updated_at,
-        )
-        for a in service.answers_of(db, ent.id)
-    ]
+    return [_answer_out(a) for a in service.answers_of(db, ent.id)]
+
+
+def _answer_out(a: Any, notice: str | None = None) -> AnswerOut:
+    from srdi.enterprise.enums import provenance_label
+
+    return AnswerOut(
+        key=a.key,
+        fiscal_year=a.fiscal_year,
+        value=a.value,
+        source=a.source,
+        source_label=provenance_label(a.source) or a.source,
+        updated_by=a.updated_by,
+        updated_at=a.updated_at,
+        provenance_notice=notice,
+    )
 
 
 @router.put(
@@ -284,24 +297,24 @@ def put_answers(db: Db, principal: Writer, enterprise_id: EnterpriseId, body: An
         if spec["yearly"] != bool(a.fiscal_year):
             raise InvalidDraft(f"{spec['label']}：{'需要' if spec['yearly'] else '不需要'}填写年度")
         _check_value(spec, a.value)
-    rows = service.set_answers(db, ent.id, [a.model_dump() for a in body.answers], actor=principal.username)
+    # Provenance is the server's decision from the caller's role (decision 0008-provenance): an enterprise's
+    # answer is self-reported whatever the body says, and the response says so.
+    source, notice = enterprise_service.decide_source(principal.role, body.source)
+    rows = service.set_answers(
+        db, ent.id, [a.model_dump() for a in body.answers], actor=principal.username, source=source
+    )
     audit(
         db,
         principal,
         "policy.answers.update",
         ("enterprise", ent.id),
-        {"answers": [a.model_dump() for a in body.answers]},
+        {
+            "answers": [a.model_dump() for a in body.answers],
+            "source": source,
+            "requested_source": body.source,
+        },
     )
-    return [
-        AnswerOut(
-            key=a.key,
-            fiscal_year=a.fiscal_year,
-            value=a.value,
-            updated_by=a.updated_by,
-            updated_at=a.updated_at,
-        )
-        for a in rows
-    ]
+    return [_answer_out(a, notice) for a in rows]
 
 
 def _check_value(spec: dict[str, Any], value: object) -> None:
@@ -342,3 +355,77 @@ def read_notification(
 ) -> NotificationOut:
     n: Notification = service.mark_read(db, notification_id, principal.scope.enterprise_ids)
     return NotificationOut.model_validate(n, from_attributes=True)
+
+
+# --- 待核验: the verification queue ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/verification-requests",
+    response_model=list[VerificationOut],
+    summary="核验队列：企业自报、决定资金的政策输入（本账号管辖地区）",
+)
+def verification_queue(
+    db: Db,
+    principal: Verifier,
+    status: Annotated[
+        str | None, Query(pattern="^(pending|verified|rejected)$", description="状态，默认待核验")
+    ] = "pending",
+) -> list[VerificationOut]:
+    rows = service.verification_queue(db, principal.scope.region_prefixes, status)
+    return [VerificationOut(**r) for r in rows]
+
+
+def _verification(db: Session, req: Any) -> VerificationOut:
+    _, ent = service.get_request(db, req.id, None)
+    titles = {v.policy_key: pol.title for v, pol in service.published(db)}
+    return VerificationOut(
+        **service.verification_out(req, ent.name, ent.uscc, ent.region_code, titles.get(req.policy_key))
+    )
+
+
+@router.post(
+    "/verification-requests/{request_id}/verify",
+    response_model=VerificationOut,
+    summary="核验通过：数据来源记为已核验（核验人、时间、说明、依据）",
+)
+def verify_request(db: Db, principal: Verifier, request_id: RequestId, body: VerifyIn) -> VerificationOut:
+    req = service.verify(
+        db,
+        request_id,
+        actor=principal.username,
+        note=body.note,
+        evidence=body.evidence,
+        scope_prefixes=principal.scope.region_prefixes,
+    )
+    audit(
+        db,
+        principal,
+        "policy.verification.verify",
+        ("enterprise", req.enterprise_id),
+        {"request_id": req.id, "policy_key": req.policy_key, "input_id": req.input_id},
+    )
+    return _verification(db, req)
+
+
+@router.post(
+    "/verification-requests/{request_id}/reject",
+    response_model=VerificationOut,
+    summary="核验不通过：填写理由，不据此拨付",
+)
+def reject_request(db: Db, principal: Verifier, request_id: RequestId, body: RejectIn) -> VerificationOut:
+    req = service.reject(
+        db,
+        request_id,
+        actor=principal.username,
+        reason=body.reason,
+        scope_prefixes=principal.scope.region_prefixes,
+    )
+    audit(
+        db,
+        principal,
+        "policy.verification.reject",
+        ("enterprise", req.enterprise_id),
+        {"request_id": req.id, "policy_key": req.policy_key, "input_id": req.input_id},
+    )
+    return _verification(db, req)

@@ -119,6 +119,13 @@ class MatchOut(BaseModel):
     source: str
     review_checks: list[str]
     assessment: dict[str, Any] = Field(description="判定过程（trace）")
+    verification_status: str | None = Field(
+        None, description="符合时各输入的核验状态：verified 已可信 | pending 待核验 | rejected 核验未通过"
+    )
+    verification_label: str | None = None
+    provenance: list[dict[str, Any]] = Field(
+        default_factory=list, description="判定所用每项输入的数据来源（已核验/企业自报/税务…）"
+    )
 
 
 class MyPoliciesOut(BaseModel):
@@ -137,14 +144,62 @@ class AnswerIn(BaseModel):
 
 class AnswersIn(BaseModel):
     answers: list[AnswerIn] = Field(max_length=50)
+    source: str | None = Field(
+        None,
+        max_length=40,
+        description=(
+            "数据来源：仅主管部门账号可注明（tax/statistics/audited_report/market_supervision/official_list）；"
+            "企业账号填报的一律记为企业自报（self_reported），请求中的来源被忽略并在返回中说明"
+        ),
+    )
 
 
 class AnswerOut(BaseModel):
     key: str
     fiscal_year: int
     value: bool | int | str | None
+    source: str = Field(description="数据来源（由服务器根据填报人确定）")
+    source_label: str = Field(description="数据来源中文名：企业自报/官方名单/税务数据/已核验…")
     updated_by: str
     updated_at: datetime
+    provenance_notice: str | None = Field(None, description="服务器如何记录本次提交的数据来源")
+
+
+class VerificationOut(BaseModel):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    uscc: str
+    region_code: str
+    policy_key: str
+    policy_title: str
+    input_id: str
+    input_label: str = Field(description="政策输入项名称")
+    value_type: str = Field(description="bool | int | money | number | str")
+    claimed_yuan: Decimal | None = Field(None, description="填报金额（元，金额类输入）；界面以万元显示")
+    claimed_shown: str = Field(description="填报值（金额以万元显示）")
+    provenance: list[str] = Field(description="当前数据来源")
+    provenance_labels: list[str]
+    status: str = Field(description="pending 待核验 | verified 已核验 | rejected 核验未通过")
+    status_label: str
+    created_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    note: str | None = Field(description="核验说明或不通过理由")
+    evidence: str | None = Field(description="核验依据（文件编号、系统查询记录等）")
+
+
+class VerifyIn(BaseModel):
+    note: str = Field(
+        min_length=2, max_length=500, description="核验说明（必填）：核对了什么、与哪里的数据比对"
+    )
+    evidence: str | None = Field(
+        None, max_length=500, description="核验依据（可选）：文件编号、名单文号、系统查询记录等"
+    )
+
+
+class RejectIn(BaseModel):
+    reason: str = Field(min_length=2, max_length=500, description="不通过理由（必填，将告知企业）")
 
 
 class AnswerKeyOut(BaseModel):

@@ -32,6 +32,23 @@ from srdi.rules_engine.model import RuleSet
 from srdi.rules_engine.trace import Result
 
 MODES = ("auto_grant", "application", "commitment")
+# Provenance kinds a policy may decide money on; mirrors srdi.enterprise.enums.AUTHORITATIVE (the engine imports
+# no domain). ``synthetic`` is demo data standing for the government's own, written only by ``srdi demo``.
+AUTHORITATIVE = frozenset(
+    {"tax", "statistics", "audited_report", "market_supervision", "official_list", "verified", "synthetic"}
+)
+SELF_REPORTED = "self_reported"
+# The badges of the UI (已核验 / 企业自报 / 税务 …), so a trace reads without a lookup table.
+LABELS_SHORT = {
+    "verified": "已核验",
+    "self_reported": "企业自报",
+    "tax": "税务",
+    "statistics": "统计",
+    "audited_report": "审计报告",
+    "official_list": "官方名单",
+    "market_supervision": "市场监管",
+    "synthetic": "演示数据",
+}
 MODE_LABELS = {"auto_grant": "免申即享", "application": "申请", "commitment": "告知承诺"}
 ELIGIBLE, UNKNOWN, INELIGIBLE = "eligible", "unknown", "ineligible"
 
@@ -74,6 +91,8 @@ class Policy:
     review_checks: tuple[str, ...]
     seeds: tuple[SeedRef, ...]
     parameters: tuple[Parameter, ...]
+    # input id → accepted provenance kinds; an input absent here has no requirement (docs/rules-authoring §11)
+    provenance_required: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -125,6 +144,7 @@ class Policy:
             "parameters": [
                 {"id": p.id, "label": p.label, "type": p.type, "value": p.value} for p in self.parameters
             ],
+            "provenance_required": {k: sorted(v) for k, v in sorted(self.provenance_required.items())},
             "content_hash": self.rule_set.content_hash,
         }
 
@@ -163,6 +183,17 @@ def _policy(rs: RuleSet, data: Mapping[str, Any]) -> Policy:
     )
     for prm in params:
         parse_literal(prm.value)  # a parameter is a constant, never an expression
+    required: dict[str, frozenset[str]] = {}
+    for d in data.get("inputs", []):
+        name = str(d["id"])
+        src = d.get("source") or {}
+        if "purpose" in src:
+            continue  # the purpose of an evaluation is not a fact about the enterprise
+        # In 免申即享 mode every input decides money (eligibility or amount): authoritative by default.
+        want = d.get("provenance", "authoritative" if p["mode"] == "auto_grant" else "any")
+        if want == "any":
+            continue
+        required[name] = AUTHORITATIVE if want == "authoritative" else frozenset(str(k) for k in want)
     return Policy(
         id=rs.id,
         rule_set=rs,
@@ -183,6 +214,7 @@ def _policy(rs: RuleSet, data: Mapping[str, Any]) -> Policy:
         review_checks=tuple(str(c) for c in p.get("review_checks", [])),
         seeds=tuple(SeedRef(str(s["file"]), str(s["article"]), str(s["quote"])) for s in p["seeds"]),
         parameters=params,
+        provenance_required=required,
     )
 
 
@@ -457,3 +489,109 @@ def evaluate_policies_frame(
         else:
             outputs.append(pl.lit(None, dtype=pl.Int64).alias(prefix + "amount_fen"))
     return lf.select([pl.col(key), *outputs]).collect()
+
+
+# --- provenance of the inputs a decision used (PRODUCT C1, C3; QUALITY S5) ----------------------------------
+
+
+def _prov(facts: Mapping[str, Any]) -> Mapping[str, Any]:
+    p = facts.get("provenance")
+    return p if isinstance(p, Mapping) else {}
+
+
+def _record_sources(
+    facts: Mapping[str, Any], name: str, where: Mapping[str, Any], as_of: date, *, exists: bool
+) -> tuple[list[str], list[int]]:
+    """Sources (and record ids) of the records an aggregate over ``facts[name]`` looked at."""
+    from srdi.rules_engine.facts import _match
+
+    records = facts.get(name)
+    meta = _prov(facts).get("records", {}).get(name, [])
+    if not isinstance(records, list):
+        return [], []
+    picked = []
+    for i, r in enumerate(records):
+        if isinstance(r, Mapping) and _match(r, where, as_of) is not False:
+            m = meta[i] if i < len(meta) and isinstance(meta[i], Mapping) else {}
+            picked.append((str(m.get("source") or SELF_REPORTED), m.get("id")))
+    if exists and any(src in AUTHORITATIVE for src, _ in picked):
+        # one vouched record proves existence; the self-reported ones add nothing to it
+        picked = [(src, rid) for src, rid in picked if src in AUTHORITATIVE][:1]
+    return [s for s, _ in picked], [int(rid) for _, rid in picked if rid is not None]
+
+
+def input_provenance(policy: Policy, facts: Mapping[str, Any], as_of: date) -> dict[str, dict[str, Any]]:
+    """For every input of the policy: the provenance kinds of the value(s) it reads and where they live.
+
+    ``target`` names what a verification would check: a yearly figure, a policy answer, fact records or a
+    profile field. A value whose provenance the facts do not state counts as self-reported (never vouched for).
+    """
+    prov = _prov(facts)
+    prior = as_of.year - 1
+    out: dict[str, dict[str, Any]] = {}
+    for name, inp in policy.rule_set.inputs.items():
+        src = inp.source or {}
+        if "purpose" in src:
+            continue
+        kinds: list[str]
+        target: dict[str, Any]
+        if "yearly" in src or "yearly_sum" in src:
+            figure = str(src.get("yearly") or src.get("yearly_sum"))
+            years = (
+                [prior - int(src["year"]) + 1]
+                if "yearly" in src
+                else [prior - k for k in range(int(src.get("years", 1)))]
+            )
+            yearly = prov.get("yearly", {})
+            kinds = [str((yearly.get(str(y)) or {}).get(figure) or SELF_REPORTED) for y in years]
+            target = {"kind": "yearly", "figure": figure, "fiscal_years": years}
+        elif "fact" in src or not src:
+            path = str(src.get("fact", name))
+            head, _, rest = path.partition(".")
+            if head == "policy_answers":
+                kinds = [str(prov.get("policy_answers", {}).get(rest) or SELF_REPORTED)]
+                target = {"kind": "answer", "key": rest, "fiscal_years": [0]}
+            else:
+                kinds = [str(prov.get("profile", {}).get(head) or SELF_REPORTED)]
+                target = {"kind": "profile", "field": head}
+        else:
+            mode = next(m for m in ("count", "exists", "none", "max", "min", "max_full_years") if m in src)
+            lst = str(src[mode])
+            kinds, ids = _record_sources(facts, lst, src.get("where", {}), as_of, exists=mode == "exists")
+            target = {"kind": "records", "list": lst, "ids": ids}
+        out[name] = {"kinds": sorted(set(kinds)), "target": target}
+    return out
+
+
+def provenance_trace(
+    policy: Policy, prov: Mapping[str, Mapping[str, Any]], a: Assessment
+) -> list[dict[str, Any]]:
+    """One entry per input the decision used (its value is known): label, value, provenance, whether it meets
+    the policy's requirement. ``prov`` is ``input_provenance`` of the same facts. Unknown inputs decided
+    nothing and are left out."""
+    rs = policy.rule_set
+    out = []
+    for name in sorted(prov):
+        value = a.variables.get(name)
+        if value is None:
+            continue
+        info = prov[name]
+        required = policy.provenance_required.get(name)
+        kinds = info["kinds"]
+        ok = required is None or all(k in required for k in kinds)
+        shown = [LABELS_SHORT.get(k, k) for k in kinds]
+        out.append(
+            {
+                "provenance_labels": shown,
+                "input_id": name,
+                "label": rs.labels.get(name, name),
+                "type": rs.types[name].value if name in rs.types else "str",
+                "value": value if isinstance(value, int | str | bool) else str(value),
+                "shown": fmt.show(value, rs.types.get(name)),
+                "provenance": kinds,
+                "required": sorted(required) if required is not None else None,
+                "satisfied": ok,
+                "target": info["target"],
+            }
+        )
+    return out

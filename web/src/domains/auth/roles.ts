@@ -8,6 +8,8 @@ export const ENTERPRISE_ROLES = ["enterprise", "chain_leader"];
 // Policy drafts, sandbox and 免申即享 runs: officials and administrators (the backend checks the region).
 export const POLICY_MANAGER_ROLES = [...OFFICIAL_ROLES, "admin"];
 export const BATCH_ROLES = [...OFFICIAL_ROLES, "admin"];
+// 待核验 queue: officials, administrators and commissioners, each in their region (decision 0008-provenance).
+export const VERIFIER_ROLES = [...OFFICIAL_ROLES, "service_commissioner", "admin"];
 
 export interface MenuItem {
   path: string;
@@ -30,6 +32,7 @@ export const MENU: MenuItem[] = [
   { path: "/my/policies", title: "我的政策", icon: "Files", roles: ENTERPRISE_ROLES },
   { path: "/policies", title: "政策库", icon: "Files", roles: POLICY_MANAGER_ROLES },
   { path: "/grant-runs", title: "免申即享", icon: "DataAnalysis", roles: POLICY_MANAGER_ROLES },
+  { path: "/verifications", title: "核验队列", icon: "Checked", roles: VERIFIER_ROLES },
 ];
 
 export function menuFor(role: string | undefined): MenuItem[] {

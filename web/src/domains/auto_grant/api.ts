@@ -29,11 +29,11 @@ export const exportUrl = (batchId: number) => `/api/v1/disbursement-batches/${ba
 
 export const GRANT_TAG: Record<string, "success" | "primary" | "warning" | "info" | "danger"> = {
   matched: "warning", waitlisted: "info", consented: "primary", disbursed: "success", published: "success",
-  declined: "info", withdrawn: "danger",
+  declined: "info", withdrawn: "danger", pending_verification: "danger",
 };
 export const GRANT_LABEL: Record<string, string> = {
   matched: "待企业确认", waitlisted: "候补", consented: "已确认", disbursed: "已拨付", published: "已公示",
-  declined: "放弃", withdrawn: "撤回",
+  declined: "放弃", withdrawn: "撤回", pending_verification: "待核验",
 };
 /** {"matched": 20, "waitlisted": 142} → "待企业确认 20，候补 142". */
 export const byStatusText = (counts: Record<string, unknown> | undefined | null): string =>

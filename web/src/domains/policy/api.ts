@@ -7,6 +7,7 @@ export type MyPolicies = Schemas["MyPoliciesOut"];
 export type Match = Schemas["MatchOut"];
 export type Notice = Schemas["NotificationOut"];
 export type AnswerKey = Schemas["AnswerKeyOut"];
+export type Verification = Schemas["VerificationOut"];
 
 export const listPolicies = () => call(api.GET("/api/v1/policies"));
 export const policyVersions = (key: string) =>
@@ -30,3 +31,11 @@ export const putAnswers = (enterpriseId: number, answers: Schemas["AnswerIn"][])
 export const MODE_LABEL: Record<string, string> = { auto_grant: "免申即享", application: "申请", commitment: "告知承诺" };
 export const MODE_TAG: Record<string, "success" | "primary" | "warning"> = { auto_grant: "success", application: "primary", commitment: "warning" };
 export const STATUS_LABEL: Record<string, string> = { eligible: "符合", unknown: "可能符合", ineligible: "不符合" };
+
+// 待核验: the verification queue of the officials in scope (srdi.policy.router).
+export const verificationQueue = (status: "pending" | "verified" | "rejected" = "pending") =>
+  call(api.GET("/api/v1/verification-requests", { params: { query: { status } } }));
+export const verifyRequest = (id: number, body: Schemas["VerifyIn"]) =>
+  call(api.POST("/api/v1/verification-requests/{request_id}/verify", { params: { path: { request_id: id } }, body }));
+export const rejectRequest = (id: number, reason: string) =>
+  call(api.POST("/api/v1/verification-requests/{request_id}/reject", { params: { path: { request_id: id } }, body: { reason } }));
