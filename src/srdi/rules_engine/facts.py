@@ -179,7 +179,10 @@ def source_value(facts: Facts, inp: Input, as_of: date, purpose: str) -> object:
     if "purpose" in src:
         return purpose == src["purpose"]
     if "fact" in src:
-        return convert(_path(facts, str(src["fact"])), inp.type, inp.scale)
+        raw = _path(facts, str(src["fact"]))
+        if "prefix" in src and raw is not None:
+            raw = str(raw)[: int(src["prefix"])]  # a code's leading digits: GB/T 4754 大类 of industry_code
+        return convert(raw, inp.type, inp.scale)
     if "yearly" in src:
         return convert(_yearly(facts, str(src["yearly"]), prior - int(src["year"]) + 1), inp.type, inp.scale)
     if "yearly_sum" in src:
