@@ -1,8 +1,10 @@
-"""The ``srdi demo`` hook: a published policy library, one draft published with a budget, and one 免申即享 run.
+"""The ``srdi demo`` hook: a published policy library and one 免申即享 run of the seed's own pilot.
 
-Synthetic only: the Dongguan R&D subsidy needs two facts the registry does not hold (东莞创新型企业 status and
-the tax-approved deductible R&D expense); for demo enterprises in 东莞 they are derived deterministically from
-the synthetic registry (every fourth enterprise with R&D expense; 90% of that expense), never for real data.
+The run is the Dongguan 专精特新 award (seed 004, 工信局 reply 二(二)): eligibility comes from the recognition
+records, the enterprise only confirms and gives its account, and the payment is due within 2 working days.
+Synthetic only: the Dongguan R&D subsidy (an application, not 免申即享) needs two facts the registry does not
+hold; for demo enterprises in 东莞 they are derived deterministically from the synthetic registry (every fourth
+enterprise with R&D expense; 90% of that expense), never for real data.
 """
 
 from __future__ import annotations
@@ -13,8 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-KEY = "dg_innovative_enterprise_rd_subsidy"
-DEMO_BUDGET = "5000万元"
+KEY = "dg_srdi_award_auto_grant"
 ACTOR = "demo"
 
 
@@ -22,7 +23,7 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
     from srdi.auto_grant import repository, service
     from srdi.enterprise.models import Enterprise, YearlyFigure
     from srdi.policy import service as policy_service
-    from srdi.policy.models import PolicyAnswer, PolicyVersion
+    from srdi.policy.models import PolicyAnswer
 
     session = Session(bind=conn, join_transaction_mode="create_savepoint")
     try:
@@ -66,21 +67,6 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
             )
             added += 1
         session.flush()
-        drafted = session.scalars(
-            select(PolicyVersion).where(PolicyVersion.policy_key == KEY, PolicyVersion.origin == "draft")
-        ).first()
-        if drafted is None:
-            draft = policy_service.create_draft(
-                session,
-                KEY,
-                parameters={},
-                budget=DEMO_BUDGET,
-                note="演示：设定年度预算5000万元",
-                actor=ACTOR,
-                scope_prefixes=None,
-            )
-            policy_service.sandbox(session, draft.id, as_of=today, scope_prefixes=None)
-            policy_service.publish(session, draft.id, actor=ACTOR, scope_prefixes=None)
         run = None
         if not repository.runs(session, limit=1):
             run = service.create_run(session, KEY, today, actor=ACTOR, scope_prefixes=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session
 
 from srdi.auto_grant.models import Contest, Disbursement, DisbursementBatch, Grant, GrantEvent, GrantRun
@@ -115,3 +115,16 @@ def contests(db: Session, enterprise_id: int | None = None, status: str | None =
     if status is not None:
         q = q.where(Contest.status == status)
     return list(db.scalars(q).all())
+
+
+def consented_grants(db: Session, region_prefixes: Sequence[str] | None) -> list[Grant]:
+    """Grants confirmed by their enterprise (a payment deadline runs from then), in the caller's regions."""
+    q = (
+        select(Grant)
+        .join(Enterprise, Enterprise.id == Grant.enterprise_id)
+        .where(Grant.consented_at.is_not(None))
+        .order_by(Grant.consented_at, Grant.id)
+    )
+    if region_prefixes is not None:
+        q = q.where(or_(*[Enterprise.region_code.startswith(p) for p in region_prefixes], false()))
+    return list(db.scalars(q))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -50,6 +51,9 @@ SYSTEM = "system"
 
 
 # --- loading --------------------------------------------------------------------------------------------
+
+
+log = logging.getLogger(__name__)
 
 
 def rules_dir() -> Path:
@@ -309,14 +313,23 @@ def registry_frame(
                 doc = facts_with_answers(ent, answers.get(ent.id, []))
                 if tiers:
                     with_tier_results(doc, as_of)
-                rows.append(build_variables(doc, as_of, sets))
+                variables = build_variables(doc, as_of, sets)
             except FactsError as exc:
-                errors[ent.id] = str(exc)  # one unusable record must not stop a registry-wide evaluation
+                errors[ent.id] = (
+                    f"登记数据无法读取：{exc}"  # one unusable record must not stop the evaluation
+                )
                 continue
+            # A figure outside a policy's plausible bounds (a 1e25 answer) is set aside with the reason before
+            # it reaches a batch column, where it would overflow the whole table.
+            odd = [v["reason"] for p in policies for v in p.bound_violations(variables)]
+            if odd:
+                errors[ent.id] = "；".join(dict.fromkeys(odd))
+                continue
+            rows.append(variables)
             keys["enterprise_id"].append(ent.id)
             keys["region_code"].append(ent.region_code)
             keys["uscc"].append(ent.uscc)
-    table = variables_table(rows, sets, keys=keys) if rows else pl.DataFrame()
+    table = _table_isolated(rows, sets, keys, errors)
     ids_done = keys["enterprise_id"]
     return RegistryFrame(
         table,
@@ -326,6 +339,32 @@ def registry_frame(
         dict(zip(ids_done, keys["region_code"], strict=True)),
         dict(zip(ids_done, keys["uscc"], strict=True)),
     )
+
+
+def _table_isolated(
+    rows: list[dict[str, object]], sets: Sequence[Any], keys: dict[str, list[Any]], errors: dict[int, str]
+) -> pl.DataFrame:
+    """The batch table; when one row cannot be stored in a column, find it, report it, build without it."""
+    if not rows:
+        return pl.DataFrame()
+    try:
+        return variables_table(rows, sets, keys=keys)
+    except (TypeError, OverflowError, pl.exceptions.PolarsError) as exc:
+        log.warning("batch table failed (%s); checking records one by one", exc)
+    keep = []
+    for i, row in enumerate(rows):
+        one = {k: [v[i]] for k, v in keys.items()}
+        try:
+            variables_table([row], sets, keys=one)
+            keep.append(i)
+        except (TypeError, OverflowError, pl.exceptions.PolarsError):
+            errors[int(keys["enterprise_id"][i])] = (
+                "该企业数据超出可计算范围，无法比对，请核实其填报或登记数据"
+            )
+    rows[:] = [rows[i] for i in keep]
+    for k in keys:
+        keys[k] = [keys[k][i] for i in keep]
+    return variables_table(rows, sets, keys=keys) if rows else pl.DataFrame()
 
 
 def evaluate_registry(frame: RegistryFrame, policy: Policy, as_of: date) -> dict[int, tuple[str, int | None]]:
@@ -492,6 +531,12 @@ def answer_keys() -> list[dict[str, Any]]:
             spec.setdefault("input_ids", [])
             if inp.id not in spec["input_ids"]:
                 spec["input_ids"].append(inp.id)
+            b = pol.bounds.get(inp.id)
+            if b is not None:  # the tightest plausible range over every policy reading this answer
+                if spec.get("_max") is None or b.max < spec["_max"]:
+                    spec["_max"], spec["max"] = b.max, b.max_text
+                if b.min is not None and (spec.get("_min") is None or b.min > spec["_min"]):
+                    spec["_min"], spec["min"] = b.min, b.min_text
     return sorted(out.values(), key=lambda d: d["key"])
 
 

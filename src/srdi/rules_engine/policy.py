@@ -292,7 +292,9 @@ def _policy(rs: RuleSet, data: Mapping[str, Any]) -> Policy:
     bounds = _bounds(rs, p.get("bounds") or {})
     for inp in rs.inputs.values():
         if inp.type in (Type.MONEY, Type.INT) and inp.id not in bounds:
-            raise RuleError(f"input {inp.id!r} ({inp.type.value}) needs plausible bounds (policy.bounds)", file=rs.id)
+            raise RuleError(
+                f"input {inp.id!r} ({inp.type.value}) needs plausible bounds (policy.bounds)", file=rs.id
+            )
     deadline = p.get("payment_deadline") or {}
     allocation = p.get("allocation") or {}
     return Policy(
@@ -524,7 +526,7 @@ def assess_variables(
     reasons += [o["reason"] for o in odd]
     if not in_force or in_region is False or result.passed is False:
         status = INELIGIBLE
-    elif result.passed is None or in_region is None:
+    elif result.passed is None or in_region is None or odd:
         status = UNKNOWN
     else:
         status = ELIGIBLE
