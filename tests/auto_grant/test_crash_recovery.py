@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 from srdi.auto_grant import service
 from srdi.auto_grant.models import Disbursement, DisbursementBatch, Grant, GrantEvent, GrantRun
 from tests.auto_grant.realdb import real_db  # noqa: F401 - fixture
+from tests.auto_grant.variable_policy import KEY, publish_variable_policy
 from tests.policy.factories import enterprise
 
-KEY = "dg_innovative_enterprise_rd_subsidy"
 ELIGIBLE = 120
 SRDI = [sys.executable, "-m", "srdi.cli"]
 
@@ -51,6 +51,9 @@ def test_killed_run_and_export_restart_without_duplicates_or_losses(real_db, tmp
             enterprise(db, dg_innovative=True, rd_deductible_yuan=f"{1000000 + i * 1000}.00")
         for _ in range(30):
             enterprise(db, dg_innovative=False, rd_deductible_yuan="1000000.00")
+        publish_variable_policy(
+            db
+        )  # amounts differ per enterprise, so a lost or doubled grant shows in the sum
         db.commit()
 
     run_args = ["grant", "run", KEY, "--as-of", "2025-06-30", "--quiet", "--chunk", "5"]

@@ -407,7 +407,7 @@ def sandbox(
             if status == MatchStatus.eligible and amount is not None:
                 total += amount
                 amounts.append(amount)
-        funded = _funded(amounts, pol.budget_fen)
+        funded = _funded(amounts, pol.budget_fen, pol.allocation_order)
         return {
             "counts": counts,
             "amount_fen": total,
@@ -458,17 +458,13 @@ def sandbox(
     return result
 
 
-def _funded(amounts: list[int], budget: int | None) -> tuple[int, int]:
-    """How many (and how much) the budget covers in the stated order — sandbox uses amount order for a figure."""
-    if budget is None:
-        return len(amounts), sum(amounts)
-    spent = n = 0
-    for a in sorted(amounts, reverse=True):
-        if spent + a > budget:
-            break
-        spent += a
-        n += 1
-    return n, spent
+def _funded(amounts: list[int], budget: int | None, order: str = "pro_rata") -> tuple[int, int]:
+    """How many (and how much) the budget covers, allocated as a run would (auto_grant.service.allocate)."""
+    from srdi.auto_grant.service import allocate
+
+    shares = allocate(list(enumerate(amounts)), budget, order)
+    paid = [a for a in shares.values() if a.status == "matched"]
+    return len(paid), sum(a.amount_fen for a in paid)
 
 
 # --- answers (facts a policy needs that the registry lacks) ---------------------------------------------
