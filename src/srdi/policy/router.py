@@ -99,6 +99,7 @@ def version_out(v: PolicyVersion) -> PolicyOut:
         payment_deadline_days=s["payment_deadline_days"],
         bounds=s["bounds"],
         unverified=s["unverified"],
+        unverified_labels=service.unverified_labels(pol),
         budget_yuan=yuan(pol.budget_fen),
         period=s["period"],
         allocation_order=s["allocation_order"],

@@ -72,6 +72,7 @@ class PolicyOut(BaseModel):
     payment_deadline_days: int | None = Field(description="确认后拨付时限（工作日）")
     bounds: list[BoundOut] = Field(description="金额/数量输入的合理范围，超出即拒绝")
     unverified: list[UnverifiedOut] = Field(description="待核实事项（种子材料未给出）")
+    unverified_labels: list[str] = Field(description="待核实事项（文字：是什么、为什么）")
     budget_yuan: Decimal | None = Field(description="每期预算（元），无则为空")
     period: str = Field(description="year 每年一次 | once 仅一次")
     allocation_order: str
@@ -150,6 +151,10 @@ class MatchOut(BaseModel):
     departments: list[str]
     source: str
     review_checks: list[str]
+    amount_rule: str = Field(description="金额如何确定（文字）")
+    policy_status: str = Field(description="in_force 已施行 | draft 征求意见稿（未施行）")
+    unverified: list[str] = Field(description="待核实事项（种子材料未给出的取值或选择）")
+    payment_deadline_days: int | None = Field(description="免申即享：确认后拨付时限（工作日）")
     assessment: dict[str, Any] = Field(description="判定过程（trace）")
 
 

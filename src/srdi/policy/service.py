@@ -699,8 +699,20 @@ def match_out(m: PolicyMatch, v: PolicyVersion, pol: Policy) -> dict[str, Any]:
         "departments": list(pol.departments),
         "source": pol.source,
         "review_checks": list(pol.review_checks),
+        "amount_rule": pol.amount_rule_text(),
+        "policy_status": pol.status,
+        "unverified": unverified_labels(pol),
+        "payment_deadline_days": pol.payment_deadline_days,
         "assessment": m.assessment,
     }
+
+
+def unverified_labels(pol: Policy) -> list[str]:
+    """Each 待核实 choice in words: what it is (parameter label, or the allocation/budget …) and why."""
+    what = {p.id: p.label for p in pol.parameters}
+    what.update({"allocation": "预算不足时的安排方式", "budget": "预算", "payment_deadline": "拨付时限"})
+    what.update({"mode": "兑现方式", "period": "享受频次"})
+    return [f"{what.get(k, k)}：{v}" for k, v in pol.unverified.items()]
 
 
 def notifications_of(db: Session, enterprise_id: int) -> list[Notification]:
