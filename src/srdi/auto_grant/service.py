@@ -166,7 +166,7 @@ def allocate(
             out[eid] = Allocation(GrantStatus.matched, amount, 1, "数据比对符合条件")
         return out
     budget = max(remaining, 0)
-    if order == "pro_rata":
+    if order not in ("amount_desc", "amount_asc"):  # pro_rata, or an order no text states (an older run's)
         for eid, amount in candidates:
             share = amount * budget // demand
             out[eid] = Allocation(

@@ -81,9 +81,47 @@ def policy_of(version: PolicyVersion) -> Policy:
     if lib is not None and lib.rule_set.content_hash == version.content_hash:
         pol = lib
     else:
-        pol = build_policy(version.data, rules_dir())
+        try:
+            pol = build_policy(version.data, rules_dir())
+        except RuleError:
+            # A version stored before amount rules and bounds were required (decision 0008): read it with the
+            # defaults below so history, grants and their traces still display; new drafts are always strict.
+            pol = build_policy(legacy_upgrade(version.data), rules_dir())
     _BUILT[version.content_hash] = pol
     return pol
+
+
+LEGACY_BOUND = {"money": "10000亿元", "int": "1000000", "number": "1000000"}
+
+
+def legacy_upgrade(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored policy data of the earlier file format, brought to the current one without inventing a rule:
+    the amount rule says it was not recorded, the invented 统一社会信用代码 order becomes pro rata, and inputs get
+    only a generous overflow guard as bounds."""
+    import copy
+
+    out = copy.deepcopy(dict(data))
+    p = out.get("policy", {})
+    alloc = p.get("allocation") or {}
+    if alloc.get("order") not in (None, "pro_rata", "amount_desc", "amount_asc"):
+        p["allocation"] = {
+            "order": "pro_rata",
+            "stated": False,
+            "note": "旧版本的排序未见原文依据，按比例分配",
+        }
+    benefit = p.get("benefit", {})
+    if benefit.get("kind") == "money" and "amount_rule" not in benefit:
+        kind = (
+            "none"
+            if not benefit.get("amount")
+            else ("capped" if benefit.get("amount_is_maximum") else "rate")
+        )
+        benefit["amount_rule"] = {"kind": kind, "text": "（旧版本未记载金额规则）", "cite": "旧版本"}
+    bounds = p.setdefault("bounds", {})
+    for inp in out.get("inputs", []):
+        if inp.get("type") in ("money", "int") and inp["id"] not in bounds:
+            bounds[inp["id"]] = {"max": LEGACY_BOUND[inp["type"]]}
+    return out
 
 
 def _hash(data: Mapping[str, Any]) -> str:
