@@ -250,6 +250,7 @@ POLICY: dict[tuple[str, str], Rule] = {
         POLICY_MANAGERS, ok=404, params={"run_id": lambda _: 2**31 - 1}
     ),
     ("GET", "/api/v1/enterprises/{enterprise_id}/grants"): Rule(READERS, target="enterprise"),
+    ("GET", "/api/v1/overdue-grants"): Rule(POLICY_MANAGERS),
     ("GET", "/api/v1/grants/{grant_id}"): Rule(READERS, ok=404, params={"grant_id": lambda _: 2**31 - 1}),
     ("POST", "/api/v1/grants/{grant_id}/consent"): Rule(
         ENTERPRISE_SELF,
@@ -289,6 +290,6 @@ POLICY: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/grant-publicity/{policy_key}/{period}"): Rule(
         ANY,
-        params={"policy_key": lambda _: "dg_innovative_enterprise_rd_subsidy", "period": lambda _: "2025"},
+        params={"policy_key": lambda _: "dg_srdi_award_auto_grant", "period": lambda _: "2025"},
     ),
 }

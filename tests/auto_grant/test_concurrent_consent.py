@@ -12,13 +12,13 @@ from srdi.auto_grant.models import Disbursement, Grant, GrantEvent
 from tests.auto_grant.realdb import real_db  # noqa: F401 - fixture
 from tests.policy.factories import enterprise
 
-KEY = "dg_innovative_enterprise_rd_subsidy"
+KEY = "dg_srdi_award_auto_grant"
 N = 50
 
 
 def test_fifty_concurrent_confirmations_give_exactly_one_disbursement(real_db):  # noqa: F811
     with real_db.session() as db:
-        ent = enterprise(db, dg_innovative=True, rd_deductible_yuan="1000000.00")
+        ent = enterprise(db, provincial_srdi=True)
         run = service.create_run(db, KEY, date(2025, 6, 30), actor="official", scope_prefixes=None)
         service.execute_run(db, run)
         db.commit()

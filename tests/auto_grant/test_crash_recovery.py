@@ -34,10 +34,10 @@ from srdi.kit.faults import FAULT_EXIT_CODE
 from srdi.policy.models import Notification, PolicyAnswer
 from srdi.recovery import FAULT_POINTS, recover
 from tests.auto_grant.realdb import RealDb, module_real_db  # noqa: F401 - fixture
+from tests.auto_grant.variable_policy import KEY, publish_variable_policy
 from tests.crash_support import run_in_child
 from tests.policy.factories import enterprise
 
-KEY = "dg_innovative_enterprise_rd_subsidy"
 AS_OF = "2025-06-30"
 PERIOD = "2025"
 ELIGIBLE = 12
@@ -196,6 +196,9 @@ def world(module_real_db: RealDb, tmp_path_factory: pytest.TempPathFactory) -> d
             enterprise(db, dg_innovative=True, rd_deductible_yuan=f"{1000000 + i * 1000}.00")
         for _ in range(3):
             enterprise(db, dg_innovative=False, rd_deductible_yuan="1000000.00")
+        publish_variable_policy(
+            db
+        )  # amounts differ per enterprise, so a lost or doubled grant shows in the sum
         db.commit()
     _run_in_process(rdb)
     with rdb.session() as db:

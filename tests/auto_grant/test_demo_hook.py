@@ -1,4 +1,4 @@
-"""The srdi demo hook publishes the library, one budgeted draft, and one 免申即享 run — and is idempotent."""
+"""The srdi demo hook publishes the library and one 免申即享 run of the Dongguan 专精特新 award — idempotently."""
 
 from __future__ import annotations
 
@@ -25,13 +25,16 @@ def test_demo_hook_creates_a_run_once(db: Session):
     run = db.scalars(select(GrantRun)).one()
     grants = db.scalar(select(func.count()).select_from(Grant))
     assert run.status == "done" and grants == run.total > 0
+    assert run.policy_key == "dg_srdi_award_auto_grant"
+    # Every grant is the award's 待核实 demo amount (10万元): eligibility from recognition records only.
+    amounts = set(db.scalars(select(Grant.amount_fen)))
+    assert amounts == {10_000_000}
     published = db.scalars(
         select(PolicyVersion).where(
-            PolicyVersion.policy_key == "dg_innovative_enterprise_rd_subsidy",
-            PolicyVersion.status == "published",
+            PolicyVersion.policy_key == "dg_srdi_award_auto_grant", PolicyVersion.status == "published"
         )
     ).one()
-    assert (published.origin, published.budget_fen) == ("draft", 5_000_000_000)
+    assert (published.origin, published.budget_fen) == ("library", None)
 
 
 def test_demo_mixes_provenance_and_binds_dongguan_accounts_to_a_payable_and_a_held_grant(

@@ -13,18 +13,14 @@ from srdi.auto_grant.exceptions import BadAccount, NotAutoGrant, TransitionNotAl
 from srdi.auto_grant.models import Disbursement, Grant, GrantEvent
 from srdi.policy import service as policy_service
 from srdi.policy.models import PolicyAnswer
+from tests.auto_grant.variable_policy import KEY, publish_variable_policy
 from tests.policy.factories import enterprise
 
 AS_OF = date(2025, 6, 30)
-KEY = "dg_innovative_enterprise_rd_subsidy"
 
 
-def _publish_with_budget(db, budget: str | None, rate: str | None = None):  # type: ignore[no-untyped-def]
-    params = {"rate": rate} if rate else {}
-    draft = policy_service.create_draft(
-        db, KEY, parameters=params, budget=budget, note="测试", actor="official", scope_prefixes=None
-    )
-    return policy_service.publish(db, draft.id, actor="official", scope_prefixes=None)
+def _publish_with_budget(db, budget: str | None, rate: str = "5%", order: str = "amount_desc"):  # type: ignore[no-untyped-def]
+    return publish_variable_policy(db, budget=budget, rate_cap=rate, order=order)
 
 
 def _run(db):  # type: ignore[no-untyped-def]
@@ -33,7 +29,9 @@ def _run(db):  # type: ignore[no-untyped-def]
 
 
 def _grants(db):  # type: ignore[no-untyped-def]
-    rows = db.scalars(select(Grant).where(Grant.policy_key == KEY).order_by(Grant.rank)).all()
+    rows = db.scalars(
+        select(Grant).where(Grant.policy_key == KEY).order_by(Grant.rank, Grant.amount_fen.desc())
+    ).all()
     return [(g.enterprise_id, g.status, g.amount_fen) for g in rows]
 
 
@@ -48,7 +46,7 @@ def three(db):  # type: ignore[no-untyped-def]
     return a, b, c
 
 
-def test_budget_covers_the_largest_amounts_in_order_and_the_rest_wait(db, three):
+def test_budget_covers_the_largest_amounts_in_the_stated_order_and_the_rest_wait(db, three):
     a, b, c = three
     _publish_with_budget(db, "25万元")
     run = _run(db)
@@ -67,6 +65,80 @@ def test_budget_covers_the_largest_amounts_in_order_and_the_rest_wait(db, three)
         "verification_rejected": 0,
     }
     assert run.summary["changes"]["new"] == 3
+    assert run.summary["allocation"]["order"] == "amount_desc"
+    assert run.summary["allocation"]["stated"] is True
+    assert run.summary["allocation"]["demand_fen"] == 35_000_000
+
+
+def test_pro_rata_shares_an_oversubscribed_budget_and_never_exceeds_it(db, three):
+    a, b, c = three
+    _publish_with_budget(db, "25万元", order="pro_rata")
+    run = _run(db)
+    # 35万 demanded, 25万 available: each amount × 25/35, rounded down to the fen.
+    got = {e: (st, amt) for e, st, amt in _grants(db)}
+    assert got == {
+        a.id: ("matched", 14_285_714),
+        b.id: ("matched", 7_142_857),
+        c.id: ("matched", 3_571_428),
+    }
+    assert sum(amt for _, amt in got.values()) <= 25_000_000
+    g = db.scalars(select(Grant).where(Grant.enterprise_id == a.id)).one()
+    assert g.trace["allocation"]["computed_fen"] == 20_000_000
+    assert g.trace["allocation"]["allocated_fen"] == 14_285_714
+    assert "按比例" in g.trace["allocation"]["label"]
+    assert run.summary["allocation"]["order"] == "pro_rata"
+
+
+def test_equal_amounts_at_the_budget_edge_wait_together_no_invented_tie_break(db):
+    a = enterprise(db, dg_innovative=True, rd_deductible_yuan="4000000.00")
+    b = enterprise(db, dg_innovative=True, rd_deductible_yuan="2000000.00")
+    c = enterprise(db, dg_innovative=True, rd_deductible_yuan="2000000.00")
+    _publish_with_budget(db, "30万元")  # 20万 fits; b and c (10万 each) do not both fit → both wait
+    _run(db)
+    got = {e: (st, amt) for e, st, amt in _grants(db)}
+    assert got == {
+        a.id: ("matched", 20_000_000),
+        b.id: ("waitlisted", 10_000_000),
+        c.id: ("waitlisted", 10_000_000),
+    }
+    ranks = {g.enterprise_id: g.rank for g in db.scalars(select(Grant).where(Grant.policy_key == KEY))}
+    assert ranks[b.id] == ranks[c.id] == 2
+
+
+def test_an_implausible_figure_sets_that_enterprise_aside_and_the_rest_proceed(db, three):
+    a, b, c = three
+    odd = enterprise(db, dg_innovative=True, rd_deductible_yuan="10000000000000000000000000.00")  # 1e25 元
+    _publish_with_budget(db, None)
+    run = _run(db)
+    got = {e: (st, amt) for e, st, amt in _grants(db)}
+    assert got == {a.id: ("matched", 20_000_000), b.id: ("matched", 10_000_000), c.id: ("matched", 5_000_000)}
+    assert run.status == "done"
+    assert run.summary["counts"]["data_errors"] == 1
+    [x] = run.summary["excluded"]
+    assert x["enterprise_id"] == odd.id
+    assert (
+        x["reason"]
+        == "上年度经税务部门核定的可加计扣除研发费用超出合理范围（不超过1000亿元），请核实后再填报"
+    )
+
+
+def test_an_enterprise_the_batch_cannot_compute_is_reported_and_the_rest_proceed(db, three, monkeypatch):
+    a, b, c = three
+    _publish_with_budget(db, None)
+    real = policy_service.evaluate_registry
+
+    def fails_on_b(frame, pol, as_of):  # type: ignore[no-untyped-def]
+        if b.id in frame.table["enterprise_id"].to_list():
+            raise OverflowError("simulated engine overflow on one record")
+        return real(frame, pol, as_of)
+
+    monkeypatch.setattr(policy_service, "evaluate_registry", fails_on_b)
+    run = _run(db)
+    got = {e: st for e, st, _ in _grants(db)}
+    assert got == {a.id: "matched", c.id: "matched"}
+    assert [(x["enterprise_id"], x["reason"]) for x in run.summary["excluded"]] == [
+        (b.id, "该企业数据超出可计算范围，无法比对，请核实其填报或登记数据")
+    ]
 
 
 def test_rerun_changes_nothing_and_never_duplicates(db, three):
@@ -203,3 +275,9 @@ def test_bad_account_is_refused_and_changes_nothing(db, three):
 def test_application_mode_policy_cannot_be_run_automatically(db):
     with pytest.raises(NotAutoGrant):
         service.create_run(db, "sz_maker_china_division_award", AS_OF, actor="o", scope_prefixes=None)
+
+
+def test_the_real_rd_subsidy_is_not_auto_grant(db):
+    # Seed 004: the R&D base is 经税务部门核定 and 瞪羚/百强 come from 科技局 lists; the seed does not make it 免申即享.
+    with pytest.raises(NotAutoGrant):
+        service.create_run(db, "dg_innovative_enterprise_rd_subsidy", AS_OF, actor="o", scope_prefixes=None)

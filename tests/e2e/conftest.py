@@ -64,6 +64,7 @@ class LiveServer:
     url: str
     ids: dict[str, int]
     demo_password: str
+    db_url: str = ""  # for fixtures that add what no route creates (an imported recognition list)
 
 
 @pytest.fixture(scope="session")
@@ -140,7 +141,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             if time.monotonic() > deadline:
                 raise RuntimeError(f"server did not start within 30 s; see {log.name}")
             time.sleep(0.2)
-        yield LiveServer(url=url, ids=ids, demo_password=settings.demo_password)
+        yield LiveServer(url=url, ids=ids, demo_password=settings.demo_password, db_url=db_url)
     finally:
         proc.terminate()
         try:

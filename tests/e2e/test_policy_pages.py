@@ -15,7 +15,8 @@ from tests.e2e.conftest import PHONE, LiveServer, Pages, screenshot, wait_idle
 from tests.e2e.seed import make_uscc
 
 pytestmark = pytest.mark.browser
-KEY = "dg_innovative_enterprise_rd_subsidy"
+KEY = "dg_srdi_award_auto_grant"  # the seed's own 免申即享 pilot (004, 工信局 reply 二(二))
+AWARD = "东莞市“专精特新”企业奖励（企莞家“免申即享”试点）"
 
 
 def _admin(server: LiveServer) -> httpx.Client:
@@ -30,7 +31,8 @@ def _admin(server: LiveServer) -> httpx.Client:
 
 @pytest.fixture(scope="module")
 def dongguan(live_server: LiveServer) -> dict[str, Any]:
-    """A 东莞 enterprise that qualifies for the R&D subsidy (5% of 2,000,000 yuan = 10 万元) and its own account."""
+    """A 东莞 provincial 专精特新 enterprise (the recognition as an imported 工信局 list would record it) that the
+    award's data comparison finds (10 万元, the 待核实 demo amount), with its own account."""
     admin = _admin(live_server)
     r = admin.post(
         "/api/v1/enterprises",
@@ -43,6 +45,28 @@ def dongguan(live_server: LiveServer) -> dict[str, Any]:
     )
     assert r.status_code == 201, r.text
     eid = r.json()["id"]
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from srdi.enterprise.models import Recognition
+
+    engine = create_engine(live_server.db_url)
+    with Session(engine) as db:
+        db.add(
+            Recognition(
+                enterprise_id=eid,
+                tier="srdi_sme",
+                level="provincial",
+                batch="2024年第一批",
+                announced_date=date(date.today().year - 1, 1, 15),
+                valid_until=date(date.today().year + 2, 1, 14),
+                status="valid",
+                document_no="粤工信融资函〔2024〕12号",
+                source="official_list",
+            )
+        )
+        db.commit()
+    engine.dispose()
     # As an official's import would record them: the 科技局 list and the 税务核定 figure (authoritative provenance).
     for answer, source in (
         ({"key": "dg_innovative_enterprise", "fiscal_year": 0, "value": True}, "official_list"),
@@ -75,15 +99,24 @@ def test_official_drafts_sandboxes_and_publishes_then_runs_and_the_enterprise_co
     page = pages.new("demo-admin")
     page.goto("/policies")
     wait_idle(page)
-    expect(page.locator("[data-testid=policy-table]")).to_contain_text("东莞市创新型企业研发投入补助")
+    table = page.locator("[data-testid=policy-table]")
+    expect(table).to_contain_text("东莞市创新型企业研发投入补助")
+    expect(table).to_contain_text("征求意见稿")  # the Shenzhen 32 measures are a draft, shown so
+    expect(table).to_contain_text("比例最高不超过5%")  # the R&D subsidy's 5% is a ceiling, in words
     screenshot(page, "policy-library")
+    page.locator("[data-testid=policy-table] .el-table__row", has_text=AWARD).locator(
+        ".el-table__expand-icon"
+    ).click()
+    expect(page.locator("[data-testid=policy-unverified]").first).to_contain_text("奖励金额")
+    expect(table).to_contain_text("企业确认后 2 个工作日内拨付")
+    screenshot(page, "policy-library-award")
 
     page.click(f"[data-testid=draft-{KEY}]")
     page.fill("[data-testid=budget-wan]", "500")
     page.click("[data-testid=save-draft]")
     sandbox = page.locator("[data-testid=sandbox]")
     expect(sandbox).to_contain_text("新增符合", timeout=30_000)
-    # The one qualifying enterprise: 2,000,000 元 × 5% = 100,000 元 = 10.00 万元, inside a 500 万元 budget.
+    # The one qualifying enterprise: the 10 万元 award (待核实), inside a 500 万元 budget.
     expect(sandbox).to_contain_text("10.00 万元")
     expect(sandbox).to_contain_text("500.00 万元")
     screenshot(page, "policy-sandbox")
@@ -94,7 +127,7 @@ def test_official_drafts_sandboxes_and_publishes_then_runs_and_the_enterprise_co
     page.goto("/grant-runs")
     wait_idle(page)
     page.click("[data-testid=run-policy]")
-    page.locator(".el-select-dropdown__item", has_text="东莞市创新型企业研发投入补助").click()
+    page.locator(".el-select-dropdown__item", has_text=AWARD).click()
     page.click("[data-testid=run-start]")
     expect(page.locator("[data-testid=run-progress]")).to_contain_text("已完成", timeout=60_000)
     grants = page.locator("[data-testid=run-grants]")
@@ -107,7 +140,7 @@ def test_official_drafts_sandboxes_and_publishes_then_runs_and_the_enterprise_co
     ent.goto("/my/policies")
     wait_idle(ent)
     expect(ent.locator("[data-testid=notification]").first).to_contain_text("免申即享待确认")
-    expect(ent.locator("[data-testid=policies-eligible]")).to_contain_text("东莞市创新型企业研发投入补助")
+    expect(ent.locator("[data-testid=policies-eligible]")).to_contain_text(AWARD)
     ent.locator("[data-testid^=confirm-]").first.click()
     ent.fill("[data-testid=bank-name]", "中国工商银行东莞分行")
     ent.fill("[data-testid=account-name]", "东莞示例精工有限公司")
@@ -115,6 +148,7 @@ def test_official_drafts_sandboxes_and_publishes_then_runs_and_the_enterprise_co
     ent.click("[data-testid=consent-submit]")
     expect(ent.locator("[data-testid^=grant-]").first).to_contain_text("************7890")
     expect(ent.locator("[data-testid^=grant-]").first).to_contain_text("已确认，待拨付")
+    expect(ent.locator("[data-testid=grant-deadline]").first).to_contain_text("确认后 2 个工作日，截止")
     assert "6222021234567890" not in ent.content()
     screenshot(ent, "policy-enterprise-confirmed")
     assert ent.js_errors == []
@@ -125,6 +159,7 @@ def test_official_drafts_sandboxes_and_publishes_then_runs_and_the_enterprise_co
     wait_idle(page)
     page.click("[data-testid=disburse]")
     expect(page.locator("[data-testid=batches-table]")).to_contain_text("10.00 万元")
+    expect(page.locator("[data-testid=overdue-card]")).to_be_visible()
     screenshot(page, "grant-disbursed")
     assert page.js_errors == []
 
@@ -134,9 +169,11 @@ def test_enterprise_sees_its_policies_with_what_is_missing_on_a_phone(pages: Pag
     page.goto("/my/policies")
     wait_idle(page)
     expect(page.locator("[data-testid=policy-summary]")).to_contain_text("符合")
-    # The seeded 南山 enterprise is a valid 专精特新: the guarantee-fee measure applies; the state-space one needs 年产值.
-    expect(page.locator("[data-testid=policies-eligible]")).to_contain_text("担保费率")
-    expect(page.locator("[data-testid=policies-unknown]")).to_contain_text("上年度年产值")
+    # The seeded 南山 enterprise is a valid 专精特新: the Guangdong risk-compensation scope applies; the Shenzhen
+    # guarantee-fee measure is a 征求意见稿, never in force; the 创客广东 support needs an answer.
+    expect(page.locator("[data-testid=policies-eligible]")).to_contain_text("信贷风险补偿")
+    expect(page.locator("[data-testid=policies-ineligible]")).to_contain_text("征求意见稿")
+    expect(page.locator("[data-testid=policies-unknown]")).to_contain_text("创客广东")
     screenshot(page, "policy-my-phone")
     assert page.js_errors == []
     assert re.search(r"/my/policies$", page.url)
@@ -147,14 +184,13 @@ def test_enterprise_supplies_the_missing_inputs_and_the_policy_becomes_eligible(
     page.goto("/my/policies")
     wait_idle(page)
     unknown = page.locator("[data-testid=policies-unknown]")
-    expect(unknown).to_contain_text("专精特新企业受让国有产业用房")
-    # 年产值 exactly 3亿元 and exactly 3 years of renting: both edges are included (以上).
-    page.fill("[data-testid=answer-output_value_y1]", "300000000")
-    page.click("[data-testid=answer-save-output_value_y1]")
+    expect(unknown).to_contain_text("“创客广东”创新创业大赛50强获奖项目落地广东支持")
+    page.click("[data-testid=answer-maker_guangdong_top50]")
+    page.locator(".el-select-dropdown__item:visible", has_text="是").click()
+    page.click("[data-testid=answer-save-maker_guangdong_top50]")
     wait_idle(page)
-    page.fill("[data-testid=answer-state_space_rent_years]", "3")
-    page.click("[data-testid=answer-save-state_space_rent_years]")
-    wait_idle(page)
-    expect(page.locator("[data-testid=policies-eligible]")).to_contain_text("专精特新企业受让国有产业用房")
+    expect(page.locator("[data-testid=policies-eligible]")).to_contain_text(
+        "“创客广东”创新创业大赛50强获奖项目落地广东支持"
+    )
     screenshot(page, "policy-answers-filled")
     assert page.js_errors == []

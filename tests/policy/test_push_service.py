@@ -19,9 +19,9 @@ def _by_key(items):  # type: ignore[no-untyped-def]
 
 def test_library_is_published_once_and_a_second_sync_changes_nothing(db):
     first = service.sync_library(db)
-    assert len(first) == 18
+    assert len(first) == 27
     assert service.sync_library(db) == []
-    assert db.scalar(select(func.count()).select_from(PolicyVersion)) == 18
+    assert db.scalar(select(func.count()).select_from(PolicyVersion)) == 27
 
 
 def test_dongguan_innovative_enterprise_qualifies_with_5_percent_of_deductible_rd(db):
@@ -43,7 +43,10 @@ def test_missing_answer_makes_may_qualify_with_the_input_named(db):
     out = service.my_policies(db, ent, AS_OF)
     unknown = _by_key(out["unknown"])
     assert unknown["dg_innovative_enterprise_rd_subsidy"]["missing_inputs"] == [
-        {"id": "dg_innovative_enterprise", "label": "经东莞市认定的创新型企业（瞪羚企业或百强创新型企业）"}
+        {
+            "id": "dg_innovative_enterprise",
+            "label": "经东莞市科学技术局认定的创新型企业（瞪羚企业或百强创新型企业）",
+        }
     ]
 
 

@@ -4,6 +4,7 @@ executor agreeing with the trace interpreter on every policy, amounts included."
 from __future__ import annotations
 
 import random
+import re
 from datetime import date
 
 import pytest
@@ -29,10 +30,84 @@ RD = POLICIES["dg_innovative_enterprise_rd_subsidy"]
 
 
 def test_the_seed_library_has_every_encoded_measure_and_each_cites_a_seed_file():
-    assert len(POLICIES) == 18
+    assert len(POLICIES) == 27
     for p in POLICIES.values():
         assert p.seeds and all(s.file.endswith(".txt") and s.quote for s in p.seeds), p.id
+        assert all(s.seed_title and s.source_address for s in p.seeds), p.id
         assert (p.mode == "auto_grant") == (not p.review_checks), p.id
+        # A portal home page is not a citation: a URL, where a file has one, is the seed's own address.
+        assert p.rule_set.meta.url in ("", *(s.source_address for s in p.seeds)), p.id
+        if p.monetary:
+            assert p.amount_rule["kind"] in ("fixed", "rate", "rate_capped", "capped", "pro_rata"), p.id
+            assert p.amount_rule["cite"], p.id
+
+
+def test_every_measure_of_the_readme_table_names_an_existing_file_or_a_reason():
+    readme = (RULES_DIR / "policies" / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(?:\w+/)?(\w+)\.yaml`", readme))
+    assert named == set(POLICIES)
+
+
+def test_shenzhen_draft_measures_are_never_in_force_and_say_so():
+    sz = [p for p in POLICIES.values() if p.id.startswith("sz_")]
+    assert len(sz) == 10 and all(p.status == "draft" for p in sz)
+    p = POLICIES["sz_maker_china_division_award"]
+    facts = {"region_code": "440305", "awards": [{"kind": "maker_china", "level": "municipal"}]}
+    a = assess(p, facts, date(2030, 1, 1))
+    assert (a.status, a.reasons) == ("ineligible", ["该政策为征求意见稿，尚未正式施行，不能据此兑现"])
+    s = p.summary()
+    assert (s["effective_from"], s["policy_status_label"]) == (None, "征求意见稿（未施行）")
+
+
+def test_the_rd_subsidy_is_an_application_with_5_percent_as_a_ceiling():
+    s = RD.summary()
+    assert (RD.mode, RD.amount_is_maximum, s["amount_rule"]["kind"]) == ("application", True, "capped")
+    assert "最高不超过5%" in s["amount_rule"]["text"]
+
+
+def test_a_1e25_answer_is_set_aside_as_unknown_with_a_chinese_reason_never_an_engine_error():
+    facts = {
+        "region_code": "441900",
+        "policy_answers": {"dg_innovative_enterprise": True},
+        "yearly": {"2024": {"rd_deductible_expense": "10000000000000000000000000"}},
+    }
+    a = assess(RD, facts, AS_OF)
+    assert (a.status, a.amount_fen) == ("unknown", None)
+    assert a.reasons == [
+        "上年度经税务部门核定的可加计扣除研发费用超出合理范围（不超过1000亿元），请核实后再填报"
+    ]
+    assert [v["id"] for v in a.bound_violations] == ["rd_deductible_y1"]
+
+
+def test_postdoc_funding_is_for_any_new_station_and_little_giant_is_only_one_recommendation_route():
+    funding = POLICIES["dg_postdoc_station_funding"]
+    a = assess(
+        funding,
+        {"region_code": "441900", "policy_answers": {"postdoc_platform_newly_established": True}},
+        AS_OF,
+    )
+    assert (a.status, a.amount_fen) == ("eligible", 120_000_000)
+    rec = POLICIES["dg_postdoc_station_recommendation"]
+    b = assess(
+        rec,
+        {"region_code": "441900", "recognitions": [], "yearly": {"2024": {"operating_revenue": "1000"}}},
+        AS_OF,
+    )
+    assert b.status == "unknown"  # the other five conditions are not in the seed: unknown, never "not met"
+
+
+def test_a_policy_without_bounds_on_a_money_input_is_refused():
+    data = with_parameters(RD, {})
+    del data["policy"]["bounds"]
+    with pytest.raises(RuleError, match="needs plausible bounds"):
+        build_policy(data, RULES_DIR)
+
+
+def test_capped_amount_rule_requires_the_amount_to_be_a_ceiling():
+    data = with_parameters(RD, {})
+    data["policy"]["benefit"]["amount_is_maximum"] = False
+    with pytest.raises(RuleError, match="amount_is_maximum"):
+        build_policy(data, RULES_DIR)
 
 
 def test_amount_is_rounded_down_to_the_fen():
@@ -96,7 +171,7 @@ def test_unknown_region_makes_an_otherwise_eligible_enterprise_may_qualify():
 
 
 def test_a_draft_changes_a_parameter_and_the_budget_and_is_checked_like_a_file():
-    data = with_parameters(RD, {"rate": "3%"}, budget="3000万元")
+    data = with_parameters(RD, {"rate_cap": "3%"}, budget="3000万元")
     draft = build_policy(data, RULES_DIR)
     assert (draft.budget_fen, draft.parameters[0].value) == (3_000_000_000, "3%")
     facts = {
@@ -108,10 +183,10 @@ def test_a_draft_changes_a_parameter_and_the_budget_and_is_checked_like_a_file()
     with pytest.raises(RuleError, match="unknown parameter"):
         with_parameters(RD, {"cap": "1%"})
     with pytest.raises(RuleError, match="needs a number value"):
-        with_parameters(RD, {"rate": "30万元"})
-    # The eligibility itself guards the ceiling: a 6% draft makes nobody eligible (C3: 补助比例不超过5%).
-    over = build_policy(with_parameters(RD, {"rate": "6%"}), RULES_DIR)
-    assert assess(over, facts, AS_OF).reasons == ["不满足：补助比例不超过5%"]
+        with_parameters(RD, {"rate_cap": "30万元"})
+    # The eligibility itself guards the seed's ceiling: a 6% draft makes nobody eligible.
+    over = build_policy(with_parameters(RD, {"rate_cap": "6%"}), RULES_DIR)
+    assert assess(over, facts, AS_OF).reasons == ["不满足：补助比例上限不超过5%（草稿不得突破原文上限）"]
 
 
 def _random_facts(rng: random.Random, i: int) -> dict[str, object]:

@@ -61,9 +61,7 @@ def _progress() -> Progress:
 
 @grant_app.command("run")
 def run(
-    policy_key: str = typer.Argument(
-        ..., help="政策编号 / policy id, e.g. dg_innovative_enterprise_rd_subsidy"
-    ),
+    policy_key: str = typer.Argument(..., help="政策编号 / policy id, e.g. dg_srdi_award_auto_grant"),
     as_of: str = typer.Option(
         None, "--as-of", help="比对基准日 YYYY-MM-DD（默认今天）/ as-of date (default today)"
     ),

@@ -1,14 +1,17 @@
-"""The ``srdi demo`` hook: a published policy library, one draft published with a budget, and one 免申即享 run.
+"""The ``srdi demo`` hook: a published policy library and one 免申即享 run of the seed's own pilot.
 
-Synthetic only: the Dongguan R&D subsidy needs two facts the registry does not hold (东莞创新型企业 status and
-the tax-approved deductible R&D expense); for demo enterprises in 东莞 they are derived deterministically from
-the synthetic registry (every fourth enterprise with R&D expense; 90% of that expense), never for real data.
+The run is the Dongguan 专精特新 award (seed 004, 工信局 reply 二(二)): eligibility comes from the recognition
+records, the enterprise only confirms and gives its account, and the payment is due within 2 working days.
+Synthetic only: the Dongguan R&D subsidy (an application, not 免申即享) needs two facts the registry does not
+hold; for demo enterprises in 东莞 they are derived deterministically from the synthetic registry (every fourth
+enterprise with R&D expense; 90% of that expense), never for real data.
 
 Provenance is mixed, as on a real platform (decision 0008-provenance): most answers arrive as an official's
-imports (科技局 list → 官方名单, 税务核定 → 税务), every third of them as the enterprise's own word (企业自报), so
-the run holds those 待核验 in the verification queue. In demo mode two Dongguan enterprise accounts and a
-Dongguan city official are added: ``demo-dg-enterprise`` can confirm a real grant, ``demo-dg-pending`` waits for
-verification, ``demo-dg-city`` (东莞市工业和信息化局) verifies or rejects.
+imports (科技局 list → 官方名单, 税务核定 → 税务), every third of them as the enterprise's own word (企业自报).
+One Dongguan enterprise's 专精特新 recognition is recorded as its own declaration (the list that would prove it
+has not been imported), so the award run holds that grant 待核验 in the verification queue. In demo mode two
+Dongguan enterprise accounts and a Dongguan city official are added: ``demo-dg-enterprise`` can confirm a real
+grant, ``demo-dg-pending`` waits for verification, ``demo-dg-city`` (东莞市工业和信息化局) verifies or rejects.
 """
 
 from __future__ import annotations
@@ -19,8 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-KEY = "dg_innovative_enterprise_rd_subsidy"
-DEMO_BUDGET = "5000万元"
+KEY = "dg_srdi_award_auto_grant"
 ACTOR = "demo"
 
 
@@ -28,7 +30,7 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
     from srdi.auto_grant import repository, service
     from srdi.enterprise.models import Enterprise, YearlyFigure
     from srdi.policy import service as policy_service
-    from srdi.policy.models import PolicyAnswer, PolicyVersion
+    from srdi.policy.models import PolicyAnswer
 
     session = Session(bind=conn, join_transaction_mode="create_savepoint")
     try:
@@ -75,21 +77,7 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
             )
             added += 1
         session.flush()
-        drafted = session.scalars(
-            select(PolicyVersion).where(PolicyVersion.policy_key == KEY, PolicyVersion.origin == "draft")
-        ).first()
-        if drafted is None:
-            draft = policy_service.create_draft(
-                session,
-                KEY,
-                parameters={},
-                budget=DEMO_BUDGET,
-                note="演示：设定年度预算5000万元",
-                actor=ACTOR,
-                scope_prefixes=None,
-            )
-            policy_service.sandbox(session, draft.id, as_of=today, scope_prefixes=None)
-            policy_service.publish(session, draft.id, actor=ACTOR, scope_prefixes=None)
+        _declared_recognition(session)
         run = None
         if not repository.runs(session, limit=1):
             run = service.create_run(session, KEY, today, actor=ACTOR, scope_prefixes=None)
@@ -152,6 +140,29 @@ def _dongguan_accounts(session: Session) -> str:
         )  # fmt: skip
         made.append(username)
     return f"；东莞演示账号 {'、'.join(made)}" if made else ""
+
+
+def _declared_recognition(session: Session) -> None:
+    """One Dongguan enterprise's 省级专精特新 recognition as the enterprise's own declaration (企业自报)."""
+    from srdi.enterprise.models import Enterprise, Recognition
+
+    if session.scalars(select(Recognition.id).where(Recognition.source == "self_reported")).first():
+        return
+    rec = session.scalars(
+        select(Recognition)
+        .join(Enterprise, Enterprise.id == Recognition.enterprise_id)
+        .where(
+            Enterprise.region_code.startswith("4419"),
+            Enterprise.is_synthetic.is_(True),
+            Recognition.tier == "srdi_sme",
+            Recognition.level == "provincial",
+            Recognition.status == "valid",
+        )
+        .order_by(Recognition.id)
+    ).first()
+    if rec is not None:
+        rec.source = "self_reported"
+        session.flush()
 
 
 def repository_answers(session: Session, ids: list[int]) -> list[Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from srdi.auto_grant.enums import OPEN_RUN
@@ -178,3 +178,16 @@ def contests(db: Session, enterprise_id: int | None = None, status: str | None =
     if status is not None:
         q = q.where(Contest.status == status)
     return list(db.scalars(q).all())
+
+
+def consented_grants(db: Session, region_prefixes: Sequence[str] | None) -> list[Grant]:
+    """Grants confirmed by their enterprise (a payment deadline runs from then), in the caller's regions."""
+    q = (
+        select(Grant)
+        .join(Enterprise, Enterprise.id == Grant.enterprise_id)
+        .where(Grant.consented_at.is_not(None))
+        .order_by(Grant.consented_at, Grant.id)
+    )
+    if region_prefixes is not None:
+        q = q.where(or_(*[Enterprise.region_code.startswith(p) for p in region_prefixes], false()))
+    return list(db.scalars(q))

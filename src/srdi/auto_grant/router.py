@@ -101,6 +101,7 @@ def _run_in_scope(db: Session, principal: Principal, run: GrantRun) -> GrantRun:
 
 
 def _grant_out(db: Session, g: Grant, e: Enterprise) -> GrantOut:
+    pd = service.payment_deadline(db, g)
     return GrantOut(
         id=g.id,
         policy_key=g.policy_key,
@@ -118,6 +119,12 @@ def _grant_out(db: Session, g: Grant, e: Enterprise) -> GrantOut:
         bank_account_masked=mask_account(g.bank_account),
         consented_at=g.consented_at,
         published_at=g.published_at,
+        payment_deadline_days=pd.working_days,
+        payment_due_at=pd.due_at,
+        disbursed_at=pd.disbursed_at,
+        overdue=pd.overdue,
+        overdue_label=pd.label,
+        payment_note=pd.note,
     )
 
 
@@ -174,6 +181,14 @@ def run_grants(
     run = _run_in_scope(db, principal, service.get_run(db, run_id))
     rows = service.run_grants(db, run.policy_key, run.period, principal.scope.region_prefixes, status)
     return [_grant_out(db, g, e) for g, e in rows]
+
+
+@router.get("/overdue-grants", response_model=list[GrantOut], summary="逾期拨付的免申即享事项")
+def overdue_grants(db: Db, principal: Manager) -> list[GrantOut]:
+    out = []
+    for g, _ in service.overdue_grants(db, scope_prefixes=principal.scope.region_prefixes):
+        out.append(_grant_out(db, g, enterprise_service.get_or_404(db, g.enterprise_id)))
+    return out
 
 
 @router.get(

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 
 class RunIn(BaseModel):
-    policy_key: str = Field(min_length=1, max_length=80, examples=["dg_innovative_enterprise_rd_subsidy"])
+    policy_key: str = Field(min_length=1, max_length=80, examples=["dg_srdi_award_auto_grant"])
     as_of: date | None = Field(default=None, description="数据比对基准日，默认今天")
 
 
@@ -54,6 +54,14 @@ class GrantOut(BaseModel):
     bank_account_masked: str | None = Field(description="收款账号（仅显示后4位）")
     consented_at: datetime | None
     published_at: datetime | None
+    payment_deadline_days: int | None = Field(description="政策规定的拨付时限：确认后N个工作日（无则为空）")
+    payment_due_at: datetime | None = Field(
+        description="拨付截止时间（北京时间当日24:00，按工作日与调休计算）"
+    )
+    disbursed_at: datetime | None = Field(description="拨付（列入拨付批次）时间")
+    overdue: bool = Field(description="逾期：超过时限仍未拨付，或拨付晚于时限")
+    overdue_label: str = Field(description="逾期说明（中文），未逾期为空")
+    payment_note: str = Field(description="时限无法计算时的原因（中文），否则为空")
 
 
 class EventOut(BaseModel):

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -60,8 +61,11 @@ from srdi.db.base import utcnow
 from srdi.kit import leases
 from srdi.kit.faults import fault_point
 from srdi.kit.money import fen_to_yuan, format_wan
+from srdi.kit.workdays import BEIJING, CalendarYearMissing, WorkdayCalendar, beijing_today
 from srdi.policy import service as policy_service
-from srdi.rules_engine.policy import ELIGIBLE, Policy, assess_variables
+from srdi.rules_engine.policy import ALLOCATION_LABELS, ELIGIBLE, Policy, assess_variables
+
+log = logging.getLogger(__name__)
 
 CHUNK = 200
 Commit = Callable[[], None]
@@ -192,12 +196,121 @@ class Decision:
     reason: str
 
 
+@dataclass(frozen=True)
+class Allocation:
+    status: GrantStatus  # matched | waitlisted
+    amount_fen: int
+    rank: int
+    reason: str
+
+
+def allocate(
+    candidates: Sequence[tuple[int, int]], remaining: int | None, order: str
+) -> dict[int, Allocation]:
+    """The budget shared among (enterprise_id, amount) candidates, in the policy's order — nothing invented.
+
+    - No budget, or the budget covers everyone: all matched in full.
+    - ``pro_rata``: every amount scaled by remaining / demand, rounded down to the fen (never over budget).
+    - ``amount_desc`` / ``amount_asc`` (a stated order): paid in full in that order; from the first group of equal
+      amounts that does not fit entirely, that group and everyone after wait — equal amounts are never ranked by a
+      tie-break the policy does not state (a registration number is not a merit).
+    """
+    demand = sum(a for _, a in candidates)
+    out: dict[int, Allocation] = {}
+    if remaining is None or demand <= remaining:
+        for eid, amount in candidates:
+            out[eid] = Allocation(GrantStatus.matched, amount, 1, "数据比对符合条件")
+        return out
+    budget = max(remaining, 0)
+    if order not in ("amount_desc", "amount_asc"):  # pro_rata, or an order no text states (an older run's)
+        for eid, amount in candidates:
+            share = amount * budget // demand
+            out[eid] = Allocation(
+                GrantStatus.matched,
+                share,
+                1,
+                f"预算不足，按比例分配：应补 {format_wan(amount)} × 可用预算 {format_wan(budget)} ÷ "
+                f"应补总额 {format_wan(demand)} = {format_wan(share)}",
+            )
+        return out
+    groups: dict[int, list[int]] = {}
+    for eid, amount in candidates:
+        groups.setdefault(amount, []).append(eid)
+    keys = sorted(groups, reverse=(order == "amount_desc"))
+    closed = False
+    rank = 1
+    for amount in keys:
+        ids = groups[amount]
+        need = amount * len(ids)
+        if not closed and need <= budget:
+            budget -= need
+            for eid in ids:
+                out[eid] = Allocation(
+                    GrantStatus.matched, amount, rank, "数据比对符合条件，预算内按规定顺序足额安排"
+                )
+        else:
+            closed = True
+            for eid in ids:
+                out[eid] = Allocation(
+                    GrantStatus.waitlisted,
+                    amount,
+                    rank,
+                    "预算不足，按政策规定的顺序列入候补"
+                    + ("（同额企业无法全部安排，一并候补）" if len(ids) > 1 else ""),
+                )
+        rank += len(ids)
+    return out
+
+
+def _excluded(frame: Any, eid: int, reason: str) -> dict[str, Any]:
+    return {
+        "enterprise_id": eid,
+        "name": frame.names.get(eid, ""),
+        "uscc": frame.usccs.get(eid, ""),
+        "reason": reason,
+    }
+
+
+MAX_LISTED = 200  # excluded enterprises listed in a run's summary (all are counted)
+
+
+def _batch_isolated(
+    frame: Any, pol: Policy, as_of: date
+) -> tuple[dict[int, tuple[str, int | None]], dict[int, str]]:
+    """The batch decision; if the whole table fails (one record the engine cannot compute), each enterprise is
+    evaluated on its own so the odd one is reported and the rest proceed."""
+    try:
+        return policy_service.evaluate_registry(frame, pol, as_of), {}
+    except Exception as exc:
+        log.warning("batch evaluation of %s failed (%s); evaluating enterprise by enterprise", pol.id, exc)
+    out: dict[int, tuple[str, int | None]] = {}
+    failed: dict[int, str] = {}
+    table = frame.table
+    for i in range(table.height):
+        row = table.slice(i, 1)
+        eid = int(row["enterprise_id"][0])
+        one = policy_service.RegistryFrame(row, frame.names, {}, frame.variables, frame.regions, frame.usccs)
+        try:
+            out.update(policy_service.evaluate_registry(one, pol, as_of))
+        except Exception as exc:
+            log.warning("enterprise %s: batch evaluation failed: %s", eid, exc)
+            failed[eid] = "该企业数据超出可计算范围，无法比对，请核实其填报或登记数据"
+    return out, failed
+
+
 def decide(db: Session, run: GrantRun) -> tuple[list[Decision], dict[str, Any]]:
-    """The whole allocation for a run, deterministic for the same data: batch match, trace check, budget order."""
+    """The whole allocation for a run, deterministic for the same data: batch match, trace check, budget order.
+
+    One enterprise's odd data never stops the run: a record that cannot be read, an input outside the policy's
+    plausible bounds, or a computation that fails is set aside with a Chinese reason in ``summary.excluded``.
+    """
     version = policy_service.get_version(db, run.policy_version_id)
     pol = policy_service.policy_of(version)
     frame = policy_service.registry_frame(db, [pol], run.as_of_date, list(pol.region_codes))
-    batch = policy_service.evaluate_registry(frame, pol, run.as_of_date)
+    # Records the registry frame set aside (unreadable, outside the policy's bounds, not storable) — reported.
+    excluded: list[dict[str, Any]] = [_excluded(frame, eid, msg) for eid, msg in sorted(frame.errors.items())]
+    batch, failed = _batch_isolated(frame, pol, run.as_of_date)
+    excluded += [_excluded(frame, eid, reason) for eid, reason in sorted(failed.items())]
     existing = {g.enterprise_id: g for g in repository.grants_for(db, run.policy_key, run.period)}
     candidates: list[tuple[int, int, dict[str, Any]]] = []
     counts = {
@@ -205,7 +318,7 @@ def decide(db: Session, run: GrantRun) -> tuple[list[Decision], dict[str, Any]]:
         "unknown": 0,
         "ineligible": 0,
         "zero_amount": 0,
-        "data_errors": len(frame.errors),
+        "data_errors": len(excluded),
         "pending_verification": 0,
         "verification_rejected": 0,
     }
@@ -249,34 +362,30 @@ def decide(db: Session, run: GrantRun) -> tuple[list[Decision], dict[str, Any]]:
                 continue
         candidates.append((eid, amount, trace))
     usccs = frame.usccs
-    order = run.allocation_order
-    if order == "amount_desc":
-        candidates.sort(key=lambda c: (-c[1], usccs[c[0]]))
-    elif order == "amount_asc":
-        candidates.sort(key=lambda c: (c[1], usccs[c[0]]))
-    else:
-        candidates.sort(key=lambda c: usccs[c[0]])
+    candidates.sort(key=lambda c: usccs[c[0]])  # a stable listing only; allocation never looks at it
     # Money already promised (confirmed or paid) is counted first and never taken back.
     committed = sum(
         g.amount_fen for g in existing.values() if g.status in LOCKED and g.status != GrantStatus.declined
     )
     remaining = None if run.budget_fen is None else run.budget_fen - committed
+    open_candidates = [c for c in candidates if not (c[0] in existing and existing[c[0]].status in LOCKED)]
+    shares = allocate([(eid, amount) for eid, amount, _ in open_candidates], remaining, run.allocation_order)
+    allocation_info = {
+        "order": run.allocation_order,
+        "label": ALLOCATION_LABELS.get(run.allocation_order, run.allocation_order),
+        "stated": pol.allocation_stated,
+        "budget_fen": run.budget_fen,
+        "committed_fen": committed,
+        "demand_fen": sum(a for _, a, _ in open_candidates),
+    }
     decisions: list[Decision] = []
-    budget_closed = False
-    for rank, (eid, amount, trace) in enumerate(candidates, start=1):
-        g = existing.get(eid)
-        if g is not None and g.status in LOCKED:
-            continue
-        if remaining is not None and (budget_closed or amount > remaining):
-            # Stated order: once one enterprise cannot be paid in full, it and every later one wait.
-            budget_closed = True
-            decisions.append(
-                Decision(eid, GrantStatus.waitlisted, amount, rank, trace, "预算不足，按排序列入候补")
-            )
-            continue
-        if remaining is not None:
-            remaining -= amount
-        decisions.append(Decision(eid, GrantStatus.matched, amount, rank, trace, "数据比对符合条件"))
+    for eid, amount, trace in open_candidates:
+        share = shares[eid]
+        trace = {
+            **trace,
+            "allocation": {**allocation_info, "computed_fen": amount, "allocated_fen": share.amount_fen},
+        }
+        decisions.append(Decision(eid, share.status, share.amount_fen, share.rank, trace, share.reason))
     if pol.provenance_required:
         policy_service.clear_stale_requests(db, pol.id, (d.enterprise_id for d in held))
     for d in held:
@@ -289,8 +398,18 @@ def decide(db: Session, run: GrantRun) -> tuple[list[Decision], dict[str, Any]]:
         if eid not in eligible_ids and g.status in open_states:
             trace = {"batch_status": batch.get(eid, ("ineligible", None))[0]}
             reason = f"核验未通过：{rejected[eid]}" if eid in rejected else "重新比对不再符合条件"
+            hit = next((x for x in excluded if x["enterprise_id"] == eid), None)
+            if hit is not None:
+                trace["excluded"] = hit["reason"]
+                reason = "数据异常，暂停：" + hit["reason"]
             decisions.append(Decision(eid, GrantStatus.withdrawn, g.amount_fen, g.rank, trace, reason))
-    info = {"counts": counts, "committed_fen": committed, "candidates": len(candidates)}
+    info = {
+        "counts": counts,
+        "committed_fen": committed,
+        "candidates": len(candidates),
+        "allocation": allocation_info,
+        "excluded": excluded[:MAX_LISTED],
+    }
     return decisions, info
 
 
@@ -647,6 +766,66 @@ def write_export(db: Session, batch_id: int, target: Path) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(part, target)
+
+
+# --- payment deadline (拨付时限) ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentDeadline:
+    """The policy's time limit from consent to disbursement, on the Chinese working-day calendar (with 调休)."""
+
+    working_days: int | None  # the policy's limit; None when it states none
+    due_at: datetime | None  # end (24:00 Beijing) of the last working day allowed, in UTC
+    disbursed_at: datetime | None
+    overdue: bool  # paid late, or still unpaid after the due time
+    working_days_late: int
+    note: str  # Chinese: why no deadline could be computed, or ""
+
+    @property
+    def label(self) -> str:
+        if not self.overdue:
+            return ""
+        what = "逾期拨付" if self.disbursed_at else "逾期未拨付"
+        late = f"，已超{self.working_days_late}个工作日" if self.working_days_late else ""
+        return f"{what}（时限为确认后{self.working_days}个工作日{late}）"
+
+
+def payment_deadline(db: Session, g: Grant, *, now: datetime | None = None) -> PaymentDeadline:
+    now = now or utcnow()
+    pol = policy_service.policy_of(policy_service.get_version(db, g.policy_version_id))
+    days = pol.payment_deadline_days
+    d = repository.disbursement_of(db, g.id)
+    disbursed_at = d.exported_at if d is not None else None
+    if days is None or g.consented_at is None:
+        return PaymentDeadline(days, None, disbursed_at, False, 0, "")
+    cal = WorkdayCalendar.bundled()
+    try:
+        due = cal.deadline_at(g.consented_at, days)
+        end = disbursed_at or now
+        late = cal.working_days_between(
+            (due - timedelta(seconds=1)).astimezone(BEIJING).date(), beijing_today(end)
+        )
+    except CalendarYearMissing:
+        return PaymentDeadline(
+            days, None, disbursed_at, False, 0, "节假日安排缺少相应年份，拨付时限暂无法计算"
+        )
+    overdue = (disbursed_at or now) >= due
+    return PaymentDeadline(days, due, disbursed_at, overdue, late if overdue else 0, "")
+
+
+def overdue_grants(
+    db: Session, *, scope_prefixes: Sequence[str] | None, now: datetime | None = None, limit: int = 500
+) -> list[tuple[Grant, PaymentDeadline]]:
+    """Confirmed grants whose payment is late (unpaid past the deadline, or paid after it), oldest first."""
+    out = []
+    for g in repository.consented_grants(db, scope_prefixes):
+        pd = payment_deadline(db, g, now=now)
+        if pd.overdue:
+            out.append((g, pd))
+            if len(out) >= limit:
+                break
+    return out
 
 
 # --- 公示归档 -------------------------------------------------------------------------------------------------

@@ -207,7 +207,8 @@ def rules_show(
     m = rs.meta
     console.print(f"[bold]{m.title}[/bold]  {m.instrument} {m.article}  [{m.verification}]")
     console.print(
-        f"{m.url}\n生效 effective {m.effective_from} — {m.effective_to or '至今'}；最后核对 last checked "
+        f"{m.url or '（原文未载网址 no address in the source）'}\n生效 effective "
+        f"{m.effective_from or '未施行（征求意见稿）not in force (draft)'} — {m.effective_to or '至今'}；最后核对 last checked "
         f"{m.last_checked}；内容哈希 hash {rs.content_hash[:16]}"
     )
     for f in rs.conditions:

@@ -20,6 +20,11 @@ class InvalidDraft(ValidationFailed):
         super().__init__(f"政策草稿有误：{problem}", f"invalid policy draft: {problem}")
 
 
+class ImplausibleAnswer(ValidationFailed):
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem, "answer outside the plausible range declared by the policy")
+
+
 class OutsidePolicyRegion(PermissionDenied):
     def __init__(self) -> None:
         super().__init__("该政策的适用地区超出本账号的管理范围", "policy region outside the caller's scope")

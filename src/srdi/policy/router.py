@@ -23,7 +23,7 @@ from srdi.enterprise.models import Enterprise
 from srdi.kit.money import fen_to_yuan
 from srdi.policy import service, tasks
 from srdi.policy.enums import VersionStatus
-from srdi.policy.exceptions import InvalidDraft, PolicyNotFound
+from srdi.policy.exceptions import ImplausibleAnswer, InvalidDraft, PolicyNotFound
 from srdi.policy.models import Notification, PolicyVersion
 from srdi.policy.schemas import (
     AnswerKeyOut,
@@ -95,9 +95,18 @@ def version_out(v: PolicyVersion) -> PolicyOut:
         departments=s["departments"],
         mode=s["mode"],
         mode_label=s["mode_label"],
-        effective_from=date.fromisoformat(s["effective_from"]),
+        effective_from=date.fromisoformat(s["effective_from"]) if s["effective_from"] else None,
         effective_to=date.fromisoformat(s["effective_to"]) if s["effective_to"] else None,
         verification=s["verification"],
+        policy_status=s["policy_status"],
+        policy_status_label=s["policy_status_label"],
+        amount_rule=s["amount_rule"],
+        allocation_label=s["allocation_label"],
+        allocation_stated=s["allocation_stated"],
+        payment_deadline_days=s["payment_deadline_days"],
+        bounds=s["bounds"],
+        unverified=s["unverified"],
+        unverified_labels=service.unverified_labels(pol),
         budget_yuan=yuan(pol.budget_fen),
         period=s["period"],
         allocation_order=s["allocation_order"],
@@ -335,6 +344,15 @@ def _check_value(spec: dict[str, Any], value: object) -> None:
             ok = False
     if not ok:
         raise InvalidDraft(f"{spec['label']}：取值类型应为 {t}")
+    # Plausible bounds declared by the policies that read this answer: a 1e25 figure is refused here, in
+    # Chinese, before it can reach any computation (engine units: fen for money).
+    n = yuan_to_fen(str(value)) if t == "money" else value
+    if not isinstance(n, int) or isinstance(n, bool):
+        return
+    if spec.get("_max") is not None and n > spec["_max"]:
+        raise ImplausibleAnswer(f"{spec['label']}：超出合理范围（不超过{spec['max']}），请核实后再填报")
+    if spec.get("_min") is not None and n < spec["_min"]:
+        raise ImplausibleAnswer(f"{spec['label']}：低于合理范围（不低于{spec['min']}），请核实后再填报")
 
 
 @router.get(

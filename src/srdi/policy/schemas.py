@@ -13,6 +13,8 @@ class SeedRefOut(BaseModel):
     file: str = Field(description="种子材料文件名")
     article: str = Field(description="条款")
     quote: str = Field(description="原文摘录")
+    seed_title: str = Field(default="", description="种子材料的标题（文书名称）")
+    source_address: str = Field(default="", description="种子材料自身载明的出处（网址或来源说明）")
 
 
 class ParameterOut(BaseModel):
@@ -20,6 +22,28 @@ class ParameterOut(BaseModel):
     label: str
     type: str = Field(description="money | number | int")
     value: str = Field(description="参数值，如 5%、30万元")
+    unverified: str | None = Field(default=None, description="待核实的原因（种子材料未给出该值）；已核实为空")
+
+
+class AmountRuleOut(BaseModel):
+    kind: str = Field(
+        description="fixed 定额 | rate 按比例 | rate_capped 按比例设上限 | capped 上限 | pro_rata | none"
+    )
+    kind_label: str
+    text: str = Field(description="金额如何确定（文字，参数已代入）")
+    cite: str = Field(description="依据的种子条款")
+
+
+class BoundOut(BaseModel):
+    id: str
+    label: str
+    min: str | None
+    max: str
+
+
+class UnverifiedOut(BaseModel):
+    item: str = Field(description="参数编号或 allocation / budget / payment_deadline / mode / period")
+    reason: str
 
 
 class PolicyOut(BaseModel):
@@ -37,9 +61,18 @@ class PolicyOut(BaseModel):
     departments: list[str] = Field(description="责任单位")
     mode: str = Field(description="auto_grant 免申即享 | application 申请 | commitment 告知承诺")
     mode_label: str
-    effective_from: date
+    effective_from: date | None = Field(description="施行日期；征求意见稿无施行日期时为空")
     effective_to: date | None
     verification: str
+    policy_status: str = Field(description="in_force 已施行 | draft 征求意见稿（未施行）")
+    policy_status_label: str
+    amount_rule: AmountRuleOut
+    allocation_label: str = Field(description="预算不足时的安排方式（文字）")
+    allocation_stated: bool = Field(description="安排方式为原文所定；否则为待核实的选择")
+    payment_deadline_days: int | None = Field(description="确认后拨付时限（工作日）")
+    bounds: list[BoundOut] = Field(description="金额/数量输入的合理范围，超出即拒绝")
+    unverified: list[UnverifiedOut] = Field(description="待核实事项（种子材料未给出）")
+    unverified_labels: list[str] = Field(description="待核实事项（文字：是什么、为什么）")
     budget_yuan: Decimal | None = Field(description="每期预算（元），无则为空")
     period: str = Field(description="year 每年一次 | once 仅一次")
     allocation_order: str
@@ -118,6 +151,10 @@ class MatchOut(BaseModel):
     departments: list[str]
     source: str
     review_checks: list[str]
+    amount_rule: str = Field(description="金额如何确定（文字）")
+    policy_status: str = Field(description="in_force 已施行 | draft 征求意见稿（未施行）")
+    unverified: list[str] = Field(description="待核实事项（种子材料未给出的取值或选择）")
+    payment_deadline_days: int | None = Field(description="免申即享：确认后拨付时限（工作日）")
     assessment: dict[str, Any] = Field(description="判定过程（trace）")
     verification_status: str | None = Field(
         None, description="符合时各输入的核验状态：verified 已可信 | pending 待核验 | rejected 核验未通过"
@@ -209,6 +246,8 @@ class AnswerKeyOut(BaseModel):
     yearly: bool
     year: int = Field(description="年度数据：1 = 基准日上一年度")
     input_ids: list[str] = Field(description="读取该信息项的政策输入（与 missing_inputs 的 id 对应）")
+    min: str | None = Field(default=None, description="合理范围下限（政策文件声明）")
+    max: str | None = Field(default=None, description="合理范围上限（政策文件声明），超出即拒绝")
 
 
 class NotificationOut(BaseModel):

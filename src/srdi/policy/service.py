@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -63,6 +64,9 @@ SYSTEM = "system"
 # --- loading --------------------------------------------------------------------------------------------
 
 
+log = logging.getLogger(__name__)
+
+
 def rules_dir() -> Path:
     return get_settings().rules_dir
 
@@ -88,9 +92,47 @@ def policy_of(version: PolicyVersion) -> Policy:
     if lib is not None and lib.rule_set.content_hash == version.content_hash:
         pol = lib
     else:
-        pol = build_policy(version.data, rules_dir())
+        try:
+            pol = build_policy(version.data, rules_dir())
+        except RuleError:
+            # A version stored before amount rules and bounds were required (decision 0008): read it with the
+            # defaults below so history, grants and their traces still display; new drafts are always strict.
+            pol = build_policy(legacy_upgrade(version.data), rules_dir())
     _BUILT[version.content_hash] = pol
     return pol
+
+
+LEGACY_BOUND = {"money": "10000亿元", "int": "1000000", "number": "1000000"}
+
+
+def legacy_upgrade(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored policy data of the earlier file format, brought to the current one without inventing a rule:
+    the amount rule says it was not recorded, the invented 统一社会信用代码 order becomes pro rata, and inputs get
+    only a generous overflow guard as bounds."""
+    import copy
+
+    out = copy.deepcopy(dict(data))
+    p = out.get("policy", {})
+    alloc = p.get("allocation") or {}
+    if alloc.get("order") not in (None, "pro_rata", "amount_desc", "amount_asc"):
+        p["allocation"] = {
+            "order": "pro_rata",
+            "stated": False,
+            "note": "旧版本的排序未见原文依据，按比例分配",
+        }
+    benefit = p.get("benefit", {})
+    if benefit.get("kind") == "money" and "amount_rule" not in benefit:
+        kind = (
+            "none"
+            if not benefit.get("amount")
+            else ("capped" if benefit.get("amount_is_maximum") else "rate")
+        )
+        benefit["amount_rule"] = {"kind": kind, "text": "（旧版本未记载金额规则）", "cite": "旧版本"}
+    bounds = p.setdefault("bounds", {})
+    for inp in out.get("inputs", []):
+        if inp.get("type") in ("money", "int") and inp["id"] not in bounds:
+            bounds[inp["id"]] = {"max": LEGACY_BOUND[inp["type"]]}
+    return out
 
 
 def _hash(data: Mapping[str, Any]) -> str:
@@ -330,17 +372,26 @@ def registry_frame(
                 doc = facts_with_answers(ent, answers.get(ent.id, []))
                 if tiers:
                     with_tier_results(doc, as_of)
-                rows.append(build_variables(doc, as_of, sets))
+                variables = build_variables(doc, as_of, sets)
                 prov_of[ent.id] = {
                     p.id: input_provenance(p, doc, as_of) for p in policies if p.provenance_required
                 }
             except FactsError as exc:
-                errors[ent.id] = str(exc)  # one unusable record must not stop a registry-wide evaluation
+                errors[ent.id] = (
+                    f"登记数据无法读取：{exc}"  # one unusable record must not stop the evaluation
+                )
                 continue
+            # A figure outside a policy's plausible bounds (a 1e25 answer) is set aside with the reason before
+            # it reaches a batch column, where it would overflow the whole table.
+            odd = [v["reason"] for p in policies for v in p.bound_violations(variables)]
+            if odd:
+                errors[ent.id] = "；".join(dict.fromkeys(odd))
+                continue
+            rows.append(variables)
             keys["enterprise_id"].append(ent.id)
             keys["region_code"].append(ent.region_code)
             keys["uscc"].append(ent.uscc)
-    table = variables_table(rows, sets, keys=keys) if rows else pl.DataFrame()
+    table = _table_isolated(rows, sets, keys, errors)
     ids_done = keys["enterprise_id"]
     return RegistryFrame(
         table,
@@ -351,6 +402,32 @@ def registry_frame(
         dict(zip(ids_done, keys["uscc"], strict=True)),
         prov_of,
     )
+
+
+def _table_isolated(
+    rows: list[dict[str, object]], sets: Sequence[Any], keys: dict[str, list[Any]], errors: dict[int, str]
+) -> pl.DataFrame:
+    """The batch table; when one row cannot be stored in a column, find it, report it, build without it."""
+    if not rows:
+        return pl.DataFrame()
+    try:
+        return variables_table(rows, sets, keys=keys)
+    except (TypeError, OverflowError, pl.exceptions.PolarsError) as exc:
+        log.warning("batch table failed (%s); checking records one by one", exc)
+    keep = []
+    for i, row in enumerate(rows):
+        one = {k: [v[i]] for k, v in keys.items()}
+        try:
+            variables_table([row], sets, keys=one)
+            keep.append(i)
+        except (TypeError, OverflowError, pl.exceptions.PolarsError):
+            errors[int(keys["enterprise_id"][i])] = (
+                "该企业数据超出可计算范围，无法比对，请核实其填报或登记数据"
+            )
+    rows[:] = [rows[i] for i in keep]
+    for k in keys:
+        keys[k] = [keys[k][i] for i in keep]
+    return variables_table(rows, sets, keys=keys) if rows else pl.DataFrame()
 
 
 def evaluate_registry(frame: RegistryFrame, policy: Policy, as_of: date) -> dict[int, tuple[str, int | None]]:
@@ -393,7 +470,7 @@ def sandbox(
             if status == MatchStatus.eligible and amount is not None:
                 total += amount
                 amounts.append(amount)
-        funded = _funded(amounts, pol.budget_fen)
+        funded = _funded(amounts, pol.budget_fen, pol.allocation_order)
         return {
             "counts": counts,
             "amount_fen": total,
@@ -444,17 +521,13 @@ def sandbox(
     return result
 
 
-def _funded(amounts: list[int], budget: int | None) -> tuple[int, int]:
-    """How many (and how much) the budget covers in the stated order — sandbox uses amount order for a figure."""
-    if budget is None:
-        return len(amounts), sum(amounts)
-    spent = n = 0
-    for a in sorted(amounts, reverse=True):
-        if spent + a > budget:
-            break
-        spent += a
-        n += 1
-    return n, spent
+def _funded(amounts: list[int], budget: int | None, order: str = "pro_rata") -> tuple[int, int]:
+    """How many (and how much) the budget covers, allocated as a run would (auto_grant.service.allocate)."""
+    from srdi.auto_grant.service import allocate
+
+    shares = allocate(list(enumerate(amounts)), budget, order)
+    paid = [a for a in shares.values() if a.status == "matched"]
+    return len(paid), sum(a.amount_fen for a in paid)
 
 
 # --- answers (facts a policy needs that the registry lacks) ---------------------------------------------
@@ -536,6 +609,12 @@ def answer_keys() -> list[dict[str, Any]]:
             spec.setdefault("input_ids", [])
             if inp.id not in spec["input_ids"]:
                 spec["input_ids"].append(inp.id)
+            b = pol.bounds.get(inp.id)
+            if b is not None:  # the tightest plausible range over every policy reading this answer
+                if spec.get("_max") is None or b.max < spec["_max"]:
+                    spec["_max"], spec["max"] = b.max, b.max_text
+                if b.min is not None and (spec.get("_min") is None or b.min > spec["_min"]):
+                    spec["_min"], spec["min"] = b.min, b.min_text
     return sorted(out.values(), key=lambda d: d["key"])
 
 
@@ -711,8 +790,20 @@ def match_out(m: PolicyMatch, v: PolicyVersion, pol: Policy) -> dict[str, Any]:
         "departments": list(pol.departments),
         "source": pol.source,
         "review_checks": list(pol.review_checks),
+        "amount_rule": pol.amount_rule_text(),
+        "policy_status": pol.status,
+        "unverified": unverified_labels(pol),
+        "payment_deadline_days": pol.payment_deadline_days,
         "assessment": m.assessment,
     }
+
+
+def unverified_labels(pol: Policy) -> list[str]:
+    """Each 待核实 choice in words: what it is (parameter label, or the allocation/budget …) and why."""
+    what = {p.id: p.label for p in pol.parameters}
+    what.update({"allocation": "预算不足时的安排方式", "budget": "预算", "payment_deadline": "拨付时限"})
+    what.update({"mode": "兑现方式", "period": "享受频次"})
+    return [f"{what.get(k, k)}：{v}" for k, v in pol.unverified.items()]
 
 
 def notifications_of(db: Session, enterprise_id: int) -> list[Notification]:

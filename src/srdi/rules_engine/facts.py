@@ -221,7 +221,10 @@ def source_value(facts: Facts, inp: Input, as_of: date, purpose: str) -> object:
     if "purpose" in src:
         return purpose == src["purpose"]
     if "fact" in src:
-        return _converted(_path(facts, str(src["fact"])), inp, str(src["fact"]))
+        raw = _path(facts, str(src["fact"]))
+        if "prefix" in src and raw is not None:
+            raw = str(raw)[: int(src["prefix"])]  # a code's leading digits: GB/T 4754 大类 of industry_code
+        return _converted(raw, inp, str(src["fact"]))
     if "yearly" in src:
         year = prior - int(src["year"]) + 1
         return _converted(_yearly(facts, str(src["yearly"]), year), inp, f"yearly.{year}.{src['yearly']}")

@@ -123,7 +123,7 @@ def _citation(data: Mapping[str, Any], item: Mapping[str, Any] | None = None) ->
         title=str(data["title"]),
         instrument=str(data["instrument"]),
         article=str((item or {}).get("article") or data["article"]),
-        url=str(data["url"]),
+        url=str(data.get("url") or ""),
         verification=verification,
         note=str((item or {}).get("note") or ""),
     )
@@ -282,9 +282,10 @@ def _build(rid: str, raw: Mapping[str, tuple[Path, dict[str, Any], str]], root: 
         title=str(meta_src["title"]),
         instrument=str(meta_src["instrument"]),
         article=str(meta_src["article"]),
-        url=str(meta_src["url"]),
+        url=str(meta_src.get("url") or ""),  # "" only for a policy whose seed has no address
         issuer=str(meta_src["issuer"]),
-        effective_from=_date(meta_src["effective_from"]),
+        # null only for a draft policy (征求意见稿) with no date in force: never in force (schema, policy.py)
+        effective_from=_date(meta_src["effective_from"]) if meta_src.get("effective_from") else None,
         effective_to=_date(meta_src["effective_to"]) if meta_src.get("effective_to") else None,
         last_checked=_date(meta_src["last_checked"]),
         verification=str(meta_src["verification"]),

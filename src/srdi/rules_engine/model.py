@@ -50,7 +50,7 @@ class Meta:
     article: str
     url: str
     issuer: str
-    effective_from: date
+    effective_from: date | None  # None: a draft policy with no date in force
     effective_to: date | None
     last_checked: date
     verification: str
@@ -160,4 +160,5 @@ class RuleSet:
 
     def in_force(self, on: date) -> bool:
         end = self.meta.effective_to
-        return self.meta.effective_from <= on and (end is None or on <= end)
+        start = self.meta.effective_from
+        return start is not None and start <= on and (end is None or on <= end)

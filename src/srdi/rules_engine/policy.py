@@ -51,6 +51,22 @@ LABELS_SHORT = {
 }
 MODE_LABELS = {"auto_grant": "免申即享", "application": "申请", "commitment": "告知承诺"}
 ELIGIBLE, UNKNOWN, INELIGIBLE = "eligible", "unknown", "ineligible"
+STATUS_LABELS = {"in_force": "已施行", "draft": "征求意见稿（未施行）"}
+ALLOCATION_LABELS = {
+    "pro_rata": "预算不足时按比例分配（各企业金额 × 预算 ÷ 应补总额，向下取整到分）",
+    "amount_desc": "预算不足时按金额从高到低足额安排，排不下的列入候补（同额者一并候补，不另设排序）",
+    "amount_asc": "预算不足时按金额从低到高足额安排，排不下的列入候补（同额者一并候补，不另设排序）",
+}
+AMOUNT_RULE_LABELS = {
+    "fixed": "定额",
+    "rate": "按比例",
+    "rate_capped": "按比例并设上限",
+    "capped": "最高不超过（上限，实际金额经审核或通知确定）",
+    "pro_rata": "预算内按比例分配",
+    "none": "种子材料未载金额",
+}
+# Items a policy may mark 待核实 besides its parameters: choices the seed does not make.
+UNVERIFIABLE = ("allocation", "budget", "payment_deadline", "mode", "period")
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,8 @@ class SeedRef:
     file: str
     article: str
     quote: str
+    seed_title: str = ""
+    source_address: str = ""  # the seed's own address (URL, or the attribution it carries)
 
 
 @dataclass(frozen=True)
@@ -68,6 +86,29 @@ class Parameter:
     label: str
     type: str  # money | number | int
     value: str  # as written: "5%", "30万元", "2"
+    unverified: str | None = None  # why the value is 待核实 (the seed does not give it), or None
+
+
+@dataclass(frozen=True)
+class Bound:
+    """The plausible range of a money/int input, in engine units (fen for money)."""
+
+    input_id: str
+    label: str
+    min: int | Fraction | None
+    max: int | Fraction
+    min_text: str | None
+    max_text: str
+
+    def violation(self, value: object) -> str | None:
+        """A Chinese reason when ``value`` lies outside the range; None when inside or unknown."""
+        if value is None or isinstance(value, bool) or not isinstance(value, int | Fraction):
+            return None
+        if value > self.max:
+            return f"{self.label}超出合理范围（不超过{self.max_text}），请核实后再填报"
+        if self.min is not None and value < self.min:
+            return f"{self.label}低于合理范围（不低于{self.min_text}），请核实后再填报"
+        return None
 
 
 @dataclass(frozen=True)
@@ -93,6 +134,13 @@ class Policy:
     parameters: tuple[Parameter, ...]
     # input id → accepted provenance kinds; an input absent here has no requirement (docs/rules-authoring §11)
     provenance_required: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    status: str = "in_force"  # in_force | draft (征求意见稿: never in force)
+    allocation_stated: bool = False  # the source states the allocation order; otherwise 待核实
+    amount_rule: Mapping[str, str] = field(default_factory=dict)  # kind, text, cite
+    bounds: Mapping[str, Bound] = field(default_factory=dict)
+    payment_deadline_days: int | None = None  # working days from consent to disbursement
+    payment_deadline_cite: str = ""
+    unverified: Mapping[str, str] = field(default_factory=dict)  # item → why 待核实
 
     @property
     def title(self) -> str:
@@ -103,7 +151,28 @@ class Policy:
         return self.benefit_kind == "money" and self.amount_var is not None
 
     def in_force(self, on: date) -> bool:
-        return self.rule_set.in_force(on)
+        # A 征求意见稿 is not law: never in force, whatever dates a file might carry.
+        return self.status != "draft" and self.rule_set.in_force(on)
+
+    def amount_rule_text(self) -> str:
+        """The amount rule in words, with each ``{parameter}`` replaced by its current (draft) value."""
+        text = str(self.amount_rule.get("text", ""))
+        rs = self.rule_set
+        for prm in self.parameters:
+            lit = parse_literal(prm.value)
+            text = text.replace("{" + prm.id + "}", fmt.show(lit.value, rs.types.get(prm.id)))
+        return text
+
+    def bound_violations(self, variables: Mapping[str, object]) -> list[dict[str, str]]:
+        """Inputs outside their declared plausible range: id, label, value and the Chinese reason."""
+        out = []
+        for b in self.bounds.values():
+            v = variables.get(b.input_id)
+            reason = b.violation(v)
+            if reason is not None:
+                shown = fmt.show(v, self.rule_set.types.get(b.input_id))
+                out.append({"id": b.input_id, "label": b.label, "value": shown, "reason": reason})
+        return out
 
     def in_region(self, region_code: str | None) -> bool | None:
         if not region_code:
@@ -124,9 +193,11 @@ class Policy:
             "article": m.article,
             "url": m.url,
             "issuer": m.issuer,
-            "effective_from": m.effective_from.isoformat(),
+            "effective_from": m.effective_from.isoformat() if m.effective_from else None,
             "effective_to": m.effective_to.isoformat() if m.effective_to else None,
             "verification": m.verification,
+            "policy_status": self.status,
+            "policy_status_label": STATUS_LABELS[self.status],
             "region_codes": list(self.region_codes),
             "departments": list(self.departments),
             "mode": self.mode,
@@ -134,15 +205,46 @@ class Policy:
             "budget_fen": self.budget_fen,
             "period": self.period,
             "allocation_order": self.allocation_order,
+            "allocation_label": ALLOCATION_LABELS[self.allocation_order],
+            "allocation_stated": self.allocation_stated,
+            "amount_rule": {
+                "kind": str(self.amount_rule.get("kind", "none")),
+                "kind_label": AMOUNT_RULE_LABELS[str(self.amount_rule.get("kind", "none"))],
+                "text": self.amount_rule_text(),
+                "cite": str(self.amount_rule.get("cite", "")),
+            },
+            "payment_deadline_days": self.payment_deadline_days,
+            "payment_deadline_cite": self.payment_deadline_cite,
+            "bounds": [
+                {"id": b.input_id, "label": b.label, "min": b.min_text, "max": b.max_text}
+                for b in self.bounds.values()
+            ],
+            "unverified": [{"item": k, "reason": v} for k, v in self.unverified.items()],
             "beneficiary": self.beneficiary,
             "benefit_kind": self.benefit_kind,
             "amount_is_maximum": self.amount_is_maximum,
             "unit": self.unit,
             "benefit_description": self.benefit_description,
             "review_checks": list(self.review_checks),
-            "seeds": [{"file": s.file, "article": s.article, "quote": s.quote} for s in self.seeds],
+            "seeds": [
+                {
+                    "file": s.file,
+                    "article": s.article,
+                    "quote": s.quote,
+                    "seed_title": s.seed_title,
+                    "source_address": s.source_address,
+                }
+                for s in self.seeds
+            ],
             "parameters": [
-                {"id": p.id, "label": p.label, "type": p.type, "value": p.value} for p in self.parameters
+                {
+                    "id": p.id,
+                    "label": p.label,
+                    "type": p.type,
+                    "value": p.value,
+                    "unverified": p.unverified,
+                }
+                for p in self.parameters
             ],
             "provenance_required": {k: sorted(v) for k, v in sorted(self.provenance_required.items())},
             "content_hash": self.rule_set.content_hash,
@@ -176,8 +278,15 @@ def _policy(rs: RuleSet, data: Mapping[str, Any]) -> Policy:
         )
     if p["mode"] != "auto_grant" and not p.get("review_checks"):
         raise RuleError("application/commitment policies must list what a reviewer checks", file=rs.id)
+    unverified = {str(u["item"]): str(u["reason"]) for u in p.get("unverified", [])}
     params = tuple(
-        Parameter(str(d["id"]), str(d["label"]), rs.formulas[str(d["id"])].type.value, str(d["expr"]))
+        Parameter(
+            str(d["id"]),
+            str(d["label"]),
+            rs.formulas[str(d["id"])].type.value,
+            str(d["expr"]),
+            unverified.get(str(d["id"])),
+        )
         for d in data.get("derived", [])
         if d.get("parameter")
     )
@@ -194,6 +303,31 @@ def _policy(rs: RuleSet, data: Mapping[str, Any]) -> Policy:
         if want == "any":
             continue
         required[name] = AUTHORITATIVE if want == "authoritative" else frozenset(str(k) for k in want)
+    for item in unverified:
+        if item not in UNVERIFIABLE and item not in {prm.id for prm in params}:
+            raise RuleError(
+                f"unverified item {item!r} is neither a parameter nor one of {list(UNVERIFIABLE)}", file=rs.id
+            )
+    status = str(p.get("status", "in_force"))
+    if rs.meta.effective_from is None and status != "draft":
+        raise RuleError("effective_from may be null only for a draft (征求意见稿) policy", file=rs.id)
+    rule = {str(k): str(v) for k, v in (benefit.get("amount_rule") or {}).items()}
+    if benefit["kind"] == "money" and not rule:
+        raise RuleError("a money benefit states its amount_rule (kind, text, cite)", file=rs.id)
+    if rule.get("kind") == "capped" and not benefit.get("amount_is_maximum"):
+        raise RuleError("amount_rule capped: the amount is a ceiling (amount_is_maximum: true)", file=rs.id)
+    if rule.get("kind") == "none" and amount_var is not None:
+        raise RuleError("amount_rule none: the source gives no figure, so no benefit.amount", file=rs.id)
+    if rule.get("kind") not in (None, "none") and amount_var is None:
+        raise RuleError(f"amount_rule {rule.get('kind')}: benefit.amount must name the amount", file=rs.id)
+    bounds = _bounds(rs, p.get("bounds") or {})
+    for inp in rs.inputs.values():
+        if inp.type in (Type.MONEY, Type.INT) and inp.id not in bounds:
+            raise RuleError(
+                f"input {inp.id!r} ({inp.type.value}) needs plausible bounds (policy.bounds)", file=rs.id
+            )
+    deadline = p.get("payment_deadline") or {}
+    allocation = p.get("allocation") or {}
     return Policy(
         id=rs.id,
         rule_set=rs,
@@ -204,7 +338,8 @@ def _policy(rs: RuleSet, data: Mapping[str, Any]) -> Policy:
         mode=str(p["mode"]),
         budget_fen=money_literal_fen(p.get("budget")),
         period=str(p["period"]),
-        allocation_order=str(p.get("allocation", {}).get("order", "uscc")),
+        # No invented order: without a stated one, an oversubscribed budget is shared pro rata.
+        allocation_order=str(allocation.get("order", "pro_rata")),
         beneficiary=str(p.get("beneficiary", "")),
         benefit_kind=str(benefit["kind"]),
         amount_var=str(amount_var) if amount_var else None,
@@ -212,10 +347,57 @@ def _policy(rs: RuleSet, data: Mapping[str, Any]) -> Policy:
         unit=str(benefit.get("unit", "")),
         benefit_description=str(benefit["description"]),
         review_checks=tuple(str(c) for c in p.get("review_checks", [])),
-        seeds=tuple(SeedRef(str(s["file"]), str(s["article"]), str(s["quote"])) for s in p["seeds"]),
+        seeds=tuple(
+            SeedRef(
+                str(s["file"]),
+                str(s["article"]),
+                str(s["quote"]),
+                str(s.get("seed_title", "")),
+                str(s.get("source_address", "")),
+            )
+            for s in p["seeds"]
+        ),
         parameters=params,
         provenance_required=required,
+        status=status,
+        allocation_stated=bool(allocation.get("stated", False)),
+        amount_rule=rule or {"kind": "none", "text": "", "cite": ""},
+        bounds=bounds,
+        payment_deadline_days=int(deadline["working_days"]) if deadline else None,
+        payment_deadline_cite=str(deadline.get("cite", "")),
+        unverified=unverified,
     )
+
+
+def _bounds(rs: RuleSet, spec: Mapping[str, Any]) -> dict[str, Bound]:
+    out: dict[str, Bound] = {}
+    for name, b in spec.items():
+        inp = rs.inputs.get(str(name))
+        if inp is None:
+            raise RuleError(f"bounds for {name!r}: not an input of this policy", file=rs.id)
+        want = {Type.MONEY: "money", Type.INT: "int", Type.NUMBER: "number"}.get(inp.type)
+        if want is None:
+            raise RuleError(f"bounds for {name!r}: only money/int/number inputs have bounds", file=rs.id)
+        lits = {}
+        for side in ("min", "max"):
+            if b.get(side) is None:
+                continue
+            lit = parse_literal(str(b[side]))
+            if (lit.unit == "money") != (want == "money"):
+                raise RuleError(f"bounds for {name!r}: {side} {b[side]!r} is not a {want} value", file=rs.id)
+            lits[side] = lit
+        lo, hi = lits.get("min"), lits["max"]
+        if lo is not None and lo.value > hi.value:  # type: ignore[operator]
+            raise RuleError(f"bounds for {name!r}: min above max", file=rs.id)
+        out[inp.id] = Bound(
+            inp.id,
+            inp.label,
+            lo.value if lo is not None else None,  # type: ignore[arg-type]
+            hi.value,  # type: ignore[arg-type]
+            str(b["min"]) if lo is not None else None,
+            str(b["max"]),
+        )
+    return out
 
 
 def _plain(value: Any) -> Any:
@@ -320,6 +502,7 @@ class Assessment:
     benefit: dict[str, Any]
     result: Result
     variables: dict[str, object] = field(repr=False, default_factory=dict)
+    bound_violations: list[dict[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -332,6 +515,7 @@ class Assessment:
             "reasons": self.reasons,
             "missing_inputs": self.missing_inputs,
             "amount_missing": self.amount_missing,
+            "bound_violations": self.bound_violations,
             "benefit": self.benefit,
             "result": self.result.as_dict(),
         }
@@ -351,22 +535,30 @@ def assess_variables(
     policy: Policy, variables: Mapping[str, object], as_of: date, *, region_code: str | None
 ) -> Assessment:
     rs = policy.rule_set
+    odd = policy.bound_violations(variables)
+    if odd:
+        # An implausible figure (a 1e25 answer) decides nothing: it is set aside as unknown, with the reason,
+        # before any arithmetic runs on it.
+        variables = {k: (None if any(o["id"] == k for o in odd) else v) for k, v in variables.items()}
     result = evaluate_variables(variables, rs, as_of=as_of)
     in_region = policy.in_region(region_code)
     in_force = policy.in_force(as_of)
     reasons: list[str] = []
-    if not in_force:
-        end = rs.meta.effective_to
-        window = f"{rs.meta.effective_from.isoformat()} 至 {end.isoformat() if end else '长期'}"
+    if policy.status == "draft":
+        reasons.append("该政策为征求意见稿，尚未正式施行，不能据此兑现")
+    elif not in_force:
+        end, start = rs.meta.effective_to, rs.meta.effective_from
+        window = f"{start.isoformat() if start else '未定'} 至 {end.isoformat() if end else '长期'}"
         reasons.append(f"{as_of.isoformat()} 不在政策有效期内（{window}）")
     if in_region is False:
         reasons.append(f"企业所在地 {region_code} 不在政策适用地区（{'、'.join(policy.region_codes)}）内")
     if result.passed is False:
         failed = [f.label for f in rs.conditions if result.conditions.get(f.id) is False]
         reasons += [f"不满足：{label}" for label in failed] or [f"不满足：{rs.pass_formula.text}"]
+    reasons += [o["reason"] for o in odd]
     if not in_force or in_region is False or result.passed is False:
         status = INELIGIBLE
-    elif result.passed is None or in_region is None:
+    elif result.passed is None or in_region is None or odd:
         status = UNKNOWN
     else:
         status = ELIGIBLE
@@ -390,6 +582,7 @@ def assess_variables(
         benefit=benefit,
         result=result,
         variables=dict(variables),
+        bound_violations=odd,
     )
 
 
@@ -399,6 +592,9 @@ def _benefit_trace(policy: Policy, result: Result) -> dict[str, Any]:
         "description": policy.benefit_description,
         "amount_is_maximum": policy.amount_is_maximum,
         "unit": policy.unit,
+        "amount_rule": policy.amount_rule_text(),
+        "amount_rule_kind": str(policy.amount_rule.get("kind", "none")),
+        "unverified_parameters": [p.id for p in policy.parameters if p.unverified],
     }
     if not policy.monetary:
         return out

@@ -30,3 +30,13 @@ export function formatDateTime(value: string | null | undefined): string {
 export function todayBeijing(): string {
   return formatDateTime(new Date().toISOString()).slice(0, 10);
 }
+
+/** A deadline that ends at 24:00 Beijing time → "2025-10-10 24:00" (the last day allowed, as people say it). */
+export function formatDeadline(value: string | null | undefined): string {
+  if (!value) return "—";
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return "—";
+  const end = formatDateTime(value);
+  if (!end.endsWith(" 00:00")) return end;
+  return `${formatDate(new Date(d.getTime() - 60_000).toISOString())} 24:00`;
+}

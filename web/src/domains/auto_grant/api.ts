@@ -25,6 +25,7 @@ export const resolveContest = (id: number, upheld: boolean, response: string) =>
 export const disburse = (policy_key: string, period: string) => call(api.POST("/api/v1/disbursement-batches", { body: { policy_key, period } }));
 export const listBatches = () => call(api.GET("/api/v1/disbursement-batches"));
 export const publishGrants = (policy_key: string, period: string) => call(api.POST("/api/v1/grant-publicity", { body: { policy_key, period } }));
+export const overdueGrants = () => call(api.GET("/api/v1/overdue-grants"));
 export const exportUrl = (batchId: number) => `/api/v1/disbursement-batches/${batchId}/export.csv`;
 
 export const GRANT_TAG: Record<string, "success" | "primary" | "warning" | "info" | "danger"> = {
