@@ -20,9 +20,8 @@ from srdi.db.base import utcnow
 from srdi.enterprise.enums import ImportMode
 from srdi.enterprise.models import ImportJob
 from srdi.kit import leases
+from tests.auto_grant.variable_policy import KEY, publish_variable_policy
 from tests.policy.factories import enterprise
-
-KEY = "dg_innovative_enterprise_rd_subsidy"
 
 
 def _dead_owner() -> str:
@@ -35,6 +34,7 @@ def _dead_owner() -> str:
 def _run(db: Session) -> GrantRun:
     for i in range(3):
         enterprise(db, dg_innovative=True, rd_deductible_yuan=f"{1000000 + i}.00")
+    publish_variable_policy(db)
     run = service.create_run(db, KEY, date(2025, 6, 30), actor="official", scope_prefixes=None)
     db.flush()
     return run

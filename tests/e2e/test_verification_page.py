@@ -13,11 +13,11 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.auto_grant.variable_policy import KEY, publish_variable_policy
 from tests.e2e.conftest import LiveServer, Pages, screenshot, wait_idle
 from tests.e2e.seed import make_uscc
 
 pytestmark = pytest.mark.browser
-KEY = "dg_innovative_enterprise_rd_subsidy"
 NAME = "东莞自报示例科技有限公司"
 
 
@@ -33,7 +33,18 @@ def _client(server: LiveServer, username: str) -> httpx.Client:
 
 @pytest.fixture(scope="module")
 def claimant(live_server: LiveServer) -> dict[str, Any]:
-    """A 东莞 enterprise whose answers are its own word, its account, and a 东莞 city official."""
+    """A 东莞 enterprise whose answers are its own word, its account, and a 东莞 city official.
+
+    The library's R&D subsidy is an application; its test-only 免申即享 copy (same inputs) carries the money path.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    engine = create_engine(live_server.db_url)
+    with Session(engine) as db:
+        publish_variable_policy(db)
+        db.commit()
+    engine.dispose()
     admin = _client(live_server, "demo-admin")
     r = admin.post(
         "/api/v1/enterprises",

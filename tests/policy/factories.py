@@ -54,6 +54,7 @@ def enterprise(
                 announced_date=date(2023, 7, 1),
                 valid_until=date(2026, 6, 30),
                 status="valid",
+                source="official_list",  # the 工信部 announcement, as an official's import records it
             )
         )
     if provincial_srdi:
@@ -65,6 +66,7 @@ def enterprise(
                 announced_date=date(2023, 1, 1),
                 valid_until=date(2026, 1, 1),
                 status="valid",
+                source="official_list",
             )
         )
     if dg_innovative is not None:

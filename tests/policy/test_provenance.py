@@ -14,9 +14,12 @@ from srdi.enterprise.models import ChangeLog
 from srdi.policy.models import PolicyAnswer, VerificationRequest
 from srdi.policy.service import library_files
 from srdi.rules_engine.policy import AUTHORITATIVE
+from tests.auto_grant.variable_policy import KEY, publish_variable_policy
 from tests.policy.factories import enterprise
 
-KEY = "dg_innovative_enterprise_rd_subsidy"
+# The library's R&D subsidy is an application (seed 004 does not make it 免申即享); the money path is exercised
+# with its test-only 免申即享 copy (tests/auto_grant/variable_policy.py), which keeps the file's inputs.
+LIB_KEY = "dg_innovative_enterprise_rd_subsidy"
 AS_OF = "2025-06-30"
 ACCOUNT = {
     "bank_name": "中国工商银行东莞分行",
@@ -25,11 +28,8 @@ ACCOUNT = {
 }
 
 
-def _publish_budget(official, budget_yuan: str) -> None:  # type: ignore[no-untyped-def]
-    r = official.post(f"/api/v1/policies/{KEY}/drafts", json={"parameters": {}, "budget_yuan": budget_yuan})
-    assert r.status_code == 201, r.text
-    r = official.post(f"/api/v1/policy-versions/{r.json()['version_id']}/publish")
-    assert r.status_code == 200, r.text
+def _publish_budget(db, budget_yuan: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    publish_variable_policy(db, budget=f"{budget_yuan}元" if budget_yuan else None)
 
 
 def _run(official) -> dict:  # type: ignore[no-untyped-def]
@@ -62,7 +62,7 @@ def test_fraud_replayed_self_declared_answers_pay_nothing_and_change_no_other_gr
     legit = [enterprise(db, dg_innovative=True, rd_deductible_yuan="1000000.00") for _ in range(25)]
     claimant = enterprise(db, name="自报企业有限公司")
     official = client_as("city_official", region_code="4419")
-    _publish_budget(official, "1250000")  # exactly the 25 legitimate grants
+    _publish_budget(db, "1250000")  # exactly the 25 legitimate grants
 
     me = client_as("enterprise", enterprise_id=claimant.id)
     r = _claim(me, claimant.id, "100000000000.00", source="official_list")  # 1000亿元, claimed as 官方名单
@@ -110,6 +110,7 @@ def test_fraud_replayed_self_declared_answers_pay_nothing_and_change_no_other_gr
 
 
 def test_a_verified_input_then_pays_exactly_the_policy_amount(db, client_as):
+    _publish_budget(db)
     ent = enterprise(db, name="待核验企业有限公司")
     me = client_as("enterprise", enterprise_id=ent.id)
     assert _claim(me, ent.id, "2000000.00").status_code == 200
@@ -155,6 +156,7 @@ def test_a_verified_input_then_pays_exactly_the_policy_amount(db, client_as):
 
 
 def test_a_changed_claim_after_verification_goes_back_to_the_queue(db, client_as):
+    _publish_budget(db)
     ent = enterprise(db)
     me = client_as("enterprise", enterprise_id=ent.id)
     _claim(me, ent.id, "2000000.00")
@@ -178,6 +180,7 @@ def test_a_changed_claim_after_verification_goes_back_to_the_queue(db, client_as
 
 
 def test_a_rejected_claim_is_withdrawn_and_the_enterprise_is_told_why(db, client_as):
+    _publish_budget(db)
     ent = enterprise(db)
     me = client_as("enterprise", enterprise_id=ent.id)
     _claim(me, ent.id, "800000000.00")  # 8亿元
@@ -242,6 +245,7 @@ def test_a_client_sent_source_is_ignored_for_an_enterprise_and_stated_by_an_offi
 
 
 def test_an_enterprise_cannot_reach_the_verification_queue(db, client_as):
+    _publish_budget(db)
     ent = enterprise(db)
     me = client_as("enterprise", enterprise_id=ent.id)
     _claim(me, ent.id, "2000000.00")
@@ -256,6 +260,7 @@ def test_an_enterprise_cannot_reach_the_verification_queue(db, client_as):
 
 
 def test_an_official_out_of_scope_gets_404_and_an_empty_queue(db, client_as):
+    _publish_budget(db)
     ent = enterprise(db)
     _claim(client_as("enterprise", enterprise_id=ent.id), ent.id, "2000000.00")
     _run(client_as("admin"))
@@ -273,12 +278,19 @@ def test_an_official_out_of_scope_gets_404_and_an_empty_queue(db, client_as):
 
 def test_auto_grant_inputs_require_authoritative_provenance_by_default():
     lib = library_files()
-    assert dict(lib[KEY].provenance_required) == {
-        "dg_innovative_enterprise": AUTHORITATIVE,
-        "rd_deductible_y1": AUTHORITATIVE,
+    award = lib["dg_srdi_award_auto_grant"]
+    assert award.mode == "auto_grant"
+    assert set(award.provenance_required.values()) == {AUTHORITATIVE}
+    assert set(award.provenance_required) == {i for i in award.rule_set.inputs if i != "purpose"} - {
+        i for i in award.rule_set.inputs if "purpose" in (award.rule_set.inputs[i].source or {})
     }
-    # Application-mode policies are reviewed by a person: no default requirement.
-    assert {k for k, p in lib.items() if p.mode != "auto_grant" and p.provenance_required} == set()
+    # Application-mode policies are reviewed by a person: no default requirement — except where the text names
+    # the authority the figure must come from (the R&D subsidy's 税务核定 base and 科技局 lists).
+    assert {k for k, p in lib.items() if p.mode != "auto_grant" and p.provenance_required} == {LIB_KEY}
+    assert dict(lib[LIB_KEY].provenance_required) == {
+        "dg_innovative_enterprise": frozenset({"official_list", "verified"}),
+        "rd_deductible_y1": frozenset({"tax", "verified"}),
+    }
 
 
 def test_a_policy_file_states_the_provenance_each_input_needs_and_the_trace_names_it():
@@ -288,7 +300,7 @@ def test_a_policy_file_states_the_provenance_each_input_needs_and_the_trace_name
     from srdi.policy.service import rules_dir
     from srdi.rules_engine.policy import assess, build_policy, input_provenance, provenance_trace
 
-    data = copy.deepcopy(library_files()[KEY].data)
+    data = copy.deepcopy(library_files()[LIB_KEY].data)
     for inp in data["inputs"]:
         inp["provenance"] = "any" if inp["id"] == "dg_innovative_enterprise" else ["tax"]
     pol = build_policy(data, rules_dir())

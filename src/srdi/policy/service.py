@@ -372,7 +372,8 @@ def registry_frame(
                 doc = facts_with_answers(ent, answers.get(ent.id, []))
                 if tiers:
                     with_tier_results(doc, as_of)
-                variables = build_variables(doc, as_of, sets)
+                out_of_range: dict[str, str] = {}
+                variables = build_variables(doc, as_of, sets, out_of_range=out_of_range)
                 prov_of[ent.id] = {
                     p.id: input_provenance(p, doc, as_of) for p in policies if p.provenance_required
                 }
@@ -383,7 +384,10 @@ def registry_frame(
                 continue
             # A figure outside a policy's plausible bounds (a 1e25 answer) is set aside with the reason before
             # it reaches a batch column, where it would overflow the whole table.
-            odd = [v["reason"] for p in policies for v in p.bound_violations(variables)]
+            odd = [v["reason"] for p in policies for v in p.bound_violations(variables, out_of_range)]
+            unbounded = set(out_of_range) - {k for p in policies for k in p.bounds}
+            if unbounded:
+                odd += [f"登记数据无法读取：{out_of_range[k]}" for k in sorted(unbounded)]
             if odd:
                 errors[ent.id] = "；".join(dict.fromkeys(odd))
                 continue

@@ -28,6 +28,10 @@ from srdi.rules_engine.model import Input, RuleSet
 Facts = Mapping[str, Any]
 
 
+class OutOfRange(FactsError):
+    """A number too large for the engines' exact arithmetic (money beyond 10^13 元, counts beyond the cap)."""
+
+
 def yuan_to_fen(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
         raise FactsError(f"not a money amount: {value!r}")
@@ -36,7 +40,7 @@ def yuan_to_fen(value: object) -> int:
     except InvalidOperation as exc:
         raise FactsError(f"not a money amount: {value!r}") from exc
     if not d.is_finite() or abs(d) >= MAX_MONEY_YUAN:
-        raise FactsError(f"money out of range: {value!r}")
+        raise OutOfRange(f"money out of range: {value!r}")
     fen = d * 100
     if fen != fen.to_integral_value():
         raise FactsError(f"money has more than two decimals: {value!r}")
@@ -61,7 +65,7 @@ def convert(value: object, t: Type, scale: int = 0) -> object:
         except ValueError as exc:
             raise FactsError(f"expected an integer, got {value!r}") from exc
         if abs(n) > MAX_COUNT:
-            raise FactsError(f"integer out of range: {value!r}")
+            raise OutOfRange(f"integer out of range: {value!r}")
         return n
     if t == Type.NUMBER:
         if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
@@ -71,7 +75,7 @@ def convert(value: object, t: Type, scale: int = 0) -> object:
         except InvalidOperation as exc:
             raise FactsError(f"expected a number, got {value!r}") from exc
         if not d.is_finite() or abs(d) >= MAX_MONEY_YUAN:
-            raise FactsError(f"number out of range: {value!r}")
+            raise OutOfRange(f"number out of range: {value!r}")
         f = Fraction(d)
         return f.numerator if f.denominator == 1 else f
     if isinstance(value, bool) or not isinstance(value, str | int):
@@ -209,6 +213,8 @@ def _yearly(facts: Facts, figure: str, year: int) -> object:
 def _converted(value: object, inp: Input, field: str) -> object:
     try:
         return convert(value, inp.type, inp.scale)
+    except OutOfRange as exc:
+        raise OutOfRange(f"{field}: {exc}") from exc
     except FactsError as exc:
         raise FactsError(f"{field}: {exc}") from exc
 
@@ -285,9 +291,19 @@ def source_value(facts: Facts, inp: Input, as_of: date, purpose: str) -> object:
 
 
 def build_variables(
-    facts: Facts, as_of: date, rule_sets: RuleSet | Iterable[RuleSet], purpose: str = "new_application"
+    facts: Facts,
+    as_of: date,
+    rule_sets: RuleSet | Iterable[RuleSet],
+    purpose: str = "new_application",
+    *,
+    out_of_range: dict[str, str] | None = None,
 ) -> dict[str, object]:
-    """Flat variables for the given rule set(s): every declared input, ``None`` where unknown."""
+    """Flat variables for the given rule set(s): every declared input, ``None`` where unknown.
+
+    With ``out_of_range`` given, an input whose number is too large for exact arithmetic is left unknown and
+    recorded there (input id → the error) instead of failing the document: a policy reports it as implausible
+    (its declared bounds) and decides nothing on it.
+    """
     sets = [rule_sets] if isinstance(rule_sets, RuleSet) else list(rule_sets)
     validate_facts(facts)
     out: dict[str, object] = {}
@@ -297,6 +313,11 @@ def build_variables(
                 continue
             try:
                 out[name] = source_value(facts, inp, as_of, purpose)
+            except OutOfRange as exc:
+                if out_of_range is None:
+                    raise
+                out_of_range[name] = str(exc)
+                out[name] = None
             except FactsError:
                 raise
             except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:

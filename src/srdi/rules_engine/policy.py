@@ -21,7 +21,7 @@ import polars as pl
 
 from srdi.rules_engine import fmt
 from srdi.rules_engine.compile_polars import compile_polars
-from srdi.rules_engine.errors import RuleError
+from srdi.rules_engine.errors import FactsError, RuleError
 from srdi.rules_engine.expr.parser import parse_literal
 from srdi.rules_engine.expr.types import Type
 from srdi.rules_engine.facts import build_variables
@@ -163,10 +163,20 @@ class Policy:
             text = text.replace("{" + prm.id + "}", fmt.show(lit.value, rs.types.get(prm.id)))
         return text
 
-    def bound_violations(self, variables: Mapping[str, object]) -> list[dict[str, str]]:
-        """Inputs outside their declared plausible range: id, label, value and the Chinese reason."""
+    def bound_violations(
+        self, variables: Mapping[str, object], out_of_range: Mapping[str, str] | None = None
+    ) -> list[dict[str, str]]:
+        """Inputs outside their declared plausible range: id, label, value and the Chinese reason.
+
+        ``out_of_range`` holds the inputs whose figure was too large even to convert (build_variables): they
+        are reported against the same bound.
+        """
         out = []
         for b in self.bounds.values():
+            if out_of_range and b.input_id in out_of_range:
+                too_large = f"{b.label}超出合理范围（不超过{b.max_text}），请核实后再填报"
+                out.append({"id": b.input_id, "label": b.label, "value": "超出范围", "reason": too_large})
+                continue
             v = variables.get(b.input_id)
             reason = b.violation(v)
             if reason is not None:
@@ -526,16 +536,27 @@ def _labelled(rs: RuleSet, names: Iterable[str]) -> list[dict[str, str]]:
 
 
 def assess(policy: Policy, facts: Mapping[str, Any], as_of: date) -> Assessment:
-    variables = build_variables(facts, as_of, policy.rule_set)
+    out_of_range: dict[str, str] = {}
+    variables = build_variables(facts, as_of, policy.rule_set, out_of_range=out_of_range)
+    unbounded = set(out_of_range) - set(policy.bounds)
+    if unbounded:
+        raise FactsError("; ".join(out_of_range[k] for k in sorted(unbounded)))
     region = facts.get("region_code")
-    return assess_variables(policy, variables, as_of, region_code=str(region) if region else None)
+    return assess_variables(
+        policy, variables, as_of, region_code=str(region) if region else None, out_of_range=out_of_range
+    )
 
 
 def assess_variables(
-    policy: Policy, variables: Mapping[str, object], as_of: date, *, region_code: str | None
+    policy: Policy,
+    variables: Mapping[str, object],
+    as_of: date,
+    *,
+    region_code: str | None,
+    out_of_range: Mapping[str, str] | None = None,
 ) -> Assessment:
     rs = policy.rule_set
-    odd = policy.bound_violations(variables)
+    odd = policy.bound_violations(variables, out_of_range)
     if odd:
         # An implausible figure (a 1e25 answer) decides nothing: it is set aside as unknown, with the reason,
         # before any arithmetic runs on it.
