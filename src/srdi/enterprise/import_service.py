@@ -906,6 +906,8 @@ def run_import(
         outcome = ImportOutcome(
             status=ImportStatus.failed,
             errors=[RowError(None, None, None, exc.message_zh)],
+            # The refusal's code and, for a broken limit, which limit, its maximum and what the file had.
+            file_info={"filename": filename, "error_code": exc.code, "error_details": exc.details},
             message=f"文件无法导入：{exc.message_zh}",
         )
     finally:
@@ -942,6 +944,23 @@ def _run(
     region_scope: tuple[str, ...] | list[str] | None = None,
 ) -> ImportOutcome:
     table = read_table(path, filename)
+    try:
+        return _run_table(db, table, filename, mode, dry_run, actor, job_id, progress, region_scope)
+    finally:
+        table.close()
+
+
+def _run_table(
+    db: Session,
+    table: Table,
+    filename: str,
+    mode: ImportMode,
+    dry_run: bool,
+    actor: str,
+    job_id: int | None,
+    progress: ProgressFn,
+    region_scope: tuple[str, ...] | list[str] | None = None,
+) -> ImportOutcome:
     info = {
         "filename": filename,
         "format": table.format,
