@@ -111,8 +111,8 @@ def shared_string_bomb(path: Path, length: int = 1 << 20, uses: int = 2000) -> P
     return write_package(path, sheet_xml(rows, dimension=f"A1:A{uses}"), sst_xml(["A" * length]))
 
 
-def zip_bomb(path: Path, size: int = 1 << 30) -> Path:
-    """A worksheet member that inflates to ``size`` bytes of one padding character (~1 MB per GiB on disk)."""
+def zip_bomb(path: Path, size: int = 1 << 30, cells: str = "", pad: bytes = b" ") -> Path:
+    """A worksheet member that inflates to ``size`` bytes of padding after ``cells`` (~1 MB per GiB on disk)."""
     tmp = path.with_suffix(".part")
     head = sheet_xml("", dimension="A1").split("<sheetData>")[0] + "<sheetData>"
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
@@ -125,10 +125,73 @@ def zip_bomb(path: Path, size: int = 1 << 30) -> Path:
         ):
             zf.writestr(name, data)
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
-            fh.write(head.encode())
-            block = b" " * (1 << 20)
+            fh.write((head + cells).encode())
+            block = pad * ((1 << 20) // len(pad))
             for _ in range(size // len(block)):
                 fh.write(block)
             fh.write(b"</sheetData></worksheet>")
     tmp.replace(path)
     return path
+
+
+BILLION_LAUGHS = (
+    '<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10))
+    + "]>"
+)
+
+
+def billion_laughs(path: Path, part: str = "sheet") -> Path:
+    """The classic entity expansion: nine levels of ten references, 10^9 "lol"s from under 1 KB."""
+    cell = '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+    if part == "sheet":
+        return write_package(path, sheet_xml(cell, prolog=BILLION_LAUGHS))
+    return write_package(path, sheet_xml(inline_row(1, ["x"])), sst_xml(["&lol9;"], prolog=BILLION_LAUGHS))
+
+
+def deeply_nested(path: Path, depth: int = 200_000) -> Path:
+    """A worksheet whose only cell sits inside ``depth`` nested unknown elements."""
+    inner = '<c r="A1" t="inlineStr"><is><t>x</t></is></c>'
+    return write_package(path, sheet_xml(f'<row r="1">{"<x>" * depth}{inner}{"</x>" * depth}</row>'))
+
+
+def many_members(path: Path, count: int = 5_000) -> Path:
+    return write_package(
+        path, sheet_xml(inline_row(1, ["x"])), extra={f"xl/media/p{i}.bin": b"" for i in range(count)}
+    )
+
+
+def truncated(path: Path, source: Path) -> Path:
+    data = source.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def corrupted(path: Path, source: Path) -> Path:
+    """The same package with the worksheet's compressed bytes flipped: the directory is intact, the data is not."""
+    data = bytearray(source.read_bytes())
+    at = data.find(b"xl/worksheets/sheet1.xml") + len("xl/worksheets/sheet1.xml")
+    for i in range(at + 8, at + 40):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+    return path
+
+
+def lying_member_size(path: Path, rows: int = 2_000) -> Path:
+    """A worksheet whose central-directory entry declares 100 bytes for a member that inflates to far more."""
+    body = "".join(inline_row(r, ["x" * 50]) for r in range(1, rows + 1))
+    write_package(path, sheet_xml(body, dimension="A1"))
+    data = bytearray(path.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    cd = data.rfind(b"PK\x01\x02", 0, data.rfind(name))  # its central-directory entry
+    data[cd + 24 : cd + 28] = (100).to_bytes(4, "little")  # uncompressed size
+    path.write_bytes(bytes(data))
+    return path
+
+
+def random_text(n: int, seed: int = 1) -> str:
+    """Text that does not compress (a shared-string bomb then trips the cell-length check, not the ratio)."""
+    import random
+
+    rng = random.Random(seed)
+    return "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") for _ in range(n))

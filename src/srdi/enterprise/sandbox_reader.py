@@ -76,7 +76,7 @@ class ReadLimits:
     max_text_bytes: int = 1 << 30  # text the cells of the sheet materialise (a shared string once per use)
     max_formulas: int = 100_000
     max_merged: int = 10_000
-    max_merged_cells: int = 1_100_000
+    max_merged_cells: int = 100_000  # merged cells in the data are refused row by row; this many is no table
     max_record_chars: int = 1 << 20  # one CSV record (a 26-column row is ~300 characters)
     memory_mb: int = 4_096  # the child's address space (RLIMIT_AS), not its resident memory
     cpu_seconds: int = 900
@@ -257,7 +257,7 @@ def stream_member(
     limits = budget.limits
     is_xml = info.filename.lower().endswith(_XML_SUFFIXES)
     seen = 0
-    carry = b""
+    carry = bytearray()
     tail = b""
     first = True
     try:
@@ -278,17 +278,19 @@ def stream_member(
                 if cut is None:
                     yield chunk
                     continue
-                data = carry + chunk if carry else chunk
-                at = cut(data)
-                if at <= 0 and len(data) < 16 * _CHUNK:
-                    carry = data
+                # Only the new chunk is searched for a cut, and the carry grows in place: no quadratic copying
+                # when a hostile part has no element end for megabytes.
+                at = cut(chunk)
+                if at <= 0 and len(carry) + len(chunk) < 16 * _CHUNK:
+                    carry += chunk
                     continue
                 if at <= 0:
-                    at = data.rfind(b">") + 1 or len(data)
-                carry = data[at:]
-                yield data[:at]
+                    at = chunk.rfind(b">") + 1 or len(chunk)
+                carry += chunk[:at]
+                yield bytes(carry)
+                carry = bytearray(chunk[at:])
             if cut is not None and carry:
-                yield carry
+                yield bytes(carry)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
         # zipfile checks the CRC and the declared size at the end: a member that lies about either ends here.
         raise _corrupt(f"{info.filename}: {exc}") from exc
@@ -581,9 +583,11 @@ def scan_sheet(
             limits.max_text_bytes,
             scan.text_bytes,
         )
-    covered = 0
-    for r0, c0, r1, c1 in scan.merged:
-        covered += (min(r1, max(rows, 1)) - r0 + 1) * (min(c1, max(cols - 1, 0)) - c0 + 1)
+    # Clipped to the used area: "A2:Z1048576" over three used rows is three rows of merged cells, not a million.
+    scan.merged = [
+        (r0, c0, min(r1, rows), min(c1, cols - 1)) for r0, c0, r1, c1 in scan.merged if r0 <= rows and c0 < cols
+    ]
+    covered = sum((r1 - r0 + 1) * (c1 - c0 + 1) for r0, c0, r1, c1 in scan.merged)
     if covered > limits.max_merged_cells:
         raise _limit(
             "max_merged_cells",
@@ -966,10 +970,23 @@ def main() -> int:
         traceback.print_exc()
         _send(out, b"X", json.dumps({"why": f"{exc.__class__.__name__}: {exc}"[:500]}).encode())
         return 4
+    _send(out, b"Z", json.dumps({"max_rss_kb": peak_rss_kb()}).encode())
+    return 0
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident memory since exec (VmHWM). ``ru_maxrss`` is not used: it survives exec and so
+    may report the parent's size at the fork."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     import resource
 
-    _send(out, b"Z", json.dumps({"max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}).encode())
-    return 0
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 if __name__ == "__main__":

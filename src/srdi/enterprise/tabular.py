@@ -212,12 +212,16 @@ class _Child:
         return bytes(buf)
 
     def _died(self, why: str = "") -> UnsafeFile:
+        tail: list[str] = []
+        if not self.closed:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self.proc.wait()
+            self._err.seek(0, os.SEEK_END)
+            self._err.seek(max(0, self._err.tell() - 2000))
+            tail = self._err.read().decode("utf-8", "replace").strip().splitlines()[-3:]
         self.close()
         rc = self.proc.returncode
-        self._err.seek(0, os.SEEK_END)
-        end = self._err.tell()
-        self._err.seek(max(0, end - 2000))
-        tail = self._err.read().decode("utf-8", "replace").strip().splitlines()[-3:]
         how = f"signal {-rc}" if rc is not None and rc < 0 else f"exit code {rc}"
         log.warning("import reader child ended without an answer (%s) %s %s", how, why, " | ".join(tail))
         return UnsafeFile(
