@@ -168,7 +168,11 @@ def test_import_of_each_hostile_file_fails_cleanly_and_changes_nothing(db, corpu
     code, zh, details = _expected(case)
     before = snapshot(db)
     job, out = run_import(db, corpus[case], mode=ImportMode.valid_rows_only, dry_run=dry_run, actor="tester")
-    assert (job.status, out.message, [e.message for e in out.errors]) == ("failed", f"文件无法导入：{zh}", [zh])
+    assert (job.status, out.message, [e.message for e in out.errors]) == (
+        "failed",
+        f"文件无法导入：{zh}",
+        [zh],
+    )
     assert (job.report["file"]["error_code"], job.report["file"]["error_details"]) == (code, details)
     assert snapshot(db) == before
 
@@ -203,7 +207,7 @@ API_CASES = [c for c in IDS if c not in ("xlsx_that_is_a_csv", "empty_file", "cs
 def test_hostile_upload_over_http_gets_a_chinese_error_and_the_server_still_answers(
     official, db, corpus, case, dry_run
 ):
-    code, zh, details = _expected(case)
+    _, zh, details = _expected(case)
     path = corpus[case]
     before = snapshot(db)
     jobs_before = db.scalar(select(func.count()).select_from(ImportJob))
@@ -255,11 +259,19 @@ def test_child_killed_at_a_named_point_gives_a_clear_error_and_writes_nothing(db
 def test_calamine_aborting_at_the_memory_limit_only_ends_the_child(db, corpus, monkeypatch):
     """With the pre-checks opened wide, calamine tries its 512 GiB grid: the child aborts at RLIMIT_AS."""
     before = snapshot(db)
-    for name, value in (("MAX_COLUMNS", 16384), ("MAX_ROWS", 2_000_000), ("MAX_CELLS", 10**12), ("MEMORY_MB", 1024)):
+    for name, value in (
+        ("MAX_COLUMNS", 16384),
+        ("MAX_ROWS", 2_000_000),
+        ("MAX_CELLS", 10**12),
+        ("MEMORY_MB", 1024),
+    ):
         monkeypatch.setenv(f"SRDI_IMPORT_{name}", str(value))
     with pytest.raises(UnsafeFile) as err:
         list(read_table(corpus["cell_at_XFD1048576"]).rows)
-    assert err.value.details == {"memory_mb": 1024, "exit": "signal 6"}  # SIGABRT from Rust's allocation failure
+    assert err.value.details == {
+        "memory_mb": 1024,
+        "exit": "signal 6",
+    }  # SIGABRT from Rust's allocation failure
     job, out = run_import(db, corpus["cell_at_XFD1048576"], dry_run=True, actor="tester")
     assert (job.status, out.message) == ("failed", f"文件无法导入：{UNSAFE}")
     assert snapshot(db) == before
@@ -318,7 +330,11 @@ def test_merged_range_over_a_million_rows_is_clipped_to_the_used_rows(db, tmp_pa
 def test_ambiguous_and_absurd_numbers_are_refused_per_cell_and_the_valid_rows_import(db, tmp_path):
     values = ["1.234,5", "1,23,4", "1e999999", "inf", "nan", "1,234.5", "1.234.567", "1e3"]  # 营业收入
     path = tmp_path / "numbers.csv"
-    path.write_bytes(csv_text([row(i + 1, operating_revenue=v, main_business_revenue="1000") for i, v in enumerate(values)]).encode())
+    path.write_bytes(
+        csv_text(
+            [row(i + 1, operating_revenue=v, main_business_revenue="1000") for i, v in enumerate(values)]
+        ).encode()
+    )
     job, out = run_import(db, path, mode=ImportMode.valid_rows_only, actor="tester")
     col = "营业收入（万元）"
     assert [(e.row, e.column, e.value, e.message) for e in out.errors] == [
@@ -330,7 +346,9 @@ def test_ambiguous_and_absurd_numbers_are_refused_per_cell_and_the_valid_rows_im
         (8, col, "1.234.567", "数字“1.234.567”含有多个“.”：小数点只能有一个，千位分隔符请用“,”或不写"),
     ]  # fmt: skip
     assert (job.status, out.valid_rows) == ("partially_succeeded", 2)
-    revenue = db.execute(text("SELECT operating_revenue FROM yearly_figure ORDER BY operating_revenue")).scalars()
+    revenue = db.execute(
+        text("SELECT operating_revenue FROM yearly_figure ORDER BY operating_revenue")
+    ).scalars()
     assert list(revenue) == [1_000_000_000, 1_234_500_000]  # 1e3 万元 and 1,234.5 万元 in 分
 
 
@@ -352,14 +370,22 @@ def test_infinite_and_huge_number_cells_in_xlsx_are_refused_per_cell(db, tmp_pat
         for n, data in parts.items():
             zf.writestr(n, data)
     job, out = run_import(db, path, mode=ImportMode.valid_rows_only, actor="tester")
-    assert [(e.row, e.column, e.message) for e in out.errors] == [(2, "营业收入（万元）", "应为有限的数字，实际为“inf”")]
+    assert [(e.row, e.column, e.message) for e in out.errors] == [
+        (2, "营业收入（万元）", "应为有限的数字，实际为“inf”")
+    ]
     assert (job.status, out.valid_rows) == ("partially_succeeded", 1)
 
 
 # --- srdi import on the command line ---------------------------------------------------------------------------
 
 
-CLI_CASES = ["cell_at_XFD1048576", "shared_string_1MiB_random", "zip_bomb", "billion_laughs_in_sheet", "csv_nul_byte"]
+CLI_CASES = [
+    "cell_at_XFD1048576",
+    "shared_string_1MiB_random",
+    "zip_bomb",
+    "billion_laughs_in_sheet",
+    "csv_nul_byte",
+]
 
 
 @pytest.mark.parametrize("dry_run", [True, False], ids=["dry_run", "real"])

@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -400,7 +400,9 @@ def _decimal(value: object) -> Decimal:
             if lowered in ("inf", "infinity", "nan", "snan"):
                 raise CellError(f"应为有限的数字，实际为“{display(value)}”")
             if text.count(".") > 1:
-                raise CellError(f"数字“{display(value)}”含有多个“.”：小数点只能有一个，千位分隔符请用“,”或不写")
+                raise CellError(
+                    f"数字“{display(value)}”含有多个“.”：小数点只能有一个，千位分隔符请用“,”或不写"
+                )
             raise CellError(f"应为数字，实际为“{display(value)}”")
         d = Decimal(text)
     if d and d.adjusted() > _MAX_ADJUSTED:

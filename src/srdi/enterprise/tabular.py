@@ -152,7 +152,7 @@ class _Child:
     def __init__(self, path: Path, fmt: str, limits: ReadLimits):
         self.limits = limits
         self.max_rss_kb: int | None = None
-        self._err = tempfile.TemporaryFile(prefix="srdi_reader_")
+        self._err = tempfile.TemporaryFile(prefix="srdi_reader_")  # noqa: SIM115 — closed in close()
         self._started = time.monotonic()
         # No preexec_fn (unsafe in a threaded server): the child sets its own limits before it opens the file.
         self.proc = subprocess.Popen(
@@ -171,6 +171,7 @@ class _Child:
         except OSError:
             pass  # the child died at start: reported at the first frame
         self._fd = self.proc.stdout.fileno()
+        _widen_pipe(self._fd)
         self.closed = False
 
     def frame(self) -> tuple[bytes, bytes]:
@@ -265,6 +266,18 @@ class _Child:
             self.close()
 
 
+def _widen_pipe(fd: int) -> None:
+    """A 1 MiB pipe holds a whole chunk of rows: the child writes it and goes on parsing while this process
+    validates. With Linux's default 64 KiB every chunk is 20 hand-overs between the two processes, each a wait for
+    the scheduler — measured at 7× the in-process time for a million-row CSV on the loaded 2-core machine."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):  # not Linux, or above /proc/sys/fs/pipe-max-size
+        pass
+
+
 def _table(child: _Child, fmt: Literal["csv", "xlsx"], size: int) -> Table:
     kind, payload = child.frame()
     if kind != b"M":
@@ -275,7 +288,9 @@ def _table(child: _Child, fmt: Literal["csv", "xlsx"], size: int) -> Table:
         try:
             _, headers = next(rows)
         except StopIteration:
-            raise TabularError("文件第1行（表头）为空", "empty header line", code="import_no_header") from None
+            raise TabularError(
+                "文件第1行（表头）为空", "empty header line", code="import_no_header"
+            ) from None
         return Table(
             format="csv",
             encoding=meta["encoding"],
@@ -300,13 +315,19 @@ def _table(child: _Child, fmt: Literal["csv", "xlsx"], size: int) -> Table:
         raise TabularError("工作表为空，没有表头和数据", "empty worksheet", code="import_empty_file")
     at = 0
     for i, (_, cells) in enumerate(head):
-        if any(isinstance(v, str) and (c := match_column(v)[0]) is not None and c.key == "uscc" for v in cells):
+        if any(
+            isinstance(v, str) and (c := match_column(v)[0]) is not None and c.key == "uscc" for v in cells
+        ):
             at = i
             break
     header_row, headers = head[at]
     merged = [
         MergedRange(
-            ref=f"{col_letter(c0)}{r0}:{col_letter(c1)}{r1}", first_row=r0, last_row=r1, first_col=c0, last_col=c1
+            ref=f"{col_letter(c0)}{r0}:{col_letter(c1)}{r1}",
+            first_row=r0,
+            last_row=r1,
+            first_col=c0,
+            last_col=c1,
         )
         for r0, c0, r1, c1 in meta["merged"]
     ]
