@@ -172,6 +172,8 @@ class _Child:
             pass  # the child died at start: reported at the first frame
         self._fd = self.proc.stdout.fileno()
         _widen_pipe(self._fd)
+        self._poll = select.poll()
+        self._poll.register(self._fd, select.POLLIN)
         self.closed = False
 
     def frame(self) -> tuple[bytes, bytes]:
@@ -196,8 +198,8 @@ class _Child:
         buf = bytearray()
         idle = self.limits.idle_seconds
         while len(buf) < n:
-            ready, _, _ = select.select([self._fd], [], [], idle)
-            if not ready:
+            # poll, not select: a busy server may hold more than FD_SETSIZE (1,024) descriptors.
+            if not self._poll.poll(idle * 1000):
                 self.close()
                 seconds = idle
                 raise UnsafeFile(
