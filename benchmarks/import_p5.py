@@ -120,6 +120,9 @@ def _drop(cleanup) -> None:  # type: ignore[no-untyped-def]
 def _read_only(path: Path) -> float:
     t = time.perf_counter()
     if path.suffix == ".csv":
+        from srdi.enterprise.sandbox_reader import detect_encoding
+
+        detect_encoding(path)  # the strict decoding pass the reader always made
         with path.open(encoding="utf-8", newline="") as fh:
             for _ in csv.reader(fh):
                 pass
@@ -128,6 +131,24 @@ def _read_only(path: Path) -> float:
 
         CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     return time.perf_counter() - t
+
+
+def _read_sandboxed(path: Path) -> tuple[float, float, float, int | None]:
+    """How the import reads now: the limited child checks and parses, the parent unpickles the row chunks.
+    Returns wall, this process's CPU, the child's CPU, the child's peak RSS (KiB)."""
+    import resource
+
+    from srdi.enterprise.tabular import read_table
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t, c = time.perf_counter(), time.process_time()
+    table = read_table(path)
+    for _ in table.rows:
+        pass
+    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    child = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return wall, cpu, child, table.child.max_rss_kb
 
 
 def _plain_executemany(eng, path: Path) -> float:  # type: ignore[no-untyped-def]
@@ -167,7 +188,7 @@ def _import(eng, path: Path) -> tuple[float, float, dict]:  # type: ignore[no-un
     return elapsed, cpu, summary
 
 
-def bench(kind: str, rows: int, bar: float, url: str | None, workdir: Path) -> None:
+def bench(kind: str, rows: int, bar: float, url: str | None, workdir: Path, read_only: bool = False) -> None:
     path = workdir / f"p5_{rows}.{kind}"
     t = time.perf_counter()
     (write_csv if kind == "csv" else write_xlsx)(path, rows)
@@ -175,6 +196,16 @@ def bench(kind: str, rows: int, bar: float, url: str | None, workdir: Path) -> N
         f"\n[{kind}] generated {rows:,} rows, {path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t:.1f} s"
     )
     read = _read_only(path)
+    sb_wall, sb_cpu, sb_child, sb_rss = _read_sandboxed(path)
+    print(
+        f"[{kind}] baseline read in-process     : {read:7.2f} s  (csv.reader / calamine, as before decision 0008)"
+    )
+    print(
+        f"[{kind}] sandboxed read (checks+parse): {sb_wall:7.2f} s wall, {sb_cpu:.2f} s CPU here + {sb_child:.2f} s CPU "
+        f"in the child (peak RSS {(sb_rss or 0) / 1024:.0f} MiB); {sb_wall / read:.2f}× the in-process wall time"
+    )
+    if read_only:
+        return
     eng, cleanup = _fresh_engine(url, workdir)
     try:
         plain = _plain_executemany(eng, path)
@@ -210,13 +241,30 @@ def main() -> None:
     ap.add_argument("--xlsx-rows", type=int, default=100_000)
     ap.add_argument("--database-url", default=None, help="PostgreSQL URL; default a fresh SQLite file")
     ap.add_argument("--only", choices=("csv", "xlsx"), default=None)
+    ap.add_argument(
+        "--read-only", action="store_true", help="only the reading baselines: in-process vs sandboxed"
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="srdi_p5_") as d:
         workdir = Path(d)
         if args.only in (None, "csv"):
-            bench("csv", args.csv_rows, 60 * args.csv_rows / 1_000_000, args.database_url, workdir)
+            bench(
+                "csv",
+                args.csv_rows,
+                60 * args.csv_rows / 1_000_000,
+                args.database_url,
+                workdir,
+                args.read_only,
+            )
         if args.only in (None, "xlsx"):
-            bench("xlsx", args.xlsx_rows, 30 * args.xlsx_rows / 100_000, args.database_url, workdir)
+            bench(
+                "xlsx",
+                args.xlsx_rows,
+                30 * args.xlsx_rows / 100_000,
+                args.database_url,
+                workdir,
+                args.read_only,
+            )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,6 @@ FALSE_WORDS = {"否", "无", "n", "no", "false", "0", "×", "✗"}
 _TAG_SPLIT = re.compile(r"[、,，;；|]")
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _YEAR_RE = re.compile(r"^(\d{4})\s*年?(?:度)?$")
-_NUMBER_RE = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
 _THIS_YEAR = [date.today().year]  # refreshed at the start of each validation
@@ -326,7 +325,7 @@ def _parse_date(value: object) -> date:
     else:
         text = _as_text(value)
         m = _DATE_RE.match(text)
-        if not m and len(text) == 8 and text.isdigit():
+        if not m and len(text) == 8 and text.isascii() and text.isdigit():
             m = re.match(r"(\d{4})(\d{2})(\d{2})", text)
         if not m:
             raise CellError("日期格式应为 YYYY-MM-DD（如 2015-03-01）")
@@ -346,7 +345,7 @@ def _today() -> date:
 
 
 def _parse_year(value: object) -> int:
-    if isinstance(value, str) and len(value) == 4 and value.isdigit():
+    if isinstance(value, str) and len(value) == 4 and value.isascii() and value.isdigit():
         year = int(value)
         if MIN_YEAR <= year <= _THIS_YEAR[0]:
             return year
@@ -365,27 +364,53 @@ def _parse_year(value: object) -> int:
     return year
 
 
+# What a number cell may look like as text. A comma is a thousands separator only where it groups exactly three
+# digits before any decimal point: "1,234.5" is 1234.5, but "1.234,5" (a European decimal comma) and "1,23,4" are
+# ambiguous and refused rather than guessed. An exponent is accepted ("1.5E+07", as Excel writes long numbers) but
+# any value of 10^18 or more is refused before it reaches arithmetic: "1e999999" must not overflow the job.
+_PLAIN_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,6})?", re.ASCII)
+_GROUPED_RE = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", re.ASCII)
+_MAX_ADJUSTED = 17  # |value| < 10^18: far above every sanity bound below, far below any overflow
+_MAX_NUMBER_CHARS = 64
+
+
 def _decimal(value: object) -> Decimal:
     if isinstance(value, (bool, datetime | date)):
         raise CellError(f"应为数字，实际为“{display(value)}”")
     if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
+        d = Decimal(value)
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise CellError(f"应为有限的数字，实际为“{display(value)}”")
         # repr() is the shortest text that reads back as the same double: what the spreadsheet shows.
-        return Decimal(repr(value))
-    text = value.strip() if isinstance(value, str) else str(value)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    text = text.replace(",", "").replace(" ", "")
-    if not _NUMBER_RE.match(text):
-        try:
-            d = Decimal(text)
-        except InvalidOperation:
-            d = None
-        if d is None or not d.is_finite():
+        d = Decimal(repr(value))
+    else:
+        text = value.strip() if isinstance(value, str) else str(value)
+        if not text.isascii():
+            text = unicodedata.normalize("NFKC", text)
+        text = text.replace(" ", "")
+        if len(text) > _MAX_NUMBER_CHARS:
+            raise CellError(f"数字过长（超过 {_MAX_NUMBER_CHARS} 个字符），请检查")
+        if "," in text:
+            if not _GROUPED_RE.fullmatch(text):
+                raise CellError(
+                    f"数字“{display(value)}”的分隔符有歧义：千位分隔符“,”应每三位一个，小数点只能用“.”（如 1,234.5）"
+                )
+            text = text.replace(",", "")
+        elif not _PLAIN_RE.fullmatch(text):
+            lowered = text.lower().lstrip("+-")
+            if lowered in ("inf", "infinity", "nan", "snan"):
+                raise CellError(f"应为有限的数字，实际为“{display(value)}”")
+            if text.count(".") > 1:
+                raise CellError(
+                    f"数字“{display(value)}”含有多个“.”：小数点只能有一个，千位分隔符请用“,”或不写"
+                )
             raise CellError(f"应为数字，实际为“{display(value)}”")
-        return d
-    return Decimal(text)
+        d = Decimal(text)
+    if d and d.adjusted() > _MAX_ADJUSTED:
+        shown = f"{value:.6g}" if isinstance(value, float) else display(value)
+        raise CellError(f"数值过大（“{shown}”），请检查单位和数字")
+    return d
 
 
 def _parse_money(col: Column, factor: int) -> Callable[[object], int]:
@@ -396,7 +421,8 @@ def _parse_money(col: Column, factor: int) -> Callable[[object], int]:
 
     scale = factor // 10**places
 
-    fullmatch = re.compile(rf"(-?)([0-9]+)(?:\.([0-9]{{1,{places}}}))?").fullmatch
+    # At most 15 integer digits: below the sanity bound's 13, far below int()'s 4,300-digit guard.
+    fullmatch = re.compile(rf"(-?)([0-9]{{1,15}})(?:\.([0-9]{{1,{places}}}))?").fullmatch
     frac_mult = [0] + [10 ** (places - n) * scale for n in range(1, places + 1)]  # by number of decimals
 
     def parse(value: object) -> int:
@@ -428,7 +454,7 @@ def _parse_int(col: Column) -> Callable[[object], int]:
     lo, hi = {"digital_level": (1, 4), "standards_drafted": (0, 10_000)}.get(col.key, (0, MAX_PERSONS))
 
     def parse(value: object) -> int:
-        if isinstance(value, str) and value.isdigit():
+        if isinstance(value, str) and len(value) <= 15 and value.isascii() and value.isdigit():
             n = int(value)
         else:
             text = _as_text(value).removesuffix("人").removesuffix("级")
@@ -908,6 +934,8 @@ def run_import(
         outcome = ImportOutcome(
             status=ImportStatus.failed,
             errors=[RowError(None, None, None, exc.message_zh)],
+            # The refusal's code and, for a broken limit, which limit, its maximum and what the file had.
+            file_info={"filename": filename, "error_code": exc.code, "error_details": exc.details},
             message=f"文件无法导入：{exc.message_zh}",
         )
     finally:
@@ -944,6 +972,23 @@ def _run(
     region_scope: tuple[str, ...] | list[str] | None = None,
 ) -> ImportOutcome:
     table = read_table(path, filename)
+    try:
+        return _run_table(db, table, filename, mode, dry_run, actor, job_id, progress, region_scope)
+    finally:
+        table.close()
+
+
+def _run_table(
+    db: Session,
+    table: Table,
+    filename: str,
+    mode: ImportMode,
+    dry_run: bool,
+    actor: str,
+    job_id: int | None,
+    progress: ProgressFn,
+    region_scope: tuple[str, ...] | list[str] | None = None,
+) -> ImportOutcome:
     info = {
         "filename": filename,
         "format": table.format,
