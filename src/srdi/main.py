@@ -17,6 +17,8 @@ from srdi import __version__
 from srdi.api import api_router
 from srdi.config import Settings, get_settings
 from srdi.kit.errors import AppError
+from srdi.kit.limits import BodyLimit, LimitsConfig, RequestLimitsMiddleware
+from srdi.kit.security_headers import SecurityHeadersMiddleware
 
 log = logging.getLogger("srdi")
 
@@ -35,19 +37,6 @@ HTTP_MESSAGES = {
     405: "不支持该请求方法",
     413: "上传的文件过大",
     429: "请求过于频繁，请稍后再试",
-}
-
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-        "style-src-elem 'self' 'unsafe-inline' https://cdn.jsdelivr.net; frame-ancestors 'none'"
-    ),
 }
 
 
@@ -77,6 +66,10 @@ def _zh_validation_message(err: dict[str, Any]) -> str:
         "json_invalid": "JSON 格式错误",
         "model_attributes_type": "应为对象",
         "list_type": "应为列表",
+        "finite_number": "应为有限数值",
+        "decimal_max_digits": "数值位数过多",
+        "decimal_max_places": "小数位数过多",
+        "string_type": "应为文本",
     }
     return known.get(kind, "取值不正确")
 
@@ -85,13 +78,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     explicit_settings = settings is not None
     settings = settings or get_settings()
     settings.check_production_safety()
+    # In production the API description is not published: it maps every endpoint for an attacker, and the
+    # people who need it read it on a development instance or in web/openapi.json.
+    docs = settings.env != "production"
     app = FastAPI(
         title="专精特新企业梯度培育平台 SRDI Platform API",
         version=__version__,
         description=DESCRIPTION,
-        openapi_url="/api/v1/openapi.json",
-        docs_url="/docs",
-        redoc_url="/redoc",
+        openapi_url="/api/v1/openapi.json" if docs else None,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
     )
 
     @app.exception_handler(AppError)
@@ -147,18 +143,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.dependency_overrides[get_settings] = lambda: settings
     production = settings.env == "production"
 
-    @app.middleware("http")
-    async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        for k, v in SECURITY_HEADERS.items():
-            response.headers.setdefault(k, v)
-        if request.url.path.startswith("/api/"):
-            # API answers carry personal and financial data: never keep them in a shared or browser cache.
-            response.headers.setdefault("Cache-Control", "no-store")
-        if production:
-            # Production runs behind HTTPS only (cookies are Secure there); tell browsers never to downgrade.
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        return response
+    # The last added is the outermost: the limits' own refusals carry the security headers too.
+    app.add_middleware(RequestLimitsMiddleware, config=request_limits(settings))
+    app.add_middleware(SecurityHeadersMiddleware, production=production)
 
     @app.get("/api/v1/health", tags=["系统 system"], summary="健康检查")
     def health() -> dict[str, str]:
@@ -167,6 +154,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     _mount_web(app, settings.web_dist_dir)
     return app
+
+
+def request_limits(settings: Settings) -> LimitsConfig:
+    """Body limits per route: uploads get the larger one, and must carry a credential before they are read."""
+    upload = BodyLimit(
+        "/api/v1/imports", settings.max_upload_bytes, needs_credential=True, label="上传的文件"
+    )
+    return LimitsConfig(default_max_bytes=settings.max_body_bytes, routes=[upload])
 
 
 def _methods_for(app: FastAPI, path: str) -> set[str]:

@@ -25,6 +25,15 @@ from srdi.rules_engine.expr.types import Type
 from srdi.rules_engine.model import Input, RuleSet
 
 Facts = Mapping[str, Any]
+# Every exact quantity the engine handles fits a signed 64-bit integer (the database columns and Polars' Int64):
+# 9.2e18 分 is 9.2e16 元. Larger inputs are refused here, before they overflow an engine (STACK.md traps).
+MAX_MAGNITUDE = 2**63 - 1
+
+
+def _bounded(d: Decimal, value: object) -> Decimal:
+    if not d.is_finite() or abs(d) > MAX_MAGNITUDE:
+        raise FactsError(f"数值超出允许范围: {str(value)[:40]}")
+    return d
 
 
 def yuan_to_fen(value: object) -> int:
@@ -32,7 +41,7 @@ def yuan_to_fen(value: object) -> int:
         d = Decimal(str(value))
     except InvalidOperation as exc:
         raise FactsError(f"not a money amount: {value!r}") from exc
-    fen = d * 100
+    fen = _bounded(d * 100, value)
     if fen != fen.to_integral_value():
         raise FactsError(f"money has more than two decimals: {value!r}")
     return int(fen)
@@ -52,12 +61,12 @@ def convert(value: object, t: Type, scale: int = 0) -> object:
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise FactsError(f"expected an integer, got {value!r}")
         try:
-            return int(value)
+            return int(_bounded(Decimal(int(value)), value))
         except ValueError as exc:
             raise FactsError(f"expected an integer, got {value!r}") from exc
     if t == Type.NUMBER:
         try:
-            f = Fraction(Decimal(str(value)))
+            f = Fraction(_bounded(Decimal(str(value)), value))
         except (InvalidOperation, ValueError) as exc:
             raise FactsError(f"expected a number, got {value!r}") from exc
         return f.numerator if f.denominator == 1 else f
