@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from srdi.config import get_settings
+from srdi.config import Settings, get_settings
 
 app = typer.Typer(
     help="专精特新企业梯度培育平台 命令行工具 / SRDI Platform operator CLI",
@@ -71,7 +71,17 @@ def serve(
         workers=workers or s.workers,
         reload=reload,
         log_level=s.log_level.lower(),
+        **proxy_options(s),
     )
+
+
+def proxy_options(s: Settings) -> dict[str, object]:
+    """uvicorn's proxy settings from SRDI_TRUSTED_PROXIES. Left alone, uvicorn believes X-Forwarded-For from
+    127.0.0.1 (STACK.md traps), so anyone behind loopback could pick their address: trust no one unless told."""
+    proxies = [p.strip() for p in s.trusted_proxies.split(",") if p.strip()]
+    if not proxies:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxies}
 
 
 from srdi.demo.cli import demo as _demo  # noqa: E402 — kept next to its registration
