@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     db_pool_size: int = 40
     db_max_overflow: int = 10
     db_pool_timeout_seconds: float = 5.0
+    # PostgreSQL lock_timeout of every connection: a request waiting longer for a row lock answers 503.
+    db_lock_timeout_seconds: float = 5.0
 
     def check_production_safety(self) -> None:
         """Refuse to run in production with development defaults (QUALITY S2)."""

@@ -10,6 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
@@ -28,6 +30,9 @@ DESCRIPTION = """
 所有金额以“元”为单位、精确到分（JSON 中为十进制字符串）；界面以“万元”显示。日期格式 YYYY-MM-DD。
 错误以 JSON 返回：`{"code": "...", "message": "中文说明", "message_en": "...", "details": ...}`。
 """
+
+# Seconds a client is asked to wait when every database connection is busy.
+BUSY_RETRY_SECONDS = 5
 
 HTTP_MESSAGES = {
     400: "请求有误",
@@ -127,6 +132,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "message_en": str(exc.detail),
         }
         return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    def _busy() -> JSONResponse:
+        body = {
+            "code": "service_busy",
+            "message": "系统繁忙，请稍后重试",
+            "message_en": "all database connections are busy",
+        }
+        return JSONResponse(body, status_code=503, headers={"Retry-After": str(BUSY_RETRY_SECONDS)})
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_timeout(_: Request, exc: PoolTimeout) -> JSONResponse:
+        # Every database connection is busy: say so at once and when to retry, never a hung request and a 500.
+        log.warning("database pool exhausted: %s", exc)
+        return _busy()
+
+    @app.exception_handler(OperationalError)
+    async def _operational(request: Request, exc: OperationalError) -> JSONResponse:
+        # SQLite has one writer: a transaction that read, then finds another writer committed first, fails at
+        # once with "database is locked" (no busy wait applies). That is a busy server too, not an internal error.
+        # On PostgreSQL, lock_timeout (srdi.db.session) ends a wait for a row lock with SQLSTATE 55P03.
+        if "database is locked" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == "55P03":
+            log.warning("database busy on %s %s: %s", request.method, request.url.path, exc.orig)
+            return _busy()
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
