@@ -153,3 +153,52 @@ def test_the_depth_check_ignores_brackets_inside_strings():
 def test_an_invalid_content_length_gives_400(app):
     r = drive(app, "POST", "/api/v1/auth/login", headers={"content-length": "abc"}, body=b"{}")
     assert r.status == 400
+
+
+def test_a_nul_in_an_uploaded_file_name_gives_422(client, app, db):
+    from contextlib import contextmanager
+
+    from srdi.enterprise.import_router import get_session_factory
+
+    @contextmanager
+    def _same_session():  # type: ignore[no-untyped-def]
+        yield db
+
+    app.dependency_overrides[get_session_factory] = lambda: _same_session
+    # Built by hand: httpx would percent-encode the NUL in the file name, a hostile client does not.
+    raw = (
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="\xe4\xbc\x81\x00.csv"\r\n'
+        b"Content-Type: text/csv\r\n\r\nuscc\n\r\n--b--\r\n"
+    )
+    r = client.post(
+        "/api/v1/imports", content=raw, headers={"content-type": "multipart/form-data; boundary=b"}
+    )
+    assert r.status_code == 422
+    assert r.json()["message"] == "文件名含有不允许的控制字符（U+0000）"
+
+
+def test_docs_and_the_openapi_document_are_off_in_production(engine):
+    from fastapi.testclient import TestClient
+
+    from srdi.config import get_settings
+    from srdi.main import create_app
+
+    settings = get_settings().model_copy(
+        update={
+            "env": "production",
+            "secret_key": "x" * 40,
+            "demo_mode": False,
+            "argon2_memory_kib": 19456,
+            "argon2_time_cost": 2,
+        }
+    )
+    with TestClient(create_app(settings)) as c:
+        assert [c.get(p).status_code for p in ("/docs", "/redoc", "/api/v1/openapi.json")] == [404, 404, 404]
+    with TestClient(create_app()) as c:
+        assert c.get("/api/v1/openapi.json").status_code == 200
+
+
+def test_the_content_security_policy_allows_nothing_inline_and_no_other_origin(anon_client):
+    csp = anon_client.get("/api/v1/health").headers["content-security-policy"]
+    assert "unsafe-inline" not in csp and "http" not in csp and "cdn" not in csp
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp

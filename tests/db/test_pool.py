@@ -62,13 +62,11 @@ def _serve(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        with httpx.Client() as probe:
-            for _ in range(500):
-                if server.started:
-                    break
-                time.sleep(
-                    0.01
-                )  # waiting for start-up, not racing anything: the result does not depend on it
+        for _ in range(500):
+            if server.started:
+                break
+            # Waiting for start-up only: nothing races it, the result does not depend on how long it takes.
+            time.sleep(0.01)
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True

@@ -7,10 +7,10 @@ import hmac
 import json
 import math
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from collections.abc import Callable
 from typing import Any, Protocol
 
 from argon2 import PasswordHasher, Type
@@ -18,7 +18,6 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy.orm import Session
 
 from srdi.auth import repository
-from srdi.auth.repository import normalize_username
 from srdi.auth.enums import (
     ENTERPRISE_BOUND_ROLES,
     OFFICIAL_SCOPE_LENGTH,
@@ -35,6 +34,7 @@ from srdi.auth.exceptions import (
     WeakPassword,
 )
 from srdi.auth.models import AuditLog, User, UserSession
+from srdi.auth.repository import normalize_username
 from srdi.config import Settings
 from srdi.db.base import utcnow
 from srdi.kit.errors import AppError, PermissionDenied

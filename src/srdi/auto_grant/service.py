@@ -44,8 +44,8 @@ from srdi.auto_grant.exceptions import (
 )
 from srdi.auto_grant.models import Contest, Disbursement, DisbursementBatch, Grant, GrantEvent, GrantRun
 from srdi.db.base import utcnow
-from srdi.kit.spreadsheet import digits_as_text, neutralise
 from srdi.kit.money import fen_to_yuan, format_wan
+from srdi.kit.spreadsheet import digits_as_text, neutralise
 from srdi.policy import service as policy_service
 from srdi.rules_engine.policy import ELIGIBLE, Policy, assess_variables
 

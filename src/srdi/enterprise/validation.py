@@ -12,7 +12,6 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 
 from srdi.kit.reference import industry, region
 
-
 # Spaces and hyphens people type to group the digits (9144-0305-MAH2MAL19H); NFKC first makes full-width forms
 # (９１４４，－，　) half-width.
 _USCC_SEPARATORS = str.maketrans("", "", " -\t\u00a0")
