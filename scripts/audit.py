@@ -39,7 +39,17 @@ OK, VULNERABLE, NOT_PERFORMED = 0, 1, 2
 
 def _pip_audit(requirements: Path, *extra: str) -> dict | None:
     exe = Path(sys.executable).with_name("pip-audit")
-    cmd = [str(exe), "-r", str(requirements), "--disable-pip", "--progress-spinner", "off", "-f", "json", *extra]
+    cmd = [
+        str(exe),
+        "-r",
+        str(requirements),
+        "--disable-pip",
+        "--progress-spinner",
+        "off",
+        "-f",
+        "json",
+        *extra,
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
     try:
         return json.loads(proc.stdout)
@@ -68,7 +78,9 @@ def python_audit() -> int:
         ids = ", ".join(v["id"] for v in d["vulns"])
         print(f"  VULNERABLE {d['name']} {d.get('version')}: {ids}")
     if skipped:
-        print(f"  audit incomplete: {len(skipped)} of {len(deps)} packages not audited, e.g. {skipped[0]['name']}")
+        print(
+            f"  audit incomplete: {len(skipped)} of {len(deps)} packages not audited, e.g. {skipped[0]['name']}"
+        )
     if vulnerable:
         return VULNERABLE
     if skipped:
@@ -114,7 +126,9 @@ def npm_audit() -> int:
     if counts.get("total", 0):
         print(f"  VULNERABLE: {json.dumps(counts)}")
         return VULNERABLE
-    print(f"  audited {result['metadata'].get('dependencies', {}).get('total', '?')} packages: no known vulnerabilities")
+    print(
+        f"  audited {result['metadata'].get('dependencies', {}).get('total', '?')} packages: no known vulnerabilities"
+    )
     return OK
 
 

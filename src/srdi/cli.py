@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from srdi.config import Settings, get_settings
@@ -63,6 +65,7 @@ def serve(
 
     s = get_settings()
     s.check_production_safety()
+    proxies = proxy_options(s)
     uvicorn.run(
         "srdi.main:create_app",
         factory=True,
@@ -71,11 +74,12 @@ def serve(
         workers=workers or s.workers,
         reload=reload,
         log_level=s.log_level.lower(),
-        **proxy_options(s),
+        proxy_headers=bool(proxies["proxy_headers"]),
+        forwarded_allow_ips=proxies["forwarded_allow_ips"],
     )
 
 
-def proxy_options(s: Settings) -> dict[str, object]:
+def proxy_options(s: Settings) -> dict[str, Any]:
     """uvicorn's proxy settings from SRDI_TRUSTED_PROXIES. Left alone, uvicorn believes X-Forwarded-For from
     127.0.0.1 (STACK.md traps), so anyone behind loopback could pick their address: trust no one unless told."""
     proxies = [p.strip() for p in s.trusted_proxies.split(",") if p.strip()]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -62,13 +63,13 @@ def make_engine(url: str, *, sqlite_begin: str | None = None, **kwargs: object) 
             # hold every worker thread while the lock holder needs one to finish its answer and commit — the
             # server would stall for good (measured: tests/db/test_pool.py). They give up with a 503 instead.
             with dbapi_conn.cursor() as cur:
-                cur.execute(f"SET lock_timeout = {int(lock_timeout)}")
+                cur.execute(f"SET lock_timeout = {int(str(lock_timeout))}")
             dbapi_conn.commit()
 
     return engine
 
 
-def pool_options(settings: Settings) -> dict[str, object]:
+def pool_options(settings: Settings) -> dict[str, Any]:
     """The pool sized to the threads that can hold a connection (STACK.md traps: a pool smaller than anyio's 40
     worker threads stalled the server for 30 s); a caller that still finds it exhausted waits briefly and gets
     a 503 (srdi.main), not a hung request."""

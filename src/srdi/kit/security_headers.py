@@ -2,8 +2,9 @@
 
 The Content-Security-Policy allows nothing inline and no other origin: the built web UI is one script and one
 style sheet from ``/assets`` (Vite), and Element Plus sets its dynamic styles through the CSSOM
-(``element.style``), which ``style-src`` does not govern. The API documentation page is served from local copies of
-its assets with an external start script (``srdi.main``), so it needs no exception either.
+(``element.style``), which ``style-src`` does not govern (measured with the browser tests, tests/e2e). FastAPI's
+``/docs`` page loads Swagger UI from a CDN with an inline start script: under this policy it does not render in a
+browser; it is off in production, and the API description is in ``web/openapi.json`` and ``/api/v1/openapi.json``.
 """
 
 from __future__ import annotations
