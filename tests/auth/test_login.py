@@ -281,3 +281,19 @@ def test_parallel_wrong_guesses_are_all_counted(engine: Engine):
             s.execute(delete(LoginThrottle).where(LoginThrottle.key.in_([key, "ip:10.0.0.1"])))
             s.execute(delete(AuditLog).where(AuditLog.username == "parallel-target"))
             s.commit()
+
+
+def test_a_look_alike_username_with_a_zero_width_space_is_refused(client):
+    r = client.post(
+        "/api/v1/admin/users",
+        json={
+            "username": "ad\u200bmin",
+            "display_name": "假管理员",
+            "role": "expert",
+            "password": "Passw0rd-1",
+        },
+    )
+    assert r.status_code == 422
+    assert (
+        r.json()["details"][0]["message"] == "名称中含有不可见字符或文字方向控制字符（U+200B），请删除后重试"
+    )
