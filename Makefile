@@ -9,9 +9,12 @@ export SRDI_DATABASE_URL ?= sqlite:///$(CURDIR)/var/srdi.sqlite3
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
+# The pinned, hashed lock first (docs/decisions: dependency audit); then the project itself, which adds only what
+# the lock does not hold yet (a dependency added to pyproject.toml before `make lock` was run).
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip uv
+	$(VENV)/bin/uv pip install -q --python $(PY) --require-hashes -r requirements-dev.lock
 	$(VENV)/bin/uv pip install -q --python $(PY) -e '.[dev,spark]'
 	touch $@
 
@@ -49,6 +52,17 @@ lint: install ## ruff, formatting, import contracts, mypy
 test: install system-deps web ## Run the whole test suite: lint, then pytest on SQLite and PostgreSQL (when reachable)
 	$(MAKE) lint
 	$(VENV)/bin/pytest -q -p no:cacheprovider
+
+.PHONY: lock
+lock: install ## Re-pin every dependency with hashes (requirements.lock: runtime; requirements-dev.lock: + dev, spark)
+	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -q \
+		--custom-compile-command "make lock" -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --extra spark --generate-hashes --python-version 3.11 -q \
+		--custom-compile-command "make lock" -o requirements-dev.lock
+
+.PHONY: audit
+audit: install ## Audit dependencies (pip-audit, npm audit); exit 2 "audit not performed" when no advisory service answers
+	$(PY) scripts/audit.py
 
 .PHONY: bench
 bench: install ## Run the benchmarks (figures and ratios; never part of the test suite)

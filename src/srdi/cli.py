@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
-from srdi.config import get_settings
+from srdi.config import Settings, get_settings
 
 app = typer.Typer(
     help="专精特新企业梯度培育平台 命令行工具 / SRDI Platform operator CLI",
@@ -63,6 +65,7 @@ def serve(
 
     s = get_settings()
     s.check_production_safety()
+    proxies = proxy_options(s)
     uvicorn.run(
         "srdi.main:create_app",
         factory=True,
@@ -71,6 +74,8 @@ def serve(
         workers=workers or s.workers,
         reload=reload,
         log_level=s.log_level.lower(),
+        proxy_headers=bool(proxies["proxy_headers"]),
+        forwarded_allow_ips=proxies["forwarded_allow_ips"],
     )
 
 
@@ -86,6 +91,15 @@ def recover() -> None:
         f"已中断的批次 runs: {found.runs or '无'}；已中断的导入 imports: {found.imports or '无'}；"
         f"清理上传文件 files removed: {len(found.files)}"
     )
+
+
+def proxy_options(s: Settings) -> dict[str, Any]:
+    """uvicorn's proxy settings from SRDI_TRUSTED_PROXIES. Left alone, uvicorn believes X-Forwarded-For from
+    127.0.0.1 (STACK.md traps), so anyone behind loopback could pick their address: trust no one unless told."""
+    proxies = [p.strip() for p in s.trusted_proxies.split(",") if p.strip()]
+    if not proxies:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxies}
 
 
 from srdi.demo.cli import demo as _demo  # noqa: E402 — kept next to its registration

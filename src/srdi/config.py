@@ -31,8 +31,12 @@ class Settings(BaseSettings):
     session_ttl_minutes: int = 120
     # Absolute session lifetime, however active the session is.
     session_max_hours: int = 12
-    # Login throttling: this many failures within the lock period lock the username (or the address) for it.
+    # Login throttling (srdi.auth.service): after login_max_failures failures of one username from one address,
+    # that pair waits login_backoff_seconds, doubling with each further failure up to login_lock_minutes; an address
+    # failing login_max_failures_per_ip times (any usernames) waits login_lock_minutes. No one can lock a user out
+    # from another address.
     login_max_failures: int = 5
+    login_backoff_seconds: int = 30
     login_max_failures_per_ip: int = 30
     login_lock_minutes: int = 15
     # Argon2id cost (RFC 9106 §4 second recommended option: t=3, m=64 MiB). Tests lower the memory only.
@@ -48,6 +52,20 @@ class Settings(BaseSettings):
     # Uploaded import files wait here until their job ends (then they are removed; orphans are swept). A directory
     # of this instance's own, so that a sweep never touches another instance's uploads.
     upload_dir: Path = REPO_ROOT / "var" / "uploads"
+    # Request bodies (srdi.kit.limits): JSON and forms everywhere; uploads to /api/v1/imports (the file limit of
+    # srdi.enterprise.import_router, 100 MiB, plus 1 MiB for the multipart envelope).
+    max_body_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 101 * 1024 * 1024
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated IPs or networks, as uvicorn's
+    # forwarded_allow_ips). None by default: the peer address is the client.
+    trusted_proxies: str = ""
+    # Connection pool: as many connections as the worker threads that can hold one (anyio's default limiter has
+    # 40 tokens), a little overflow for background tasks, and a short wait that answers 503 instead of hanging.
+    db_pool_size: int = 40
+    db_max_overflow: int = 10
+    db_pool_timeout_seconds: float = 5.0
+    # PostgreSQL lock_timeout of every connection: a request waiting longer for a row lock answers 503.
+    db_lock_timeout_seconds: float = 5.0
 
     def check_production_safety(self) -> None:
         """Refuse to run in production with development defaults (QUALITY S2)."""

@@ -13,6 +13,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
@@ -20,6 +22,8 @@ from srdi import __version__
 from srdi.api import api_router
 from srdi.config import Settings, get_settings
 from srdi.kit.errors import AppError
+from srdi.kit.limits import BodyLimit, LimitsConfig, RequestLimitsMiddleware
+from srdi.kit.security_headers import SecurityHeadersMiddleware
 
 log = logging.getLogger("srdi")
 
@@ -30,6 +34,9 @@ DESCRIPTION = """
 错误以 JSON 返回：`{"code": "...", "message": "中文说明", "message_en": "...", "details": ...}`。
 """
 
+# Seconds a client is asked to wait when every database connection is busy.
+BUSY_RETRY_SECONDS = 5
+
 HTTP_MESSAGES = {
     400: "请求有误",
     401: "请先登录",
@@ -38,19 +45,6 @@ HTTP_MESSAGES = {
     405: "不支持该请求方法",
     413: "上传的文件过大",
     429: "请求过于频繁，请稍后再试",
-}
-
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-        "style-src-elem 'self' 'unsafe-inline' https://cdn.jsdelivr.net; frame-ancestors 'none'"
-    ),
 }
 
 
@@ -80,6 +74,10 @@ def _zh_validation_message(err: dict[str, Any]) -> str:
         "json_invalid": "JSON 格式错误",
         "model_attributes_type": "应为对象",
         "list_type": "应为列表",
+        "finite_number": "应为有限数值",
+        "decimal_max_digits": "数值位数过多",
+        "decimal_max_places": "小数位数过多",
+        "string_type": "应为文本",
     }
     return known.get(kind, "取值不正确")
 
@@ -88,13 +86,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     explicit_settings = settings is not None
     settings = settings or get_settings()
     settings.check_production_safety()
+    # In production the API description is not published: it maps every endpoint for an attacker, and the
+    # people who need it read it on a development instance or in web/openapi.json.
+    docs = settings.env != "production"
     app = FastAPI(
         title="专精特新企业梯度培育平台 SRDI Platform API",
         version=__version__,
         description=DESCRIPTION,
-        openapi_url="/api/v1/openapi.json",
-        docs_url="/docs",
-        redoc_url="/redoc",
+        openapi_url="/api/v1/openapi.json" if docs else None,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
         lifespan=lambda app: _lifespan(app, settings.recovery_interval_seconds),
     )
 
@@ -136,6 +137,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         }
         return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
+    def _busy() -> JSONResponse:
+        body = {
+            "code": "service_busy",
+            "message": "系统繁忙，请稍后重试",
+            "message_en": "all database connections are busy",
+        }
+        return JSONResponse(body, status_code=503, headers={"Retry-After": str(BUSY_RETRY_SECONDS)})
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_timeout(_: Request, exc: PoolTimeout) -> JSONResponse:
+        # Every database connection is busy: say so at once and when to retry, never a hung request and a 500.
+        log.warning("database pool exhausted: %s", exc)
+        return _busy()
+
+    @app.exception_handler(OperationalError)
+    async def _operational(request: Request, exc: OperationalError) -> JSONResponse:
+        # SQLite has one writer: a transaction that read, then finds another writer committed first, fails at
+        # once with "database is locked" (no busy wait applies). That is a busy server too, not an internal error.
+        # On PostgreSQL, lock_timeout (srdi.db.session) ends a wait for a row lock with SQLSTATE 55P03.
+        if "database is locked" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == "55P03":
+            log.warning("database busy on %s %s: %s", request.method, request.url.path, exc.orig)
+            return _busy()
+        return await _unexpected(request, exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error")
@@ -151,18 +176,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.dependency_overrides[get_settings] = lambda: settings
     production = settings.env == "production"
 
-    @app.middleware("http")
-    async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        for k, v in SECURITY_HEADERS.items():
-            response.headers.setdefault(k, v)
-        if request.url.path.startswith("/api/"):
-            # API answers carry personal and financial data: never keep them in a shared or browser cache.
-            response.headers.setdefault("Cache-Control", "no-store")
-        if production:
-            # Production runs behind HTTPS only (cookies are Secure there); tell browsers never to downgrade.
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        return response
+    # The last added is the outermost: the limits' own refusals carry the security headers too.
+    app.add_middleware(RequestLimitsMiddleware, config=request_limits(settings))
+    app.add_middleware(SecurityHeadersMiddleware, production=production)
 
     @app.get("/api/v1/health", tags=["系统 system"], summary="健康检查")
     def health() -> dict[str, str]:
@@ -205,6 +221,14 @@ async def _lifespan(app: FastAPI, interval: int) -> AsyncIterator[None]:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+def request_limits(settings: Settings) -> LimitsConfig:
+    """Body limits per route: uploads get the larger one, and must carry a credential before they are read."""
+    upload = BodyLimit(
+        "/api/v1/imports", settings.max_upload_bytes, needs_credential=True, label="上传的文件"
+    )
+    return LimitsConfig(default_max_bytes=settings.max_body_bytes, routes=[upload])
 
 
 def _methods_for(app: FastAPI, path: str) -> set[str]:

@@ -38,7 +38,7 @@ def test_creating_an_enterprise_is_audited_with_who_when_and_what(client_as, db)
         "district_official",
         "enterprise",
         str(ent["id"]),
-        "testclient",
+        None,  # the test client's peer is "testclient", not an IP address (an address is kept: test_login)
     )
     assert row.detail == {"uscc": ent["uscc"]}
     assert service.as_utc(row.at) - started < timedelta(seconds=30)

@@ -88,7 +88,7 @@ def test_official_drafts_sandboxes_publishes_runs_and_the_enterprise_is_paid_onc
     batch = official.post("/api/v1/disbursement-batches", json={"policy_key": KEY, "period": "once"}).json()
     assert (batch["count"], batch["total_yuan"]) == (1, "50000.00")
     csv_resp = official.get(f"/api/v1/disbursement-batches/{batch['id']}/export.csv")
-    assert "6222021234567890,50000.00" in csv_resp.content.decode("utf-8-sig")
+    assert "\t6222021234567890,50000.00" in csv_resp.content.decode("utf-8-sig")
     assert (
         db.scalar(
             select(func.count())

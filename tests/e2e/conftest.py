@@ -189,6 +189,10 @@ class Pages:
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.js_errors = errors  # type: ignore[attr-defined]
+        # What the Content-Security-Policy blocked (Chromium reports it on the console, not as a page error).
+        blocked: list[str] = []
+        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        page.csp_violations = blocked  # type: ignore[attr-defined]
         return page
 
     def close(self) -> None:

@@ -7,6 +7,7 @@ request must echo the CSRF token in ``X-CSRF-Token`` — or with ``Authorization
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from typing import Annotated
 
@@ -32,8 +33,19 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def client_ip(request: Request) -> str | None:
-    # The direct peer. Behind a reverse proxy, run uvicorn with --proxy-headers so this is the real client.
-    return request.client.host if request.client else None
+    """The client's address, or None when it is not a valid IP address.
+
+    The direct peer, unless ``srdi serve`` was told to trust a proxy (SRDI_TRUSTED_PROXIES): then uvicorn has
+    put the address that proxy reported here. Whatever arrives is checked, so an arbitrary X-Forwarded-For text
+    never reaches the throttle keys or ``audit_log.ip``.
+    """
+    host = request.client.host if request.client else None
+    if not host or len(host) > 45:
+        return None
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return None
 
 
 def _token(request: Request) -> tuple[str | None, str]:

@@ -26,13 +26,14 @@ class AccountLocked(AppError):
     status_code = 429
     code = "login_locked"
 
-    def __init__(self, minutes: int):
+    def __init__(self, seconds: int):
+        wait = f"{seconds} 秒" if seconds < 60 else f"{-(-seconds // 60)} 分钟"
         super().__init__(
-            f"登录失败次数过多，请 {minutes} 分钟后再试",
-            f"too many failed logins; retry in {minutes} min",
-            details={"retry_after_minutes": minutes},
+            f"登录失败次数过多，请 {wait}后再试",
+            f"too many failed logins; retry in {seconds} s",
+            details={"retry_after_seconds": seconds},
         )
-        self.retry_after_seconds = minutes * 60
+        self.retry_after_seconds = seconds
 
 
 class CsrfFailed(AppError):

@@ -19,6 +19,7 @@ class User(TimestampMixin, Base):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Stored case-folded (srdi.auth.service.normalize_username): ``thr4`` and ``Thr4`` are one account.
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))

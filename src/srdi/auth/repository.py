@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,8 +18,13 @@ def get_user(db: Session, user_id: int) -> User | None:
     return db.get(User, user_id)
 
 
+def normalize_username(username: str) -> str:
+    """One account per name whatever its case or width: NFKC, trimmed, lower-case (stored and looked up so)."""
+    return unicodedata.normalize("NFKC", username).strip().lower()
+
+
 def get_user_by_username(db: Session, username: str) -> User | None:
-    return db.scalar(select(User).where(User.username == username))
+    return db.scalar(select(User).where(User.username == normalize_username(username)))
 
 
 def list_users(
@@ -75,6 +81,15 @@ def increment_throttle(db: Session, key: str) -> int:
             .returning(LoginThrottle.failures)
             .execution_options(synchronize_session=False)
         ).scalar_one()
+    )
+
+
+def clear_user_throttles(db: Session, username: str) -> None:
+    """Forget the failures of ``username`` from every address (a reset password starts afresh)."""
+    db.execute(
+        delete(LoginThrottle)
+        .where(LoginThrottle.key.like("pair:%"), LoginThrottle.key.endswith("|" + username, autoescape=True))
+        .execution_options(synchronize_session=False)
     )
 
 

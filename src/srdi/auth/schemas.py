@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from srdi.auth.enums import Role
+from srdi.kit.text import clean_name
 
 ORM = ConfigDict(from_attributes=True)
 
@@ -74,6 +75,12 @@ class UserCreateIn(BaseModel):
     )
     enterprise_id: int | None = Field(None, ge=1, description="企业用户/链主：所属企业编号")
     department: str | None = Field(None, max_length=100, description="责任单位经办人：所属责任单位")
+
+    @field_validator("username", "display_name", "department")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        # A look-alike of another account (zero-width or direction-control characters) is refused.
+        return None if v is None else clean_name(v)
 
 
 class PasswordResetIn(BaseModel):

@@ -7,6 +7,7 @@ import hmac
 import json
 import math
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -33,6 +34,7 @@ from srdi.auth.exceptions import (
     WeakPassword,
 )
 from srdi.auth.models import AuditLog, User, UserSession
+from srdi.auth.repository import normalize_username
 from srdi.config import Settings
 from srdi.db.base import utcnow
 from srdi.kit.errors import AppError, PermissionDenied
@@ -241,17 +243,28 @@ def _locked_until(db: Session, key: str, now: datetime) -> datetime | None:
     return until if until > now else None
 
 
-def _record_failure(db: Session, key: str, limit: int, lock: timedelta, now: datetime) -> None:
-    """Count one failure. Parallel guesses must all count: the row is created with ON CONFLICT DO NOTHING and
-    incremented in SQL, never read-modify-written in Python."""
+def _record_failure(
+    db: Session, key: str, limit: int, window: timedelta, now: datetime, lock_for: Callable[[int], timedelta]
+) -> None:
+    """Count one failure; from the ``limit``-th one the key waits ``lock_for(failures)``. Parallel guesses must
+    all count: the row is created with ON CONFLICT DO NOTHING and incremented in SQL, never read-modify-written
+    in Python."""
     repository.ensure_throttle(db, key, now)
     # A new window once the previous one is over (a lock never outlives the window it ended).
-    repository.restart_throttle_window(db, key, older_than=now - lock, now=now)
+    repository.restart_throttle_window(db, key, older_than=now - window, now=now)
     failures = repository.increment_throttle(db, key)
     if failures >= limit:
-        repository.lock_throttle(db, key, until=now + lock)
+        repository.lock_throttle(db, key, until=now + lock_for(failures))
     # The updates bypassed the identity map: reload so this session sees the counter as stored.
     repository.get_throttle(db, key)
+
+
+def backoff(failures: int, settings: Settings) -> timedelta:
+    """The wait after the ``failures``-th failure of one username from one address: login_backoff_seconds at the
+    login_max_failures-th, doubling with each further one, never more than login_lock_minutes."""
+    cap = settings.login_lock_minutes * 60
+    steps = max(0, failures - settings.login_max_failures)
+    return timedelta(seconds=min(cap, settings.login_backoff_seconds * 2 ** min(steps, 30)))
 
 
 def _clear(db: Session, key: str) -> None:
@@ -260,8 +273,13 @@ def _clear(db: Session, key: str) -> None:
         db.delete(row)
 
 
-def _user_key(username: str) -> str:
-    return "user:" + username.strip().lower()[:100]
+def _pair_key(username: str, ip: str | None) -> str:
+    """One username tried from one address: what the backoff counts (45 + 64 characters fit the key's 120)."""
+    return f"pair:{ip or 'unknown'}|{normalize_username(username)[:64]}"
+
+
+# How long a (username, address) pair's failures are remembered: long enough that the backoff keeps growing.
+PAIR_WINDOW = timedelta(days=1)
 
 
 def _ip_key(ip: str | None) -> str:
@@ -309,7 +327,9 @@ def login(
     """
     now = now or utcnow()
     lock = timedelta(minutes=settings.login_lock_minutes)
-    ukey, ikey = _user_key(username), _ip_key(ip)
+    # Throttled per (username, address) with a growing wait, and per address: no one can lock a user out from
+    # elsewhere, and one address cannot guess many passwords of one user or one password of many users.
+    ukey, ikey = _pair_key(username, ip), _ip_key(ip)
     # Write first: on SQLite (WAL) a transaction that reads and then writes fails at once with "database is
     # locked" when another login committed in between; one that starts by writing waits its turn instead.
     for key in (ukey, ikey):
@@ -317,7 +337,7 @@ def login(
     for key in (ukey, ikey):
         until = _locked_until(db, key, now)
         if until is not None:
-            minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+            seconds = max(1, math.ceil((until - now).total_seconds()))
             audit(
                 db,
                 None,
@@ -327,9 +347,9 @@ def login(
                 ip=ip,
                 username=username[:64],
             )
-            raise AccountLocked(minutes)
+            raise AccountLocked(seconds)
 
-    user = repository.get_user_by_username(db, username.strip())
+    user = repository.get_user_by_username(db, normalize_username(username))
     if user is None:
         # Same work as a real check, so response time does not reveal which usernames exist.
         verify_password(
@@ -348,8 +368,10 @@ def login(
     elif user is not None and user.is_demo and not settings.demo_mode:
         reason = "demo_account_outside_demo_mode"
     if reason is not None or user is None:
-        _record_failure(db, ukey, settings.login_max_failures, lock, now)
-        _record_failure(db, ikey, settings.login_max_failures_per_ip, lock, now)
+        _record_failure(
+            db, ukey, settings.login_max_failures, PAIR_WINDOW, now, lambda n: backoff(n, settings)
+        )
+        _record_failure(db, ikey, settings.login_max_failures_per_ip, lock, now, lambda _: lock)
         if user is not None:
             user.failed_login_count += 1
             user.last_failed_login_at = now
@@ -490,7 +512,7 @@ def _check_enterprise_exists(db: Session, enterprise_id: int | None) -> None:
 
 
 def create_user(db: Session, data: UserData, settings: Settings, *, actor: Principal | User | None) -> User:
-    username = data.username.strip()
+    username = normalize_username(data.username)
     if not username or len(username) > 64 or any(c.isspace() for c in username):
         raise InvalidUserData("用户名须为 1–64 个非空白字符", "username must be 1-64 non-space characters")
     if repository.get_user_by_username(db, username) is not None:
@@ -570,7 +592,7 @@ def reset_password(
     user.password_changed_at = now
     user.failed_login_count = 0
     repository.revoke_user_sessions(db, user.id, now)
-    _clear(db, _user_key(user.username))
+    repository.clear_user_throttles(db, normalize_username(user.username))
     audit(
         db,
         actor,

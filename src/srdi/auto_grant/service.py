@@ -61,6 +61,7 @@ from srdi.db.base import utcnow
 from srdi.kit import leases
 from srdi.kit.faults import fault_point
 from srdi.kit.money import fen_to_yuan, format_wan
+from srdi.kit.spreadsheet import digits_as_text, neutralise
 from srdi.kit.workdays import BEIJING, CalendarYearMissing, WorkdayCalendar, beijing_today
 from srdi.policy import service as policy_service
 from srdi.rules_engine.policy import ALLOCATION_LABELS, ELIGIBLE, Policy, assess_variables
@@ -728,7 +729,11 @@ EXPORT_HEADER = [
 
 
 def export_csv(db: Session, batch_id: int) -> str:
-    """The finance system's file: full account numbers (the export is audited by the caller)."""
+    """The finance system's file: full account numbers (the export is audited by the caller).
+
+    Enterprise-supplied text is neutralised and account numbers are written as text (srdi.kit.spreadsheet): the
+    file is opened in a spreadsheet before it is loaded into the finance system.
+    """
     batch = get_batch(db, batch_id)
     out = io.StringIO()
     w = csv.writer(out)
@@ -738,10 +743,10 @@ def export_csv(db: Session, batch_id: int) -> str:
             [
                 i,
                 e.uscc,
-                e.name,
-                g.bank_name,
-                g.account_name,
-                g.bank_account,
+                neutralise(e.name),
+                neutralise(g.bank_name),
+                neutralise(g.account_name),
+                digits_as_text(g.bank_account),
                 str(fen_to_yuan(d.amount_fen)),
                 batch.policy_key,
                 batch.period,

@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from srdi.enterprise.export_service import neutralise
+from srdi.kit.spreadsheet import neutralise
 
 COLUMNS = (
     ("uscc", "统一社会信用代码"),

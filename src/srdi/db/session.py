@@ -7,11 +7,12 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from srdi.config import get_settings
+from srdi.config import Settings, get_settings
 
 
 def _json_dumps(value: object) -> str:
@@ -22,9 +23,12 @@ def _json_dumps(value: object) -> str:
 def make_engine(url: str, *, sqlite_begin: str | None = None, **kwargs: object) -> Engine:
     kwargs.setdefault("json_serializer", _json_dumps)
     if url.startswith("sqlite"):
+        # SQLite waits for locks with its busy timeout (connect_args below); lock_timeout_ms is PostgreSQL's.
+        kwargs.pop("lock_timeout_ms", None)
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # SQLite's busy timeout: a writer waits this long for another's commit (pool_timeout is separate).
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
         @event.listens_for(engine, "connect")
@@ -49,12 +53,38 @@ def make_engine(url: str, *, sqlite_begin: str | None = None, **kwargs: object) 
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    lock_timeout = kwargs.pop("lock_timeout_ms", None)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    if lock_timeout:
+
+        @event.listens_for(engine, "connect")
+        def _pg_lock_timeout(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            # A request never waits on a row lock for longer than this: 40 requests blocked behind one row can
+            # hold every worker thread while the lock holder needs one to finish its answer and commit — the
+            # server would stall for good (measured: tests/db/test_pool.py). They give up with a 503 instead.
+            with dbapi_conn.cursor() as cur:
+                cur.execute(f"SET lock_timeout = {int(str(lock_timeout))}")
+            dbapi_conn.commit()
+
+    return engine
+
+
+def pool_options(settings: Settings) -> dict[str, Any]:
+    """The pool sized to the threads that can hold a connection (STACK.md traps: a pool smaller than anyio's 40
+    worker threads stalled the server for 30 s); a caller that still finds it exhausted waits briefly and gets
+    a 503 (srdi.main), not a hung request."""
+    return {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout_seconds,
+        "lock_timeout_ms": int(settings.db_lock_timeout_seconds * 1000),
+    }
 
 
 @lru_cache
 def get_engine() -> Engine:
-    return make_engine(get_settings().database_url)
+    settings = get_settings()
+    return make_engine(settings.database_url, **pool_options(settings))
 
 
 @lru_cache

@@ -26,18 +26,11 @@ from srdi.enterprise.models import MONEY_FIGURES, Enterprise, YearlyFigure
 from srdi.enterprise.repository import EnterpriseFilter
 from srdi.enterprise.tabular import PREFERRED_SHEET
 from srdi.kit.masking import mask_phone
+from srdi.kit.spreadsheet import neutralise
 
 Format = Literal["csv", "xlsx"]
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 TITLES = [c.title for c in COLUMNS]
 REPORT_SHEET = "错误清单"
-
-
-def neutralise(value: object) -> object:
-    """Text that a spreadsheet would evaluate is prefixed with an apostrophe; other values pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def _wan(fen: int | None) -> Decimal | None:

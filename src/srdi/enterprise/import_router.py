@@ -34,8 +34,9 @@ from srdi.enterprise.import_schemas import ImportJobOut, ImportReportOut
 from srdi.enterprise.models import ImportJob
 from srdi.enterprise.repository import EnterpriseFilter
 from srdi.enterprise.tabular import TabularError, sniff_format
-from srdi.kit.errors import AppError, ErrorOut, NotFoundError
+from srdi.kit.errors import AppError, ErrorOut, NotFoundError, ValidationFailed
 from srdi.kit.pagination import MAX_PAGE_SIZE, Page
+from srdi.kit.text import control_error
 
 log = logging.getLogger("srdi.import")
 
@@ -182,6 +183,9 @@ def upload_import(
     ] = ImportMode.all_or_nothing,
     dry_run: Annotated[bool, Form(description="试导入：只校验并出具报告，不写入")] = False,
 ) -> ImportJobOut:
+    if err := control_error(file.filename or ""):
+        # Multipart fields bypass the JSON check of srdi.kit.limits; the name is stored (PostgreSQL refuses NUL).
+        raise ValidationFailed(f"文件名{err}", "control character in the file name")
     path = _save_upload(file, limit)
     filename = (file.filename or "upload")[:300]
     # The job row commits on its own, so that the client can poll it while the import runs.

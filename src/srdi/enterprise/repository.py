@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,6 +12,7 @@ from sqlalchemy import Select, String, cast, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from srdi.enterprise.models import ChangeLog, Enterprise, Recognition, YearlyFigure
+from srdi.enterprise.validation import normalize_uscc
 
 # Every relationship a facts document reads (service.facts_document), loaded eagerly for batches.
 FACT_RELATIONS = (
@@ -79,8 +81,9 @@ def _filtered(flt: EnterpriseFilter) -> Select[Any]:
             .exists()
         )
     if flt.text:
-        t = flt.text.strip()
-        q = q.where(or_(Enterprise.name.contains(t), Enterprise.uscc.startswith(t.upper())))
+        t = unicodedata.normalize("NFKC", flt.text).strip()
+        # A code typed with grouping hyphens or spaces finds the stored (compact) code.
+        q = q.where(or_(Enterprise.name.contains(t), Enterprise.uscc.startswith(normalize_uscc(t))))
     return q
 
 

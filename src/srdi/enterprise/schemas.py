@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from srdi.enterprise.enums import Provenance, provenance_label
 from srdi.enterprise.validation import industry_error, normalize_uscc, region_error, uscc_error
+from srdi.kit.money import MAX_YUAN
+from srdi.kit.text import clean_name
 
 ORM = ConfigDict(from_attributes=True)
 YUAN = "元，精确到分；界面以万元显示"
@@ -85,15 +87,23 @@ class YearlyFigureIn(BaseModel):
     """Figures of one year; omitted fields stay unchanged."""
 
     operating_revenue: Decimal | None = Field(
-        None, ge=0, description=f"营业收入（{YUAN}）", examples=["86000000.00"]
+        None, ge=0, le=MAX_YUAN, description=f"营业收入（{YUAN}）", examples=["86000000.00"]
     )
-    main_business_revenue: Decimal | None = Field(None, ge=0, description=f"主营业务收入（{YUAN}）")
-    rd_expense: Decimal | None = Field(None, ge=0, description=f"研发费用（{YUAN}）")
-    net_profit: Decimal | None = Field(None, description=f"净利润（{YUAN}），可为负")
-    total_assets: Decimal | None = Field(None, ge=0, description=f"资产总额（{YUAN}）")
-    total_liabilities: Decimal | None = Field(None, ge=0, description=f"负债总额（{YUAN}）")
-    qualified_equity_raised: Decimal | None = Field(None, ge=0, description=f"新增股权融资（{YUAN}）")
-    total_cost_expense: Decimal | None = Field(None, ge=0, description=f"成本费用支出总额（{YUAN}）")
+    main_business_revenue: Decimal | None = Field(
+        None, ge=0, le=MAX_YUAN, description=f"主营业务收入（{YUAN}）"
+    )
+    rd_expense: Decimal | None = Field(None, ge=0, le=MAX_YUAN, description=f"研发费用（{YUAN}）")
+    net_profit: Decimal | None = Field(
+        None, ge=-MAX_YUAN, le=MAX_YUAN, description=f"净利润（{YUAN}），可为负"
+    )
+    total_assets: Decimal | None = Field(None, ge=0, le=MAX_YUAN, description=f"资产总额（{YUAN}）")
+    total_liabilities: Decimal | None = Field(None, ge=0, le=MAX_YUAN, description=f"负债总额（{YUAN}）")
+    qualified_equity_raised: Decimal | None = Field(
+        None, ge=0, le=MAX_YUAN, description=f"新增股权融资（{YUAN}）"
+    )
+    total_cost_expense: Decimal | None = Field(
+        None, ge=0, le=MAX_YUAN, description=f"成本费用支出总额（{YUAN}）"
+    )
     employees: int | None = Field(None, strict=True, ge=0, le=10_000_000, description="从业人员（人）")
     rd_staff: int | None = Field(None, strict=True, ge=0, le=10_000_000, description="研发人员（人）")
     development_score: Decimal | None = Field(None, ge=0, le=100, description="专精特新发展评价得分")
@@ -148,6 +158,12 @@ class EnterpriseIn(BaseModel):
         if isinstance(v, int | float):
             raise ValueError("日期格式应为 YYYY-MM-DD")
         return v
+
+    @field_validator("name", "contact_name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        # NFKC and no invisible or direction-control characters: a look-alike of an existing name is refused.
+        return None if v is None else clean_name(v)
 
     @field_validator("uscc")
     @classmethod

@@ -5,14 +5,22 @@ Each check returns a Chinese message for users, or None when the value is valid.
 
 from __future__ import annotations
 
+import unicodedata
+
 from stdnum.cn import uscc as uscc_std
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
 from srdi.kit.reference import industry, region
 
+# Spaces and hyphens people type to group the digits (9144-0305-MAH2MAL19H); NFKC first makes full-width forms
+# (９１４４，－，　) half-width.
+_USCC_SEPARATORS = str.maketrans("", "", " -\t\u00a0")
+
 
 def normalize_uscc(value: str) -> str:
-    return value.strip().upper().replace(" ", "")
+    """The stored form of a code: half-width, upper-case, without grouping spaces or hyphens."""
+    text = value if value.isascii() else unicodedata.normalize("NFKC", value)
+    return text.strip().translate(_USCC_SEPARATORS).upper()
 
 
 def uscc_error(value: str) -> str | None:

@@ -67,5 +67,6 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (413, "请求或文件过大"),
         (422, "提交的数据有误（details 逐项说明）"),
         (429, "请求过于频繁"),
+        (503, "系统繁忙（数据库连接已满），请按 Retry-After 稍后重试"),
     )
 }

@@ -10,6 +10,9 @@ from decimal import Decimal, InvalidOperation
 
 FEN_PER_YUAN = 100
 FEN_PER_WAN_YUAN = 1_000_000
+# The largest amount a BIGINT column of fen holds (9.2e16 元); API fields refuse anything beyond it with a 422.
+MAX_FEN = 2**63 - 1
+MAX_YUAN = Decimal(MAX_FEN) / FEN_PER_YUAN
 
 
 class MoneyError(ValueError):

@@ -35,6 +35,9 @@ _TOKEN = re.compile(
 # Fen per unit: money literals become exact integers of fen.
 _MONEY_FEN = {"元": 100, "万元": 100 * 10_000, "亿元": 100 * 100_000_000}
 _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
+# Nesting (parentheses, calls, "not" and unary minus) deeper than any rule needs; well below Python's recursion
+# limit, so 5,000 nested parentheses in a policy draft are a clear RuleError, never a RecursionError.
+MAX_DEPTH = 50
 
 
 class _Parser:
@@ -57,6 +60,7 @@ class _Parser:
                 self.tokens.append((kind, m.group(kind), None))
             pos = m.end()
         self.i = 0
+        self.depth = 0
 
     def fail(self, message: str) -> None:
         raise RuleError(message, file=self.file, line=self.line, expression=self.text)
@@ -82,10 +86,19 @@ class _Parser:
             self.fail(f"unexpected {self.peek()[1]!r} after a complete expression")  # type: ignore[index]
         return node
 
+    def nested(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.fail(
+                f"表达式嵌套层数过多（上限 {MAX_DEPTH} 层） / expression nested deeper than {MAX_DEPTH} levels"
+            )
+
     def or_(self) -> Node:
+        self.nested()
         items = [self.and_()]
         while self.accept("or"):
             items.append(self.and_())
+        self.depth -= 1
         return items[0] if len(items) == 1 else Or(tuple(items))
 
     def and_(self) -> Node:
@@ -96,7 +109,10 @@ class _Parser:
 
     def not_(self) -> Node:
         if self.accept("not"):
-            return Not(self.not_())
+            self.nested()
+            node = Not(self.not_())
+            self.depth -= 1
+            return node
         return self.cmp()
 
     def cmp(self) -> Node:
@@ -143,7 +159,10 @@ class _Parser:
 
     def unary(self) -> Node:
         if self.accept("-"):
-            return Neg(self.unary())
+            self.nested()
+            node = Neg(self.unary())
+            self.depth -= 1
+            return node
         return self.atom()
 
     def atom(self) -> Node:
