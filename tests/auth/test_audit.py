@@ -59,7 +59,15 @@ def test_updating_yearly_figures_is_audited_with_the_fields_sent(client, db):
     )
     assert r.status_code == 200
     (row,) = _rows(db, "enterprise.yearly_figures.update")
-    assert row.detail == {"fiscal_year": 2025, "fields": ["employees", "operating_revenue", "source"]}
+    assert (
+        row.detail
+        == {
+            "fiscal_year": 2025,
+            "fields": ["employees", "operating_revenue", "source"],
+            "requested_source": "tax",
+            "source": "tax",  # an administrator may state the tax figure; an enterprise's word would be self_reported
+        }
+    )
 
 
 def test_profile_masks_the_phone_and_the_unmasked_read_is_audited(client_as, db):

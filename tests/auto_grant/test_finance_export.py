@@ -6,16 +6,14 @@ from __future__ import annotations
 import csv
 import io
 
+from tests.auto_grant.variable_policy import KEY, publish_variable_policy
 from tests.policy.factories import enterprise
-
-KEY = "dg_innovative_enterprise_rd_subsidy"
 
 
 def test_a_formula_in_the_account_name_is_inert_and_a_19_digit_account_keeps_all_digits(db, client_as):
     a = enterprise(db, dg_innovative=True, rd_deductible_yuan="4000000.00")
     official = client_as("city_official", region_code="4419")
-    draft = official.post(f"/api/v1/policies/{KEY}/drafts", json={"parameters": {"rate": "5%"}}).json()
-    assert official.post(f"/api/v1/policy-versions/{draft['version_id']}/publish").status_code == 200
+    publish_variable_policy(db)
     assert (
         official.post("/api/v1/grant-runs", json={"policy_key": KEY, "as_of": "2025-06-30"}).status_code
         == 202

@@ -21,9 +21,9 @@ from srdi.db.session import get_db, get_task_session_factory, make_engine, pool_
 from srdi.main import create_app
 from tests.auth_support import bearer_for, make_user
 from tests.auto_grant.realdb import real_db  # noqa: F401 - fixture
+from tests.auto_grant.variable_policy import KEY, publish_variable_policy
 from tests.policy.factories import enterprise
 
-KEY = "dg_innovative_enterprise_rd_subsidy"
 N = 50
 
 
@@ -91,6 +91,7 @@ def test_fifty_concurrent_consents_over_http_give_one_disbursement_and_no_server
     engine = make_engine(real_db.url, **pool_options(get_settings()))
     with real_db.session() as db:
         ent = enterprise(db, dg_innovative=True, rd_deductible_yuan="1000000.00")
+        publish_variable_policy(db)
         run = service.create_run(db, KEY, date(2025, 6, 30), actor="official", scope_prefixes=None)
         service.execute_run(db, run)
         user = make_user(db, "enterprise", enterprise_id=ent.id)
