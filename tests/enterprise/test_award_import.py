@@ -104,3 +104,47 @@ def test_an_official_imports_only_enterprises_of_their_scope(db, tmp_path):
         (2, f"企业信息库中没有 {other.uscc}（或不在本账号管辖范围内）")
     ]
     assert a.awards == []
+
+
+def test_cli_import_awards_refuses_a_file_with_a_bad_row_then_writes_the_good_one(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from sqlalchemy import create_engine
+
+    from srdi.db.migrate import upgrade
+    from srdi.db.session import make_engine
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    with make_engine(url).begin() as conn:
+        upgrade(conn)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            Enterprise.__table__.insert().values(
+                uscc=make_uscc(1), name="命令行获奖企业", region_code="440305", industry_code="3562", tags=[],
+                is_synthetic=False,
+            )
+        )  # fmt: skip
+    rows = [
+        [make_uscc(1), "创客中国", "国家级", "第九届创客中国大赛", "2025-11-20", "", "全国50强", "创客组", ""],
+        [make_uscc(1), "创客中国", "国家级", "第八届创客中国大赛", "2024-11-20", "", "全国50强", "", ""],
+    ]
+    path = _csv(tmp_path / "a.csv", rows)
+    env = {**os.environ, "SRDI_DATABASE_URL": url, "SRDI_ENV": "test", "COLUMNS": "200"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-c", "from srdi.cli import main; main()", "import-awards", str(path), *args]
+        return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+
+    r = run()
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "第3行「组别」：“创客中国”大赛获奖须填写组别（企业组或创客组）" in r.stdout
+    assert "共 2 行，写入 0 条，有误 1 行" in r.stdout
+    r = run("--mode", "valid_rows_only")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "共 2 行，写入 1 条，有误 1 行" in r.stdout
+    with engine.connect() as conn:
+        got = conn.execute(select(Award.top_group, Award.contest_group)).all()
+    assert got == [(50, "maker_group")]
