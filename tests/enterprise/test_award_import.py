@@ -15,11 +15,23 @@ from srdi.enterprise.enums import ImportMode
 from srdi.enterprise.models import Award, ChangeLog, Enterprise
 from tests.enterprise.import_files import make_uscc
 
-HEADERS = ["统一社会信用代码", "奖项类别", "奖项级别", "奖项名称", "获奖日期", "排名", "全国名单", "组别", "数据来源"]
+HEADERS = [
+    "统一社会信用代码",
+    "奖项类别",
+    "奖项级别",
+    "奖项名称",
+    "获奖日期",
+    "排名",
+    "全国名单",
+    "组别",
+    "数据来源",
+]
 
 
 def _enterprise(db, n: int, region: str = "440305") -> Enterprise:
-    ent = Enterprise(uscc=make_uscc(n), name=f"获奖导入测试企业{n}", region_code=region, industry_code="3562", tags=[])
+    ent = Enterprise(
+        uscc=make_uscc(n), name=f"获奖导入测试企业{n}", region_code=region, industry_code="3562", tags=[]
+    )
     db.add(ent)
     db.flush()
     return ent
@@ -27,13 +39,53 @@ def _enterprise(db, n: int, region: str = "440305") -> Enterprise:
 
 def _rows(a: Enterprise, b: Enterprise) -> list[list[object]]:
     return [
-        [a.uscc, "创客中国", "国家级", "第九届创客中国大赛", "2025-11-20", "", "全国500强", "企业组", "企业自报"],
+        [
+            a.uscc,
+            "创客中国",
+            "国家级",
+            "第九届创客中国大赛",
+            "2025-11-20",
+            "",
+            "全国500强",
+            "企业组",
+            "企业自报",
+        ],
         [b.uscc, "科学技术奖", "省级", "广东省科学技术奖", "2024/05/01", "第2名", "", "", ""],
-        [a.uscc, "创客中国", "国家级", "第八届创客中国大赛", "2024-11-20", "", "全国50强", "", ""],  # no group
+        [
+            a.uscc,
+            "创客中国",
+            "国家级",
+            "第八届创客中国大赛",
+            "2024-11-20",
+            "",
+            "全国50强",
+            "",
+            "",
+        ],  # no group
         [b.uscc, "质量奖", "市级", "深圳市质量奖", "2024-13-01", "", "", "", ""],  # bad date
         [make_uscc(99), "质量奖", "市级", "深圳市质量奖", "2024-03-01", "", "", "", ""],  # not registered
-        [a.uscc, "科学技术奖", "国家级", "国家科学技术进步奖", "2023-01-10", "0", "", "企业组", ""],  # rank, group
-        [a.uscc, "创客中国", "国家级", "第九届创客中国大赛", "2025-11-20", "", "全国500强", "企业组", ""],  # repeat
+        [
+            a.uscc,
+            "科学技术奖",
+            "国家级",
+            "国家科学技术进步奖",
+            "2023-01-10",
+            "0",
+            "",
+            "企业组",
+            "",
+        ],  # rank, group
+        [
+            a.uscc,
+            "创客中国",
+            "国家级",
+            "第九届创客中国大赛",
+            "2025-11-20",
+            "",
+            "全国500强",
+            "企业组",
+            "",
+        ],  # repeat
     ]
 
 
@@ -76,7 +128,9 @@ def test_bad_rows_are_reported_in_chinese_and_all_or_nothing_writes_none(db, tmp
 
 def test_valid_rows_only_writes_exactly_the_good_rows_with_change_log(db, tmp_path):
     a, b = _enterprise(db, 1), _enterprise(db, 2)
-    out = import_awards(db, _csv(tmp_path / "a.csv", _rows(a, b)), actor="importer", mode=ImportMode.valid_rows_only)
+    out = import_awards(
+        db, _csv(tmp_path / "a.csv", _rows(a, b)), actor="importer", mode=ImportMode.valid_rows_only
+    )
     assert (out.rows, out.written, out.bad_rows) == (7, 2, 5)
     got = db.execute(
         select(Award.enterprise_id, Award.kind, Award.level, Award.award_date, Award.rank, Award.top_group,
@@ -86,8 +140,12 @@ def test_valid_rows_only_writes_exactly_the_good_rows_with_change_log(db, tmp_pa
         (a.id, "maker_china", "national", date(2025, 11, 20), None, 500, "enterprise_group"),
         (b.id, "science_technology", "provincial", date(2024, 5, 1), 2, None, None),
     ]
-    logged = db.scalars(select(ChangeLog).where(ChangeLog.entity == "award", ChangeLog.field == "contest_group")).all()
-    assert [(c.enterprise_id, c.new_value, c.actor) for c in logged] == [(a.id, "enterprise_group", "importer")]
+    logged = db.scalars(
+        select(ChangeLog).where(ChangeLog.entity == "award", ChangeLog.field == "contest_group")
+    ).all()
+    assert [(c.enterprise_id, c.new_value, c.actor) for c in logged] == [
+        (a.id, "enterprise_group", "importer")
+    ]
     again = import_awards(db, _csv(tmp_path / "b.csv", _rows(a, b)[:2]), actor="importer")
     assert [e.message for e in again.errors] == ["与已有获奖记录重复（同一企业、类别、名称和日期）"] * 2
 
@@ -128,7 +186,17 @@ def test_cli_import_awards_refuses_a_file_with_a_bad_row_then_writes_the_good_on
             )
         )  # fmt: skip
     rows = [
-        [make_uscc(1), "创客中国", "国家级", "第九届创客中国大赛", "2025-11-20", "", "全国50强", "创客组", ""],
+        [
+            make_uscc(1),
+            "创客中国",
+            "国家级",
+            "第九届创客中国大赛",
+            "2025-11-20",
+            "",
+            "全国50强",
+            "创客组",
+            "",
+        ],
         [make_uscc(1), "创客中国", "国家级", "第八届创客中国大赛", "2024-11-20", "", "全国50强", "", ""],
     ]
     path = _csv(tmp_path / "a.csv", rows)

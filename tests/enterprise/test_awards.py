@@ -55,7 +55,9 @@ def test_correcting_the_group_logs_old_to_new_and_deleting_logs_the_removed_valu
     assert r.status_code == 200, r.text
     assert r.json()["contest_group"] == "maker_group"
     changed = db.scalars(
-        select(ChangeLog).where(ChangeLog.entity == "award", ChangeLog.old_value.isnot(None)).order_by(ChangeLog.id)
+        select(ChangeLog)
+        .where(ChangeLog.entity == "award", ChangeLog.old_value.isnot(None))
+        .order_by(ChangeLog.id)
     ).all()
     assert [(c.field, c.old_value, c.new_value, c.source) for c in changed] == [
         ("contest_group", "enterprise_group", "maker_group", "tax"),
@@ -64,11 +66,15 @@ def test_correcting_the_group_logs_old_to_new_and_deleting_logs_the_removed_valu
     assert client.delete(_url(ent, award["id"])).status_code == 204
     assert client.get(_url(ent)).json() == []
     assert db.scalar(select(Award).where(Award.id == award["id"])) is None
-    removed = db.scalars(select(ChangeLog).where(ChangeLog.entity == "award", ChangeLog.new_value.is_(None))).all()
+    removed = db.scalars(
+        select(ChangeLog).where(ChangeLog.entity == "award", ChangeLog.new_value.is_(None))
+    ).all()
     assert sorted(c.field for c in removed) == sorted(
         ["kind", "level", "name", "award_date", "top_group", "contest_group", "source"]
     )
-    actions = db.scalars(select(AuditLog.action).where(AuditLog.object_type == "award").order_by(AuditLog.id)).all()
+    actions = db.scalars(
+        select(AuditLog.action).where(AuditLog.object_type == "award").order_by(AuditLog.id)
+    ).all()
     assert actions == ["enterprise.award.create", "enterprise.award.update", "enterprise.award.delete"]
 
 
@@ -83,7 +89,12 @@ def test_maker_china_without_a_group_is_refused_in_chinese_and_nothing_is_writte
 
 def test_a_group_on_another_contest_and_an_unknown_list_are_refused(client):
     ent = _create(client)
-    science = {"kind": "science_technology", "level": "provincial", "name": "广东省科学技术奖", "award_date": "2024-05-01"}
+    science = {
+        "kind": "science_technology",
+        "level": "provincial",
+        "name": "广东省科学技术奖",
+        "award_date": "2024-05-01",
+    }
     r = client.post(_url(ent), json={**science, "contest_group": "enterprise_group"})
     assert r.status_code == 422
     assert r.json()["details"][0]["message"] == "只有“创客中国”大赛获奖才填写组别（企业组/创客组）"

@@ -48,7 +48,9 @@ AWARD_COLUMNS: tuple[AwardColumn, ...] = (
     AwardColumn("top_group", "全国名单", False, ("名单",), "创客中国：全国500强 / 全国50强"),
     AwardColumn("contest_group", "组别", False, ("参赛组别",), "创客中国必填：企业组 / 创客组"),
     AwardColumn("evidence", "证明材料", False, ("证明材料说明",)),
-    AwardColumn("source", "数据来源", False, ("来源",), "企业自报 / 市场监管数据 / 审计报告 …，不填为企业自报"),
+    AwardColumn(
+        "source", "数据来源", False, ("来源",), "企业自报 / 市场监管数据 / 审计报告 …，不填为企业自报"
+    ),
 )
 
 
@@ -165,7 +167,9 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _parse_row(values: list[object], at: dict[str, int], row: int) -> tuple[dict[str, Any], list[AwardRowError]]:
+def _parse_row(
+    values: list[object], at: dict[str, int], row: int
+) -> tuple[dict[str, Any], list[AwardRowError]]:
     cols = {c.key: c for c in AWARD_COLUMNS}
     out: dict[str, Any] = {}
     errors: list[AwardRowError] = []
@@ -257,13 +261,17 @@ def import_awards(
             ent = enterprises[uscc]
             if ent is None or (scope is not None and not scope.allows(ent.region_code, ent.id)):
                 row_errors.append(
-                    AwardRowError(row, "统一社会信用代码", f"企业信息库中没有 {uscc}（或不在本账号管辖范围内）")
+                    AwardRowError(
+                        row, "统一社会信用代码", f"企业信息库中没有 {uscc}（或不在本账号管辖范围内）"
+                    )
                 )
             else:
                 key = (ent.id, data["kind"], data["name"], data["award_date"])
                 recorded = {(a.enterprise_id, a.kind, a.name, a.award_date) for a in ent.awards}
                 if key in seen or key in recorded:
-                    row_errors.append(AwardRowError(row, None, "与已有获奖记录重复（同一企业、类别、名称和日期）"))
+                    row_errors.append(
+                        AwardRowError(row, None, "与已有获奖记录重复（同一企业、类别、名称和日期）")
+                    )
                 else:
                     seen.add(key)
                     valid.append((row, ent, AwardIn.model_validate(data)))

@@ -6,6 +6,7 @@ only officials and administrators write them (router); an enterprise's own accou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,17 @@ from srdi.enterprise.models import Award, ChangeLog, Enterprise
 from srdi.enterprise.schemas import AwardIn
 
 # The fields a change-log row is written for, in the order a person reads them.
-AWARD_FIELDS = ("kind", "level", "name", "award_date", "rank", "top_group", "contest_group", "evidence", "source")
+AWARD_FIELDS = (
+    "kind",
+    "level",
+    "name",
+    "award_date",
+    "rank",
+    "top_group",
+    "contest_group",
+    "evidence",
+    "source",
+)
 
 
 def _text(value: object) -> str | None:
@@ -44,7 +55,7 @@ def _values(data: AwardIn) -> dict[str, Any]:
 def _log(
     db: Session,
     award: Award,
-    changes: list[tuple[str, object, object]],
+    changes: Sequence[tuple[str, object, object]],
     *,
     actor: str,
     source: str,
@@ -104,7 +115,9 @@ def update_award(db: Session, award: Award, data: AwardIn, *, actor: str) -> int
 
 
 def delete_award(db: Session, ent: Enterprise, award: Award, *, actor: str) -> None:
-    changes = [(name, getattr(award, name), None) for name in AWARD_FIELDS if getattr(award, name) is not None]
+    changes = [
+        (name, getattr(award, name), None) for name in AWARD_FIELDS if getattr(award, name) is not None
+    ]
     _log(db, award, changes, actor=actor, source=award.source, import_job_id=None)
     ent.awards.remove(award)
     db.flush()

@@ -204,12 +204,17 @@ class AwardIn(BaseModel):
 
     kind: AwardKind = Field(description="奖项类别", examples=["maker_china"])
     level: AwardLevel = Field(description="奖项级别", examples=["national"])
-    name: str = Field(min_length=2, max_length=300, description="奖项（赛事）名称", examples=["第九届“创客中国”大赛"])
+    name: str = Field(
+        min_length=2, max_length=300, description="奖项（赛事）名称", examples=["第九届“创客中国”大赛"]
+    )
     award_date: date = Field(description="获奖日期 YYYY-MM-DD", examples=["2025-11-20"])
     rank: int | None = Field(None, strict=True, ge=1, le=1000, description="获奖单位中排名（第几完成单位）")
-    top_group: int | None = Field(None, strict=True, description="创客中国名单：500 = 全国500强，50 = 全国50强")
+    top_group: int | None = Field(
+        None, strict=True, description="创客中国名单：500 = 全国500强，50 = 全国50强"
+    )
     contest_group: ContestGroup | None = Field(
-        None, description="创客中国组别：enterprise_group 企业组 / maker_group 创客组（创客中国必填，其他奖项不填）"
+        None,
+        description="创客中国组别：enterprise_group 企业组 / maker_group 创客组（创客中国必填，其他奖项不填）",
     )
     evidence: str | None = Field(None, max_length=2000, description="证明材料说明（文件名、公告文号等）")
     source: Provenance = Field(Provenance.self_reported, description="这条记录的来源")
