@@ -216,3 +216,27 @@ def test_cli_import_awards_refuses_a_file_with_a_bad_row_then_writes_the_good_on
     with engine.connect() as conn:
         got = conn.execute(select(Award.top_group, Award.contest_group)).all()
     assert got == [(50, "maker_group")]
+
+
+def test_import_api_answers_per_row_errors_and_writes_only_valid_rows_when_asked(client, db, tmp_path):
+    a, b = _enterprise(db, 1), _enterprise(db, 2)
+    data = _csv(tmp_path / "api.csv", _rows(a, b)).read_bytes()
+    files = {"file": ("awards.csv", data, "text/csv")}
+    r = client.post("/api/v1/imports/awards", files=files)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["rows"], body["written"], body["bad_rows"]) == (7, 0, 5)
+    assert body["message"] == "共 7 行，有误 5 行，全部未导入"
+    assert [(e["row"], e["column"], e["message"]) for e in body["errors"]] == EXPECTED_ERRORS
+    r = client.post("/api/v1/imports/awards", files=files, data={"mode": "valid_rows_only"})
+    assert r.json()["message"] == "共 7 行，写入 2 条，有误 5 行"
+    assert len(db.scalars(select(Award)).all()) == 2
+
+
+def test_import_api_refuses_an_enterprise_account(client_as, db, tmp_path):
+    a = _enterprise(db, 1)
+    own = client_as("enterprise", username="award-import-enterprise", enterprise_id=a.id)
+    rows = [[a.uscc, "质量奖", "市级", "深圳市质量奖", "2024-03-01", "", "", "", ""]]
+    files = {"file": ("a.csv", _csv(tmp_path / "e.csv", rows).read_bytes(), "text/csv")}
+    assert own.post("/api/v1/imports/awards", files=files).status_code == 403
+    assert db.scalars(select(Award)).all() == []
