@@ -184,7 +184,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/imports/template"): Rule(CREATORS),
     ("GET", "/api/v1/imports"): Rule(CREATORS),
     ("POST", "/api/v1/imports"): Rule(CREATORS, ok=422),
-    ("POST", "/api/v1/imports/awards"): Rule(CREATORS, ok=422),
+    ("POST", "/api/v1/award-imports"): Rule(CREATORS, ok=422),
     ("GET", "/api/v1/imports/{job_id}"): Rule(CREATORS, ok=404, params={"job_id": lambda _: 2**31 - 1}),
     ("GET", "/api/v1/imports/{job_id}/report"): Rule(
         CREATORS, ok=404, params={"job_id": lambda _: 2**31 - 1}

@@ -222,13 +222,13 @@ def test_import_api_answers_per_row_errors_and_writes_only_valid_rows_when_asked
     a, b = _enterprise(db, 1), _enterprise(db, 2)
     data = _csv(tmp_path / "api.csv", _rows(a, b)).read_bytes()
     files = {"file": ("awards.csv", data, "text/csv")}
-    r = client.post("/api/v1/imports/awards", files=files)
+    r = client.post("/api/v1/award-imports", files=files)
     assert r.status_code == 200, r.text
     body = r.json()
     assert (body["rows"], body["written"], body["bad_rows"]) == (7, 0, 5)
     assert body["message"] == "共 7 行，有误 5 行，全部未导入"
     assert [(e["row"], e["column"], e["message"]) for e in body["errors"]] == EXPECTED_ERRORS
-    r = client.post("/api/v1/imports/awards", files=files, data={"mode": "valid_rows_only"})
+    r = client.post("/api/v1/award-imports", files=files, data={"mode": "valid_rows_only"})
     assert r.json()["message"] == "共 7 行，写入 2 条，有误 5 行"
     assert len(db.scalars(select(Award)).all()) == 2
 
@@ -238,5 +238,5 @@ def test_import_api_refuses_an_enterprise_account(client_as, db, tmp_path):
     own = client_as("enterprise", username="award-import-enterprise", enterprise_id=a.id)
     rows = [[a.uscc, "质量奖", "市级", "深圳市质量奖", "2024-03-01", "", "", "", ""]]
     files = {"file": ("a.csv", _csv(tmp_path / "e.csv", rows).read_bytes(), "text/csv")}
-    assert own.post("/api/v1/imports/awards", files=files).status_code == 403
+    assert own.post("/api/v1/award-imports", files=files).status_code == 403
     assert db.scalars(select(Award)).all() == []

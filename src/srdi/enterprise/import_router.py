@@ -347,7 +347,7 @@ def export_enterprises(
 
 
 @router.post(
-    "/imports/awards",
+    "/award-imports",
     response_model=AwardImportOut,
     summary="上传获奖记录文件导入（一行一条奖项，企业须已在库中；同步完成）",
     responses={
