@@ -112,6 +112,10 @@ app.command("import")(_io.import_file)
 app.command("export")(_io.export)
 app.command("template")(_io.template)
 
+from srdi.enterprise.award_cli import import_awards_file as _import_awards  # noqa: E402
+
+app.command("import-awards")(_import_awards)
+
 from srdi.auto_grant.cli import grant_app, policy_app  # noqa: E402 — kept next to its registration
 
 app.add_typer(grant_app, name="grant")

@@ -37,6 +37,8 @@ CREATORS = frozenset({Role.admin}) | OFFICIALS
 # Yearly figures: officials (corrections, imports) and the enterprise itself (填报); commissioners only read.
 FIGURE_WRITERS = frozenset({Role.admin}) | OFFICIALS | ENTERPRISE_SELF
 ADMIN = frozenset({Role.admin})
+# Awards decide recognition routes: officials (within their region) and administrators; enterprises only read.
+AWARD_WRITERS = frozenset({Role.admin}) | OFFICIALS
 # Policy drafts, sandbox, publish and 免申即享 runs: officials (within their region) and administrators.
 POLICY_MANAGERS = frozenset({Role.admin}) | OFFICIALS
 # The verification queue (待核验): officials, administrators and commissioners in their region.
@@ -79,6 +81,17 @@ def _new_enterprise(_: Any) -> dict[str, Any]:
         "name": f"矩阵测试新建企业{next(_seq)}",
         "region_code": "440305",
         "industry_code": "3562",
+    }
+
+
+def _award(_: Any) -> dict[str, Any]:
+    return {
+        "kind": "maker_china",
+        "level": "national",
+        "name": "矩阵测试“创客中国”大赛",
+        "award_date": "2025-11-20",
+        "top_group": 500,
+        "contest_group": "enterprise_group",
     }
 
 
@@ -154,6 +167,18 @@ POLICY: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/enterprises/{enterprise_id}/facts"): Rule(READERS, target="enterprise"),
     ("GET", "/api/v1/enterprises/{enterprise_id}/recognitions"): Rule(READERS, target="enterprise"),
+    ("GET", "/api/v1/enterprises/{enterprise_id}/awards"): Rule(READERS, target="enterprise"),
+    ("POST", "/api/v1/enterprises/{enterprise_id}/awards"): Rule(
+        AWARD_WRITERS, target="enterprise", ok=201, body=_award
+    ),
+    # No award with this id exists: an admitted caller in scope gets 404 for the award, out of scope for the
+    # enterprise; enterprise accounts get 403 before anything is looked up.
+    ("PUT", "/api/v1/enterprises/{enterprise_id}/awards/{award_id}"): Rule(
+        AWARD_WRITERS, target="enterprise", ok=404, params={"award_id": lambda _: 2**31 - 1}, body=_award
+    ),
+    ("DELETE", "/api/v1/enterprises/{enterprise_id}/awards/{award_id}"): Rule(
+        AWARD_WRITERS, target="enterprise", ok=404, params={"award_id": lambda _: 2**31 - 1}
+    ),
     ("GET", "/api/v1/enterprises/{enterprise_id}/history"): Rule(READERS, target="enterprise"),
     # --- registry import/export (srdi.enterprise.import_router). Imports: officials and administrators; the
     # matrix sends no multipart file, so an admitted caller gets 422 (validation) after passing authorization,
@@ -161,6 +186,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/imports/template"): Rule(CREATORS),
     ("GET", "/api/v1/imports"): Rule(CREATORS),
     ("POST", "/api/v1/imports"): Rule(CREATORS, ok=422),
+    ("POST", "/api/v1/award-imports"): Rule(CREATORS, ok=422),
     ("GET", "/api/v1/imports/{job_id}"): Rule(CREATORS, ok=404, params={"job_id": lambda _: 2**31 - 1}),
     ("GET", "/api/v1/imports/{job_id}/report"): Rule(
         CREATORS, ok=404, params={"job_id": lambda _: 2**31 - 1}

@@ -71,4 +71,7 @@ class AuditAction(StrEnum):
     enterprise_created = "enterprise.create"
     yearly_figures_updated = "enterprise.yearly_figures.update"
     contact_revealed = "enterprise.contact.read_unmasked"
+    award_created = "enterprise.award.create"
+    award_updated = "enterprise.award.update"
+    award_deleted = "enterprise.award.delete"
     audit_log_read = "audit.read"

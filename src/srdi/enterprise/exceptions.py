@@ -17,3 +17,8 @@ class SourceNotAllowed(PermissionDenied):
             f"本账号不能把数据来源记为“{label}”：已核验须经核验操作并填写核验说明，演示数据只能由演示命令生成",
             f"this account may not record the source {label!r}",
         )
+
+
+class AwardNotFound(NotFoundError):
+    def __init__(self, key: object):
+        super().__init__("未找到该奖项记录", f"award not found: {key}")

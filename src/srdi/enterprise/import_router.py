@@ -28,9 +28,9 @@ from srdi.auth.dependencies import require_roles
 from srdi.auth.enums import OFFICIALS, Role
 from srdi.auth.service import Principal, audit
 from srdi.db.session import get_db, session_scope
-from srdi.enterprise import export_service, import_jobs, import_service
+from srdi.enterprise import award_import_service, export_service, import_jobs, import_service
 from srdi.enterprise.enums import ImportMode, ImportStatus, SizeClass, Tier
-from srdi.enterprise.import_schemas import ImportJobOut, ImportReportOut
+from srdi.enterprise.import_schemas import AwardImportErrorOut, AwardImportOut, ImportJobOut, ImportReportOut
 from srdi.enterprise.models import ImportJob
 from srdi.enterprise.repository import EnterpriseFilter
 from srdi.enterprise.tabular import TabularError, sniff_format
@@ -347,4 +347,60 @@ def export_enterprises(
         media_type=_media(format),
         headers=_download_headers(f"企业信息导出_{stamp}.{format}"),
         background=BackgroundTask(path.unlink, missing_ok=True),
+    )
+
+
+@router.post(
+    "/award-imports",
+    response_model=AwardImportOut,
+    summary="上传获奖记录文件导入（一行一条奖项，企业须已在库中；同步完成）",
+    responses={
+        413: {"model": ErrorOut, "description": "文件过大"},
+        415: {"model": ErrorOut, "description": "文件类型不支持"},
+    },
+)
+def upload_award_import(
+    db: Db,
+    principal: Importer,
+    limit: Annotated[int, Depends(get_upload_limit)],
+    file: Annotated[UploadFile, File(description="XLSX，或 UTF-8 / GB18030 编码的 CSV")],
+    mode: Annotated[
+        ImportMode,
+        Form(description="all_or_nothing：有任何错误则全部不导入；valid_rows_only：仅导入无误的行"),
+    ] = ImportMode.all_or_nothing,
+    dry_run: Annotated[bool, Form(description="试导入：只校验，不写入")] = False,
+) -> AwardImportOut:
+    path = _save_upload(file, limit)
+    filename = (file.filename or "upload")[:300]
+    try:
+        out = award_import_service.import_awards(
+            db,
+            path,
+            actor=principal.username,
+            mode=mode,
+            scope=principal.scope,
+            filename=filename,
+            dry_run=dry_run,
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    audit(
+        db, principal, "enterprise.award.import", None,
+        {"filename": filename, "mode": mode.value, "dry_run": dry_run, "rows": out.rows, "written": out.written},
+    )  # fmt: skip
+    if dry_run:
+        message = f"试导入：共 {out.rows} 行，有误 {out.bad_rows} 行，未写入"
+    elif out.errors and not out.written:
+        message = f"共 {out.rows} 行，有误 {out.bad_rows} 行，全部未导入"
+    else:
+        message = f"共 {out.rows} 行，写入 {out.written} 条，有误 {out.bad_rows} 行"
+    return AwardImportOut(
+        rows=out.rows,
+        written=out.written,
+        bad_rows=out.bad_rows,
+        errors=[
+            AwardImportErrorOut(row=e.row, column=e.column, message=e.message)
+            for e in out.errors[: award_import_service.SHOWN]
+        ],
+        message=message,
     )

@@ -65,3 +65,17 @@ class ImportReportOut(BaseModel):
     rejected_rows: list[int] = Field(description="被拒绝（未导入）的全部行号")
     errors: list[ImportErrorOut] = Field(description="逐行逐列的错误")
     errors_truncated: bool = Field(description="错误过多时仅保存前 100,000 条")
+
+
+class AwardImportErrorOut(BaseModel):
+    row: int = Field(description="文件中的行号（表头为第1行）")
+    column: str | None = Field(description="列名；空表示整行")
+    message: str = Field(description="错误说明", examples=["“创客中国”大赛获奖须填写组别（企业组或创客组）"])
+
+
+class AwardImportOut(BaseModel):
+    rows: int = Field(description="数据行数（不含表头和空行）")
+    written: int = Field(description="写入的获奖记录数")
+    bad_rows: int = Field(description="有误的行数")
+    errors: list[AwardImportErrorOut] = Field(description="逐行错误（最多200条）")
+    message: str = Field(description="结果说明")

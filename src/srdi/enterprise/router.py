@@ -21,11 +21,13 @@ from srdi.auth.enums import (
 )
 from srdi.auth.service import Principal, audit
 from srdi.db.session import get_db
-from srdi.enterprise import repository, service
+from srdi.enterprise import award_service, repository, service
 from srdi.enterprise.enums import SizeClass, Tier
 from srdi.enterprise.models import Enterprise
 from srdi.enterprise.repository import EnterpriseFilter
 from srdi.enterprise.schemas import (
+    AwardIn,
+    AwardOut,
     ChangeLogOut,
     ContactOut,
     EnterpriseDetail,
@@ -49,12 +51,20 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 READERS = REGISTRY_READERS
 CREATORS = MANAGERS
 FIGURE_WRITERS = (*MANAGERS, *ENTERPRISE_SELF)
+# Awards decide recognition routes (创客中国 企业组 lists are direct routes): officials record them from the
+# published lists; an enterprise's own account only reads them (PRODUCT C1: self-reported facts decide nothing).
+AWARD_WRITERS = MANAGERS
 
 EnterpriseId = Annotated[int, Path(description="企业编号", ge=1, le=2**31 - 1)]
 Db = Annotated[Session, Depends(get_db, scope="function")]
 Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 Creator = Annotated[Principal, Depends(require_roles(*CREATORS))]
 FigureWriter = Annotated[Principal, Depends(require_roles(*FIGURE_WRITERS))]
+AwardWriter = Annotated[Principal, Depends(require_roles(*AWARD_WRITERS))]
+AwardId = Annotated[int, Path(description="奖项记录编号", ge=1, le=2**31 - 1)]
+AWARD_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "企业或奖项不存在（或不在本账号的数据范围内）"}
+}
 
 
 def _visible(db: Session, principal: Principal, enterprise_id: int) -> Enterprise:
@@ -201,6 +211,73 @@ def get_facts(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> FactsOu
         },
         from_attributes=True,
     )
+
+
+@router.get(
+    "/{enterprise_id}/awards",
+    response_model=list[AwardOut],
+    summary="获奖记录（新的在前）",
+    responses=NOT_FOUND,
+)
+def list_awards(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> list[AwardOut]:
+    ent = _visible(db, principal, enterprise_id)
+    return [AwardOut.model_validate(a) for a in award_service.list_awards(ent)]
+
+
+@router.post(
+    "/{enterprise_id}/awards",
+    response_model=AwardOut,
+    status_code=201,
+    summary="新增获奖记录（主管部门）",
+    responses=NOT_FOUND,
+)
+def create_award(db: Db, principal: AwardWriter, enterprise_id: EnterpriseId, body: AwardIn) -> AwardOut:
+    ent = _visible(db, principal, enterprise_id)
+    award = award_service.create_award(db, ent, body, actor=principal.username)
+    audit(
+        db,
+        principal,
+        AuditAction.award_created,
+        ("award", award.id),
+        {"enterprise_id": ent.id, "kind": award.kind, "contest_group": award.contest_group},
+    )
+    return AwardOut.model_validate(award)
+
+
+@router.put(
+    "/{enterprise_id}/awards/{award_id}",
+    response_model=AwardOut,
+    summary="更正获奖记录（主管部门）",
+    responses=AWARD_NOT_FOUND,
+)
+def update_award(
+    db: Db, principal: AwardWriter, enterprise_id: EnterpriseId, award_id: AwardId, body: AwardIn
+) -> AwardOut:
+    ent = _visible(db, principal, enterprise_id)
+    award = award_service.get_award(ent, award_id)
+    changed = award_service.update_award(db, award, body, actor=principal.username)
+    audit(
+        db,
+        principal,
+        AuditAction.award_updated,
+        ("award", award.id),
+        {"enterprise_id": ent.id, "changes": changed},
+    )
+    return AwardOut.model_validate(award)
+
+
+@router.delete(
+    "/{enterprise_id}/awards/{award_id}",
+    status_code=204,
+    summary="删除获奖记录（主管部门）",
+    responses=AWARD_NOT_FOUND,
+)
+def delete_award(db: Db, principal: AwardWriter, enterprise_id: EnterpriseId, award_id: AwardId) -> None:
+    ent = _visible(db, principal, enterprise_id)
+    award = award_service.get_award(ent, award_id)
+    detail = {"enterprise_id": ent.id, "kind": award.kind, "name": award.name}
+    award_service.delete_award(db, ent, award, actor=principal.username)
+    audit(db, principal, AuditAction.award_deleted, ("award", award_id), detail)
 
 
 @router.get(

@@ -8,8 +8,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from srdi.enterprise.enums import Provenance, provenance_label
-from srdi.enterprise.validation import industry_error, normalize_uscc, region_error, uscc_error
+from srdi.enterprise.enums import AwardKind, AwardLevel, ContestGroup, Provenance, provenance_label
+from srdi.enterprise.validation import (
+    award_error,
+    industry_error,
+    normalize_uscc,
+    region_error,
+    uscc_error,
+)
 from srdi.kit.money import MAX_YUAN
 from srdi.kit.text import clean_name
 
@@ -217,7 +223,51 @@ class AwardOut(BaseModel):
         None,
         description="创客中国组别：enterprise_group 企业组 / maker_group 创客组（只有企业组名单计入直通条件）",
     )
+    evidence: str | None = Field(None, description="证明材料说明")
     source: str
+
+
+class AwardIn(BaseModel):
+    """One award as an official records it. The group is required for 创客中国 and refused for any other contest."""
+
+    kind: AwardKind = Field(description="奖项类别", examples=["maker_china"])
+    level: AwardLevel = Field(description="奖项级别", examples=["national"])
+    name: str = Field(
+        min_length=2, max_length=300, description="奖项（赛事）名称", examples=["第九届“创客中国”大赛"]
+    )
+    award_date: date = Field(description="获奖日期 YYYY-MM-DD", examples=["2025-11-20"])
+    rank: int | None = Field(None, strict=True, ge=1, le=1000, description="获奖单位中排名（第几完成单位）")
+    top_group: int | None = Field(
+        None, strict=True, description="创客中国名单：500 = 全国500强，50 = 全国50强"
+    )
+    contest_group: ContestGroup | None = Field(
+        None,
+        description="创客中国组别：enterprise_group 企业组 / maker_group 创客组（创客中国必填，其他奖项不填）",
+    )
+    evidence: str | None = Field(None, max_length=2000, description="证明材料说明（文件名、公告文号等）")
+    source: Provenance = Field(Provenance.self_reported, description="这条记录的来源")
+
+    @field_validator("award_date", mode="before")
+    @classmethod
+    def _date_as_text(cls, v: object) -> object:
+        if isinstance(v, int | float):
+            raise ValueError("日期格式应为 YYYY-MM-DD")
+        return v
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        v = v.strip()
+        if len(v) < 2:
+            raise ValueError("奖项名称至少2个字")
+        return v
+
+    @model_validator(mode="after")
+    def _group(self) -> AwardIn:
+        group = self.contest_group.value if self.contest_group else None
+        if err := award_error(self.kind.value, group, self.top_group):
+            raise ValueError(err)
+        return self
 
 
 class HonourOut(BaseModel):

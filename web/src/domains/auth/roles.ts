@@ -46,3 +46,5 @@ export function homeFor(user: { role: string; enterprise_id: number | null }): s
   if (REGISTRY_ROLES.includes(user.role)) return "/enterprises";
   return "/welcome";
 }
+// Awards decide recognition routes (创客中国 企业组 lists): officials and administrators record them.
+export const AWARD_WRITER_ROLES = [...OFFICIAL_ROLES, "admin"];

@@ -45,3 +45,23 @@ export const putYearlyFigures = (id: number, year: number, body: YearlyFigureIn)
       body,
     }),
   );
+
+export type Award = Schemas["AwardOut"];
+export type AwardIn = Schemas["AwardIn"];
+export const listAwards = (id: number) =>
+  call(api.GET("/api/v1/enterprises/{enterprise_id}/awards", { params: { path: { enterprise_id: id } } }));
+export const createAward = (id: number, body: AwardIn) =>
+  call(api.POST("/api/v1/enterprises/{enterprise_id}/awards", { params: { path: { enterprise_id: id } }, body }));
+export const updateAward = (id: number, awardId: number, body: AwardIn) =>
+  call(
+    api.PUT("/api/v1/enterprises/{enterprise_id}/awards/{award_id}", {
+      params: { path: { enterprise_id: id, award_id: awardId } },
+      body,
+    }),
+  );
+export const deleteAward = (id: number, awardId: number) =>
+  call(
+    api.DELETE("/api/v1/enterprises/{enterprise_id}/awards/{award_id}", {
+      params: { path: { enterprise_id: id, award_id: awardId } },
+    }),
+  );
