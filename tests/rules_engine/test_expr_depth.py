@@ -31,7 +31,7 @@ def test_a_policy_draft_with_5000_nested_parentheses_gives_422(client_as):
     official = client_as("city_official", region_code="4419")
     rate = "(" * 5000 + "4%" + ")" * 5000
     r = official.post(
-        "/api/v1/policies/dg_innovative_enterprise_rd_subsidy/drafts", json={"parameters": {"rate": rate}}
+        "/api/v1/policies/dg_innovative_enterprise_rd_subsidy/drafts", json={"parameters": {"rate_cap": rate}}
     )
     assert r.status_code == 422, r.text[:300]
     assert r.json()["message"].startswith("政策草稿有误：")

@@ -28,6 +28,9 @@ def control_error(value: str) -> str | None:
     return f"含有不允许的控制字符（U+{ord(m.group()):04X}）"
 
 
+_FULL_WIDTH_BRACKETS = str.maketrans({"(": "（", ")": "）"})
+
+
 def clean_name(value: str) -> str:
     """A name as stored: NFKC, inner whitespace runs collapsed, trimmed. Raises ValueError (Chinese) if unfit."""
     if err := control_error(value):
@@ -35,4 +38,7 @@ def clean_name(value: str) -> str:
     if m := _INVISIBLE.search(value):
         raise ValueError(f"名称中含有不可见字符或文字方向控制字符（U+{ord(m.group()):04X}），请删除后重试")
     normal = unicodedata.normalize("NFKC", value)
+    # NFKC folds the full-width brackets of registered Chinese names （…） into ASCII; names are registered with
+    # the full-width ones, so they are put back — one spelling per name, whichever the user typed.
+    normal = normal.translate(_FULL_WIDTH_BRACKETS)
     return " ".join(normal.split())
