@@ -108,6 +108,61 @@ class RunPlans:
 ChunkSink = Callable[[pl.DataFrame], None]
 
 
+@dataclass
+class PreparedChunk:
+    """A chunk read and turned into batch input tables, one per rule-set selection (province group)."""
+
+    enterprises: pl.DataFrame
+    tables: list[tuple[tuple[tuple[str, str], ...], list[RuleSet], pl.DataFrame]]
+    refused: pl.DataFrame  # result rows of enterprises evaluated by the per-enterprise path
+
+
+def prepare_chunk(db: Session, run: BatchRun, lo: int, hi: int, book: RuleBook) -> PreparedChunk:
+    chunk = facts_frame.read_chunk(db, lo, hi, run.region_prefix)
+    ents = chunk.enterprises
+    by_selection: dict[tuple[tuple[str, str], ...], list[str]] = defaultdict(list)
+    for code in ents["region_code"].unique().sort().to_list():
+        by_selection[tuple(sorted(_selection_for(book, run, code).items()))].append(code)
+    every_set = {rid for sel in by_selection for _, rid in sel}
+    suspect = set(ents.filter(pl.col("suspect"))["enterprise_id"].to_list())
+    suspect |= facts_frame.suspect_answers(chunk, [book.get(r) for r in sorted(every_set)])
+    tables = []
+    for selection, codes in by_selection.items():
+        sets = [book.get(rid) for rid in dict.fromkeys(r for _, r in selection)]
+        members = ents.filter(
+            pl.col("region_code").is_in(codes) & ~pl.col("enterprise_id").is_in(sorted(suspect))
+        )["enterprise_id"]
+        if not members.len():
+            continue
+        part = chunk if len(by_selection) == 1 and not suspect else chunk.subset(members)
+        table = facts_frame.variables(part, run.as_of_date, sets, run.purpose)
+        table = table.with_columns(pl.lit(run.purpose == Purpose.re_review.value).alias("is_re_review"))
+        tables.append((selection, sets, table))
+    rows: list[dict[str, Any]] = []
+    if suspect:
+        # Data the per-enterprise path refuses: evaluate those few the old way, for the same data_error rows.
+        groups: dict[tuple[tuple[str, str], ...], list[Enterprise]] = defaultdict(list)
+        for ent in enterprise_service.with_facts(db, sorted(suspect)):
+            groups[tuple(sorted(_selection_for(book, run, ent.region_code).items()))].append(ent)
+        for selection, group in groups.items():
+            rows.extend(_evaluate_group(book, run, dict(selection), group))
+    return PreparedChunk(ents, tables, _rows_frame(rows))
+
+
+def store_chunk(
+    db: Session, run: BatchRun, prepared: PreparedChunk, frames: list[pl.DataFrame], sink: ChunkSink | None
+) -> int:
+    """Write a chunk's result rows in bulk, count it as processed and hand it to ``sink``."""
+    frames = [*frames, prepared.refused]
+    results = pl.concat(frames, how="vertical").sort("enterprise_id", "tier")
+    _write_results(db, results)
+    run.processed += prepared.enterprises.height
+    if sink is not None:
+        idents = prepared.enterprises.select("enterprise_id", "uscc", "name", "region_code")
+        sink(results.join(idents, on="enterprise_id", how="left"))
+    return results.height
+
+
 def evaluate_chunk(
     db: Session,
     run: BatchRun,
@@ -119,48 +174,12 @@ def evaluate_chunk(
     """Evaluate the enterprises ``lo <= id <= hi`` of the run's scope by set-based reads and compiled
     evaluation, and write their result rows in bulk. Returns the number of rows written."""
     plans = plans or RunPlans(rule_book())
-    book = plans.book
-    chunk = facts_frame.read_chunk(db, lo, hi, run.region_prefix)
-    ents = chunk.enterprises
-    if not ents.height:
-        return 0
-    by_selection: dict[tuple[tuple[str, str], ...], list[str]] = defaultdict(list)
-    for code in ents["region_code"].unique().sort().to_list():
-        by_selection[tuple(sorted(_selection_for(book, run, code).items()))].append(code)
-    every_set = {rid for sel in by_selection for _, rid in sel}
-    suspect = set(ents.filter(pl.col("suspect"))["enterprise_id"].to_list())
-    suspect |= facts_frame.suspect_answers(chunk, [book.get(r) for r in sorted(every_set)])
-    frames: list[pl.DataFrame] = []
-    for selection, codes in by_selection.items():
-        sets = [book.get(rid) for rid in dict.fromkeys(r for _, r in selection)]
-        table = facts_frame.variables(chunk, run.as_of_date, sets, run.purpose)
-        members = ents.filter(
-            pl.col("region_code").is_in(codes) & ~pl.col("enterprise_id").is_in(sorted(suspect))
-        )
-        table = table.join(members.select("enterprise_id"), on="enterprise_id", how="semi")
-        if table.height:
-            table = table.with_columns(pl.lit(run.purpose == Purpose.re_review.value).alias("is_re_review"))
-            frames.append(_result_frame(run, selection, _apply(table, sets, plans.for_selection(selection))))
-    if suspect:
-        # Data the per-enterprise path refuses: evaluate those few the old way, for the same data_error rows.
-        odd = enterprise_service.with_facts(db, sorted(suspect))
-        rows: list[dict[str, Any]] = []
-        groups: dict[tuple[tuple[str, str], ...], list[Enterprise]] = defaultdict(list)
-        for ent in odd:
-            groups[tuple(sorted(_selection_for(book, run, ent.region_code).items()))].append(ent)
-        for selection, group in groups.items():
-            rows.extend(_evaluate_group(book, run, dict(selection), group))
-        frames.append(_rows_frame(rows))
-    results = pl.concat(frames, how="vertical").sort("enterprise_id", "tier") if frames else _rows_frame([])
-    _write_results(db, results)
-    run.processed += ents.height
-    if sink is not None:
-        sink(
-            results.join(
-                ents.select("enterprise_id", "uscc", "name", "region_code"), on="enterprise_id", how="left"
-            )
-        )
-    return results.height
+    prepared = prepare_chunk(db, run, lo, hi, plans.book)
+    frames = [
+        result_frame(run, selection, _apply(table, sets, plans.for_selection(selection)))
+        for selection, sets, table in prepared.tables
+    ]
+    return store_chunk(db, run, prepared, frames, sink)
 
 
 def _apply(table: pl.DataFrame, sets: Sequence[RuleSet], plans: Sequence[PolarsPlan]) -> pl.DataFrame:
@@ -174,7 +193,7 @@ def _apply(table: pl.DataFrame, sets: Sequence[RuleSet], plans: Sequence[PolarsP
     return lf.select(["enterprise_id", *outputs]).collect()
 
 
-def _result_frame(run: BatchRun, selection: Sequence[tuple[str, str]], out: pl.DataFrame) -> pl.DataFrame:
+def result_frame(run: BatchRun, selection: Sequence[tuple[str, str]], out: pl.DataFrame) -> pl.DataFrame:
     """Compiled outputs → stored result rows, one per enterprise and tier (as ``_row`` builds them)."""
     parts = []
     for tier, rid in selection:

@@ -103,6 +103,17 @@ class Chunk:
     def size(self) -> int:
         return self.enterprises.height
 
+    def subset(self, ids: pl.Series) -> Chunk:
+        """The same chunk restricted to ``ids`` (one province group of a chunk)."""
+        keep = ids.to_frame("enterprise_id")
+        keep_ids = set(ids.to_list())
+        return Chunk(
+            self.enterprises.join(keep, on="enterprise_id", how="semi"),
+            self.yearly.join(keep, on="enterprise_id", how="semi"),
+            {n: f.join(keep, on="enterprise_id", how="semi") for n, f in self.records.items()},
+            {k: v for k, v in self.local_answers.items() if k in keep_ids},
+        )
+
 
 def _fetch(
     db: Session, sql: str, params: Mapping[str, Any], columns: Sequence[tuple[str, str]]
