@@ -155,7 +155,7 @@ def store_chunk(
     """Write a chunk's result rows in bulk, count it as processed and hand it to ``sink``."""
     frames = [*frames, prepared.refused]
     results = pl.concat(frames, how="vertical").sort("enterprise_id", "tier")
-    _write_results(db, results)
+    write_results(db, results)
     run.processed += prepared.enterprises.height
     if sink is not None:
         idents = prepared.enterprises.select("enterprise_id", "uscc", "name", "region_code")
@@ -268,7 +268,7 @@ def _rows_frame(rows: Sequence[Mapping[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame(data, schema=_RESULT_SCHEMA)
 
 
-def _write_results(db: Session, results: pl.DataFrame) -> None:
+def write_results(db: Session, results: pl.DataFrame) -> None:
     """Bulk insert: COPY on PostgreSQL, one executemany on SQLite, on the session's connection."""
     if not results.height:
         return
