@@ -51,8 +51,9 @@ test: install system-deps web ## Run the whole test suite: lint, then pytest on 
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 
 .PHONY: bench
-bench: install ## Run the benchmarks (figures and ratios; never part of the test suite)
-	$(PY) benchmarks/run.py
+bench: install ## Run the benchmarks (figures and ratios; never part of the test suite; BENCH_ARGS=--full)
+	$(VENV)/bin/uv pip install -q --python $(PY) -e '.[dev,spark,bench]'
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 .PHONY: clean
 clean: ## Remove the local database, build output and caches
