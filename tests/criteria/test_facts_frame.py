@@ -136,7 +136,13 @@ products = st.builds(
 compliance = st.builds(
     ComplianceRecord,
     kind=st.sampled_from(
-        ["safety_incident", "quality_incident", "tax_violation", "serious_dishonesty_list", "cyber_data_incident"]
+        [
+            "safety_incident",
+            "quality_incident",
+            "tax_violation",
+            "serious_dishonesty_list",
+            "cyber_data_incident",
+        ]
     ),
     severity=st.one_of(st.none(), st.sampled_from(["larger", "major", "serious", "especially_major"])),
     occurred_date=req_dates,
@@ -269,7 +275,9 @@ def test_pipeline_equals_the_per_enterprise_path_on_random_registries(db, ents, 
 
 def test_refused_data_gets_the_same_data_error_rows(db):
     """A size class the facts format does not know: both paths record every tier undecided with the reason."""
-    ent = Enterprise(uscc="914403000000000001", name="数据有误企业", region_code="440305", industry_code="3562")
+    ent = Enterprise(
+        uscc="914403000000000001", name="数据有误企业", region_code="440305", industry_code="3562"
+    )
     ent.size_class = "huge"
     db.add(ent)
     db.flush()

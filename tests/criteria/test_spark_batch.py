@@ -29,7 +29,9 @@ def _java() -> None:
 def test_spark_engine_stores_what_the_embedded_engine_stores(db, tmp_path):
     _, b, _, _ = _registry(db)
     holds(db, b, "innovative_sme", date(2023, 1, 1), date(2027, 1, 1))
-    odd = Enterprise(uscc="914403000000000009", name="数据有误企业", region_code="440305", industry_code="3562")
+    odd = Enterprise(
+        uscc="914403000000000009", name="数据有误企业", region_code="440305", industry_code="3562"
+    )
     odd.size_class = "huge"  # refused by the facts format: a data_error row on both engines
     db.add(odd)
     db.flush()

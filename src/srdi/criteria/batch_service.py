@@ -280,11 +280,11 @@ def write_results(db: Session, results: pl.DataFrame) -> None:
     cur = raw.cursor()
     try:
         if conn.dialect.name == "postgresql":
-            with cur.copy(f"COPY batch_result ({cols}) FROM STDIN WITH (FORMAT csv)") as cp:  # type: ignore[attr-defined]
+            with cur.copy(f"COPY batch_result ({cols}) FROM STDIN WITH (FORMAT csv)") as cp:
                 cp.write(frame.write_csv(include_header=False).encode())
         else:
             marks = ", ".join("?" for _ in RESULT_COLUMNS)
-            cur.executemany(f"INSERT INTO batch_result ({cols}) VALUES ({marks})", frame.iter_rows())
+            cur.executemany(f"INSERT INTO batch_result ({cols}) VALUES ({marks})", frame.rows())
     finally:
         cur.close()
 

@@ -168,14 +168,14 @@ def _evaluate_registry(
     from srdi.criteria import batch_service, tasks
     from srdi.criteria.models import BatchRun
     from srdi.criteria.output import RowStream
-    from srdi.criteria.service import tier_label
+    from srdi.criteria.service import TIER_ORDER, tier_label
     from srdi.db.session import session_scope
 
     with session_scope() as db:
         run = batch_service.create_run(db, as_of=day, purpose=purpose, region_prefix=region, actor="cli")
         run_id, total = run.id, run.total
     stream = RowStream(output, {"batch_run": run_id, "as_of": day.isoformat()}) if output else None
-    labels = {t: tier_label(t) for t in batch_service.TIER_ORDER}
+    labels = {t: tier_label(t) for t in TIER_ORDER}
 
     def sink(frame: pl.DataFrame) -> None:
         if stream is not None:

@@ -492,7 +492,7 @@ def _answer_values(
         doc = {"local_answers": ans}
         for n, inp in inputs.items():
             try:
-                cols[n].append(convert(_path(doc, str(inp.source["fact"])), inp.type, inp.scale))
+                cols[n].append(convert(_path(doc, str((inp.source or {}).get("fact"))), inp.type, inp.scale))
             except FactsError:
                 cols[n].append(None)  # the enterprise is suspect (see suspect_answers) and re-evaluated
     frame = pl.DataFrame(
@@ -514,7 +514,7 @@ def suspect_answers(chunk: Chunk, rule_sets: Iterable[RuleSet]) -> set[int]:
         doc = {"local_answers": ans}
         for inp in inputs:
             try:
-                convert(_path(doc, str(inp.source["fact"])), inp.type, inp.scale)
+                convert(_path(doc, str((inp.source or {}).get("fact"))), inp.type, inp.scale)
             except FactsError:
                 bad.add(eid)
                 break

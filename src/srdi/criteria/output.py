@@ -117,8 +117,8 @@ class RowStream:
                 self._parquet = pq.ParquetWriter(self.path, table.schema)
             self._parquet.write_table(table)
         elif self.fmt == "json":
-            for row in frame.iter_rows(named=True):
-                self._fh.write(("" if self.count == 0 else ",\n") + json.dumps(row, ensure_ascii=False))
+            for record in frame.iter_rows(named=True):
+                self._fh.write(("" if self.count == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
                 self.count += 1
             return
         else:

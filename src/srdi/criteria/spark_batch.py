@@ -28,6 +28,7 @@ import polars as pl
 
 from srdi.criteria import batch_service
 from srdi.criteria.models import BatchRun
+from srdi.criteria.service import rule_book
 from srdi.db.session import SessionFactory, task_session
 from srdi.rules_engine.compile_sql import compile_sql
 
@@ -147,7 +148,7 @@ def run_batch(
         batch_service.start(db, run)
         db.commit()
         try:
-            plans = batch_service.RunPlans(batch_service.rule_book())
+            plans = batch_service.RunPlans(rule_book())
             groups = export(db, run, root, plans, sink)
             spark = spark_session(master)
             outputs = evaluate(spark, run, root, groups, plans.book)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from srdi.criteria import batch_service
 from srdi.criteria.models import BatchRun
+from srdi.criteria.service import rule_book
 from srdi.db.session import SessionFactory, task_session
 
 log = logging.getLogger("srdi.criteria")
@@ -27,7 +28,7 @@ def run_batch(
         batch_service.start(db, run)
         db.commit()
         try:
-            plans = batch_service.RunPlans(batch_service.rule_book())  # compiled once per run
+            plans = batch_service.RunPlans(rule_book())  # compiled once per run
             for lo, hi in batch_service.chunks(db, run):
                 batch_service.evaluate_chunk(db, run, lo, hi, plans, sink)
                 db.commit()
