@@ -167,6 +167,11 @@ def read_chunk(db: Session, lo: int, hi: int, region_prefix: str | None = None) 
     if region_prefix:
         params["prefix"] = region_prefix.replace("%", "").replace("_", "") + "%"
     where = "e.id >= :lo AND e.id <= :hi" + _scope_sql(region_prefix)
+    # Without a region the fact tables are read by their enterprise_id index alone (no join).
+    if region_prefix:
+        facts_from, facts_where = "{t} t JOIN enterprise e ON e.id = t.enterprise_id", where
+    else:
+        facts_from, facts_where = "{t} t", "t.enterprise_id >= :lo AND t.enterprise_id <= :hi"
     ent_cols = Enterprise.__table__.c
     columns = [("enterprise_id", "int")] + [(n, _kind(ent_cols[n])) for n in SCALAR_FACTS]
     la = "CAST(e.local_answers AS TEXT)" if postgres else "e.local_answers"
@@ -190,7 +195,7 @@ def read_chunk(db: Session, lo: int, hi: int, region_prefix: str | None = None) 
     )
     yearly = _fetch(
         db,
-        f"SELECT {ysel} FROM yearly_figure t JOIN enterprise e ON e.id = t.enterprise_id WHERE {where}",
+        f"SELECT {ysel} FROM {facts_from.format(t='yearly_figure')} WHERE {facts_where}",
         params,
         ycols,
     )
@@ -201,7 +206,7 @@ def read_chunk(db: Session, lo: int, hi: int, region_prefix: str | None = None) 
         sel = ", ".join(["t.enterprise_id"] + [f"t.{f}" for f in fields])
         records[name] = _fetch(
             db,
-            f"SELECT {sel} FROM {table.name} t JOIN enterprise e ON e.id = t.enterprise_id WHERE {where}",
+            f"SELECT {sel} FROM {facts_from.format(t=table.name)} WHERE {facts_where}",
             params,
             cols,
         )
