@@ -13,7 +13,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 SPEC = DOCS / "spec"
-SCANNED = ["src", "rules", "tests", "web/src", "docs", "benchmarks", "migrations", "CONTRIBUTING.md", "README.md"]
+SCANNED = [
+    "src",
+    "rules",
+    "tests",
+    "web/src",
+    "docs",
+    "benchmarks",
+    "migrations",
+    "CONTRIBUTING.md",
+    "README.md",
+]
 SKIPPED = {SPEC, DOCS / "sources.md", DOCS / "glossary.md"}
 SUFFIXES = {".py", ".yaml", ".yml", ".md", ".ts", ".vue", ".json", ".toml", ".txt"}
 
