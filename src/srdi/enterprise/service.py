@@ -54,6 +54,40 @@ PROFILE_FIELDS = (
 )
 
 
+# The fact lists of a facts document and the fields each record carries (the batch frame builder,
+# srdi.criteria.facts_frame, reads exactly these columns so that both paths see the same facts).
+FACT_RECORD_FIELDS: dict[str, tuple[str, ...]] = {
+    "ip_items": (
+        "ip_type",
+        "ip_class",
+        "self_developed",
+        "high_value",
+        "related_to_main_product",
+        "in_use",
+        "granted_date",
+        "transferred_in_date",
+        "rank_among_holders",
+    ),
+    "awards": ("kind", "level", "name", "award_date", "rank", "top_group", "contest_group"),
+    "honours": ("kind", "name", "level", "valid_from", "valid_until"),
+    "rd_institutions": ("name", "level", "recognized_date"),
+    "certifications": ("kind", "name", "valid_until"),
+    "niche_markets": ("description", "start_date", "market_share_bp", "national_rank"),
+    "main_products": ("name", "strategic_emerging", "strategic_category"),
+    "compliance_records": ("kind", "severity", "occurred_date", "resolved_date"),
+    "recognitions": (
+        "tier",
+        "level",
+        "batch",
+        "announced_date",
+        "valid_until",
+        "status",
+        "revoked_date",
+        "revocation_reason",
+    ),
+}
+
+
 def _text(value: object) -> str | None:
     if value is None:
         return None
@@ -476,46 +510,7 @@ def facts_document(ent: Enterprise) -> dict[str, Any]:
         "local_feature_score": ent.local_feature_score,
         "local_answers": dict(ent.local_answers or {}),
         "yearly": yearly,
-        "ip_items": _records(
-            ent.ip_items,
-            (
-                "ip_type",
-                "ip_class",
-                "self_developed",
-                "high_value",
-                "related_to_main_product",
-                "in_use",
-                "granted_date",
-                "transferred_in_date",
-                "rank_among_holders",
-            ),
-        ),
-        "awards": _records(
-            ent.awards, ("kind", "level", "name", "award_date", "rank", "top_group", "contest_group")
-        ),
-        "honours": _records(ent.honours, ("kind", "name", "level", "valid_from", "valid_until")),
-        "rd_institutions": _records(ent.rd_institutions, ("name", "level", "recognized_date")),
-        "certifications": _records(ent.certifications, ("kind", "name", "valid_until")),
-        "niche_markets": _records(
-            ent.niche_markets, ("description", "start_date", "market_share_bp", "national_rank")
-        ),
-        "main_products": _records(ent.main_products, ("name", "strategic_emerging", "strategic_category")),
-        "compliance_records": _records(
-            ent.compliance_records, ("kind", "severity", "occurred_date", "resolved_date")
-        ),
-        "recognitions": _records(
-            ent.recognitions,
-            (
-                "tier",
-                "level",
-                "batch",
-                "announced_date",
-                "valid_until",
-                "status",
-                "revoked_date",
-                "revocation_reason",
-            ),
-        ),
+        **{name: _records(getattr(ent, name), fields) for name, fields in FACT_RECORD_FIELDS.items()},
     }
 
 
