@@ -138,6 +138,8 @@ POLICY: dict[tuple[str, str], Rule] = {
         ADMIN, params={"user_id": _victim}, body=lambda _: {"new_password": "Reset-pass-2027"}
     ),
     ("GET", "/api/v1/admin/audit-log"): Rule(ADMIN),
+    ("GET", "/api/v1/admin/audit-log.csv"): Rule(ADMIN, writes=True),
+    ("GET", "/api/v1/admin/calendar"): Rule(ADMIN, writes=False),
     # --- registry
     ("GET", "/api/v1/enterprises"): Rule(READERS, target="enterprise_list"),
     ("POST", "/api/v1/enterprises"): Rule(CREATORS, body=_new_enterprise, ok=201),

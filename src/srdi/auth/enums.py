@@ -72,3 +72,4 @@ class AuditAction(StrEnum):
     yearly_figures_updated = "enterprise.yearly_figures.update"
     contact_revealed = "enterprise.contact.read_unmasked"
     audit_log_read = "audit.read"
+    audit_log_exported = "audit.export"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -98,3 +98,19 @@ class AuditLogOut(BaseModel):
     object_id: str | None = Field(description="对象编号")
     detail: dict[str, Any] = Field(description="详情")
     ip: str | None = Field(description="来源地址")
+
+
+class CalendarDayOut(BaseModel):
+    day: date = Field(description="日期")
+    is_off_day: bool = Field(description="是否放假（否则为调休上班日）")
+    name: str = Field(description="节日名称")
+
+
+class CalendarYearOut(BaseModel):
+    year: int = Field(description="年份")
+    days: list[CalendarDayOut] = Field(description="与周一至周五不同的日子：工作日放假、周末调休上班")
+
+
+class CalendarOut(BaseModel):
+    years: list[CalendarYearOut] = Field(description="已知放假安排的年份")
+    editable: bool = Field(description="能否在界面中补录年份（尚未提供：缺失年份由运维人员补入参考数据）")

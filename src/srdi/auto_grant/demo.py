@@ -7,11 +7,12 @@ the synthetic registry (every fourth enterprise with R&D expense; 90% of that ex
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
+
+from srdi.kit.workdays import beijing_today
 
 KEY = "dg_innovative_enterprise_rd_subsidy"
 DEMO_BUDGET = "5000万元"
@@ -27,7 +28,7 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
     session = Session(bind=conn, join_transaction_mode="create_savepoint")
     try:
         policy_service.sync_library(session, actor=ACTOR)
-        today = date.today()
+        today = beijing_today()
         year = today.year - 1
         rows = session.execute(
             select(Enterprise.id, YearlyFigure.rd_expense)
