@@ -140,6 +140,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/admin/audit-log"): Rule(ADMIN),
     ("GET", "/api/v1/admin/audit-log.csv"): Rule(ADMIN, writes=True),
     ("GET", "/api/v1/admin/calendar"): Rule(ADMIN, writes=False),
+    ("GET", "/api/v1/admin/roles"): Rule(ADMIN, writes=False),
     # --- registry
     ("GET", "/api/v1/enterprises"): Rule(READERS, target="enterprise_list"),
     ("POST", "/api/v1/enterprises"): Rule(CREATORS, body=_new_enterprise, ok=201),

@@ -61,3 +61,13 @@ def test_calendar_and_export_are_for_administrators_only(client_as):
     c = client_as("city_official")
     assert c.get("/api/v1/admin/calendar").status_code == 403
     assert c.get("/api/v1/admin/audit-log.csv").status_code == 403
+
+
+def test_roles_say_what_each_account_must_be_bound_to(client_as):
+    roles = {r["value"]: r for r in client_as("admin").get("/api/v1/admin/roles").json()}
+    assert len(roles) == 10
+    assert (roles["district_official"]["label"], roles["district_official"]["binding"]) == ("区县主管部门", "region")
+    assert roles["district_official"]["region_digits"] == 6
+    assert (roles["service_commissioner"]["binding"], roles["service_commissioner"]["region_digits"]) == ("region", None)
+    assert (roles["chain_leader"]["binding"], roles["department_handler"]["binding"]) == ("enterprise", "department")
+    assert (roles["admin"]["label"], roles["admin"]["binding"]) == ("系统管理员", "none")

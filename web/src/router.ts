@@ -1,7 +1,7 @@
 import { defineComponent } from "vue";
 import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
 import { onUnauthorized } from "@/api/client";
-import { BATCH_ROLES, DASHBOARD_ROLES, ENTERPRISE_ROLES, homeFor, IMPORT_ROLES, REGISTRY_ROLES } from "@/domains/auth/roles";
+import { ADMIN_ROLES, BATCH_ROLES, DASHBOARD_ROLES, ENTERPRISE_ROLES, homeFor, IMPORT_ROLES, REGISTRY_ROLES } from "@/domains/auth/roles";
 import { forgetSession, loadSession, type SessionUser } from "@/domains/auth/session";
 import { POLICY_MANAGER_ROLES } from "@/domains/auth/roles";
 
@@ -72,6 +72,31 @@ const routes: RouteRecordRaw[] = [
         path: "grant-runs",
         component: () => import("@/domains/auto_grant/GrantRunsPage.vue"),
         meta: { title: "免申即享", roles: POLICY_MANAGER_ROLES },
+      },
+      {
+        path: "account/password",
+        component: () => import("@/domains/auth/PasswordPage.vue"),
+        meta: { title: "修改密码", roles: ALL },
+      },
+      {
+        path: "admin/users",
+        component: () => import("@/domains/admin/UsersPage.vue"),
+        meta: { title: "用户与角色", roles: ADMIN_ROLES },
+      },
+      {
+        path: "admin/audit",
+        component: () => import("@/domains/admin/AuditLogPage.vue"),
+        meta: { title: "审计日志", roles: ADMIN_ROLES },
+      },
+      {
+        path: "admin/rule-sets",
+        component: () => import("@/domains/admin/RuleSetsPage.vue"),
+        meta: { title: "规则版本", roles: ADMIN_ROLES },
+      },
+      {
+        path: "admin/calendar",
+        component: () => import("@/domains/admin/CalendarPage.vue"),
+        meta: { title: "工作日历", roles: ADMIN_ROLES },
       },
       { path: ":rest(.*)*", component: () => import("@/kit/layout/NotFound.vue"), meta: { title: "页面不存在" } },
     ],

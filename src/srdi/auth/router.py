@@ -19,7 +19,13 @@ from srdi.auth.dependencies import (
     client_ip,
     require_roles,
 )
-from srdi.auth.enums import AuditAction, Role
+from srdi.auth.enums import (
+    ENTERPRISE_BOUND_ROLES,
+    OFFICIAL_SCOPE_LENGTH,
+    REGION_SCOPED_ROLES,
+    AuditAction,
+    Role,
+)
 from srdi.auth.exceptions import AccountLocked
 from srdi.auth.models import User
 from srdi.auth.schemas import (
@@ -32,6 +38,7 @@ from srdi.auth.schemas import (
     LoginIn,
     PasswordChangeIn,
     PasswordResetIn,
+    RoleOut,
     SessionOut,
     TokenOut,
     UserCreateIn,
@@ -338,3 +345,19 @@ def working_day_calendar(_: Admin) -> CalendarOut:
         # No table for administrator-entered years exists yet; the page says how a missing year gets in.
         editable=False,
     )
+
+
+def _binding(role: Role) -> str:
+    if role in REGION_SCOPED_ROLES:
+        return "region"
+    if role in ENTERPRISE_BOUND_ROLES:
+        return "enterprise"
+    return "department" if role is Role.department_handler else "none"
+
+
+@admin_router.get("/roles", response_model=list[RoleOut], summary="角色列表（名称与账号须绑定的范围）")
+def list_roles(_: Admin) -> list[RoleOut]:
+    return [
+        RoleOut(value=r, label=r.label, binding=_binding(r), region_digits=OFFICIAL_SCOPE_LENGTH.get(r))
+        for r in Role
+    ]

@@ -114,3 +114,10 @@ class CalendarYearOut(BaseModel):
 class CalendarOut(BaseModel):
     years: list[CalendarYearOut] = Field(description="已知放假安排的年份")
     editable: bool = Field(description="能否在界面中补录年份（尚未提供：缺失年份由运维人员补入参考数据）")
+
+
+class RoleOut(BaseModel):
+    value: Role = Field(description="角色")
+    label: str = Field(description="角色名称")
+    binding: str = Field(description="账号须绑定：region（管辖区划）、enterprise（所属企业）、department（责任单位）或 none")
+    region_digits: int | None = Field(description="管辖区划代码位数（区县6位、市4位、省2位；服务专员不限）")
