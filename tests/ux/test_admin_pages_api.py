@@ -25,7 +25,16 @@ def test_audit_export_is_formula_safe_labelled_filtered_and_itself_audited(clien
     assert r.headers["content-type"].startswith("text/csv")
     assert r.headers["content-disposition"].startswith('attachment; filename="audit-log-')
     rows = _csv(r.content)
-    assert rows[0] == ["时间（北京时间）", "操作人", "角色", "操作", "对象类型", "对象编号", "来源地址", "详情"]
+    assert rows[0] == [
+        "时间（北京时间）",
+        "操作人",
+        "角色",
+        "操作",
+        "对象类型",
+        "对象编号",
+        "来源地址",
+        "详情",
+    ]
     assert [(x[3], x[4], x[5], x[7]) for x in rows[1:]] == [
         ("enterprise.create", "enterprise", "'=HYPERLINK(1)", '{"note": "@x"}')
     ]
@@ -66,8 +75,17 @@ def test_calendar_and_export_are_for_administrators_only(client_as):
 def test_roles_say_what_each_account_must_be_bound_to(client_as):
     roles = {r["value"]: r for r in client_as("admin").get("/api/v1/admin/roles").json()}
     assert len(roles) == 10
-    assert (roles["district_official"]["label"], roles["district_official"]["binding"]) == ("区县主管部门", "region")
+    assert (roles["district_official"]["label"], roles["district_official"]["binding"]) == (
+        "区县主管部门",
+        "region",
+    )
     assert roles["district_official"]["region_digits"] == 6
-    assert (roles["service_commissioner"]["binding"], roles["service_commissioner"]["region_digits"]) == ("region", None)
-    assert (roles["chain_leader"]["binding"], roles["department_handler"]["binding"]) == ("enterprise", "department")
+    assert (roles["service_commissioner"]["binding"], roles["service_commissioner"]["region_digits"]) == (
+        "region",
+        None,
+    )
+    assert (roles["chain_leader"]["binding"], roles["department_handler"]["binding"]) == (
+        "enterprise",
+        "department",
+    )
     assert (roles["admin"]["label"], roles["admin"]["binding"]) == ("系统管理员", "none")

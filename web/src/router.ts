@@ -17,6 +17,11 @@ function ownPage(user: SessionUser, suffix: string): string {
 const routes: RouteRecordRaw[] = [
   { path: "/login", component: () => import("@/domains/auth/LoginPage.vue"), meta: { public: true, title: "登录" } },
   {
+    path: "/self-test",
+    component: () => import("@/domains/self_test/SelfTestPage.vue"),
+    meta: { public: true, title: "企业自测" },
+  },
+  {
     path: "/",
     component: () => import("@/kit/layout/AppLayout.vue"),
     children: [

@@ -9,6 +9,7 @@ export async function loadDemoMode(): Promise<boolean> {
   if (demoMode.checked) return demoMode.on;
   try {
     const r = await rawFetch("/api/v1/auth/demo-accounts");
+    await r.arrayBuffer(); // read the answer to its end, so the request is finished (the list itself is unused)
     demoMode.on = r.ok;
   } catch {
     demoMode.on = false; // 404 (not demo mode) or unreachable
