@@ -112,8 +112,15 @@ def test_password_change_needs_the_current_password_and_ends_other_sessions(page
     admin = pages.new("demo-admin")
     r = admin.request.post(
         f"{server.url}/api/v1/admin/users",
-        data={"username": "ux-expert", "display_name": "评审专家乙", "role": "expert", "password": server.demo_password},
-        headers={"X-CSRF-Token": next(c["value"] for c in admin.context.cookies() if c["name"] == "srdi_csrf")},
+        data={
+            "username": "ux-expert",
+            "display_name": "评审专家乙",
+            "role": "expert",
+            "password": server.demo_password,
+        },
+        headers={
+            "X-CSRF-Token": next(c["value"] for c in admin.context.cookies() if c["name"] == "srdi_csrf")
+        },
     )
     assert r.status == 201, r.text()
     other = pages.new("ux-expert")  # a second session of the same user, elsewhere
@@ -135,7 +142,9 @@ def test_password_change_needs_the_current_password_and_ends_other_sessions(page
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_self_test_without_an_account_gives_tiers_size_class_and_policies(pages: Pages, viewport: str) -> None:
+def test_self_test_without_an_account_gives_tiers_size_class_and_policies(
+    pages: Pages, viewport: str
+) -> None:
     page = pages.new(viewport=PHONE if viewport == "phone" else {"width": 1440, "height": 900})
     page.goto("/login")
     page.click("[data-testid=self-test-link]")
@@ -161,6 +170,8 @@ def test_self_test_without_an_account_gives_tiers_size_class_and_policies(pages:
     expect(result).to_be_visible(timeout=30_000)
     expect(page.locator("[data-testid=st-size-class]")).to_contain_text("小型")
     expect(page.locator("[data-tier=little_giant]")).to_contain_text("未达到")
-    expect(page.locator("[data-testid=st-policies]")).to_contain_text("广东省对专精特新“小巨人”企业给予资金奖励")
+    expect(page.locator("[data-testid=st-policies]")).to_contain_text(
+        "广东省对专精特新“小巨人”企业给予资金奖励"
+    )
     screenshot(page, f"self-test-result-{viewport}")
     assert page.js_errors == []

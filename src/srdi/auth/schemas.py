@@ -119,5 +119,7 @@ class CalendarOut(BaseModel):
 class RoleOut(BaseModel):
     value: Role = Field(description="角色")
     label: str = Field(description="角色名称")
-    binding: str = Field(description="账号须绑定：region（管辖区划）、enterprise（所属企业）、department（责任单位）或 none")
+    binding: str = Field(
+        description="账号须绑定：region（管辖区划）、enterprise（所属企业）、department（责任单位）或 none"
+    )
     region_digits: int | None = Field(description="管辖区划代码位数（区县6位、市4位、省2位；服务专员不限）")

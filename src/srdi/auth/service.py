@@ -726,7 +726,7 @@ def audit_csv(rows: list[AuditLog], total: int) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(AUDIT_CSV_COLUMNS)
     for r in rows:
-        role = Role(r.role).label if r.role in Role._value2member_map_ else r.role
+        role = Role(r.role).label if r.role and r.role in Role._value2member_map_ else r.role
         writer.writerow(
             [
                 _csv_cell(v)

@@ -23,7 +23,7 @@ from srdi.enterprise.enums import LABELS
 from srdi.kit.errors import AppError
 from srdi.kit.reference import industries, regions
 from srdi.policy import service as policy_service
-from srdi.rules_engine.facts import FactsError
+from srdi.rules_engine.errors import FactsError
 from srdi.rules_engine.model import Input, RuleSet
 from srdi.rules_engine.policy import Policy, assess
 
@@ -282,7 +282,7 @@ def facts_from_answers(
             if "field" in tgt:
                 records.append({**_record(tgt["where"], as_of), tgt["field"]: v})
             elif tgt["mode"] == "count":
-                records += [_record(tgt["where"], as_of) for _ in range(int(v))]
+                records += [_record(tgt["where"], as_of) for _ in range(int(str(v)))]
             elif v is True:
                 records.append(_record(tgt["where"], as_of))
     return doc
@@ -329,7 +329,7 @@ def assess_answers(
     doc = facts_from_answers(answers, region_code=region_code, industry_code=industry_code, as_of=as_of)
     tiers = criteria_service.assess_facts(doc, as_of=as_of, purpose=Purpose.new_application)
     with_results = {**doc, "tier_results": {t.tier: t.status for t in tiers.tiers if t.status != "unknown"}}
-    out = []
+    out: list[dict[str, Any]] = []
     for p in _policies(region_code, as_of):
         try:
             a = assess(p, with_results, as_of)
@@ -349,5 +349,5 @@ def assess_answers(
             }
         )
     rank = {"eligible": 0, "unknown": 1, "ineligible": 2}
-    out.sort(key=lambda m: (rank.get(str(m["status"]), 3), -(m["amount_fen"] or 0)))
+    out.sort(key=lambda m: (rank.get(str(m["status"]), 3), -int(m["amount_fen"] or 0)))
     return tiers, out
