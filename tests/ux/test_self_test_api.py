@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from srdi.auth.models import AuditLog
 from srdi.criteria.models import Evaluation
-from srdi.self_test.throttle import THROTTLE, IpThrottle, TooManySelfTests
+from srdi.self_test.throttle import IpThrottle, TooManySelfTests
 
 AS_OF = "2026-12-01"
 ANSWERS = {
@@ -21,13 +21,6 @@ ANSWERS = {
     "fact:restricted_product": False,
     "records:on_credit_blacklist": False,
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():  # type: ignore[no-untyped-def]
-    THROTTLE.reset()
-    yield
-    THROTTLE.reset()
 
 
 def test_questions_carry_labels_units_in_wan_and_who_uses_them(client):
