@@ -74,7 +74,7 @@ def test_admin_creates_a_user_finds_it_and_reads_the_audit_log(pages: Pages, vie
     page.fill("input[name=audit-action]", "user.create")
     page.click("[data-testid=audit-search]")
     wait_idle(page)
-    expect(page.locator("[data-testid=audit-table]")).to_contain_text("user.create")
+    expect(page.locator("[data-testid=audit-table]")).to_contain_text("新建用户")
     expect(page.locator("[data-testid=audit-table]")).to_contain_text("demo-admin")
     with page.expect_download() as dl:
         page.click("[data-testid=audit-export]")

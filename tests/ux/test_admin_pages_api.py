@@ -47,7 +47,9 @@ def test_audit_export_shows_role_labels_and_beijing_time(client_as, db):
     admin = client_as("admin", username="root-admin")
     admin.get("/api/v1/admin/audit-log")  # leaves an audit.read row by an administrator
     rows = _csv(admin.get("/api/v1/admin/audit-log.csv", params={"action": "audit.read"}).content)
-    assert [(x[1], x[2], x[3]) for x in rows[1:]] == [("root-admin", "系统管理员", "audit.read")]
+    assert [(x[1], x[2], x[3]) for x in rows[1:]] == [("root-admin", "系统管理员", "查询审计日志")]
+    listed = admin.get("/api/v1/admin/audit-log", params={"action": "audit.read"}).json()["items"]
+    assert (listed[0]["action"], listed[0]["action_label"]) == ("audit.read", "查询审计日志")
     assert len(rows[1][0]) == 19 and rows[1][0][4] == "-"
 
 

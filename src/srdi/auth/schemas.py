@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from srdi.auth.enums import Role
+from srdi.auth.enums import Role, audit_action_label
 
 ORM = ConfigDict(from_attributes=True)
 
@@ -93,11 +93,16 @@ class AuditLogOut(BaseModel):
     user_id: int | None
     username: str | None = Field(description="操作人")
     role: str | None = Field(description="操作人角色")
-    action: str = Field(description="操作")
+    action: str = Field(description="操作（代码）")
     object_type: str | None = Field(description="对象类型")
     object_id: str | None = Field(description="对象编号")
     detail: dict[str, Any] = Field(description="详情")
     ip: str | None = Field(description="来源地址")
+
+    @computed_field(description="操作（名称）")  # type: ignore[prop-decorator]
+    @property
+    def action_label(self) -> str:
+        return audit_action_label(self.action)
 
 
 class CalendarDayOut(BaseModel):

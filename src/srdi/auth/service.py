@@ -23,6 +23,7 @@ from srdi.auth.enums import (
     REGION_SCOPED_ROLES,
     AuditAction,
     Role,
+    audit_action_label,
 )
 from srdi.auth.exceptions import (
     AccountLocked,
@@ -705,7 +706,17 @@ def create_demo_accounts(db: Session, settings: Settings) -> list[tuple[User, bo
     return out
 
 
-AUDIT_CSV_COLUMNS = ("时间（北京时间）", "操作人", "角色", "操作", "对象类型", "对象编号", "来源地址", "详情")
+AUDIT_CSV_COLUMNS = (
+    "时间（北京时间）",
+    "操作人",
+    "角色",
+    "操作",
+    "操作代码",
+    "对象类型",
+    "对象编号",
+    "来源地址",
+    "详情",
+)
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -734,6 +745,7 @@ def audit_csv(rows: list[AuditLog], total: int) -> str:
                     as_utc(r.at).astimezone(beijing).strftime("%Y-%m-%d %H:%M:%S"),
                     r.username,
                     role,
+                    audit_action_label(r.action),
                     r.action,
                     r.object_type,
                     r.object_id,
