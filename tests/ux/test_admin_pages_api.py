@@ -30,13 +30,14 @@ def test_audit_export_is_formula_safe_labelled_filtered_and_itself_audited(clien
         "操作人",
         "角色",
         "操作",
+        "操作代码",
         "对象类型",
         "对象编号",
         "来源地址",
         "详情",
     ]
-    assert [(x[3], x[4], x[5], x[7]) for x in rows[1:]] == [
-        ("enterprise.create", "enterprise", "'=HYPERLINK(1)", '{"note": "@x"}')
+    assert [(x[3], x[4], x[5], x[6], x[8]) for x in rows[1:]] == [
+        ("新建企业", "enterprise.create", "enterprise", "'=HYPERLINK(1)", '{"note": "@x"}')
     ]
     (row,) = db.scalars(select(AuditLog).where(AuditLog.action == "audit.export")).all()
     assert (row.username, row.detail["rows"], row.detail["total"]) == ("root-admin", 1, 1)
