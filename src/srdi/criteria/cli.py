@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from srdi.criteria.enums import OUTCOME_LABELS, Purpose
+from srdi.kit.workdays import beijing_today
 
 console = Console()
 rules_app = typer.Typer(help="规则文件 / Rule files: show and test", no_args_is_help=True)
@@ -21,7 +22,7 @@ rules_app = typer.Typer(help="规则文件 / Rule files: show and test", no_args
 
 def _parse_date(value: str | None) -> date:
     if value is None:
-        return date.today()
+        return beijing_today()
     try:
         return date.fromisoformat(value)
     except ValueError as exc:

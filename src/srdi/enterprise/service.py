@@ -31,6 +31,7 @@ from srdi.enterprise.size_class import classify
 from srdi.kit.masking import mask_phone
 from srdi.kit.money import fen_to_yuan, yuan_to_fen
 from srdi.kit.reference import industry, region
+from srdi.kit.workdays import beijing_today
 
 PROFILE_FIELDS = (
     "name",
@@ -249,7 +250,7 @@ def get_visible(db: Session, scope: Scope, enterprise_id: int) -> Enterprise:
 
 
 def valid_tiers(ent: Enterprise, as_of: date | None = None) -> list[str]:
-    day = as_of or date.today()
+    day = as_of or beijing_today()
     recs: list[Recognition] = ent.recognitions
     return sorted({r.tier for r in recs if r.status == "valid" and r.valid_until >= day})
 
