@@ -65,8 +65,9 @@ audit: install ## Audit dependencies (pip-audit, npm audit); exit 2 "audit not p
 	$(PY) scripts/audit.py
 
 .PHONY: bench
-bench: install ## Run the benchmarks (figures and ratios; never part of the test suite)
-	$(PY) benchmarks/run.py
+bench: install ## Run the benchmarks (figures and ratios; never part of the test suite; BENCH_ARGS=--full)
+	$(VENV)/bin/uv pip install -q --python $(PY) -e '.[dev,spark,bench]'
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 .PHONY: clean
 clean: ## Remove the local database, build output and caches

@@ -9,7 +9,8 @@ import { defineConfig } from "vite";
 export default defineConfig({
   plugins: [
     vue(),
-    AutoImport({ resolvers: [ElementPlusResolver()], dts: "src/auto-imports.d.ts" }),
+    // todayBeijing is global so that any page can default a 基准日 to the Beijing date without an import line.
+    AutoImport({ imports: [{ "@/kit/dates": ["todayBeijing"] }], resolvers: [ElementPlusResolver()], dts: "src/auto-imports.d.ts" }),
     Components({ resolvers: [ElementPlusResolver()], dts: "src/components.d.ts" }),
   ],
   resolve: { alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) } },

@@ -11,6 +11,7 @@ from srdi.enterprise.router import router as enterprise_router
 from srdi.kit.errors import ERROR_RESPONSES
 from srdi.monitoring.router import router as monitoring_router
 from srdi.policy.router import router as policy_router
+from srdi.self_test.router import router as self_test_router
 
 api_router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 api_router.include_router(enterprise_router)
@@ -21,3 +22,4 @@ api_router.include_router(import_router)
 api_router.include_router(criteria_router)
 api_router.include_router(policy_router)
 api_router.include_router(auto_grant_router)
+api_router.include_router(self_test_router)

@@ -12,7 +12,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -264,8 +263,15 @@ def _mount_web(app: FastAPI, dist: Path) -> None:
             )
 
         return
-    if (dist / "assets").exists():
-        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
+    from srdi.web_static import IMMUTABLE, REVALIDATE, asset_path, file_response
+
+    @app.get("/assets/{path:path}", include_in_schema=False)
+    def _asset(request: Request, path: str) -> FileResponse:
+        # Hashed build output (Vite): cached for a year, precompressed copy when the browser accepts one.
+        found = asset_path(dist / "assets", path)
+        if found is None or found.suffix in (".gz", ".br"):
+            raise StarletteHTTPException(404)
+        return file_response(request, found, cache_control=IMMUTABLE)
 
     @app.get("/{path:path}", include_in_schema=False)
     def _spa(request: Request, path: str) -> FileResponse:
@@ -275,7 +281,9 @@ def _mount_web(app: FastAPI, dist: Path) -> None:
             if allowed:
                 raise StarletteHTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
             raise StarletteHTTPException(404)
-        candidate = (dist / path).resolve()
-        if path and candidate.is_file() and dist.resolve() in candidate.parents:
-            return FileResponse(candidate)
-        return FileResponse(index)
+        found = asset_path(dist, path)
+        if found is not None and found.suffix not in (".gz", ".br") and found.name != "index.html":
+            # Files copied from web/public keep their names across builds: revalidate, do not pin.
+            return file_response(request, found, cache_control=REVALIDATE)
+        # index.html names the current asset hashes, so it is checked on every load.
+        return file_response(request, index, cache_control=REVALIDATE)

@@ -153,6 +153,9 @@ POLICY: dict[tuple[str, str], Rule] = {
         ADMIN, params={"user_id": _victim}, body=lambda _: {"new_password": "Reset-pass-2027"}
     ),
     ("GET", "/api/v1/admin/audit-log"): Rule(ADMIN),
+    ("GET", "/api/v1/admin/audit-log.csv"): Rule(ADMIN, writes=True),
+    ("GET", "/api/v1/admin/calendar"): Rule(ADMIN, writes=False),
+    ("GET", "/api/v1/admin/roles"): Rule(ADMIN, writes=False),
     # --- registry
     ("GET", "/api/v1/enterprises"): Rule(READERS, target="enterprise_list"),
     ("POST", "/api/v1/enterprises"): Rule(CREATORS, body=_new_enterprise, ok=201),
@@ -212,6 +215,12 @@ POLICY: dict[tuple[str, str], Rule] = {
         PUBLIC, writes=False, body=lambda _: {"as_of": "2025-06-30", "facts": {"region_code": "440305"}}
     ),
     ("GET", "/api/v1/rule-sets"): Rule(PUBLIC),
+    # 企业自测 (srdi.self_test): public, read-only, throttled per IP.
+    ("GET", "/api/v1/self-test/options"): Rule(PUBLIC),
+    ("GET", "/api/v1/self-test/questions"): Rule(PUBLIC),
+    ("POST", "/api/v1/self-test/assess"): Rule(
+        PUBLIC, writes=False, body=lambda _: {"region_code": "440305", "answers": {"yearly:employees:1": 10}}
+    ),
     ("POST", "/api/v1/batch-runs"): Rule(RUNNERS, ok=202, body=lambda _: {"as_of": "2025-06-30"}),
     ("GET", "/api/v1/batch-runs"): Rule(RUN_READERS),
     ("GET", "/api/v1/batch-runs/{run_id}"): Rule(RUN_READERS, ok=404, params={"run_id": lambda _: 2**31 - 1}),

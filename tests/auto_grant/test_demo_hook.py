@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -11,12 +9,13 @@ from srdi.auto_grant.demo import demo_hook
 from srdi.auto_grant.models import Grant, GrantRun
 from srdi.demo.generator import DemoSpec, generate
 from srdi.demo.loader import load
+from srdi.kit.workdays import beijing_today
 from srdi.policy.models import PolicyVersion
 
 
 def test_demo_hook_creates_a_run_once(db: Session):
     conn = db.connection()
-    load(conn, generate(DemoSpec(400, date.today(), seed=5)), seed=5)
+    load(conn, generate(DemoSpec(400, beijing_today(), seed=5)), seed=5)
     first = demo_hook(conn, None, reset=False)
     second = demo_hook(conn, None, reset=False)
     assert first.startswith("政策库已发布")
@@ -47,7 +46,7 @@ def test_demo_mixes_provenance_and_binds_dongguan_accounts_to_a_payable_and_a_he
     settings = config.get_settings().model_copy(update={"demo_mode": True})
     monkeypatch.setattr(config, "get_settings", lambda: settings)
     conn = db.connection()
-    load(conn, generate(DemoSpec(400, date.today(), seed=5)), seed=5)
+    load(conn, generate(DemoSpec(400, beijing_today(), seed=5)), seed=5)
     message = demo_hook(conn, None, reset=False)
     assert "东莞演示账号 demo-dg-city、demo-dg-enterprise、demo-dg-pending" in message
     sources = set(db.scalars(select(PolicyAnswer.source)).all())

@@ -14,12 +14,13 @@ from stdnum.cn import uscc as uscc_std
 from srdi.enterprise import service
 from srdi.enterprise.models import IpItem, Recognition
 from srdi.enterprise.schemas import EnterpriseIn
+from srdi.kit.workdays import beijing_today
 
 NANSHAN, FUTIAN, YUZHONG = "440305", "440304", "500103"
 FIRST_NAME = "深圳市南山示例精密科技有限公司"
 NANSHAN_COUNT = 23  # more than one page of 20
 FUTIAN_COUNT = 3
-TODAY = date.today()
+TODAY = beijing_today()
 # Recognition dates relative to today, so "valid today" stays true whenever the suite runs.
 ANNOUNCED = date(TODAY.year - 1, 3, 1)
 VALID_UNTIL = date(TODAY.year + 2, 2, 28)

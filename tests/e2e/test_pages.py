@@ -14,9 +14,10 @@ from tests.e2e.seed import FIRST_NAME, FUTIAN_COUNT, NANSHAN_COUNT, SRDI_UNTIL
 pytestmark = pytest.mark.browser
 
 OFFICIAL_MENU = ["企业信息库", "数据导入", "批量评价", "区县看板", "政策库", "免申即享"]
+ADMIN_MENU = [*OFFICIAL_MENU, "用户与角色", "审计日志", "规则版本", "工作日历"]
 # username → (landing path pattern, menu entries the role must see)
 ROLES: dict[str, tuple[str, list[str]]] = {
-    "demo-admin": (r"/dashboard$", OFFICIAL_MENU),
+    "demo-admin": (r"/admin/users$", ADMIN_MENU),
     "demo-province": (r"/dashboard$", OFFICIAL_MENU),
     "demo-city": (r"/dashboard$", OFFICIAL_MENU),
     "demo-district": (r"/dashboard$", OFFICIAL_MENU),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from srdi.enterprise.enums import ImportMode
 from srdi.enterprise.import_service import run_import
 from srdi.enterprise.models import ChangeLog, Enterprise, YearlyFigure
+from srdi.kit.workdays import beijing_today
 from tests.enterprise.import_files import (
     TITLES,
     as_list,
@@ -148,7 +149,7 @@ def test_bad_check_character_text_in_numbers_negative_and_absurd_values_each_nam
     before = snapshot(db)
     job, out = _import(db, write_csv(tmp_path / "a.csv", rows, encoding="gb18030"))
     assert job.status == "rejected"
-    this_year = date.today().year
+    this_year = beijing_today().year
     assert errors_of(out) == [
         (3, "统一社会信用代码", "统一社会信用代码校验位错误（GB 32100-2015）"),
         (4, "营业收入（万元）", "应为数字，实际为“八千六百”"),

@@ -8,5 +8,5 @@
 // biome-ignore lint: disable
 export {}
 declare global {
-
+  const todayBeijing: typeof import('@/kit/dates').todayBeijing
 }

@@ -1,22 +1,34 @@
+import { defineComponent } from "vue";
 import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
 import { onUnauthorized } from "@/api/client";
-import { BATCH_ROLES, DASHBOARD_ROLES, ENTERPRISE_ROLES, homeFor, IMPORT_ROLES, REGISTRY_ROLES } from "@/domains/auth/roles";
-import { forgetSession, loadSession, session } from "@/domains/auth/session";
+import { ADMIN_ROLES, BATCH_ROLES, DASHBOARD_ROLES, ENTERPRISE_ROLES, homeFor, IMPORT_ROLES, REGISTRY_ROLES } from "@/domains/auth/roles";
+import { forgetSession, loadSession, type SessionUser } from "@/domains/auth/session";
 import { POLICY_MANAGER_ROLES, VERIFIER_ROLES } from "@/domains/auth/roles";
 
 const ALL = undefined;
 
+// Shown for the instant between opening a "my" path and the guard sending the user on.
+const Resolving = defineComponent({ render: () => null });
+
+function ownPage(user: SessionUser, suffix: string): string {
+  return user.enterprise_id ? `/enterprises/${user.enterprise_id}${suffix}` : homeFor(user);
+}
+
 const routes: RouteRecordRaw[] = [
   { path: "/login", component: () => import("@/domains/auth/LoginPage.vue"), meta: { public: true, title: "登录" } },
+  {
+    path: "/self-test",
+    component: () => import("@/domains/self_test/SelfTestPage.vue"),
+    meta: { public: true, title: "企业自测" },
+  },
   {
     path: "/",
     component: () => import("@/kit/layout/AppLayout.vue"),
     children: [
-      { path: "", name: "home", redirect: () => (session.user ? homeFor(session.user) : "/login") },
-      {
-        path: "my",
-        redirect: () => (session.user?.enterprise_id ? `/enterprises/${session.user.enterprise_id}` : "/welcome"),
-      },
+      // Paths that stand for "my own page": resolved in the guard below, after the session is known. A route-level
+      // redirect would run before the session is loaded, so a bookmarked /my landed on 工作台 (issue 15).
+      { path: "", name: "home", component: Resolving, meta: { resolve: (u: SessionUser) => homeFor(u) } },
+      { path: "my", component: Resolving, meta: { resolve: (u: SessionUser) => ownPage(u, "") } },
       { path: "welcome", component: () => import("@/domains/auth/WelcomePage.vue"), meta: { title: "工作台", roles: ALL } },
       {
         path: "enterprises",
@@ -29,11 +41,7 @@ const routes: RouteRecordRaw[] = [
         meta: { title: "一企一档", roles: [...REGISTRY_ROLES, ...ENTERPRISE_ROLES] },
         props: (r) => ({ id: Number(r.params.id) }),
       },
-      {
-        path: "my/assessment",
-        redirect: () =>
-          session.user?.enterprise_id ? `/enterprises/${session.user.enterprise_id}/assessment` : "/welcome",
-      },
+      { path: "my/assessment", component: Resolving, meta: { resolve: (u: SessionUser) => ownPage(u, "/assessment") } },
       {
         path: "enterprises/:id(\\d+)/assessment",
         component: () => import("@/domains/criteria/SelfAssessmentPage.vue"),
@@ -75,6 +83,31 @@ const routes: RouteRecordRaw[] = [
         component: () => import("@/domains/policy/VerificationQueuePage.vue"),
         meta: { title: "核验队列", roles: VERIFIER_ROLES },
       },
+      {
+        path: "account/password",
+        component: () => import("@/domains/auth/PasswordPage.vue"),
+        meta: { title: "修改密码", roles: ALL },
+      },
+      {
+        path: "admin/users",
+        component: () => import("@/domains/admin/UsersPage.vue"),
+        meta: { title: "用户与角色", roles: ADMIN_ROLES },
+      },
+      {
+        path: "admin/audit",
+        component: () => import("@/domains/admin/AuditLogPage.vue"),
+        meta: { title: "审计日志", roles: ADMIN_ROLES },
+      },
+      {
+        path: "admin/rule-sets",
+        component: () => import("@/domains/admin/RuleSetsPage.vue"),
+        meta: { title: "规则版本", roles: ADMIN_ROLES },
+      },
+      {
+        path: "admin/calendar",
+        component: () => import("@/domains/admin/CalendarPage.vue"),
+        meta: { title: "工作日历", roles: ADMIN_ROLES },
+      },
       { path: ":rest(.*)*", component: () => import("@/kit/layout/NotFound.vue"), meta: { title: "页面不存在" } },
     ],
   },
@@ -91,6 +124,8 @@ router.beforeEach(async (to) => {
     user = null; // the server is unreachable: the login page says so when the user tries
   }
   if (!user) return { path: "/login", query: to.fullPath !== "/" ? { redirect: to.fullPath } : {} };
+  const resolve = to.meta.resolve as ((u: SessionUser) => string) | undefined;
+  if (resolve) return { path: resolve(user), query: to.query, hash: to.hash, replace: true };
   const roles = to.meta.roles as string[] | undefined;
   if (roles && !roles.includes(user.role)) return homeFor(user);
   return true;

@@ -75,3 +75,44 @@ class AuditAction(StrEnum):
     award_updated = "enterprise.award.update"
     award_deleted = "enterprise.award.delete"
     audit_log_read = "audit.read"
+    audit_log_exported = "audit.export"
+
+
+# What each audit action means, for the audit log page and its export (other domains' ``<domain>.<verb>`` strings
+# included). An action missing here is shown as its code.
+AUDIT_ACTION_LABELS: dict[str, str] = {
+    "auth.login": "登录",
+    "auth.login_failed": "登录失败",
+    "auth.logout": "退出登录",
+    "auth.password_changed": "修改本人密码",
+    "user.create": "新建用户",
+    "user.update": "修改用户",
+    "user.deactivate": "停用用户",
+    "user.activate": "启用用户",
+    "user.reset_password": "重置用户密码",
+    "enterprise.create": "新建企业",
+    "enterprise.yearly_figures.update": "修改年度数据",
+    "enterprise.contact.read_unmasked": "查看完整联系方式",
+    "enterprise.export": "导出企业名单",
+    "enterprise.import": "导入企业数据",
+    "audit.read": "查询审计日志",
+    "audit.export": "导出审计日志",
+    "criteria.evaluate": "梯度评价",
+    "criteria.batch_run": "批量评价",
+    "policy.draft": "起草政策版本",
+    "policy.publish": "发布政策版本",
+    "policy.sandbox": "政策沙盘测算",
+    "policy.answers.update": "填写政策补充信息",
+    "auto_grant.run": "免申即享测算",
+    "auto_grant.publish": "免申即享公示",
+    "auto_grant.consent": "企业确认收款信息",
+    "auto_grant.decline": "企业放弃奖补",
+    "auto_grant.contest": "企业提出异议",
+    "auto_grant.contest.resolve": "处理异议",
+    "auto_grant.disburse": "拨付",
+    "auto_grant.disbursement.export": "导出拨付清单",
+}
+
+
+def audit_action_label(action: str) -> str:
+    return AUDIT_ACTION_LABELS.get(action, action)

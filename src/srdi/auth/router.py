@@ -19,16 +19,26 @@ from srdi.auth.dependencies import (
     client_ip,
     require_roles,
 )
-from srdi.auth.enums import AuditAction, Role
+from srdi.auth.enums import (
+    ENTERPRISE_BOUND_ROLES,
+    OFFICIAL_SCOPE_LENGTH,
+    REGION_SCOPED_ROLES,
+    AuditAction,
+    Role,
+)
 from srdi.auth.exceptions import AccountLocked
 from srdi.auth.models import User
 from srdi.auth.schemas import (
     AuditLogOut,
+    CalendarDayOut,
+    CalendarOut,
+    CalendarYearOut,
     DemoAccountOut,
     DemoAccountsOut,
     LoginIn,
     PasswordChangeIn,
     PasswordResetIn,
+    RoleOut,
     SessionOut,
     TokenOut,
     UserCreateIn,
@@ -38,6 +48,7 @@ from srdi.auth.service import Principal
 from srdi.config import Settings
 from srdi.kit.errors import AppError, NotFoundError
 from srdi.kit.pagination import MAX_PAGE_SIZE, Page
+from srdi.kit.workdays import WorkdayCalendar, beijing_today
 
 router = APIRouter(prefix="/auth", tags=["登录与账号 auth"])
 admin_router = APIRouter(prefix="/admin", tags=["系统管理 admin"])
@@ -249,10 +260,7 @@ def reset_password(
     return user_out(service.reset_password(db, user, body.new_password, settings, actor=admin))
 
 
-@admin_router.get("/audit-log", response_model=Page[AuditLogOut], summary="审计日志（谁、何时、做了什么）")
-def audit_log(
-    db: Db,
-    admin: Admin,
+def _audit_filter(
     action: Annotated[
         str | None, Query(max_length=80, description="操作（前缀匹配，如 enterprise.）")
     ] = None,
@@ -261,10 +269,8 @@ def audit_log(
     object_id: Annotated[str | None, Query(max_length=80, description="对象编号")] = None,
     since: Annotated[datetime | None, Query(description="起始时间（含）")] = None,
     until: Annotated[datetime | None, Query(description="截止时间（不含）")] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
-) -> Page[AuditLogOut]:
-    flt = repository.AuditFilter(
+) -> repository.AuditFilter:
+    return repository.AuditFilter(
         action=action,
         username=username,
         object_type=object_type,
@@ -272,9 +278,86 @@ def audit_log(
         since=since,
         until=until,
     )
+
+
+AuditQuery = Annotated[repository.AuditFilter, Depends(_audit_filter)]
+# One export holds at most this many rows (a narrower filter gets the rest); the file says when it was cut.
+AUDIT_EXPORT_LIMIT = 50_000
+
+
+@admin_router.get("/audit-log", response_model=Page[AuditLogOut], summary="审计日志（谁、何时、做了什么）")
+def audit_log(
+    db: Db,
+    admin: Admin,
+    flt: AuditQuery,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+) -> Page[AuditLogOut]:
     rows, total = repository.list_audit(db, flt, page=page, page_size=page_size)
     # The audit log holds personal data (who did what, from where): reading it is itself audited.
     service.audit(db, admin, AuditAction.audit_log_read, ("audit_log", None), {"filter": flt.__dict__})
     return Page(
         items=[AuditLogOut.model_validate(r) for r in rows], total=total, page=page, page_size=page_size
     )
+
+
+@admin_router.get(
+    "/audit-log.csv",
+    summary="导出审计日志（CSV，UTF-8 带 BOM；按查询条件，最多 5 万行）",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "CSV 文件"}},
+)
+def export_audit_log(db: Db, admin: Admin, flt: AuditQuery) -> Response:
+    rows, total = repository.list_audit(db, flt, page=1, page_size=AUDIT_EXPORT_LIMIT)
+    body = service.audit_csv(rows, total)
+    # Exporting who-did-what is itself recorded, with the filter and how many rows left the system.
+    service.audit(
+        db,
+        admin,
+        AuditAction.audit_log_exported,
+        ("audit_log", None),
+        {"filter": flt.__dict__, "rows": len(rows), "total": total},
+    )
+    stamp = beijing_today().strftime("%Y%m%d")
+    return Response(
+        content=body.encode("utf-8-sig"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="audit-log-{stamp}.csv"'},
+    )
+
+
+@admin_router.get(
+    "/calendar", response_model=CalendarOut, summary="工作日历（已知年份的放假与调休安排，只读）"
+)
+def working_day_calendar(_: Admin) -> CalendarOut:
+    cal = WorkdayCalendar.bundled()
+    return CalendarOut(
+        years=[
+            CalendarYearOut(
+                year=y,
+                days=[
+                    CalendarDayOut(day=o.day, is_off_day=o.is_off_day, name=o.name)
+                    for o in cal.overrides_in(y)
+                ],
+            )
+            for y in sorted(cal.years, reverse=True)
+        ],
+        # No table for administrator-entered years exists yet; the page says how a missing year gets in.
+        editable=False,
+    )
+
+
+def _binding(role: Role) -> str:
+    if role in REGION_SCOPED_ROLES:
+        return "region"
+    if role in ENTERPRISE_BOUND_ROLES:
+        return "enterprise"
+    return "department" if role is Role.department_handler else "none"
+
+
+@admin_router.get("/roles", response_model=list[RoleOut], summary="角色列表（名称与账号须绑定的范围）")
+def list_roles(_: Admin) -> list[RoleOut]:
+    return [
+        RoleOut(value=r, label=r.label, binding=_binding(r), region_digits=OFFICIAL_SCOPE_LENGTH.get(r))
+        for r in Role
+    ]

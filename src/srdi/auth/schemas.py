@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
-from srdi.auth.enums import Role
+from srdi.auth.enums import Role, audit_action_label
 from srdi.kit.text import clean_name
 
 ORM = ConfigDict(from_attributes=True)
@@ -100,8 +100,38 @@ class AuditLogOut(BaseModel):
     user_id: int | None
     username: str | None = Field(description="操作人")
     role: str | None = Field(description="操作人角色")
-    action: str = Field(description="操作")
+    action: str = Field(description="操作（代码）")
     object_type: str | None = Field(description="对象类型")
     object_id: str | None = Field(description="对象编号")
     detail: dict[str, Any] = Field(description="详情")
     ip: str | None = Field(description="来源地址")
+
+    @computed_field(description="操作（名称）")  # type: ignore[prop-decorator]
+    @property
+    def action_label(self) -> str:
+        return audit_action_label(self.action)
+
+
+class CalendarDayOut(BaseModel):
+    day: date = Field(description="日期")
+    is_off_day: bool = Field(description="是否放假（否则为调休上班日）")
+    name: str = Field(description="节日名称")
+
+
+class CalendarYearOut(BaseModel):
+    year: int = Field(description="年份")
+    days: list[CalendarDayOut] = Field(description="与周一至周五不同的日子：工作日放假、周末调休上班")
+
+
+class CalendarOut(BaseModel):
+    years: list[CalendarYearOut] = Field(description="已知放假安排的年份")
+    editable: bool = Field(description="能否在界面中补录年份（尚未提供：缺失年份由运维人员补入参考数据）")
+
+
+class RoleOut(BaseModel):
+    value: Role = Field(description="角色")
+    label: str = Field(description="角色名称")
+    binding: str = Field(
+        description="账号须绑定：region（管辖区划）、enterprise（所属企业）、department（责任单位）或 none"
+    )
+    region_digits: int | None = Field(description="管辖区划代码位数（区县6位、市4位、省2位；服务专员不限）")

@@ -24,6 +24,7 @@ from srdi.auth.enums import (
     REGION_SCOPED_ROLES,
     AuditAction,
     Role,
+    audit_action_label,
 )
 from srdi.auth.exceptions import (
     AccountLocked,
@@ -725,3 +726,56 @@ def create_demo_accounts(db: Session, settings: Settings) -> list[tuple[User, bo
         )
         out.append((user, True))
     return out
+
+
+AUDIT_CSV_COLUMNS = (
+    "时间（北京时间）",
+    "操作人",
+    "角色",
+    "操作",
+    "操作代码",
+    "对象类型",
+    "对象编号",
+    "来源地址",
+    "详情",
+)
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: object) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection, OWASP)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_TRIGGERS) else text
+
+
+def audit_csv(rows: list[AuditLog], total: int) -> str:
+    """The audit rows as CSV text: Beijing time, role labels, details as JSON; every cell formula-safe."""
+    import csv
+    import io
+    from zoneinfo import ZoneInfo
+
+    beijing = ZoneInfo("Asia/Shanghai")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(AUDIT_CSV_COLUMNS)
+    for r in rows:
+        role = Role(r.role).label if r.role and r.role in Role._value2member_map_ else r.role
+        writer.writerow(
+            [
+                _csv_cell(v)
+                for v in (
+                    as_utc(r.at).astimezone(beijing).strftime("%Y-%m-%d %H:%M:%S"),
+                    r.username,
+                    role,
+                    audit_action_label(r.action),
+                    r.action,
+                    r.object_type,
+                    r.object_id,
+                    r.ip,
+                    json.dumps(r.detail or {}, ensure_ascii=False, sort_keys=True),
+                )
+            ]
+        )
+    if total > len(rows):
+        writer.writerow([_csv_cell(f"（仅导出前 {len(rows)} 行，共 {total} 行；请缩小查询范围）")])
+    return out.getvalue()

@@ -16,6 +16,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.orm import Session
 
+from srdi.kit.workdays import beijing_today
+
 grant_app = typer.Typer(
     help="免申即享：数据比对、拨付、公示 / Auto-grant runs, disbursement, publicity", no_args_is_help=True
 )
@@ -76,7 +78,7 @@ def run(
     from srdi.auto_grant.exceptions import RunBusy
     from srdi.kit.faults import fault_point
 
-    day = date.fromisoformat(as_of) if as_of else date.today()
+    day = date.fromisoformat(as_of) if as_of else beijing_today()
     with _session() as db:
         try:
             grun = service.create_run(db, policy_key, day, actor=_actor(), scope_prefixes=None)
@@ -230,7 +232,7 @@ def push(
     """重新计算精准推送结果（只算输入有变化的企业）/ Recompute precise push where inputs changed."""
     from srdi.policy import repository, service
 
-    day = date.fromisoformat(as_of) if as_of else date.today()
+    day = date.fromisoformat(as_of) if as_of else beijing_today()
     with _session() as db:
         ids = repository.enterprise_ids_in(db, [region] if region else None)
         with _progress() as bar:

@@ -16,11 +16,12 @@ grant, ``demo-dg-pending`` waits for verification, ``demo-dg-city`` (东莞市�
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
+
+from srdi.kit.workdays import beijing_today
 
 KEY = "dg_srdi_award_auto_grant"
 ACTOR = "demo"
@@ -35,7 +36,7 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
     session = Session(bind=conn, join_transaction_mode="create_savepoint")
     try:
         policy_service.sync_library(session, actor=ACTOR)
-        today = date.today()
+        today = beijing_today()
         year = today.year - 1
         rows = session.execute(
             select(Enterprise.id, YearlyFigure.rd_expense)

@@ -6,7 +6,6 @@ numbers and every download of it is in the audit log.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -41,6 +40,7 @@ from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.models import Enterprise
 from srdi.kit.masking import mask_account
 from srdi.kit.money import fen_to_yuan
+from srdi.kit.workdays import beijing_today
 from srdi.policy import service as policy_service
 
 router = APIRouter(tags=["免申即享 auto_grant"])
@@ -157,7 +157,7 @@ def start_run(
     run = service.create_run(
         db,
         body.policy_key,
-        body.as_of or date.today(),
+        body.as_of or beijing_today(),
         actor=principal.username,
         scope_prefixes=principal.scope.region_prefixes,
     )
@@ -267,7 +267,7 @@ def contest(db: Db, principal: SelfUser, enterprise_id: Id, body: ContestIn) -> 
         matches = {
             m["policy_key"]: m
             for grp in ("eligible", "unknown", "ineligible")
-            for m in policy_service.my_policies(db, ent, date.today())[grp]
+            for m in policy_service.my_policies(db, ent, beijing_today())[grp]
         }
         m = matches.get(body.policy_key, {})
         trace = {"status": m.get("status"), "reasons": m.get("reasons"), "assessment": m.get("assessment")}

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from srdi.criteria.enums import OUTCOME_LABELS, Purpose
+from srdi.kit.workdays import beijing_today
 
 console = Console()
 rules_app = typer.Typer(help="规则文件 / Rule files: show and test", no_args_is_help=True)
@@ -21,7 +22,7 @@ rules_app = typer.Typer(help="规则文件 / Rule files: show and test", no_args
 
 def _parse_date(value: str | None) -> date:
     if value is None:
-        return date.today()
+        return beijing_today()
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
@@ -57,20 +58,41 @@ def evaluate(
     output: Path = typer.Option(
         None, "--output", "-o", help="输出文件 .json/.csv/.xlsx/.parquet / output file"
     ),
+    engine: str = typer.Option(
+        "embedded",
+        "--engine",
+        help="企业库批量评价的执行引擎：embedded（本机 Polars）或 spark / registry batch engine",
+    ),
+    master: str = typer.Option(
+        "local[2]", "--master", help="Spark master（--engine spark），如 local[2]、spark://host:7077"
+    ),
+    parquet_dir: Path = typer.Option(
+        None,
+        "--parquet-dir",
+        help="Spark 读写的 Parquet 目录（企业库导出与结果；默认临时目录）/ Parquet directory for Spark",
+    ),
 ) -> None:
     """评价梯度（单个事实文件或整个企业库）/ Evaluate tiers for facts files or the whole registry."""
     from srdi.criteria.output import output_format, write_rows
 
     day = _parse_date(as_of)
+    if engine not in ("embedded", "spark"):
+        raise typer.BadParameter(
+            f"执行引擎应为 embedded 或 spark / engine must be embedded or spark: {engine}"
+        )
+    if engine == "spark" and facts is not None:
+        raise typer.BadParameter(
+            "--engine spark 只用于企业库批量评价 / --engine spark is for the registry batch"
+        )
     if output is not None:
         try:
             output_format(output)
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from exc
-    if facts is not None:
-        rows, documents = _evaluate_facts(_load_facts(facts), day, purpose)
-    else:
-        rows, documents = _evaluate_registry(day, purpose, region)
+    if facts is None:
+        _evaluate_registry(day, purpose, region, output, engine, master, parquet_dir)
+        return
+    rows, documents = _evaluate_facts(_load_facts(facts), day, purpose)
     if output is not None:
         write_rows(output, rows, documents)
         console.print(f"结果已写入 / written: {output}（{len(rows)} 行 rows）")
@@ -131,23 +153,53 @@ def _evaluate_facts(
     return rows, outs if len(outs) > 1 else outs[0]
 
 
-def _evaluate_registry(day: date, purpose: Purpose, region: str | None) -> tuple[list[dict[str, Any]], Any]:
-    from sqlalchemy import select
+def _evaluate_registry(
+    day: date,
+    purpose: Purpose,
+    region: str | None,
+    output: Path | None,
+    engine: str,
+    master: str,
+    parquet_dir: Path | None,
+) -> None:
+    """The registry batch: results stored in ``batch_result``, streamed to ``output`` chunk by chunk, and the
+    funnel printed from the run's aggregate summary (no result row is read back)."""
+    import polars as pl
 
     from srdi.criteria import batch_service, tasks
-    from srdi.criteria.models import BatchResult, BatchRun
-    from srdi.criteria.service import tier_label
+    from srdi.criteria.models import BatchRun
+    from srdi.criteria.output import RowStream
+    from srdi.criteria.service import TIER_ORDER, tier_label
     from srdi.db.session import session_scope
-    from srdi.enterprise.models import Enterprise
 
     with session_scope() as db:
         run = batch_service.create_run(db, as_of=day, purpose=purpose, region_prefix=region, actor="cli")
         run_id, total = run.id, run.total
+    stream = RowStream(output, {"batch_run": run_id, "as_of": day.isoformat()}) if output else None
+    labels = {t: tier_label(t) for t in TIER_ORDER}
+
+    def sink(frame: pl.DataFrame) -> None:
+        if stream is not None:
+            stream.write(
+                frame.with_columns(pl.col("tier").replace_strict(labels, default=None).alias("tier_label"))
+            )
+
     with Progress(
         TextColumn("批量评价 batch"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
     ) as bar:
         task = bar.add_task("evaluate", total=total)
-        tasks.run_batch(run_id, on_progress=lambda r: bar.update(task, completed=r.processed))
+        if engine == "spark":
+            from srdi.criteria import spark_batch
+
+            spark_batch.run_batch(
+                run_id,
+                master=master,
+                parquet_dir=parquet_dir,
+                on_progress=lambda r: bar.update(task, completed=r.processed),
+                sink=sink,
+            )
+        else:
+            tasks.run_batch(run_id, on_progress=lambda r: bar.update(task, completed=r.processed), sink=sink)
     with session_scope() as db:
         done = db.get(BatchRun, run_id)
         assert done is not None
@@ -158,29 +210,10 @@ def _evaluate_registry(day: date, purpose: Purpose, region: str | None) -> tuple
         for f in run.summary.get("funnel", []):
             table.add_row(f["label"], str(f["pass"]), str(f["fail"]), str(f["unknown"]), str(f["holding"]))
         console.print(table)
-        q = (
-            select(BatchResult, Enterprise)
-            .join(Enterprise, Enterprise.id == BatchResult.enterprise_id)
-            .where(BatchResult.batch_run_id == run_id)
-            .order_by(Enterprise.id, BatchResult.tier)
-        )
-        rows = [
-            {
-                "uscc": e.uscc,
-                "name": e.name,
-                "region_code": e.region_code,
-                "tier": r.tier,
-                "tier_label": tier_label(r.tier),
-                "rule_set_id": r.rule_set_id,
-                "status": r.status,
-                "total": r.total,
-                "needs_verification": None,
-                "gap": None,
-            }
-            for r, e in db.execute(q).all()
-        ]
-        document = {"batch_run": run_id, "as_of": day.isoformat(), "summary": run.summary, "results": rows}
-    return rows, document
+        summary = run.summary
+    if stream is not None and output is not None:
+        stream.close(summary)
+        console.print(f"结果已写入 / written: {output}（{stream.count} 行 rows）")
 
 
 @rules_app.command("show")

@@ -19,6 +19,34 @@ def scoped_enterprise_ids(db: Session, region_prefix: str | None) -> list[int]:
     return list(db.scalars(q).all())
 
 
+def scoped_enterprise_count(db: Session, region_prefix: str | None) -> int:
+    q = select(func.count()).select_from(Enterprise)
+    if region_prefix:
+        q = q.where(Enterprise.region_code.startswith(region_prefix))
+    return db.scalar(q) or 0
+
+
+def id_ranges(db: Session, region_prefix: str | None, size: int) -> list[tuple[int, int]]:
+    """Consecutive id ranges of ``size`` enterprises each (keyset paging on the primary key)."""
+    out: list[tuple[int, int]] = []
+    last = None
+    while True:
+        q = select(Enterprise.id).order_by(Enterprise.id)
+        if region_prefix:
+            q = q.where(Enterprise.region_code.startswith(region_prefix))
+        if last is not None:
+            q = q.where(Enterprise.id > last)
+        lo = db.scalar(q.limit(1))
+        if lo is None:
+            return out
+        hi = db.scalar(q.offset(size - 1).limit(1))
+        if hi is None:
+            hi = db.scalar(select(func.max(Enterprise.id)))
+        assert hi is not None
+        out.append((lo, hi))
+        last = hi
+
+
 def evaluations_of(db: Session, enterprise_id: int, *, limit: int = 50) -> list[Evaluation]:
     q = (
         select(Evaluation)

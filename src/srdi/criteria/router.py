@@ -36,6 +36,7 @@ from srdi.enterprise.exceptions import EnterpriseNotFound
 from srdi.enterprise.models import Enterprise
 from srdi.kit.errors import ErrorOut, PermissionDenied
 from srdi.kit.pagination import MAX_PAGE_SIZE, Page
+from srdi.kit.workdays import beijing_today
 
 router = APIRouter(tags=["梯度培育评价 criteria"])
 
@@ -126,7 +127,7 @@ def evaluate_enterprise(
     db: Db, principal: Assessor, enterprise_id: EnterpriseId, body: AssessmentRequest
 ) -> AssessmentOut:
     ent = _enterprise(db, principal, enterprise_id)
-    as_of = body.as_of or date.today()
+    as_of = body.as_of or beijing_today()
     out = service.self_assess(db, ent, as_of=as_of, purpose=body.purpose, actor=principal.username)
     audit(
         db,
@@ -180,7 +181,7 @@ def get_evaluation(
     summary="未注册企业自测：提交企业事实文档，按基准日评价全部梯度（不保存）",
 )
 def assess_posted_facts(body: FactsAssessmentRequest) -> AssessmentOut:
-    return service.assess_facts(body.facts, as_of=body.as_of or date.today(), purpose=body.purpose)
+    return service.assess_facts(body.facts, as_of=body.as_of or beijing_today(), purpose=body.purpose)
 
 
 @router.get(
@@ -205,7 +206,7 @@ def create_batch_run(
             raise PermissionDenied("只能评价本辖区内的企业", "batch run outside the caller's region")
     run = batch_service.create_run(
         db,
-        as_of=body.as_of or date.today(),
+        as_of=body.as_of or beijing_today(),
         purpose=body.purpose,
         region_prefix=region,
         actor=principal.username,

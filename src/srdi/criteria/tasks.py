@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from srdi.criteria import batch_service
 from srdi.criteria.models import BatchRun
+from srdi.criteria.service import rule_book
 from srdi.db.session import SessionFactory, task_session
 
 log = logging.getLogger("srdi.criteria")
@@ -17,6 +18,7 @@ def run_batch(
     run_id: int,
     session_factory: SessionFactory = task_session,
     on_progress: Callable[[BatchRun], None] | None = None,
+    sink: batch_service.ChunkSink | None = None,
 ) -> None:
     started = time.perf_counter()
     with session_factory() as db:
@@ -26,8 +28,9 @@ def run_batch(
         batch_service.start(db, run)
         db.commit()
         try:
-            for ids in batch_service.chunks(db, run):
-                batch_service.evaluate_chunk(db, run, ids)
+            plans = batch_service.RunPlans(rule_book())  # compiled once per run
+            for lo, hi in batch_service.chunks(db, run):
+                batch_service.evaluate_chunk(db, run, lo, hi, plans, sink)
                 db.commit()
                 if on_progress:
                     on_progress(run)

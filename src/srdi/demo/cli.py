@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from srdi.enterprise.enums import LABELS
+from srdi.kit.workdays import beijing_today
 
 CITY_NAMES = {"4403": "深圳市", "4419": "东莞市", "5001": "重庆市（市辖区）", "5002": "重庆市（县）"}
 
@@ -59,7 +60,7 @@ def demo(
         console.print("[red]--count 最大为 1,000,000 / --count is at most 1,000,000[/red]")
         raise typer.Exit(2)
     try:
-        day = date.fromisoformat(as_of) if as_of else date.today()
+        day = date.fromisoformat(as_of) if as_of else beijing_today()
     except ValueError:
         console.print(f"[red]日期格式应为 YYYY-MM-DD：{as_of} / --as-of must be YYYY-MM-DD[/red]")
         raise typer.Exit(2) from None

@@ -39,6 +39,7 @@ from srdi.enterprise.models import Enterprise, ImportJob
 from srdi.enterprise.tabular import Formula, Table, col_letter, read_table
 from srdi.enterprise.validation import industry_error, normalize_uscc, region_error, uscc_error
 from srdi.kit.errors import AppError
+from srdi.kit.workdays import beijing_today
 
 log = logging.getLogger("srdi.import")
 
@@ -83,7 +84,7 @@ _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s
 _YEAR_RE = re.compile(r"^(\d{4})\s*年?(?:度)?$")
 
 
-_THIS_YEAR = [date.today().year]  # refreshed at the start of each validation
+_THIS_YEAR = [beijing_today().year]  # refreshed at the start of each validation
 
 
 class CellError(Exception):
@@ -341,7 +342,7 @@ def _parse_date(value: object) -> date:
 
 
 def _today() -> date:
-    return date.today()
+    return beijing_today()
 
 
 def _parse_year(value: object) -> int:
@@ -628,7 +629,7 @@ def validate_table(
     if header_errors:
         return _Validation(), header_errors
 
-    _THIS_YEAR[0] = date.today().year
+    _THIS_YEAR[0] = beijing_today().year
     scope = tuple(region_scope) if region_scope is not None else None
     val = _Validation()
     ent_bound = [b for b in bound if b.column.level == "enterprise"]
@@ -649,7 +650,7 @@ def validate_table(
 
     last_raw: tuple[object, ...] | None = None
     last_parsed: tuple[dict[str, Any], list[RowError]] = ({}, [])
-    today = date.today()
+    today = beijing_today()
 
     blank_header_idx = [i for i, h in enumerate(table.headers) if _is_blank(h)]
     row_specs = [(b.index, b.column.key, parse, b) for b, parse in row_parsers]

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from srdi.enterprise.models import ChangeLog, Enterprise, Recognition, YearlyFigure
 from srdi.enterprise.validation import normalize_uscc
+from srdi.kit.workdays import beijing_today
 
 # Every relationship a facts document reads (service.facts_document), loaded eagerly for batches.
 FACT_RELATIONS = (
@@ -69,7 +70,7 @@ def _filtered(flt: EnterpriseFilter) -> Select[Any]:
         # Tags are a JSON list; its text form contains each tag quoted (on SQLite and PostgreSQL alike).
         q = q.where(cast(Enterprise.tags, String).contains(f'"{tag}"'))
     if flt.tier:
-        as_of = flt.as_of or date.today()
+        as_of = flt.as_of or beijing_today()
         q = q.where(
             select(Recognition.id)
             .where(

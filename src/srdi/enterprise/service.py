@@ -31,6 +31,7 @@ from srdi.enterprise.size_class import classify
 from srdi.kit.masking import mask_phone
 from srdi.kit.money import fen_to_yuan, yuan_to_fen
 from srdi.kit.reference import industry, region
+from srdi.kit.workdays import beijing_today
 
 PROFILE_FIELDS = (
     "name",
@@ -52,6 +53,40 @@ PROFILE_FIELDS = (
     "contact_phone",
     "address",
 )
+
+
+# The fact lists of a facts document and the fields each record carries (the batch frame builder,
+# srdi.criteria.facts_frame, reads exactly these columns so that both paths see the same facts).
+FACT_RECORD_FIELDS: dict[str, tuple[str, ...]] = {
+    "ip_items": (
+        "ip_type",
+        "ip_class",
+        "self_developed",
+        "high_value",
+        "related_to_main_product",
+        "in_use",
+        "granted_date",
+        "transferred_in_date",
+        "rank_among_holders",
+    ),
+    "awards": ("kind", "level", "name", "award_date", "rank", "top_group", "contest_group"),
+    "honours": ("kind", "name", "level", "valid_from", "valid_until"),
+    "rd_institutions": ("name", "level", "recognized_date"),
+    "certifications": ("kind", "name", "valid_until"),
+    "niche_markets": ("description", "start_date", "market_share_bp", "national_rank"),
+    "main_products": ("name", "strategic_emerging", "strategic_category"),
+    "compliance_records": ("kind", "severity", "occurred_date", "resolved_date"),
+    "recognitions": (
+        "tier",
+        "level",
+        "batch",
+        "announced_date",
+        "valid_until",
+        "status",
+        "revoked_date",
+        "revocation_reason",
+    ),
+}
 
 
 def _text(value: object) -> str | None:
@@ -215,7 +250,7 @@ def get_visible(db: Session, scope: Scope, enterprise_id: int) -> Enterprise:
 
 
 def valid_tiers(ent: Enterprise, as_of: date | None = None) -> list[str]:
-    day = as_of or date.today()
+    day = as_of or beijing_today()
     recs: list[Recognition] = ent.recognitions
     return sorted({r.tier for r in recs if r.status == "valid" and r.valid_until >= day})
 
@@ -476,46 +511,7 @@ def facts_document(ent: Enterprise) -> dict[str, Any]:
         "local_feature_score": ent.local_feature_score,
         "local_answers": dict(ent.local_answers or {}),
         "yearly": yearly,
-        "ip_items": _records(
-            ent.ip_items,
-            (
-                "ip_type",
-                "ip_class",
-                "self_developed",
-                "high_value",
-                "related_to_main_product",
-                "in_use",
-                "granted_date",
-                "transferred_in_date",
-                "rank_among_holders",
-            ),
-        ),
-        "awards": _records(
-            ent.awards, ("kind", "level", "name", "award_date", "rank", "top_group", "contest_group")
-        ),
-        "honours": _records(ent.honours, ("kind", "name", "level", "valid_from", "valid_until")),
-        "rd_institutions": _records(ent.rd_institutions, ("name", "level", "recognized_date")),
-        "certifications": _records(ent.certifications, ("kind", "name", "valid_until")),
-        "niche_markets": _records(
-            ent.niche_markets, ("description", "start_date", "market_share_bp", "national_rank")
-        ),
-        "main_products": _records(ent.main_products, ("name", "strategic_emerging", "strategic_category")),
-        "compliance_records": _records(
-            ent.compliance_records, ("kind", "severity", "occurred_date", "resolved_date")
-        ),
-        "recognitions": _records(
-            ent.recognitions,
-            (
-                "tier",
-                "level",
-                "batch",
-                "announced_date",
-                "valid_until",
-                "status",
-                "revoked_date",
-                "revocation_reason",
-            ),
-        ),
+        **{name: _records(getattr(ent, name), fields) for name, fields in FACT_RECORD_FIELDS.items()},
     }
 
 

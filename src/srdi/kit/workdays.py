@@ -42,9 +42,14 @@ class DayOverride:
     name: str
 
 
+def utc_now() -> datetime:
+    """The current moment, timezone-aware UTC (one place to freeze the clock in tests)."""
+    return datetime.now(UTC)
+
+
 def beijing_today(now: datetime | None = None) -> date:
     """The business date in Beijing (a 基准日 or "today" is a Beijing date; timestamps stay in UTC)."""
-    moment = now or datetime.now(UTC)
+    moment = now or utc_now()
     return moment.astimezone(BEIJING).date()
 
 
@@ -67,6 +72,10 @@ class WorkdayCalendar:
                 raise ValueError(f"{o.day} is not in {year}")
             kept[o.day] = o
         return WorkdayCalendar(kept, self.years | {year})
+
+    def overrides_in(self, year: int) -> list[DayOverride]:
+        """The year's days off on weekdays and 调休 working days on weekends, in date order."""
+        return sorted((o for d, o in self._overrides.items() if d.year == year), key=lambda o: o.day)
 
     def _check(self, day: date) -> None:
         if day.year not in self.years:

@@ -12,6 +12,7 @@ from srdi.auth.dependencies import require_roles
 from srdi.auth.enums import Role
 from srdi.auth.service import Principal
 from srdi.db.session import get_db
+from srdi.kit.workdays import beijing_today
 from srdi.monitoring import service
 from srdi.monitoring.schemas import DistrictSummary, IndustryCount, RegionCount
 
@@ -63,4 +64,4 @@ def district_summary(
     ] = None,
     as_of: Annotated[date | None, Query(description="称号有效性判断日期，默认今天")] = None,
 ) -> DistrictSummary:
-    return service.district_summary(db, region, _scope(principal), as_of or date.today())
+    return service.district_summary(db, region, _scope(principal), as_of or beijing_today())

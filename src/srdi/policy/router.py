@@ -21,6 +21,7 @@ from srdi.db.session import SessionFactory, get_db, get_task_session_factory
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.models import Enterprise
 from srdi.kit.money import fen_to_yuan
+from srdi.kit.workdays import beijing_today
 from srdi.policy import service, tasks
 from srdi.policy.enums import VersionStatus
 from srdi.policy.exceptions import ImplausibleAnswer, InvalidDraft, PolicyNotFound
@@ -197,7 +198,7 @@ def _side(d: dict[str, Any]) -> SandboxSide:
 @router.post("/policy-versions/{version_id}/sandbox", response_model=SandboxOut, summary="政策沙盘测算")
 def sandbox(db: Db, principal: Manager, version_id: VersionId, body: SandboxIn) -> SandboxOut:
     r = service.sandbox(
-        db, version_id, as_of=body.as_of or date.today(), scope_prefixes=principal.scope.region_prefixes
+        db, version_id, as_of=body.as_of or beijing_today(), scope_prefixes=principal.scope.region_prefixes
     )
     audit(db, principal, "policy.sandbox", ("policy_version", version_id), {"summary": r["summary"]})
     examples = [
@@ -253,7 +254,7 @@ def _match_out(m: dict[str, Any]) -> MatchOut:
 )
 def my_policies(db: Db, principal: Reader, enterprise_id: EnterpriseId, as_of: AsOf = None) -> MyPoliciesOut:
     ent = visible_enterprise(db, principal, enterprise_id)
-    r = service.my_policies(db, ent, as_of or date.today())
+    r = service.my_policies(db, ent, as_of or beijing_today())
     return MyPoliciesOut(
         as_of=date.fromisoformat(r["as_of"]),
         eligible=[_match_out(m) for m in r["eligible"]],

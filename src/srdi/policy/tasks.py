@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 from srdi.db.session import SessionFactory, task_session
+from srdi.kit.workdays import beijing_today
 from srdi.policy import service
 
 log = logging.getLogger("srdi.policy")
@@ -16,7 +16,7 @@ def refresh_dirty(session_factory: SessionFactory = task_session) -> int:
     total = 0
     with session_factory() as db:
         while True:
-            n = service.refresh_dirty(db, date.today(), limit=200)
+            n = service.refresh_dirty(db, beijing_today(), limit=200)
             db.commit()
             total += n
             if n == 0:

@@ -10,6 +10,7 @@ export const POLICY_MANAGER_ROLES = [...OFFICIAL_ROLES, "admin"];
 export const BATCH_ROLES = [...OFFICIAL_ROLES, "admin"];
 // 待核验 queue: officials, administrators and commissioners, each in their region (decision 0008-provenance).
 export const VERIFIER_ROLES = [...OFFICIAL_ROLES, "service_commissioner", "admin"];
+export const ADMIN_ROLES = ["admin"];
 
 export interface MenuItem {
   path: string;
@@ -33,6 +34,10 @@ export const MENU: MenuItem[] = [
   { path: "/policies", title: "政策库", icon: "Files", roles: POLICY_MANAGER_ROLES },
   { path: "/grant-runs", title: "免申即享", icon: "DataAnalysis", roles: POLICY_MANAGER_ROLES },
   { path: "/verifications", title: "核验队列", icon: "Checked", roles: VERIFIER_ROLES },
+  { path: "/admin/users", title: "用户与角色", icon: "User", roles: ADMIN_ROLES },
+  { path: "/admin/audit", title: "审计日志", icon: "Document", roles: ADMIN_ROLES },
+  { path: "/admin/rule-sets", title: "规则版本", icon: "Medal", roles: ADMIN_ROLES },
+  { path: "/admin/calendar", title: "工作日历", icon: "Calendar", roles: ADMIN_ROLES },
 ];
 
 export function menuFor(role: string | undefined): MenuItem[] {
@@ -41,6 +46,7 @@ export function menuFor(role: string | undefined): MenuItem[] {
 
 /** Where a role lands after signing in. */
 export function homeFor(user: { role: string; enterprise_id: number | null }): string {
+  if (ADMIN_ROLES.includes(user.role)) return "/admin/users";
   if (ENTERPRISE_ROLES.includes(user.role) && user.enterprise_id) return `/enterprises/${user.enterprise_id}`;
   if (DASHBOARD_ROLES.includes(user.role)) return "/dashboard";
   if (REGISTRY_ROLES.includes(user.role)) return "/enterprises";
