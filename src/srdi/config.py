@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     # The one password of every demo account (listed on the login page in demo mode only).
     demo_password: str = "Demo@2026"
     log_level: str = "INFO"
+    # The appeals time-limit sweeper (srdi.appeal.tasks): embedded in `srdi serve` unless turned off (then run
+    # `srdi worker`); how often it looks for due reminders and escalations.
+    appeal_sweeper_embedded: bool = True
+    appeal_sweep_interval_seconds: int = Field(default=60, ge=1, le=3600)
 
     def check_production_safety(self) -> None:
         """Refuse to run in production with development defaults (QUALITY S2)."""

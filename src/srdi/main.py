@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings.check_production_safety()
     app = FastAPI(
+        lifespan=_lifespan(settings),
         title="专精特新企业梯度培育平台 SRDI Platform API",
         version=__version__,
         description=DESCRIPTION,
@@ -167,6 +168,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     _mount_web(app, settings.web_dist_dir)
     return app
+
+
+def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
+    """Runs the appeals time-limit sweeper inside the server unless it runs as ``srdi worker`` (or in tests)."""
+    from collections.abc import AsyncIterator
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        sweeper = None
+        if settings.appeal_sweeper_embedded and settings.env != "test":
+            from srdi.appeal.tasks import Sweeper
+
+            sweeper = Sweeper(settings.appeal_sweep_interval_seconds)
+            sweeper.start()
+        try:
+            yield
+        finally:
+            if sweeper is not None:
+                sweeper.stop()
+
+    return lifespan
 
 
 def _methods_for(app: FastAPI, path: str) -> set[str]:
