@@ -134,6 +134,8 @@ def due_candidates(db: Session, now: datetime, horizon: datetime, limit: int) ->
         .order_by(Appeal.due_at, Appeal.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        # The sweeper's own compare-and-set updates bypass the ORM: read the row, not a stale copy.
+        .execution_options(populate_existing=True)
     )
     return list(db.scalars(stmt).all())
 

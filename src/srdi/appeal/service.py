@@ -826,7 +826,9 @@ def sweep(db: Session, now: datetime | None = None, *, limit: int = 500) -> Swee
             out.escalated_department += 1
             continue
         try:
-            second = cal.deadline_at(due, 1)
+            # The end of the next working day after the deadline's own day (a deadline at 24:00 belongs to the
+            # day it ends, hence the microsecond).
+            second = cal.deadline_at(due - timedelta(microseconds=1), 1)
         except Exception as exc:  # CalendarYearMissing: wait for the year to be entered, report it
             year = getattr(exc, "details", {}).get("year") if getattr(exc, "details", None) else None
             if year is not None and year not in out.skipped_years:

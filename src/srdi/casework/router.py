@@ -96,7 +96,8 @@ def _visible(db: Session, principal: Principal, enterprise_id: int):  # type: ig
 
 @router.get("/enterprises/{enterprise_id}/visits", response_model=list[VisitOut], summary="走访记录")
 def list_visits(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> list[VisitOut]:
-    ent = _visible(db, principal, enterprise_id)
+    # Reading follows the registry's scope (a commissioner reads the visits of their whole area).
+    ent = enterprise_service.get_visible(db, principal.scope, enterprise_id)
     return [VisitOut.model_validate(v, from_attributes=True) for v in service.visits_of(db, ent.id)]
 
 
