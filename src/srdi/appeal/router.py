@@ -39,7 +39,7 @@ from srdi.appeal.schemas import (
     CategoryOut,
     DepartmentIn,
     DepartmentOut,
-    EventOut,
+    AppealEventOut,
     KpiRowOut,
     NoticeOut,
     SuggestionIn,
@@ -168,8 +168,8 @@ def appeal_out(a: Appeal, names: _Names) -> dict[str, Any]:
     }
 
 
-def event_out(e: AppealEvent) -> EventOut:
-    return EventOut(
+def event_out(e: AppealEvent) -> AppealEventOut:
+    return AppealEventOut(
         id=e.id,
         at=e.at,
         kind=e.kind,

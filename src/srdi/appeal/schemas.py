@@ -94,7 +94,7 @@ class TransitionIn(BaseModel):
     version: int | None = Field(None, ge=1, description="页面所见的版本号；与当前不符则拒绝（防止并发覆盖）")
 
 
-class EventOut(BaseModel):
+class AppealEventOut(BaseModel):
     id: int
     at: datetime
     kind: str = Field(description="transition 状态变更 | reminder 时限提醒 | escalation 超时督办")
@@ -150,7 +150,7 @@ class AppealOut(BaseModel):
 
 
 class AppealDetailOut(AppealOut):
-    events: list[EventOut]
+    events: list[AppealEventOut]
     assist_departments: list[str] = Field(description="协办单位名称")
     allowed_actions: list[str] = Field(description="当前账号可执行的操作")
 
