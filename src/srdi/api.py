@@ -4,7 +4,6 @@ from fastapi import APIRouter
 
 from srdi.appeal.open311_router import router as open311_router
 from srdi.appeal.router import router as appeal_router
-
 from srdi.auth.router import admin_router
 from srdi.auth.router import router as auth_router
 from srdi.auto_grant.router import router as auto_grant_router

@@ -52,7 +52,9 @@ def test_enterprise_files_and_follows_an_appeal_to_its_rating(db, client_as, mak
     listed = handler.get("/api/v1/appeals").json()
     assert [i["id"] for i in listed["items"]] == [appeal_id]
     assert handler.get(f"/api/v1/appeals/{appeal_id}").json()["allowed_actions"] == ["start", "return"]
-    assert handler.post(f"/api/v1/appeals/{appeal_id}/transitions", json={"action": "start"}).status_code == 200
+    assert (
+        handler.post(f"/api/v1/appeals/{appeal_id}/transitions", json={"action": "start"}).status_code == 200
+    )
     r = handler.post(
         f"/api/v1/appeals/{appeal_id}/transitions",
         json={"action": "answer", "answer": "可申请深圳市专精特新企业贷款贴息，按实际利息的50%给予补贴。"},
@@ -116,10 +118,14 @@ def test_only_the_filing_enterprise_may_rate(db, client_as, make_user):
     a.status = "closed"
     db.flush()
     outsider = client_as(Role.enterprise, enterprise_id=other.id)
-    r = outsider.post(f"/api/v1/appeals/{a.id}/transitions", json={"action": "rate", "satisfied": True, "rating": 5})
+    r = outsider.post(
+        f"/api/v1/appeals/{a.id}/transitions", json={"action": "rate", "satisfied": True, "rating": 5}
+    )
     assert (r.status_code, r.json()["message"]) == (404, "未找到该诉求")
     official = client_as(Role.district_official)
-    r = official.post(f"/api/v1/appeals/{a.id}/transitions", json={"action": "rate", "satisfied": True, "rating": 5})
+    r = official.post(
+        f"/api/v1/appeals/{a.id}/transitions", json={"action": "rate", "satisfied": True, "rating": 5}
+    )
     assert (r.status_code, r.json()["message"]) == (403, "当前角色（区县主管部门）不能执行“评价”")
     db.refresh(a)
     assert (a.status, a.rating) == ("closed", None)

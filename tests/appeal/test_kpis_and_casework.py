@@ -19,11 +19,17 @@ def _through(db, a, official, handler, filer, *, answer_at, satisfied):  # type:
     service.transition(db, a.id, T(AppealAction.accept), actor=official, now=now)
     service.transition(db, a.id, T(AppealAction.dispatch, department_key="sz_jrj"), actor=official, now=now)
     service.transition(db, a.id, T(AppealAction.start), actor=handler, now=now)
-    service.transition(db, a.id, T(AppealAction.answer, answer="已答复企业，可申请贴息。"), actor=handler, now=answer_at)
+    service.transition(
+        db, a.id, T(AppealAction.answer, answer="已答复企业，可申请贴息。"), actor=handler, now=answer_at
+    )
     service.transition(db, a.id, T(AppealAction.close), actor=filer, now=answer_at)
     if satisfied is not None:
         service.transition(
-            db, a.id, T(AppealAction.rate, satisfied=satisfied, rating=5 if satisfied else 2), actor=filer, now=answer_at
+            db,
+            a.id,
+            T(AppealAction.rate, satisfied=satisfied, rating=5 if satisfied else 2),
+            actor=filer,
+            now=answer_at,
         )
 
 
@@ -45,7 +51,11 @@ def test_kpis_by_department_count_rates_and_working_days(db, make_user, client_a
         rows.append(a)
     ent = factories.enterprise(db)
     factories.appeal(db, ent, make_user(Role.enterprise, enterprise_id=ent.id), title="尚未受理的诉求")
-    [dep] = [r for r in service.kpis(db, service.AppealScope(), "department") if r["label"] == "深圳市地方金融管理局"]
+    [dep] = [
+        r
+        for r in service.kpis(db, service.AppealScope(), "department")
+        if r["label"] == "深圳市地方金融管理局"
+    ]
     assert (dep["filed"], dep["done"], dep["on_time"], dep["rated"], dep["satisfied"]) == (3, 3, 2, 2, 1)
     assert (dep["closure_rate"], dep["on_time_rate"], dep["satisfaction_rate"]) == (1.0, 0.6667, 0.5)
     assert dep["avg_handling_working_days"] == round((1 + 3 + 7) / 3, 2)
@@ -85,10 +95,18 @@ def test_commissioner_sees_only_assigned_enterprises_and_records_visits(db, make
         },
     )
     assert r.status_code == 201, r.text
-    assert c.post(f"/api/v1/enterprises/{other.id}/visits", json={"visit_date": "2026-03-03", "notes": "走访记录内容"}).status_code == 404
+    assert (
+        c.post(
+            f"/api/v1/enterprises/{other.id}/visits",
+            json={"visit_date": "2026-03-03", "notes": "走访记录内容"},
+        ).status_code
+        == 404
+    )
     r = c.post(f"/api/v1/enterprises/{mine.id}/visits", json={"visit_date": "2026-03-03", "notes": "短"})
     assert (r.status_code, r.json()["message"]) == (422, "走访记录过短，请至少写 5 个字")
-    assert [v["follow_up"] for v in c.get("/api/v1/casework/worklist").json()["follow_ups"]] == ["跟进贴息审批"]
+    assert [v["follow_up"] for v in c.get("/api/v1/casework/worklist").json()["follow_ups"]] == [
+        "跟进贴息审批"
+    ]
     # Commissioners accept appeals of their own enterprises (首接负责制).
     r = c.post(f"/api/v1/appeals/{a_mine.id}/transitions", json={"action": "accept"})
     assert r.json()["status"] == "accepted"

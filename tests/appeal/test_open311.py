@@ -51,7 +51,7 @@ def test_services_in_json_and_xml(db, anon_client):
 
 
 def test_post_with_api_key_then_token_list_and_one(db, anon_client, keyed, make_user):
-    ent, user, key = keyed
+    _ent, _user, key = keyed
     r = anon_client.post(
         f"{BASE}/requests.json",
         data={
@@ -79,7 +79,12 @@ def test_post_with_api_key_then_token_list_and_one(db, anon_client, keyed, make_
     a = service.get_visible(db, service.AppealScope(), int(rid))
     assert (a.channel, a.title) == ("api", "流动资金贷款对接")
     official = make_user(Role.district_official)
-    service.transition(db, a.id, service.TransitionInput(AppealAction.reject, reject_reason=RejectReason.repeated), actor=official)
+    service.transition(
+        db,
+        a.id,
+        service.TransitionInput(AppealAction.reject, reject_reason=RejectReason.repeated),
+        actor=official,
+    )
     listed = anon_client.get(f"{BASE}/requests.json", params={"api_key": key, "status": "closed"}).json()
     assert [(x["service_request_id"], x["status"], x["status_notes"]) for x in listed] == [
         (rid, "closed", "不予受理：同一诉求正在办理中重复提交")
@@ -90,10 +95,12 @@ def test_post_with_api_key_then_token_list_and_one(db, anon_client, keyed, make_
 
 
 def test_requests_refuse_a_missing_key_and_hide_other_enterprises(db, anon_client, keyed, make_user):
-    ent, user, key = keyed
+    _ent, _user, key = keyed
     other = factories.enterprise(db)
     theirs = factories.appeal(db, other, make_user(Role.enterprise, enterprise_id=other.id))
-    r = anon_client.post(f"{BASE}/requests.json", data={"service_code": "financing", "description": "无密钥提交"})
+    r = anon_client.post(
+        f"{BASE}/requests.json", data={"service_code": "financing", "description": "无密钥提交"}
+    )
     assert (r.status_code, r.json()) == (403, [{"code": 403, "description": "api_key 无效或未提供"}])
     r = anon_client.get(f"{BASE}/requests/{theirs.id}.json", params={"api_key": key})
     assert r.status_code == 404
@@ -102,7 +109,9 @@ def test_requests_refuse_a_missing_key_and_hide_other_enterprises(db, anon_clien
         f"{BASE}/requests.xml", data={"api_key": key, "service_code": "financing", "description": "短"}
     )
     assert r.status_code == 422
-    assert ET.fromstring(r.content).findtext("error/description") == "诉求内容过短，请至少写 5 个字说明具体困难"
+    assert (
+        ET.fromstring(r.content).findtext("error/description") == "诉求内容过短，请至少写 5 个字说明具体困难"
+    )
 
 
 def test_the_georeport_client_from_pypi_reads_services_and_definitions(app, db):

@@ -40,7 +40,9 @@ def test_deadlines_are_stamped_in_working_days_across_a_weekend(db, make_user):
     assert (a.due_stage, a.due_at) == ("accept", a.accept_due_at)
     service.transition(db, a.id, T(AppealAction.accept), actor=official, now=thursday)
     assert a.dispatch_due_at == datetime(2026, 3, 6, 16, 0, tzinfo=UTC)
-    service.transition(db, a.id, T(AppealAction.dispatch, department_key="sz_jrj"), actor=official, now=thursday)
+    service.transition(
+        db, a.id, T(AppealAction.dispatch, department_key="sz_jrj"), actor=official, now=thursday
+    )
     # 融资需求: 5 working days from Thursday → Thursday 03-12, 24:00 Beijing.
     assert a.answer_due_at == datetime(2026, 3, 12, 16, 0, tzinfo=UTC)
 
@@ -64,7 +66,9 @@ def test_reject_needs_one_of_the_seven_reasons(db, make_user):
     with pytest.raises(InvalidAppeal) as exc:
         service.transition(db, a.id, T(AppealAction.reject), actor=official)
     assert exc.value.message_zh == "不予受理须选择理由（七种情形之一）"
-    service.transition(db, a.id, T(AppealAction.reject, reject_reason=RejectReason.litigation), actor=official)
+    service.transition(
+        db, a.id, T(AppealAction.reject, reject_reason=RejectReason.litigation), actor=official
+    )
     assert (a.status, a.reject_reason, a.due_at) == ("rejected", "litigation", None)
     last = service.events(db, a)[-1]
     assert last.reason == "已进入或应通过诉讼、仲裁、行政复议等法定途径解决"
@@ -82,7 +86,9 @@ def test_return_goes_back_to_the_dispatcher_and_redo_follows_a_dissatisfied_rati
     service.transition(db, a.id, T(AppealAction.dispatch, department_key="sz_rsj"), actor=official, now=now)
     with pytest.raises(InvalidAppeal):
         service.transition(db, a.id, T(AppealAction.return_), actor=handler, now=now)
-    service.transition(db, a.id, T(AppealAction.return_, reason="属融资事项，非本局职责"), actor=handler, now=now)
+    service.transition(
+        db, a.id, T(AppealAction.return_, reason="属融资事项，非本局职责"), actor=handler, now=now
+    )
     assert (a.status, a.department_id) == ("accepted", None)
     service.transition(
         db,
@@ -95,7 +101,9 @@ def test_return_goes_back_to_the_dispatcher_and_redo_follows_a_dissatisfied_rati
         service.transition(db, a.id, inp, actor=finance, now=now)
     service.transition(db, a.id, T(AppealAction.close), actor=filer, now=now)
     service.transition(db, a.id, T(AppealAction.rate, satisfied=False, rating=2), actor=filer, now=now)
-    service.transition(db, a.id, T(AppealAction.redo, reason="企业不满意：未说明申请时限"), actor=official, now=now)
+    service.transition(
+        db, a.id, T(AppealAction.redo, reason="企业不满意：未说明申请时限"), actor=official, now=now
+    )
     assert (a.status, a.redo_count, a.satisfied, a.due_stage) == ("dispatched", 1, None, "answer")
     assert [e.to_status for e in service.events(db, a)] == [
         "submitted",
@@ -150,7 +158,9 @@ def test_an_administrator_entered_year_makes_its_deadlines_computable(db, make_u
         db, 2031, [DayOverride(datetime(2031, 6, 3).date(), True, "端午节")], entered_by="test-admin"
     )
     ent = factories.enterprise(db)
-    a = factories.appeal(db, ent, make_user(Role.enterprise, enterprise_id=ent.id), at=datetime(2031, 6, 2, 2, 0, tzinfo=UTC))
+    a = factories.appeal(
+        db, ent, make_user(Role.enterprise, enterprise_id=ent.id), at=datetime(2031, 6, 2, 2, 0, tzinfo=UTC)
+    )
     # Monday 06-02 + 2 working days, skipping the entered 端午节 on Tuesday 06-03 → end of Thursday 06-05.
     assert a.accept_due_at == datetime(2031, 6, 5, 16, 0, tzinfo=UTC)
 
@@ -252,7 +262,9 @@ def test_concurrent_answer_and_return_never_both_apply(engine):
 
     try:
         threads = [
-            threading.Thread(target=act, args=("answer", T(AppealAction.answer, answer="已答复：可申请贴息。"))),
+            threading.Thread(
+                target=act, args=("answer", T(AppealAction.answer, answer="已答复：可申请贴息。"))
+            ),
             threading.Thread(target=act, args=("return", T(AppealAction.return_, reason="非本单位职责"))),
         ]
         for t in threads:
@@ -264,7 +276,9 @@ def test_concurrent_answer_and_return_never_both_apply(engine):
             a = s.get(Appeal, appeal_id)
             winner = next(k for k, v in outcomes.items() if v == "ok")
             assert a.status == {"answer": "answered", "return": "accepted"}[winner]  # type: ignore[union-attr]
-            n = s.scalar(select(func.count()).select_from(AppealEvent).where(AppealEvent.appeal_id == appeal_id))
+            n = s.scalar(
+                select(func.count()).select_from(AppealEvent).where(AppealEvent.appeal_id == appeal_id)
+            )
             assert n == 5
     finally:
         _cleanup(engine, appeal_id, official_ids, ent_id)

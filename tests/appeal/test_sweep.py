@@ -164,7 +164,11 @@ def _run_sweeper(engine, now: datetime, fault: str | None) -> subprocess.Complet
     if fault:
         env["SRDI_FAULT"] = fault
     return subprocess.run(
-        [sys.executable, "-c", SWEEP_SCRIPT, now.isoformat()], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", SWEEP_SCRIPT, now.isoformat()],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

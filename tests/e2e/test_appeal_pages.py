@@ -22,6 +22,7 @@ def _act(page: Any, action: str, fill: dict[str, str] | None = None) -> None:
         page.fill(selector, value)
     page.click("[data-testid=action-confirm]")
     wait_idle(page)
+    expect(page.locator(".el-dialog")).to_be_hidden()
 
 
 def test_an_appeal_from_a_phone_to_its_rating(pages: Pages, live_server: LiveServer) -> None:
@@ -50,7 +51,11 @@ def test_an_appeal_from_a_phone_to_its_rating(pages: Pages, live_server: LiveSer
     handler.goto(appeal_url)
     wait_idle(handler)
     _act(handler, "start")
-    _act(handler, "answer", {"[data-testid=answer-text]": "可申请深圳市专精特新企业贷款贴息，请于申报期内提交材料。"})
+    _act(
+        handler,
+        "answer",
+        {"[data-testid=answer-text]": "可申请深圳市专精特新企业贷款贴息，请于申报期内提交材料。"},
+    )
     expect(handler.locator("[data-testid=appeal-status]")).to_have_text("已答复")
 
     ent.goto(appeal_url)
@@ -72,20 +77,30 @@ def test_an_appeal_from_a_phone_to_its_rating(pages: Pages, live_server: LiveSer
         assert p.js_errors == []
 
 
-def test_the_commissioner_lands_on_the_worklist_of_their_enterprises(pages: Pages, live_server: LiveServer) -> None:
+def test_the_commissioner_lands_on_the_worklist_of_their_enterprises(
+    pages: Pages, live_server: LiveServer
+) -> None:
     r = httpx.post(
-        f"{live_server.url}/api/v1/auth/token", json={"username": "demo-admin", "password": live_server.demo_password}
+        f"{live_server.url}/api/v1/auth/token",
+        json={"username": "demo-admin", "password": live_server.demo_password},
     )
-    admin = httpx.Client(base_url=live_server.url, headers={"Authorization": f"Bearer {r.json()['access_token']}"})
+    admin = httpx.Client(
+        base_url=live_server.url, headers={"Authorization": f"Bearer {r.json()['access_token']}"}
+    )
     users = admin.get("/api/v1/admin/users", params={"role": "service_commissioner"}).json()["items"]
     commissioner = next(u for u in users if u["username"] == "demo-commissioner")
-    r = admin.post("/api/v1/casework/assignments", json={"commissioner_id": commissioner["id"], "basis": "district"})
+    r = admin.post(
+        "/api/v1/casework/assignments", json={"commissioner_id": commissioner["id"], "basis": "district"}
+    )
     assert r.status_code == 200, r.text
     page = pages.new()
     page.goto("/login")
     page.locator("[data-testid=demo-accounts] button[data-username=demo-commissioner]").click()
     page.wait_for_url(re.compile(r"/casework$"))
     wait_idle(page)
-    assert int(page.locator("[data-testid=wl-enterprises] .el-statistic__number").inner_text()) == r.json()["assigned"]
+    assert (
+        int(page.locator("[data-testid=wl-enterprises] .el-statistic__number").inner_text())
+        == r.json()["assigned"]
+    )
     screenshot(page, "appeal-worklist")
     assert page.js_errors == []

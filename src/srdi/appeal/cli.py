@@ -133,7 +133,9 @@ def calendar_check(day: str = typer.Argument(..., help="日期 YYYY-MM-DD / date
 
 
 def worker(
-    interval: int = typer.Option(None, help="间隔秒数 / seconds between sweeps (default SRDI_APPEAL_SWEEP_INTERVAL_SECONDS)"),
+    interval: int = typer.Option(
+        None, help="间隔秒数 / seconds between sweeps (default SRDI_APPEAL_SWEEP_INTERVAL_SECONDS)"
+    ),
 ) -> None:
     """运行诉求时限监控（提醒与督办）/ Run the appeals time-limit sweeper in the foreground."""
     import logging

@@ -10,7 +10,7 @@ have appeals, nothing more is added.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -21,36 +21,148 @@ SEED = 20261201
 
 # (category, title, content) — what enterprises in the seeds' cities actually ask for; {placeholders} vary.
 TEXTS: list[tuple[str, str, str]] = [
-    ("financing", "申请专精特新贷款贴息", "我司为{tier}，今年向{bank}贷款{amount}万元用于购置设备，想了解贷款贴息的申请条件、材料和受理时间。"),
-    ("financing", "流动资金周转困难", "受下游客户回款周期延长影响，公司流动资金缺口约{amount}万元，希望政府协调银行给予信用贷款支持。"),
-    ("financing", "咨询知识产权质押融资", "公司拥有{patents}项发明专利，想用专利做质押向银行融资{amount}万元，不清楚评估和登记流程，请指导。"),
-    ("financing", "对接股权投资机构", "公司计划启动A轮融资，拟融资{amount}万元，希望参加政府组织的投融资路演并对接产业基金。"),
-    ("financing", "申请融资担保费补贴", "我司通过融资担保公司取得贷款{amount}万元，担保费率较高，咨询是否有担保费补贴及如何申报。"),
-    ("talent", "引进高层次研发人才", "公司急需引进{field}方向的博士研发人员{n}名，想了解人才引进补贴、住房保障和子女入学政策。"),
-    ("talent", "技术工人招工难", "生产线扩产后缺少数控操作工约{n}人，多次招聘效果不好，希望人社部门帮助对接职业院校。"),
-    ("talent", "职称评审咨询", "公司有{n}名工程师想申报中级职称，民营企业员工如何参加职称评审？需要哪些业绩材料？"),
+    (
+        "financing",
+        "申请专精特新贷款贴息",
+        "我司为{tier}，今年向{bank}贷款{amount}万元用于购置设备，想了解贷款贴息的申请条件、材料和受理时间。",
+    ),
+    (
+        "financing",
+        "流动资金周转困难",
+        "受下游客户回款周期延长影响，公司流动资金缺口约{amount}万元，希望政府协调银行给予信用贷款支持。",
+    ),
+    (
+        "financing",
+        "咨询知识产权质押融资",
+        "公司拥有{patents}项发明专利，想用专利做质押向银行融资{amount}万元，不清楚评估和登记流程，请指导。",
+    ),
+    (
+        "financing",
+        "对接股权投资机构",
+        "公司计划启动A轮融资，拟融资{amount}万元，希望参加政府组织的投融资路演并对接产业基金。",
+    ),
+    (
+        "financing",
+        "申请融资担保费补贴",
+        "我司通过融资担保公司取得贷款{amount}万元，担保费率较高，咨询是否有担保费补贴及如何申报。",
+    ),
+    (
+        "talent",
+        "引进高层次研发人才",
+        "公司急需引进{field}方向的博士研发人员{n}名，想了解人才引进补贴、住房保障和子女入学政策。",
+    ),
+    (
+        "talent",
+        "技术工人招工难",
+        "生产线扩产后缺少数控操作工约{n}人，多次招聘效果不好，希望人社部门帮助对接职业院校。",
+    ),
+    (
+        "talent",
+        "职称评审咨询",
+        "公司有{n}名工程师想申报中级职称，民营企业员工如何参加职称评审？需要哪些业绩材料？",
+    ),
     ("talent", "申请稳岗补贴", "我司全年未裁员，参保人数{n}人，咨询稳岗返还的申领条件和办理渠道。"),
-    ("space", "需要扩大生产厂房", "公司订单增长，现有厂房{area}平方米已不够用，希望在本区寻找约{area2}平方米的产业用房，租金能否优惠？"),
-    ("space", "产业用房租金补贴", "我司租用园区厂房{area}平方米，听说专精特新企业可以申请租金补贴，请问标准和申请时间。"),
-    ("space", "厂房搬迁协调", "所在园区将进行城市更新，公司需在{months}个月内搬迁，生产设备多，希望协调过渡期厂房。"),
-    ("subsidies", "专精特新奖励资金何时拨付", "我司去年被认定为{tier}，按政策可获得奖励资金，至今未收到拨付，请问进度如何。"),
-    ("subsidies", "技术改造项目资助申报", "公司投入{amount}万元进行智能化改造，想申报技术改造投资补贴，申报系统什么时候开放？"),
-    ("subsidies", "研发投入奖励咨询", "公司上年研发投入{amount}万元，占营业收入比例较高，咨询研发投入奖励的计算方式和申报要求。"),
-    ("policy_consulting", "咨询专精特新认定条件", "公司主营{product}，营业收入约{amount}万元，想了解申报专精特新中小企业需要满足哪些条件。"),
-    ("policy_consulting", "小巨人申报咨询", "我司已是省级专精特新企业，拟申报国家级专精特新“小巨人”，请问今年的申报时间和推荐程序。"),
-    ("policy_consulting", "免申即享政策是否适用", "听说部分奖补政策实行免申即享，公司是创新型中小企业，想确认是否在名单内，是否需要提交材料。"),
-    ("policy_consulting", "创新型中小企业自评", "公司第一次参加创新型中小企业评价，对评价指标中的研发费用口径不太清楚，请帮忙解释。"),
-    ("market_regulation", "产品质量检验费用高", "公司{product}需要做型式检验，费用和周期都较长，希望市场监管部门提供检验检测服务对接。"),
-    ("market_regulation", "营业执照经营范围变更", "公司新增{product}业务，需要变更经营范围，网上办理一直提示材料不全，请协助。"),
-    ("market_regulation", "参与行业标准制定", "我司在{product}领域有技术积累，希望牵头或参与行业标准制定，请问如何申请立项。"),
-    ("tax", "研发费用加计扣除咨询", "公司上年度研发费用{amount}万元，咨询研发费用加计扣除的归集范围和预缴申报时能否享受。"),
-    ("tax", "增值税留抵退税进度", "我司已提交增值税留抵退税申请，金额约{amount}万元，一个多月未有结果，请帮忙查询进度。"),
-    ("tax", "高新技术企业税收优惠", "公司刚通过高新技术企业认定，想了解企业所得税减按15%征收从何时开始适用。"),
-    ("technology", "申报市级科技项目", "公司在{field}方向有关键技术攻关需求，想申报市级科技计划项目，请问指南发布时间和申报条件。"),
-    ("technology", "专利侵权维权求助", "我司发现有企业仿冒公司{product}专利产品，想请知识产权部门给予维权指导。"),
+    (
+        "space",
+        "需要扩大生产厂房",
+        "公司订单增长，现有厂房{area}平方米已不够用，希望在本区寻找约{area2}平方米的产业用房，租金能否优惠？",
+    ),
+    (
+        "space",
+        "产业用房租金补贴",
+        "我司租用园区厂房{area}平方米，听说专精特新企业可以申请租金补贴，请问标准和申请时间。",
+    ),
+    (
+        "space",
+        "厂房搬迁协调",
+        "所在园区将进行城市更新，公司需在{months}个月内搬迁，生产设备多，希望协调过渡期厂房。",
+    ),
+    (
+        "subsidies",
+        "专精特新奖励资金何时拨付",
+        "我司去年被认定为{tier}，按政策可获得奖励资金，至今未收到拨付，请问进度如何。",
+    ),
+    (
+        "subsidies",
+        "技术改造项目资助申报",
+        "公司投入{amount}万元进行智能化改造，想申报技术改造投资补贴，申报系统什么时候开放？",
+    ),
+    (
+        "subsidies",
+        "研发投入奖励咨询",
+        "公司上年研发投入{amount}万元，占营业收入比例较高，咨询研发投入奖励的计算方式和申报要求。",
+    ),
+    (
+        "policy_consulting",
+        "咨询专精特新认定条件",
+        "公司主营{product}，营业收入约{amount}万元，想了解申报专精特新中小企业需要满足哪些条件。",
+    ),
+    (
+        "policy_consulting",
+        "小巨人申报咨询",
+        "我司已是省级专精特新企业，拟申报国家级专精特新“小巨人”，请问今年的申报时间和推荐程序。",
+    ),
+    (
+        "policy_consulting",
+        "免申即享政策是否适用",
+        "听说部分奖补政策实行免申即享，公司是创新型中小企业，想确认是否在名单内，是否需要提交材料。",
+    ),
+    (
+        "policy_consulting",
+        "创新型中小企业自评",
+        "公司第一次参加创新型中小企业评价，对评价指标中的研发费用口径不太清楚，请帮忙解释。",
+    ),
+    (
+        "market_regulation",
+        "产品质量检验费用高",
+        "公司{product}需要做型式检验，费用和周期都较长，希望市场监管部门提供检验检测服务对接。",
+    ),
+    (
+        "market_regulation",
+        "营业执照经营范围变更",
+        "公司新增{product}业务，需要变更经营范围，网上办理一直提示材料不全，请协助。",
+    ),
+    (
+        "market_regulation",
+        "参与行业标准制定",
+        "我司在{product}领域有技术积累，希望牵头或参与行业标准制定，请问如何申请立项。",
+    ),
+    (
+        "tax",
+        "研发费用加计扣除咨询",
+        "公司上年度研发费用{amount}万元，咨询研发费用加计扣除的归集范围和预缴申报时能否享受。",
+    ),
+    (
+        "tax",
+        "增值税留抵退税进度",
+        "我司已提交增值税留抵退税申请，金额约{amount}万元，一个多月未有结果，请帮忙查询进度。",
+    ),
+    (
+        "tax",
+        "高新技术企业税收优惠",
+        "公司刚通过高新技术企业认定，想了解企业所得税减按15%征收从何时开始适用。",
+    ),
+    (
+        "technology",
+        "申报市级科技项目",
+        "公司在{field}方向有关键技术攻关需求，想申报市级科技计划项目，请问指南发布时间和申报条件。",
+    ),
+    (
+        "technology",
+        "专利侵权维权求助",
+        "我司发现有企业仿冒公司{product}专利产品，想请知识产权部门给予维权指导。",
+    ),
     ("technology", "建设企业研发中心", "公司计划建设市级工程技术研究中心，咨询认定条件和建设期的资助政策。"),
-    ("other", "用电增容申请", "公司新增生产线后需要用电增容{amount}千伏安，供电部门答复周期较长，希望协调加快办理。"),
-    ("other", "企业周边道路交通问题", "园区门口道路经常拥堵，货车进出困难，影响生产物流，希望有关部门改善交通组织。"),
+    (
+        "other",
+        "用电增容申请",
+        "公司新增生产线后需要用电增容{amount}千伏安，供电部门答复周期较长，希望协调加快办理。",
+    ),
+    (
+        "other",
+        "企业周边道路交通问题",
+        "园区门口道路经常拥堵，货车进出困难，影响生产物流，希望有关部门改善交通组织。",
+    ),
 ]
 WORDS: dict[str, list[str]] = {
     "tier": ["创新型中小企业", "专精特新中小企业", "省级专精特新企业", "专精特新“小巨人”企业"],
@@ -118,7 +230,9 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
             session.commit()
             return f"诉求演示数据已存在（{existing} 件）/ demo appeals already present ({existing})"
         ents = list(
-            session.scalars(select(Enterprise).where(Enterprise.is_synthetic.is_(True)).order_by(Enterprise.id)).all()
+            session.scalars(
+                select(Enterprise).where(Enterprise.is_synthetic.is_(True)).order_by(Enterprise.id)
+            ).all()
         )
         admin = users.get("demo-admin")
         if not ents or admin is None:
@@ -131,7 +245,9 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
         by_key = {d.key: d for d in service.departments(session)}
         # The demo enterprise and the commissioner's enterprises come first, so their accounts have work.
         mine = set(casework.enterprise_ids_of(session, commissioner.id)) if commissioner else set()
-        ordered = sorted(ents, key=lambda e: (e.id != (own.enterprise_id if own else None), e.id not in mine, e.id))
+        ordered = sorted(
+            ents, key=lambda e: (e.id != (own.enterprise_id if own else None), e.id not in mine, e.id)
+        )
         weights = [w for _, w in STATUS_WEIGHTS]
         made = 0
         for i in range(DEMO_APPEALS):
@@ -143,9 +259,15 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
                 target = ["submitted", "dispatched", "in_progress", "answered", "closed", "rated"][i]
             channel = Channel(rng.choice(CHANNELS))
             # Older appeals are further along; open ones are recent, some already past their deadline.
-            age = rng.randint(1, 12) if target in ("submitted", "accepted", "dispatched", "in_progress") else rng.randint(10, 150)
+            age = (
+                rng.randint(1, 12)
+                if target in ("submitted", "accepted", "dispatched", "in_progress")
+                else rng.randint(10, 150)
+            )
             at = now - timedelta(days=age, hours=rng.randint(0, 8))
-            filer = User(role="enterprise", enterprise_id=ent.id, display_name=f"{ent.name}（企业用户）", username="")
+            filer = User(
+                role="enterprise", enterprise_id=ent.id, display_name=f"{ent.name}（企业用户）", username=""
+            )
             staff = district if ent.region_code.startswith("440305") and district else admin
             a = service.file_appeal(
                 session,
@@ -161,14 +283,24 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
             t = at + timedelta(hours=rng.randint(2, 40))
             if target == "rejected":
                 reason = rng.choice(list(RejectReason))
-                service.transition(session, a.id, service.TransitionInput(AppealAction.reject, reject_reason=reason), actor=staff, now=t)
+                service.transition(
+                    session,
+                    a.id,
+                    service.TransitionInput(AppealAction.reject, reject_reason=reason),
+                    actor=staff,
+                    now=t,
+                )
                 continue
             suggestion = routing.suggest(title + content, ent.region_code, top_k=1)
             dep_key = suggestion[0].department_key if suggestion else None
             if dep_key not in by_key:
                 dep_key = next(
-                    (k for k, d in by_key.items() if category in d.categories
-                     and ent.region_code.startswith(routing.coverage_prefix(d.region_code))),
+                    (
+                        k
+                        for k, d in by_key.items()
+                        if category in d.categories
+                        and ent.region_code.startswith(routing.coverage_prefix(d.region_code))
+                    ),
                     "sz_zxqyj",
                 )
             dep = by_key[dep_key]
@@ -182,7 +314,9 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
                 elif step == "in_progress":
                     inp = service.TransitionInput(AppealAction.start)
                 elif step == "answered":
-                    t = t + timedelta(days=rng.randint(5, 9) if late else rng.randint(0, 3), hours=rng.randint(1, 6))
+                    t = t + timedelta(
+                        days=rng.randint(5, 9) if late else rng.randint(0, 3), hours=rng.randint(1, 6)
+                    )
                     inp = service.TransitionInput(AppealAction.answer, answer=rng.choice(ANSWERS))
                 elif step == "closed":
                     t = t + timedelta(days=rng.randint(0, 2))
@@ -195,7 +329,9 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
                         rating=rng.choice([4, 5]) if happy else rng.choice([1, 2, 3]),
                         reason=None if happy else "答复未解决实际问题",
                     )
-                actor = {"accepted": staff, "dispatched": staff, "closed": filer, "rated": filer}.get(step, doer)
+                actor = {"accepted": staff, "dispatched": staff, "closed": filer, "rated": filer}.get(
+                    step, doer
+                )
                 t = min(t + timedelta(hours=rng.randint(1, 20)), now)
                 service.transition(session, a.id, inp, actor=actor, now=t)
         session.commit()

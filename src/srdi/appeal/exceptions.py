@@ -41,7 +41,9 @@ class ConcurrentChange(ConflictError):
 
     def __init__(self, appeal_id: int) -> None:
         super().__init__(
-            "该诉求刚被他人处理，请刷新后重试", f"appeal {appeal_id} changed concurrently", details={"id": appeal_id}
+            "该诉求刚被他人处理，请刷新后重试",
+            f"appeal {appeal_id} changed concurrently",
+            details={"id": appeal_id},
         )
 
 

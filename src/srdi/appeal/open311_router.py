@@ -75,7 +75,9 @@ def _error(fmt: str, status: int, description: str) -> Response:
 def _check_jurisdiction(jurisdiction_id: str | None) -> None:
     if jurisdiction_id not in (None, "", o311.JURISDICTION_ID):
         raise AppError(
-            f"jurisdiction_id 应为 {o311.JURISDICTION_ID}", "unknown jurisdiction", code="unknown_jurisdiction"
+            f"jurisdiction_id 应为 {o311.JURISDICTION_ID}",
+            "unknown jurisdiction",
+            code="unknown_jurisdiction",
         )
 
 
@@ -141,7 +143,8 @@ async def post_request(request: Request, db: Db, fmt: Fmt) -> Response:
                 content=description,
                 category_key=code,
                 channel=Channel.api,
-                contact_name=" ".join(x for x in (form.get("last_name"), form.get("first_name")) if x) or None,
+                contact_name=" ".join(x for x in (form.get("last_name"), form.get("first_name")) if x)
+                or None,
                 contact_phone=(form.get("phone") or None),
             ),
             actor=user,
@@ -154,7 +157,13 @@ async def post_request(request: Request, db: Db, fmt: Fmt) -> Response:
     return _answer(
         fmt,
         "service_requests",
-        [{"service_request_id": str(a.id), "token": a.open311_token, "service_notice": "已提交，2 个工作日内受理"}],
+        [
+            {
+                "service_request_id": str(a.id),
+                "token": a.open311_token,
+                "service_notice": "已提交，2 个工作日内受理",
+            }
+        ],
     )
 
 
@@ -168,7 +177,9 @@ def _enterprise_for(db: Session, user: User, uscc: str | None) -> Any:
             raise EnterpriseNotFound(0)
         return enterprise_service.get_or_404(db, user.enterprise_id)
     if not uscc:
-        raise AppError("代企业提交须填写 attribute[enterprise_uscc]", "enterprise_uscc required", code="missing")
+        raise AppError(
+            "代企业提交须填写 attribute[enterprise_uscc]", "enterprise_uscc required", code="missing"
+        )
     from sqlalchemy import select
 
     from srdi.enterprise.models import Enterprise
@@ -198,7 +209,9 @@ def _parse_dt(value: str | None) -> datetime | None:
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise AppError(f"日期时间格式应为 ISO 8601：{value[:40]}", "bad datetime", code="bad_datetime") from exc
+        raise AppError(
+            f"日期时间格式应为 ISO 8601：{value[:40]}", "bad datetime", code="bad_datetime"
+        ) from exc
 
 
 @router.get("/requests.{fmt}", summary="服务请求列表（须 api_key）")

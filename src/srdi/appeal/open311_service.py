@@ -60,7 +60,9 @@ def _iso(t: datetime | None) -> str | None:
 
 
 def service_out(c: AppealCategory) -> dict[str, Any]:
-    limit = f"{c.answer_hours} 小时内答复" if c.answer_hours else f"{c.time_limit_working_days} 个工作日内答复"
+    limit = (
+        f"{c.answer_hours} 小时内答复" if c.answer_hours else f"{c.time_limit_working_days} 个工作日内答复"
+    )
     return {
         "service_code": c.key,
         "service_name": c.name,

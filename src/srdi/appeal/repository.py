@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from srdi.appeal.models import (
@@ -39,7 +39,7 @@ class AppealFilter:
 
 def _apply(stmt: Select[Any], flt: AppealFilter) -> Select[Any]:
     if flt.region_prefixes is not None:
-        stmt = stmt.where(or_(*[Appeal.region_code.startswith(p) for p in flt.region_prefixes], False))
+        stmt = stmt.where(or_(false(), *[Appeal.region_code.startswith(p) for p in flt.region_prefixes]))
     if flt.enterprise_ids is not None:
         stmt = stmt.where(Appeal.enterprise_id.in_(list(flt.enterprise_ids)))
     if flt.department_only:
@@ -58,13 +58,13 @@ def _apply(stmt: Select[Any], flt: AppealFilter) -> Select[Any]:
     return stmt
 
 
-def list_appeals(
-    db: Session, flt: AppealFilter, *, page: int, page_size: int
-) -> tuple[list[Appeal], int]:
+def list_appeals(db: Session, flt: AppealFilter, *, page: int, page_size: int) -> tuple[list[Appeal], int]:
     base = _apply(select(Appeal), flt)
     total = db.scalar(_apply(select(func.count()).select_from(Appeal), flt)) or 0
     rows = db.scalars(
-        base.order_by(Appeal.submitted_at.desc(), Appeal.id.desc()).offset((page - 1) * page_size).limit(page_size)
+        base.order_by(Appeal.submitted_at.desc(), Appeal.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
     ).all()
     return list(rows), total
 
@@ -72,7 +72,10 @@ def list_appeals(
 def lock_appeal(db: Session, appeal_id: int) -> Appeal | None:
     """The appeal with its row locked until the transaction ends (PostgreSQL; SQLite serialises writers)."""
     return db.scalars(
-        select(Appeal).where(Appeal.id == appeal_id).with_for_update().execution_options(populate_existing=True)
+        select(Appeal)
+        .where(Appeal.id == appeal_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).first()
 
 
@@ -172,7 +175,7 @@ def kpi_rows(db: Session, dimension: str, flt: AppealFilter) -> list[Any]:
     """Per group: filed, rejected, done (办结), done on time, rated, satisfied, sum of handling working days."""
     key = KPI_DIMENSIONS[dimension]
     done = Appeal.status.in_(["closed", "rated"])
-    stmt = select(
+    stmt: Any = select(
         key.label("key"),
         func.count().label("filed"),
         func.sum(case((Appeal.status == "rejected", 1), else_=0)).label("rejected"),

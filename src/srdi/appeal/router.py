@@ -30,6 +30,7 @@ from srdi.appeal.exceptions import InvalidAppeal
 from srdi.appeal.models import Appeal, AppealEvent, Department
 from srdi.appeal.schemas import (
     AppealDetailOut,
+    AppealEventOut,
     AppealIn,
     AppealOut,
     AppealPage,
@@ -39,7 +40,6 @@ from srdi.appeal.schemas import (
     CategoryOut,
     DepartmentIn,
     DepartmentOut,
-    AppealEventOut,
     KpiRowOut,
     NoticeOut,
     SuggestionIn,
@@ -158,7 +158,9 @@ def appeal_out(a: Appeal, names: _Names) -> dict[str, Any]:
         "escalation_level": a.escalation_level,
         "answer": a.answer,
         "reject_reason": a.reject_reason,
-        "reject_reason_label": REJECT_REASON_LABELS[RejectReason(a.reject_reason)] if a.reject_reason else None,
+        "reject_reason_label": REJECT_REASON_LABELS[RejectReason(a.reject_reason)]
+        if a.reject_reason
+        else None,
         "satisfied": a.satisfied,
         "rating": a.rating,
         "rating_comment": a.rating_comment,
@@ -223,8 +225,12 @@ def list_departments(db: Db, _: Anyone) -> list[DepartmentOut]:
     return [department_out(d) for d in service.departments(db)]
 
 
-@router.put("/appeal-departments/{department_key}", response_model=DepartmentOut, summary="新增或修改责任单位")
-def put_department(db: Db, principal: Admin, department_key: DepartmentKey, body: DepartmentIn) -> DepartmentOut:
+@router.put(
+    "/appeal-departments/{department_key}", response_model=DepartmentOut, summary="新增或修改责任单位"
+)
+def put_department(
+    db: Db, principal: Admin, department_key: DepartmentKey, body: DepartmentIn
+) -> DepartmentOut:
     service.ensure_catalogue(db)
     dep = service.save_department(db, service.DepartmentData(key=department_key, **body.model_dump()))
     audit(db, principal, "appeal.department.save", ("department", dep.key), body.model_dump())
@@ -289,7 +295,9 @@ def _target_enterprise(db: Session, principal: Principal, enterprise_id: int | N
     return ent
 
 
-@router.post("/appeals", response_model=AppealDetailOut, status_code=201, summary="提交诉求（企业或代企业登记）")
+@router.post(
+    "/appeals", response_model=AppealDetailOut, status_code=201, summary="提交诉求（企业或代企业登记）"
+)
 def create_appeal(db: Db, principal: Filer, body: AppealIn) -> AppealDetailOut:
     service.ensure_catalogue(db)
     ent = _target_enterprise(db, principal, body.enterprise_id)
@@ -310,7 +318,9 @@ def create_appeal(db: Db, principal: Filer, body: AppealIn) -> AppealDetailOut:
         ),
         actor=principal.user,
     )
-    audit(db, principal, "appeal.create", ("appeal", a.id), {"enterprise_id": ent.id, "channel": channel.value})
+    audit(
+        db, principal, "appeal.create", ("appeal", a.id), {"enterprise_id": ent.id, "channel": channel.value}
+    )
     return detail_out(db, a, principal)
 
 
@@ -350,7 +360,9 @@ def get_appeal(db: Db, principal: AppealUser, appeal_id: AppealId) -> AppealDeta
     return detail_out(db, a, principal)
 
 
-@router.post("/appeals/{appeal_id}/transitions", response_model=AppealDetailOut, summary="办理诉求（状态流转）")
+@router.post(
+    "/appeals/{appeal_id}/transitions", response_model=AppealDetailOut, summary="办理诉求（状态流转）"
+)
 def transition(db: Db, principal: AppealUser, appeal_id: AppealId, body: TransitionIn) -> AppealDetailOut:
     service.get_visible(db, appeal_scope(db, principal), appeal_id)
     a = service.transition(
@@ -380,7 +392,9 @@ def suggested_policies(db: Db, principal: Staff, appeal_id: AppealId) -> list[di
     return service.suggested_policies(db, a, beijing_today())
 
 
-@router.get("/appeal-kpis", response_model=list[KpiRowOut], summary="诉求办理指标（办结率、按时办结率、满意率）")
+@router.get(
+    "/appeal-kpis", response_model=list[KpiRowOut], summary="诉求办理指标（办结率、按时办结率、满意率）"
+)
 def appeal_kpis(
     db: Db,
     principal: KpiReader,
@@ -395,7 +409,9 @@ def appeal_kpis(
 
 @router.get("/appeal-notices", response_model=list[NoticeOut], summary="诉求工作消息（转派、提醒、督办）")
 def appeal_notices(db: Db, principal: Staff) -> list[NoticeOut]:
-    return [NoticeOut.model_validate(n, from_attributes=True) for n in service.notices_for(db, principal.user)]
+    return [
+        NoticeOut.model_validate(n, from_attributes=True) for n in service.notices_for(db, principal.user)
+    ]
 
 
 @router.post("/appeal-sweeps", response_model=SweepOut, summary="立即执行一次超时提醒与督办")

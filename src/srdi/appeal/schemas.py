@@ -55,7 +55,9 @@ class TransitionRuleOut(BaseModel):
 
 
 class SuggestionIn(BaseModel):
-    text: str = Field(min_length=1, max_length=BODY_TEXT_MAX, description="诉求文本", examples=["想申请贴息贷款"])
+    text: str = Field(
+        min_length=1, max_length=BODY_TEXT_MAX, description="诉求文本", examples=["想申请贴息贷款"]
+    )
     region_code: str | None = Field(None, pattern=r"^\d{6}$", description="企业所在市或区县代码")
     top_k: int = Field(3, ge=1, le=10)
 
@@ -70,7 +72,9 @@ class SuggestionOut(BaseModel):
 
 
 class AppealIn(BaseModel):
-    title: str = Field(max_length=BODY_TEXT_MAX, description="诉求标题（不超过 100 字）", examples=["申请贴息贷款"])
+    title: str = Field(
+        max_length=BODY_TEXT_MAX, description="诉求标题（不超过 100 字）", examples=["申请贴息贷款"]
+    )
     content: str = Field(max_length=BODY_TEXT_MAX, description="诉求内容（5–5000 字）")
     category_key: str | None = Field(None, max_length=60, description="诉求类别；不填则按文本建议")
     enterprise_id: int | None = Field(
@@ -85,7 +89,9 @@ class TransitionIn(BaseModel):
     action: AppealAction
     reason: str | None = Field(None, max_length=BODY_TEXT_MAX, description="说明或理由（退回、重办须填）")
     department_key: str | None = Field(None, max_length=60, description="转派：牵头责任单位")
-    assist_department_keys: list[str] = Field(default_factory=list, max_length=10, description="转派：协办单位")
+    assist_department_keys: list[str] = Field(
+        default_factory=list, max_length=10, description="转派：协办单位"
+    )
     category_key: str | None = Field(None, max_length=60, description="转派：更正后的诉求类别")
     answer: str | None = Field(None, max_length=BODY_TEXT_MAX, description="答复内容")
     reject_reason: RejectReason | None = Field(None, description="不予受理的情形")

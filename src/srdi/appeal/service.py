@@ -89,25 +89,39 @@ class Transition:
 
 # The table of allowed transitions (ARCHITECTURE convention 9). Anything not here is refused.
 TRANSITIONS: dict[AppealAction, Transition] = {
-    AppealAction.accept: Transition(frozenset({AppealStatus.submitted}), AppealStatus.accepted, DISPATCHER_ROLES),
+    AppealAction.accept: Transition(
+        frozenset({AppealStatus.submitted}), AppealStatus.accepted, DISPATCHER_ROLES
+    ),
     AppealAction.reject: Transition(
-        frozenset({AppealStatus.submitted, AppealStatus.accepted}), AppealStatus.rejected, DISPATCHER_ROLES, True
+        frozenset({AppealStatus.submitted, AppealStatus.accepted}),
+        AppealStatus.rejected,
+        DISPATCHER_ROLES,
+        True,
     ),
     AppealAction.dispatch: Transition(
         frozenset({AppealStatus.accepted}), AppealStatus.dispatched, DISPATCHER_ROLES
     ),
-    AppealAction.start: Transition(frozenset({AppealStatus.dispatched}), AppealStatus.in_progress, HANDLER_ROLES),
+    AppealAction.start: Transition(
+        frozenset({AppealStatus.dispatched}), AppealStatus.in_progress, HANDLER_ROLES
+    ),
     # 退回: the department hands the appeal back to the dispatcher (not its business), with the reason.
     AppealAction.return_: Transition(
-        frozenset({AppealStatus.dispatched, AppealStatus.in_progress}), AppealStatus.accepted, HANDLER_ROLES, True
+        frozenset({AppealStatus.dispatched, AppealStatus.in_progress}),
+        AppealStatus.accepted,
+        HANDLER_ROLES,
+        True,
     ),
-    AppealAction.answer: Transition(frozenset({AppealStatus.in_progress}), AppealStatus.answered, HANDLER_ROLES),
+    AppealAction.answer: Transition(
+        frozenset({AppealStatus.in_progress}), AppealStatus.answered, HANDLER_ROLES
+    ),
     AppealAction.close: Transition(
         frozenset({AppealStatus.answered}), AppealStatus.closed, DISPATCHER_ROLES | FILER_ROLES
     ),
     AppealAction.rate: Transition(frozenset({AppealStatus.closed}), AppealStatus.rated, FILER_ROLES),
     # 重办: a dissatisfied rating sends the appeal back to the same department.
-    AppealAction.redo: Transition(frozenset({AppealStatus.rated}), AppealStatus.dispatched, DISPATCHER_ROLES, True),
+    AppealAction.redo: Transition(
+        frozenset({AppealStatus.rated}), AppealStatus.dispatched, DISPATCHER_ROLES, True
+    ),
 }
 
 
@@ -276,7 +290,9 @@ def set_calendar_year(
     if db.get(CalendarYear, year) is None:
         db.add(CalendarYear(year=year, entered_by=entered_by))
     for d in days:
-        db.add(WorkdayOverride(day=d.day, year=year, is_off_day=d.is_off_day, name=d.name, entered_by=entered_by))
+        db.add(
+            WorkdayOverride(day=d.day, year=year, is_off_day=d.is_off_day, name=d.name, entered_by=entered_by)
+        )
     db.flush()
     return calendar(db)
 
@@ -346,7 +362,9 @@ class AppealScope:
         return True
 
 
-def scope_of(db: Session, user: User, commissioner_enterprise_ids: Sequence[int] | None = None) -> AppealScope:
+def scope_of(
+    db: Session, user: User, commissioner_enterprise_ids: Sequence[int] | None = None
+) -> AppealScope:
     role = Role(user.role)
     if role is Role.admin:
         return AppealScope()
@@ -418,7 +436,8 @@ def validate_text(title: str, content: str) -> tuple[str, str]:
         raise InvalidAppeal(f"诉求内容过短，请至少写 {CONTENT_MIN} 个字说明具体困难", "content too short")
     if len(content) > CONTENT_MAX:
         raise InvalidAppeal(
-            f"诉求内容不能超过 {CONTENT_MAX} 个字（当前 {len(content)} 字），请精简或分条提交", "content too long"
+            f"诉求内容不能超过 {CONTENT_MAX} 个字（当前 {len(content)} 字），请精简或分条提交",
+            "content too long",
         )
     return title, content
 
@@ -540,11 +559,15 @@ def _check_actor(db: Session, appeal: Appeal, t: Transition, inp: TransitionInpu
             f"当前角色（{role.label}）不能执行“{inp.action.label}”", f"role {role} may not {inp.action}"
         )
     if role in ENTERPRISE_BOUND_ROLES and actor.enterprise_id != appeal.enterprise_id:
-        raise NotYourAppeal("只有提交该诉求的企业可以评价或确认办结", "only the filing enterprise may do this")
+        raise NotYourAppeal(
+            "只有提交该诉求的企业可以评价或确认办结", "only the filing enterprise may do this"
+        )
     if role is Role.department_handler:
         dep = department_of_user(db, actor)
         if dep is None or dep.id != appeal.department_id:
-            raise NotYourAppeal("该诉求不是转派给本单位牵头办理的", "appeal not dispatched to the handler's unit")
+            raise NotYourAppeal(
+                "该诉求不是转派给本单位牵头办理的", "appeal not dispatched to the handler's unit"
+            )
 
 
 def transition(
@@ -595,7 +618,9 @@ def transition(
         due, stage = appeal.answer_due_at, Stage.answer
     elif inp.action is AppealAction.redo:
         if appeal.satisfied is not False:
-            raise TransitionNotAllowed(inp.action.label, "已评价（满意）", inp.action.value, "rated_satisfied")
+            raise TransitionNotAllowed(
+                inp.action.label, "已评价（满意）", inp.action.value, "rated_satisfied"
+            )
         cat = category(db, appeal.category_key)
         due, stage = answer_deadline(cal, cat, now), Stage.answer
     elif inp.action is AppealAction.answer:
@@ -712,7 +737,11 @@ def _notice(
 ) -> None:
     db.add(
         AppealNotice(
-            appeal_id=appeal.id, department_id=department_id, region_code=region_code, title=title[:200], body=body
+            appeal_id=appeal.id,
+            department_id=department_id,
+            region_code=region_code,
+            title=title[:200],
+            body=body,
         )
     )
 
@@ -740,7 +769,9 @@ def assists(db: Session, appeal: Appeal) -> list[AppealAssist]:
 def notices_for(db: Session, user: User) -> list[AppealNotice]:
     dep = department_of_user(db, user) if Role(user.role) is Role.department_handler else None
     region = user.region_code if Role(user.role) in OFFICIAL_ROLES else None
-    return repository.notices_for(db, user_id=user.id, department_id=dep.id if dep else None, region_prefix=region)
+    return repository.notices_for(
+        db, user_id=user.id, department_id=dep.id if dep else None, region_prefix=region
+    )
 
 
 # --- suggested policies -------------------------------------------------------------------------------------
@@ -810,19 +841,40 @@ def sweep(db: Session, now: datetime | None = None, *, limit: int = 500) -> Swee
         if not appeal.reminded and _claim(db, appeal, reminded=True):
             _event(db, appeal, AppealEventKind.reminder, None, reason=f"{stage.label}时限将至", at=now)
             text = f"诉求“{appeal.title}”{stage.label}时限为 {due.astimezone(BEIJING):%Y-%m-%d %H:%M}，请抓紧办理。"
-            _notice(db, appeal, f"即将超时：{appeal.title}", text, department_id=dep.id if dep else None,
-                    region_code=None if dep else appeal.region_code)
+            _notice(
+                db,
+                appeal,
+                f"即将超时：{appeal.title}",
+                text,
+                department_id=dep.id if dep else None,
+                region_code=None if dep else appeal.region_code,
+            )
             out.reminded += 1
         if due > now:
             continue
         if appeal.escalation_level < 1 and _claim(db, appeal, escalation_level=1):
-            target = f"{dep.name}负责人" + (f"（{dep.leader_name}）" if dep.leader_name else "") if dep else "区县主管部门"
-            _event(
-                db, appeal, AppealEventKind.escalation, None,
-                reason=f"{stage.label}已超时，督办至{target}", detail={"level": 1, "stage": stage.value}, at=now,
+            target = (
+                f"{dep.name}负责人" + (f"（{dep.leader_name}）" if dep.leader_name else "")
+                if dep
+                else "区县主管部门"
             )
-            _notice(db, appeal, f"超时督办：{appeal.title}", f"{stage.label}已超时{where}，请负责人督办。",
-                    department_id=dep.id if dep else None, region_code=None if dep else appeal.region_code)
+            _event(
+                db,
+                appeal,
+                AppealEventKind.escalation,
+                None,
+                reason=f"{stage.label}已超时，督办至{target}",
+                detail={"level": 1, "stage": stage.value},
+                at=now,
+            )
+            _notice(
+                db,
+                appeal,
+                f"超时督办：{appeal.title}",
+                f"{stage.label}已超时{where}，请负责人督办。",
+                department_id=dep.id if dep else None,
+                region_code=None if dep else appeal.region_code,
+            )
             out.escalated_department += 1
             continue
         try:
@@ -836,12 +888,21 @@ def sweep(db: Session, now: datetime | None = None, *, limit: int = 500) -> Swee
             continue
         if appeal.escalation_level == 1 and now >= second and _claim(db, appeal, escalation_level=2):
             _event(
-                db, appeal, AppealEventKind.escalation, None,
+                db,
+                appeal,
+                AppealEventKind.escalation,
+                None,
                 reason=f"{stage.label}超时逾一个工作日，督办至区县主管部门",
-                detail={"level": 2, "stage": stage.value}, at=now,
+                detail={"level": 2, "stage": stage.value},
+                at=now,
             )
-            _notice(db, appeal, f"超时督办（区县）：{appeal.title}", f"{stage.label}超时逾一个工作日{where}。",
-                    region_code=appeal.region_code)
+            _notice(
+                db,
+                appeal,
+                f"超时督办（区县）：{appeal.title}",
+                f"{stage.label}超时逾一个工作日{where}。",
+                region_code=appeal.region_code,
+            )
             out.escalated_district += 1
     return out
 

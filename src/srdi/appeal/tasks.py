@@ -19,7 +19,9 @@ from srdi.kit.faults import fault_point
 log = logging.getLogger("srdi.appeal")
 
 
-def sweep_once(session_factory: SessionFactory = task_session, now: datetime | None = None) -> service.SweepResult:
+def sweep_once(
+    session_factory: SessionFactory = task_session, now: datetime | None = None
+) -> service.SweepResult:
     """One sweep in one transaction (committed only when the whole batch is done)."""
     total = service.SweepResult()
     with session_factory() as db:

@@ -20,7 +20,9 @@ class CommissionerAssignment(Base):
     enterprise_id: Mapped[int] = mapped_column(
         ForeignKey("enterprise.id", ondelete="CASCADE"), primary_key=True
     )
-    commissioner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    commissioner_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     basis: Mapped[str] = mapped_column(String(20))
     assigned_by: Mapped[str | None] = mapped_column(String(64))
     assigned_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

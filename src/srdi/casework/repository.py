@@ -39,13 +39,17 @@ def enterprises_matching(
 def enterprises(db: Session, ids: Sequence[int]) -> list[Enterprise]:
     if not ids:
         return []
-    return list(db.scalars(select(Enterprise).where(Enterprise.id.in_(list(ids))).order_by(Enterprise.id)).all())
+    return list(
+        db.scalars(select(Enterprise).where(Enterprise.id.in_(list(ids))).order_by(Enterprise.id)).all()
+    )
 
 
 def visits_of(db: Session, enterprise_id: int) -> list[Visit]:
     return list(
         db.scalars(
-            select(Visit).where(Visit.enterprise_id == enterprise_id).order_by(Visit.visit_date.desc(), Visit.id.desc())
+            select(Visit)
+            .where(Visit.enterprise_id == enterprise_id)
+            .order_by(Visit.visit_date.desc(), Visit.id.desc())
         ).all()
     )
 

@@ -54,7 +54,9 @@ def assign(db: Db, principal: Manager, body: AssignmentIn) -> AssignmentOut:
         actor=principal.username,
         scope_allows=lambda e: scope.allows(e.region_code, e.id),
     )
-    audit(db, principal, "casework.assign", ("user", commissioner.id), body.model_dump(mode="json") | {"n": n})
+    audit(
+        db, principal, "casework.assign", ("user", commissioner.id), body.model_dump(mode="json") | {"n": n}
+    )
     return AssignmentOut(assigned=n)
 
 

@@ -13,7 +13,9 @@ class AssignmentIn(BaseModel):
     commissioner_id: int = Field(ge=1, le=2**31 - 1, description="服务专员的用户编号")
     basis: AssignmentBasis = Field(description="district 按区县 | industry 按行业 | manual 手工指定")
     region_prefix: str | None = Field(None, pattern=r"^\d{2,6}$", description="按区县：行政区划代码前缀")
-    industry_prefix: str | None = Field(None, pattern=r"^\d{1,4}$", description="按行业：国民经济行业代码前缀")
+    industry_prefix: str | None = Field(
+        None, pattern=r"^\d{1,4}$", description="按行业：国民经济行业代码前缀"
+    )
     enterprise_ids: list[int] | None = Field(None, max_length=1000, description="手工指定：企业编号")
 
 

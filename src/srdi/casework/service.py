@@ -72,7 +72,10 @@ def assign(
         if row is None:
             db.add(
                 CommissionerAssignment(
-                    enterprise_id=ent.id, commissioner_id=commissioner.id, basis=basis.value, assigned_by=actor
+                    enterprise_id=ent.id,
+                    commissioner_id=commissioner.id,
+                    basis=basis.value,
+                    assigned_by=actor,
                 )
             )
         else:
