@@ -72,6 +72,8 @@ class Appeal(TimestampMixin, Base):
     filed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     contact_name: Mapped[str | None] = mapped_column(String(50))
     contact_phone: Mapped[str | None] = mapped_column(String(30))
+    # Where e-mail notifications of each step go (optional; in-app messages always).
+    contact_email: Mapped[str | None] = mapped_column(String(254))
     suggested_department_key: Mapped[str | None] = mapped_column(String(60))
     suggested_category_key: Mapped[str | None] = mapped_column(String(60))
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

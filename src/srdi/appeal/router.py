@@ -315,6 +315,7 @@ def create_appeal(db: Db, principal: Filer, body: AppealIn) -> AppealDetailOut:
             channel=channel,
             contact_name=body.contact_name,
             contact_phone=body.contact_phone,
+            contact_email=body.contact_email,
         ),
         actor=principal.user,
     )

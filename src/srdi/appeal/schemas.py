@@ -83,6 +83,7 @@ class AppealIn(BaseModel):
     channel: Channel | None = Field(None, description="来源渠道；企业网上提交为 web")
     contact_name: str | None = Field(None, max_length=50)
     contact_phone: str | None = Field(None, max_length=30, pattern=r"^[0-9+\- ]{5,30}$")
+    contact_email: str | None = Field(None, max_length=254, description="接收办理进度邮件的邮箱（可选）")
 
 
 class TransitionIn(BaseModel):

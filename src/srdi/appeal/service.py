@@ -60,6 +60,7 @@ from srdi.auth.models import User
 from srdi.db.base import utcnow
 from srdi.enterprise.models import Enterprise
 from srdi.kit.workdays import BEIJING, DayOverride, WorkdayCalendar, beijing_today
+from srdi.notification import service as notification_service
 from srdi.policy import service as policy_service
 
 log = logging.getLogger("srdi.appeal")
@@ -424,6 +425,7 @@ class AppealData:
     channel: Channel = Channel.web
     contact_name: str | None = None
     contact_phone: str | None = None
+    contact_email: str | None = None
 
 
 def validate_text(title: str, content: str) -> tuple[str, str]:
@@ -487,6 +489,8 @@ def file_appeal(
     """File an appeal for ``enterprise`` (by the enterprise itself, or by staff on its behalf)."""
     now = now or utcnow()
     title, content = validate_text(data.title, data.content)
+    if data.contact_email and not notification_service.valid_email(data.contact_email):
+        raise InvalidAppeal("联系邮箱格式不正确", "invalid contact e-mail")
     suggestions = routing.suggest(title + "\n" + content, enterprise.region_code, top_k=1)
     cat_key = data.category_key or (suggestions[0].category_key if suggestions else "other")
     cat = category(db, cat_key)
@@ -507,6 +511,7 @@ def file_appeal(
         filed_by_user_id=actor.id,
         contact_name=data.contact_name,
         contact_phone=data.contact_phone,
+        contact_email=data.contact_email,
         suggested_department_key=suggestions[0].department_key if suggestions else None,
         suggested_category_key=suggestions[0].category_key if suggestions else None,
         submitted_at=now,
@@ -715,6 +720,8 @@ def transition(
 
 
 def _notify_enterprise(db: Session, appeal: Appeal, title: str, body: str) -> None:
+    if appeal.contact_email:
+        notification_service.queue_email(db, appeal.contact_email, title, body + f"\n\n诉求编号：{appeal.id}")
     policy_service.notify(
         db,
         appeal.enterprise_id,

@@ -13,8 +13,10 @@ import threading
 from datetime import datetime
 
 from srdi.appeal import service
+from srdi.config import get_settings
 from srdi.db.session import SessionFactory, task_session
 from srdi.kit.faults import fault_point
+from srdi.notification import service as notification_service
 
 log = logging.getLogger("srdi.appeal")
 
@@ -48,6 +50,38 @@ def sweep_once(
     return total
 
 
+def email_channel() -> notification_service.EmailChannel | None:
+    s = get_settings()
+    if not s.smtp_host:
+        return None
+    return notification_service.SmtpChannel(
+        host=s.smtp_host,
+        port=s.smtp_port,
+        sender=s.smtp_sender,
+        starttls=s.smtp_starttls,
+        username=s.smtp_username,
+        password=s.smtp_password,
+    )
+
+
+def deliver_email(
+    session_factory: SessionFactory = task_session, channel: notification_service.EmailChannel | None = None
+) -> int:
+    """Send the pending e-mails of the outbox (when an SMTP host is configured), one committed batch at a time."""
+    channel = channel or email_channel()
+    if channel is None:
+        return 0
+    total = 0
+    with session_factory() as db:
+        while True:
+            n = notification_service.deliver_pending(db, channel)
+            db.commit()
+            total += n
+            if n == 0:
+                break
+    return total
+
+
 class Sweeper:
     """The loop, as a daemon thread (embedded in ``srdi serve``) or in the foreground (``srdi worker``)."""
 
@@ -61,6 +95,7 @@ class Sweeper:
         while not self.stop_event.is_set():
             try:
                 sweep_once(self.session_factory)
+                deliver_email(self.session_factory)
             except Exception:
                 # One failed run (database restarting …) must not end the loop; the next run retries.
                 log.exception("appeal sweep failed")

@@ -1,8 +1,8 @@
-"""appeals closed loop, casework and open311
+"""appeals closed loop, casework, open311 and the email outbox
 
 Revision ID: 9f61cae9ef83
 Revises: 3b1ae6b5ebdf
-Create Date: 2026-12-01 22:05:17.887979
+Create Date: 2026-12-01 22:50:50.563007
 """
 
 from collections.abc import Sequence
@@ -52,6 +52,21 @@ def upgrade() -> None:
     with op.batch_alter_table('department', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_department_region_code'), ['region_code'], unique=False)
 
+    op.create_table('outbox_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('recipient', sa.String(length=254), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.String(length=500), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message'))
+    )
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_message_pending', ['sent_at', 'id'], unique=False)
+
     op.create_table('workday_override',
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
@@ -78,6 +93,7 @@ def upgrade() -> None:
     sa.Column('filed_by_user_id', sa.Integer(), nullable=True),
     sa.Column('contact_name', sa.String(length=50), nullable=True),
     sa.Column('contact_phone', sa.String(length=30), nullable=True),
+    sa.Column('contact_email', sa.String(length=254), nullable=True),
     sa.Column('suggested_department_key', sa.String(length=60), nullable=True),
     sa.Column('suggested_category_key', sa.String(length=60), nullable=True),
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
@@ -275,6 +291,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_workday_override_year'))
 
     op.drop_table('workday_override')
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_message_pending')
+
+    op.drop_table('outbox_message')
     with op.batch_alter_table('department', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_department_region_code'))
 
