@@ -123,3 +123,64 @@ def test_assignment_by_district_gives_every_enterprise_of_the_area(db, make_user
     ids = casework.enterprise_ids_of(db, commissioner.id)
     assert {e.id for e in ents} <= set(ids)
     assert all(e.region_code == "440305" for e in casework.repository.enterprises(db, ids))
+
+
+def test_a_financing_appeal_suggests_the_policies_its_enterprise_qualifies_for(db, make_user, client_as):
+    from datetime import date
+
+    from srdi.policy import service as policy_service
+    from tests.policy.factories import enterprise as policy_enterprise
+
+    policy_service.sync_library(db)
+    ent = policy_enterprise(db, dg_innovative=True, rd_deductible_yuan="12345678.90", little_giant=True)
+    filer = make_user(Role.enterprise, enterprise_id=ent.id)
+    a = factories.appeal(db, ent, filer)
+    keys = [p["policy_key"] for p in service.suggested_policies(db, a, date(2025, 6, 30))]
+    assert "dg_innovative_enterprise_rd_subsidy" in keys
+    assert "dg_little_giant_doubling_pilot" in keys
+    assert not any(k.startswith(("cq_", "sz_")) for k in keys)
+    other = factories.appeal(
+        db,
+        ent,
+        filer,
+        title="产品质量检验",
+        content="产品型式检验周期长，请协助对接检测机构",
+        category_key="market_regulation",
+    )
+    assert service.suggested_policies(db, other, date(2025, 6, 30)) == []
+    r = client_as(Role.city_official, region_code="4419").get(f"/api/v1/appeals/{a.id}/suggested-policies")
+    assert r.status_code == 200 and "dg_innovative_enterprise_rd_subsidy" in [
+        p["policy_key"] for p in r.json()
+    ]
+
+
+def test_an_enterprise_lists_only_its_own_appeals(db, make_user, client_as):
+    mine = factories.enterprise(db)
+    theirs = factories.enterprise(db)
+    me = make_user(Role.enterprise, enterprise_id=mine.id)
+    a = factories.appeal(db, mine, me)
+    factories.appeal(db, theirs, make_user(Role.enterprise, enterprise_id=theirs.id))
+    body = client_as(me).get("/api/v1/appeals", params={"status": ["submitted"]}).json()
+    assert ([i["id"] for i in body["items"]], body["status_counts"]["submitted"]) == ([a.id], 1)
+
+
+def test_admin_enters_a_missing_calendar_year_and_a_malformed_one_is_refused(db, client):
+    r = client.get("/api/v1/admin/calendar/2031")
+    assert (r.json()["known"], r.json()["source"]) == (False, "missing")
+    bad = client.put(
+        "/api/v1/admin/calendar/2031",
+        json={"days": [{"date": "2031-01-04", "is_off_day": True, "name": "元旦"}]},
+    )
+    assert (bad.status_code, bad.json()["message"]) == (422, "2031-01-04 本是周末，无需登记为放假")
+    ok = client.put(
+        "/api/v1/admin/calendar/2031",
+        json={"days": [{"date": "2031-01-01", "is_off_day": True, "name": "元旦"}]},
+    )
+    assert ok.json() == {
+        "year": 2031,
+        "known": True,
+        "source": "admin",
+        "days": [{"date": "2031-01-01", "is_off_day": True, "name": "元旦"}],
+    }
+    r = client.put("/api/v1/admin/calendar/2026", json={"days": []})
+    assert (r.status_code, r.json()["message"]) == (422, "2026 年的安排已内置，无需录入")
