@@ -214,10 +214,14 @@ def category(db: Session, key: str) -> AppealCategory:
 
 
 def department_of_user(db: Session, user: User) -> Department | None:
-    """A handler's 责任单位: ``user_account.department`` holds its name or key."""
+    """A handler's 责任单位: ``user_account.department`` holds its name, key or one of its aliases."""
     if not user.department:
         return None
-    return repository.department_by_name(db, user.department)
+    found = repository.department_by_name(db, user.department)
+    if found is not None:
+        return found
+    # An account created with a unit's other name (市金融局 …) still belongs to it.
+    return next((d for d in repository.departments(db) if user.department in (d.aliases or [])), None)
 
 
 @dataclass
