@@ -47,7 +47,7 @@ def make_user(
     if region_code is None:
         region_code = DEFAULT_REGION.get(role)
     if role is Role.department_handler and department is None:
-        department = "深圳市地方金融管理局"
+        department = "深圳市地方金融监督管理局"
     user = User(
         username=username or f"{role.value}-{next(_seq)}",
         display_name=f"测试{role.label}",

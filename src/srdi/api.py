@@ -2,9 +2,12 @@
 
 from fastapi import APIRouter
 
+from srdi.appeal.open311_router import router as open311_router
+from srdi.appeal.router import router as appeal_router
 from srdi.auth.router import admin_router
 from srdi.auth.router import router as auth_router
 from srdi.auto_grant.router import router as auto_grant_router
+from srdi.casework.router import router as casework_router
 from srdi.criteria.router import router as criteria_router
 from srdi.enterprise.import_router import router as import_router
 from srdi.enterprise.router import router as enterprise_router
@@ -23,3 +26,6 @@ api_router.include_router(criteria_router)
 api_router.include_router(policy_router)
 api_router.include_router(auto_grant_router)
 api_router.include_router(self_test_router)
+api_router.include_router(appeal_router)
+api_router.include_router(casework_router)
+api_router.include_router(open311_router)

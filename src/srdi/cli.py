@@ -121,6 +121,13 @@ from srdi.auto_grant.cli import grant_app, policy_app  # noqa: E402 — kept nex
 app.add_typer(grant_app, name="grant")
 app.add_typer(policy_app, name="policy")
 
+from srdi.appeal.cli import appeals_app, calendar_app  # noqa: E402 — kept next to its registration
+from srdi.appeal.cli import worker as _worker  # noqa: E402
+
+app.add_typer(appeals_app, name="appeals")
+app.add_typer(calendar_app, name="calendar")
+app.command("worker")(_worker)
+
 
 def _safe_url() -> str:
     url = get_settings().database_url

@@ -66,6 +66,17 @@ class Settings(BaseSettings):
     db_pool_timeout_seconds: float = 5.0
     # PostgreSQL lock_timeout of every connection: a request waiting longer for a row lock answers 503.
     db_lock_timeout_seconds: float = 5.0
+    # The appeals time-limit sweeper (srdi.appeal.tasks): embedded in `srdi serve` unless turned off (then run
+    # `srdi worker`); how often it looks for due reminders and escalations.
+    appeal_sweeper_embedded: bool = True
+    appeal_sweep_interval_seconds: int = Field(default=60, ge=1, le=3600)
+    # E-mail notifications (srdi.notification): off unless an SMTP host is set.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "noreply@srdi.local"
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
 
     def check_production_safety(self) -> None:
         """Refuse to run in production with development defaults (QUALITY S2)."""

@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json" if docs else None,
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
-        lifespan=lambda app: _lifespan(app, settings.recovery_interval_seconds),
+        lifespan=lambda app: _lifespan(app, settings),
     )
 
     @app.exception_handler(AppError)
@@ -202,10 +202,32 @@ def _recover_once(app: FastAPI) -> None:
         log.exception("recovery of interrupted jobs failed")
 
 
+def _warm_router(app: FastAPI) -> None:
+    from srdi.appeal.service import warm_router
+    from srdi.db.session import get_task_session_factory
+
+    factory = app.dependency_overrides.get(get_task_session_factory, get_task_session_factory)()
+    try:
+        with factory() as db:
+            warm_router(db)
+    except Exception:  # the first suggestion builds it again (and fails loudly if the data is broken)
+        log.exception("warming the appeal router failed")
+
+
 @contextlib.asynccontextmanager
-async def _lifespan(app: FastAPI, interval: int) -> AsyncIterator[None]:
-    """At start-up and every ``interval`` seconds: interrupted runs and imports marked, stale uploads removed."""
+async def _lifespan(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
+    """At start-up and every ``recovery_interval_seconds``: interrupted runs and imports marked, stale uploads
+    removed. The appeals time-limit sweeper runs inside the server unless it runs as ``srdi worker`` (or in tests);
+    the appeal router (about half a second to build) is built in a thread so the first suggestion does not wait."""
+    interval = settings.recovery_interval_seconds
     await asyncio.to_thread(_recover_once, app)
+    warming = None if settings.env == "test" else asyncio.create_task(asyncio.to_thread(_warm_router, app))
+    sweeper = None
+    if settings.appeal_sweeper_embedded and settings.env != "test":
+        from srdi.appeal.tasks import Sweeper
+
+        sweeper = Sweeper(settings.appeal_sweep_interval_seconds)
+        sweeper.start()
 
     async def loop() -> None:
         while True:
@@ -216,10 +238,14 @@ async def _lifespan(app: FastAPI, interval: int) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        if sweeper is not None:
+            sweeper.stop()
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if warming is not None:
+            await warming
 
 
 def request_limits(settings: Settings) -> LimitsConfig:

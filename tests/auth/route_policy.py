@@ -132,6 +132,24 @@ ASSESSORS = READERS
 RUNNERS = frozenset({Role.admin}) | OFFICIALS
 RUN_READERS = MONITORS
 
+# Appeals (srdi.appeal.router): enterprises file and follow their own; officials and commissioners receive and
+# dispatch; department handlers answer. Staff work lists and KPIs exclude experts and banks.
+APPEAL_STAFF = frozenset({Role.admin, Role.service_commissioner, Role.department_handler}) | OFFICIALS
+APPEAL_USERS = APPEAL_STAFF | ENTERPRISE_SELF
+APPEAL_FILERS = frozenset({Role.admin, Role.service_commissioner}) | OFFICIALS | ENTERPRISE_SELF
+NO_APPEAL = lambda _: 2**31 - 1  # noqa: E731
+
+
+def _department(_: Any) -> dict[str, Any]:
+    return {
+        "name": "矩阵测试责任单位",
+        "region_code": "440305",
+        "level": "district",
+        "duty": "矩阵测试",
+        "categories": ["other"],
+    }
+
+
 POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/health"): Rule(PUBLIC),
     ("GET", "/api/v1/openapi.json"): Rule(PUBLIC),
@@ -326,5 +344,64 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/grant-publicity/{policy_key}/{period}"): Rule(
         ANY,
         params={"policy_key": lambda _: "dg_srdi_award_auto_grant", "period": lambda _: "2025"},
+    ),
+    # --- appeals closed loop (srdi.appeal.router, srdi.casework.router, srdi.appeal.open311_router)
+    ("GET", "/api/v1/appeal-departments"): Rule(ANY),
+    ("PUT", "/api/v1/appeal-departments/{department_key}"): Rule(
+        ADMIN, params={"department_key": lambda _: "matrix_unit"}, body=_department
+    ),
+    ("GET", "/api/v1/appeal-categories"): Rule(ANY),
+    ("GET", "/api/v1/appeal-transitions"): Rule(ANY),
+    ("POST", "/api/v1/appeals/route-suggestions"): Rule(
+        APPEAL_USERS, writes=False, body=lambda _: {"text": "想申请贷款贴息", "region_code": "440305"}
+    ),
+    # The matrix posts an empty title: every admitted caller passes authorization, then gets 422 (the appeal
+    # tests cover filing by each kind of caller).
+    ("POST", "/api/v1/appeals"): Rule(
+        APPEAL_FILERS, ok=422, body=lambda _: {"title": "", "content": "矩阵测试诉求内容"}
+    ),
+    ("GET", "/api/v1/appeals"): Rule(APPEAL_USERS),
+    ("GET", "/api/v1/appeals/{appeal_id}"): Rule(APPEAL_USERS, ok=404, params={"appeal_id": NO_APPEAL}),
+    ("POST", "/api/v1/appeals/{appeal_id}/transitions"): Rule(
+        APPEAL_USERS, ok=404, params={"appeal_id": NO_APPEAL}, body=lambda _: {"action": "accept"}
+    ),
+    ("GET", "/api/v1/appeals/{appeal_id}/suggested-policies"): Rule(
+        APPEAL_STAFF, ok=404, params={"appeal_id": NO_APPEAL}
+    ),
+    ("GET", "/api/v1/appeal-kpis"): Rule(MONITORS),
+    ("GET", "/api/v1/appeal-notices"): Rule(APPEAL_STAFF),
+    ("POST", "/api/v1/appeal-sweeps"): Rule(ADMIN),
+    ("GET", "/api/v1/admin/calendar/{year}"): Rule(ADMIN, params={"year": lambda _: 2026}),
+    ("PUT", "/api/v1/admin/calendar/{year}"): Rule(
+        ADMIN,
+        params={"year": lambda _: 2031},
+        body=lambda _: {"days": [{"date": "2031-01-01", "is_off_day": True, "name": "元旦"}]},
+    ),
+    ("POST", "/api/v1/casework/assignments"): Rule(
+        POLICY_MANAGERS,
+        body=lambda w: {"commissioner_id": w.users[Role.service_commissioner].id, "basis": "district"},
+    ),
+    ("GET", "/api/v1/casework/worklist"): Rule(frozenset({Role.service_commissioner})),
+    ("GET", "/api/v1/enterprises/{enterprise_id}/visits"): Rule(READERS, target="enterprise"),
+    # Commissioners record visits to the enterprises assigned to them; the matrix's are not assigned (404).
+    ("POST", "/api/v1/enterprises/{enterprise_id}/visits"): Rule(
+        frozenset({Role.service_commissioner}),
+        ok=404,
+        params={"enterprise_id": lambda w: w.enterprises["own"].id},
+        body=lambda _: {"visit_date": "2026-03-03", "notes": "走访了解企业融资需求"},
+    ),
+    # Open311 GeoReport v2: the catalogue is public; requests need an api_key (none here: 403 for everyone,
+    # whatever session the caller has). tests/appeal/test_open311.py covers the keyed calls.
+    ("GET", "/api/v1/open311/v2/services.{fmt}"): Rule(PUBLIC, params={"fmt": lambda _: "json"}),
+    ("GET", "/api/v1/open311/v2/services/{service_code}.{fmt}"): Rule(
+        PUBLIC, params={"fmt": lambda _: "json", "service_code": lambda _: "financing"}
+    ),
+    ("POST", "/api/v1/open311/v2/requests.{fmt}"): Rule(PUBLIC, ok=403, params={"fmt": lambda _: "json"}),
+    ("GET", "/api/v1/open311/v2/requests.{fmt}"): Rule(PUBLIC, ok=403, params={"fmt": lambda _: "json"}),
+    ("GET", "/api/v1/open311/v2/requests/{service_request_id}.{fmt}"): Rule(
+        PUBLIC, ok=403, params={"fmt": lambda _: "json", "service_request_id": lambda _: 1}
+    ),
+    ("GET", "/api/v1/open311/v2/tokens/{token}.{fmt}"): Rule(
+        PUBLIC, ok=403, params={"fmt": lambda _: "json", "token": lambda _: "abc123"}
     ),
 }

@@ -13,7 +13,18 @@ from tests.e2e.seed import FIRST_NAME, FUTIAN_COUNT, NANSHAN_COUNT, SRDI_UNTIL
 
 pytestmark = pytest.mark.browser
 
-OFFICIAL_MENU = ["企业信息库", "数据导入", "批量评价", "区县看板", "政策库", "免申即享"]
+OFFICIAL_MENU = [
+    "企业信息库",
+    "数据导入",
+    "批量评价",
+    "区县看板",
+    "政策库",
+    "免申即享",
+    "核验队列",
+    "诉求",
+    "诉求指标",
+]
+ENTERPRISE_MENU = ["我的企业档案", "梯度自评", "我的政策", "诉求"]
 ADMIN_MENU = [*OFFICIAL_MENU, "用户与角色", "审计日志", "规则版本", "工作日历"]
 # username → (landing path pattern, menu entries the role must see)
 ROLES: dict[str, tuple[str, list[str]]] = {
@@ -21,12 +32,12 @@ ROLES: dict[str, tuple[str, list[str]]] = {
     "demo-province": (r"/dashboard$", OFFICIAL_MENU),
     "demo-city": (r"/dashboard$", OFFICIAL_MENU),
     "demo-district": (r"/dashboard$", OFFICIAL_MENU),
-    "demo-commissioner": (r"/enterprises$", ["企业信息库"]),
-    "demo-handler": (r"/welcome$", ["工作台"]),
+    "demo-commissioner": (r"/casework$", ["企业信息库", "核验队列", "专员工作台", "诉求", "诉求指标"]),
+    "demo-handler": (r"/appeals$", ["诉求"]),
     "demo-expert": (r"/welcome$", ["工作台"]),
     "demo-bank": (r"/welcome$", ["工作台"]),
-    "demo-enterprise": (r"/enterprises/\d+$", ["我的企业档案", "梯度自评", "我的政策"]),
-    "demo-chain-leader": (r"/enterprises/\d+$", ["我的企业档案", "梯度自评", "我的政策"]),
+    "demo-enterprise": (r"/enterprises/\d+$", ENTERPRISE_MENU),
+    "demo-chain-leader": (r"/enterprises/\d+$", ENTERPRISE_MENU),
 }
 
 

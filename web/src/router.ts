@@ -3,7 +3,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router"
 import { onUnauthorized } from "@/api/client";
 import { ADMIN_ROLES, BATCH_ROLES, DASHBOARD_ROLES, ENTERPRISE_ROLES, homeFor, IMPORT_ROLES, REGISTRY_ROLES } from "@/domains/auth/roles";
 import { forgetSession, loadSession, type SessionUser } from "@/domains/auth/session";
-import { POLICY_MANAGER_ROLES, VERIFIER_ROLES } from "@/domains/auth/roles";
+import { APPEAL_FILER_ROLES, APPEAL_KPI_ROLES, APPEAL_ROLES, POLICY_MANAGER_ROLES, VERIFIER_ROLES } from "@/domains/auth/roles";
 
 const ALL = undefined;
 
@@ -107,6 +107,32 @@ const routes: RouteRecordRaw[] = [
         path: "admin/calendar",
         component: () => import("@/domains/admin/CalendarPage.vue"),
         meta: { title: "工作日历", roles: ADMIN_ROLES },
+      },
+      {
+        path: "appeals",
+        component: () => import("@/domains/appeal/AppealsPage.vue"),
+        meta: { title: "诉求", roles: APPEAL_ROLES },
+      },
+      {
+        path: "appeals/new",
+        component: () => import("@/domains/appeal/NewAppealPage.vue"),
+        meta: { title: "提交诉求", roles: APPEAL_FILER_ROLES },
+      },
+      {
+        path: "appeals/:id(\\d+)",
+        component: () => import("@/domains/appeal/AppealDetailPage.vue"),
+        meta: { title: "诉求详情", roles: APPEAL_ROLES },
+        props: (r) => ({ id: Number(r.params.id) }),
+      },
+      {
+        path: "appeal-kpis",
+        component: () => import("@/domains/appeal/AppealKpiPage.vue"),
+        meta: { title: "诉求指标", roles: APPEAL_KPI_ROLES },
+      },
+      {
+        path: "casework",
+        component: () => import("@/domains/appeal/WorklistPage.vue"),
+        meta: { title: "服务专员工作台", roles: ["service_commissioner"] },
       },
       { path: ":rest(.*)*", component: () => import("@/kit/layout/NotFound.vue"), meta: { title: "页面不存在" } },
     ],

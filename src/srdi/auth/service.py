@@ -653,7 +653,10 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "demo-commissioner", "南山区服务专员（演示）", Role.service_commissioner, DEMO_REGION_DISTRICT
     ),
     DemoAccount(
-        "demo-handler", "责任单位经办人（演示）", Role.department_handler, department="深圳市地方金融管理局"
+        "demo-handler",
+        "责任单位经办人（演示）",
+        Role.department_handler,
+        department="深圳市地方金融监督管理局",
     ),
     DemoAccount("demo-expert", "评审专家（演示）", Role.expert),
     DemoAccount("demo-bank", "合作银行客户经理（演示）", Role.bank),

@@ -18,7 +18,11 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import Any
 
-DEMO_HOOKS: list[str] = ["srdi.auth.demo:demo_hook", "srdi.auto_grant.demo:demo_hook"]
+DEMO_HOOKS: list[str] = [
+    "srdi.auth.demo:demo_hook",
+    "srdi.auto_grant.demo:demo_hook",
+    "srdi.appeal.demo:demo_hook",
+]
 
 
 def resolve(path: str) -> Callable[..., Any]:

@@ -11,6 +11,10 @@ export const BATCH_ROLES = [...OFFICIAL_ROLES, "admin"];
 // 待核验 queue: officials, administrators and commissioners, each in their region (decision 0008-provenance).
 export const VERIFIER_ROLES = [...OFFICIAL_ROLES, "service_commissioner", "admin"];
 export const ADMIN_ROLES = ["admin"];
+// Appeals (诉求): enterprises file and follow theirs; officials, commissioners and handlers work on them.
+export const APPEAL_ROLES = [...ENTERPRISE_ROLES, ...OFFICIAL_ROLES, "service_commissioner", "department_handler", "admin"];
+export const APPEAL_FILER_ROLES = [...ENTERPRISE_ROLES, ...OFFICIAL_ROLES, "service_commissioner", "admin"];
+export const APPEAL_KPI_ROLES = [...OFFICIAL_ROLES, "service_commissioner", "admin"];
 
 export interface MenuItem {
   path: string;
@@ -19,8 +23,8 @@ export interface MenuItem {
   roles: string[];
 }
 
-// Roles whose own modules (评审, 诉求办理, 白名单) are not built yet land on a 工作台 page that says so.
-export const WELCOME_ROLES = ["department_handler", "expert", "bank"];
+// Roles whose own modules (评审, 白名单) are not built yet land on a 工作台 page that says so.
+export const WELCOME_ROLES = ["expert", "bank"];
 
 export const MENU: MenuItem[] = [
   { path: "/welcome", title: "工作台", icon: "House", roles: WELCOME_ROLES },
@@ -34,6 +38,9 @@ export const MENU: MenuItem[] = [
   { path: "/policies", title: "政策库", icon: "Files", roles: POLICY_MANAGER_ROLES },
   { path: "/grant-runs", title: "免申即享", icon: "DataAnalysis", roles: POLICY_MANAGER_ROLES },
   { path: "/verifications", title: "核验队列", icon: "Checked", roles: VERIFIER_ROLES },
+  { path: "/casework", title: "专员工作台", icon: "House", roles: ["service_commissioner"] },
+  { path: "/appeals", title: "诉求", icon: "ChatLineSquare", roles: APPEAL_ROLES },
+  { path: "/appeal-kpis", title: "诉求指标", icon: "DataAnalysis", roles: APPEAL_KPI_ROLES },
   { path: "/admin/users", title: "用户与角色", icon: "User", roles: ADMIN_ROLES },
   { path: "/admin/audit", title: "审计日志", icon: "Document", roles: ADMIN_ROLES },
   { path: "/admin/rule-sets", title: "规则版本", icon: "Medal", roles: ADMIN_ROLES },
@@ -48,6 +55,8 @@ export function menuFor(role: string | undefined): MenuItem[] {
 export function homeFor(user: { role: string; enterprise_id: number | null }): string {
   if (ADMIN_ROLES.includes(user.role)) return "/admin/users";
   if (ENTERPRISE_ROLES.includes(user.role) && user.enterprise_id) return `/enterprises/${user.enterprise_id}`;
+  if (user.role === "service_commissioner") return "/casework";
+  if (user.role === "department_handler") return "/appeals";
   if (DASHBOARD_ROLES.includes(user.role)) return "/dashboard";
   if (REGISTRY_ROLES.includes(user.role)) return "/enterprises";
   return "/welcome";

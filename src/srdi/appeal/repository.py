@@ -1,0 +1,199 @@
+"""Queries of the appeals domain."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, case, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from srdi.appeal.models import (
+    Appeal,
+    AppealAssist,
+    AppealCategory,
+    AppealEvent,
+    AppealNotice,
+    CalendarYear,
+    Department,
+    RoutingCorrection,
+    WorkdayOverride,
+)
+
+
+@dataclass
+class AppealFilter:
+    """Who may see which appeals, and what the caller asked for. ``None`` means no restriction on that axis."""
+
+    region_prefixes: Sequence[str] | None = None
+    enterprise_ids: Sequence[int] | None = None
+    department_id: int | None = None
+    department_only: bool = False
+    statuses: Sequence[str] | None = None
+    category_key: str | None = None
+    submitted_from: datetime | None = None
+    submitted_to: datetime | None = None
+    overdue_at: datetime | None = None
+
+
+def _apply(stmt: Select[Any], flt: AppealFilter) -> Select[Any]:
+    if flt.region_prefixes is not None:
+        stmt = stmt.where(or_(false(), *[Appeal.region_code.startswith(p) for p in flt.region_prefixes]))
+    if flt.enterprise_ids is not None:
+        stmt = stmt.where(Appeal.enterprise_id.in_(list(flt.enterprise_ids)))
+    if flt.department_only:
+        assisted = select(AppealAssist.appeal_id).where(AppealAssist.department_id == flt.department_id)
+        stmt = stmt.where(or_(Appeal.department_id == flt.department_id, Appeal.id.in_(assisted)))
+    if flt.statuses:
+        stmt = stmt.where(Appeal.status.in_(list(flt.statuses)))
+    if flt.category_key:
+        stmt = stmt.where(Appeal.category_key == flt.category_key)
+    if flt.submitted_from is not None:
+        stmt = stmt.where(Appeal.submitted_at >= flt.submitted_from)
+    if flt.submitted_to is not None:
+        stmt = stmt.where(Appeal.submitted_at <= flt.submitted_to)
+    if flt.overdue_at is not None:
+        stmt = stmt.where(Appeal.due_at.is_not(None), Appeal.due_at < flt.overdue_at)
+    return stmt
+
+
+def list_appeals(db: Session, flt: AppealFilter, *, page: int, page_size: int) -> tuple[list[Appeal], int]:
+    base = _apply(select(Appeal), flt)
+    total = db.scalar(_apply(select(func.count()).select_from(Appeal), flt)) or 0
+    rows = db.scalars(
+        base.order_by(Appeal.submitted_at.desc(), Appeal.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return list(rows), total
+
+
+def lock_appeal(db: Session, appeal_id: int) -> Appeal | None:
+    """The appeal with its row locked until the transaction ends (PostgreSQL; SQLite serialises writers)."""
+    return db.scalars(
+        select(Appeal)
+        .where(Appeal.id == appeal_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def events_of(db: Session, appeal_id: int) -> list[AppealEvent]:
+    return list(
+        db.scalars(
+            select(AppealEvent).where(AppealEvent.appeal_id == appeal_id).order_by(AppealEvent.id)
+        ).all()
+    )
+
+
+def assists_of(db: Session, appeal_id: int) -> list[AppealAssist]:
+    return list(db.scalars(select(AppealAssist).where(AppealAssist.appeal_id == appeal_id)).all())
+
+
+def open_appeals_of_enterprise(db: Session, enterprise_id: int, statuses: Sequence[str]) -> list[Appeal]:
+    return list(
+        db.scalars(
+            select(Appeal).where(Appeal.enterprise_id == enterprise_id, Appeal.status.in_(list(statuses)))
+        ).all()
+    )
+
+
+def departments(db: Session, *, active_only: bool = False) -> list[Department]:
+    stmt = select(Department).order_by(Department.region_code, Department.key)
+    if active_only:
+        stmt = stmt.where(Department.active.is_(True))
+    return list(db.scalars(stmt).all())
+
+
+def department_by_key(db: Session, key: str) -> Department | None:
+    return db.scalars(select(Department).where(Department.key == key)).first()
+
+
+def department_by_name(db: Session, name: str) -> Department | None:
+    return db.scalars(select(Department).where(or_(Department.name == name, Department.key == name))).first()
+
+
+def categories(db: Session) -> list[AppealCategory]:
+    return list(db.scalars(select(AppealCategory).order_by(AppealCategory.key)).all())
+
+
+def due_candidates(db: Session, now: datetime, horizon: datetime, limit: int) -> list[Appeal]:
+    """Appeals that owe a reminder (deadline within ``horizon``) or an escalation (deadline passed).
+
+    The second escalation waits one more working day; a day before that is a safe lower bound here (the
+    service checks the exact working day). Rows another worker holds are skipped (PostgreSQL SKIP LOCKED).
+    """
+    stmt = (
+        select(Appeal)
+        .where(
+            Appeal.due_at.is_not(None),
+            or_(
+                and_(Appeal.reminded.is_(False), Appeal.due_at <= horizon),
+                and_(Appeal.escalation_level == 0, Appeal.due_at <= now),
+                and_(Appeal.escalation_level == 1, Appeal.due_at <= now - timedelta(hours=24)),
+            ),
+        )
+        .order_by(Appeal.due_at, Appeal.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        # The sweeper's own compare-and-set updates bypass the ORM: read the row, not a stale copy.
+        .execution_options(populate_existing=True)
+    )
+    return list(db.scalars(stmt).all())
+
+
+def notices_for(
+    db: Session, *, user_id: int, department_id: int | None, region_prefix: str | None, limit: int = 100
+) -> list[AppealNotice]:
+    conds = [AppealNotice.user_id == user_id]
+    if department_id is not None:
+        conds.append(AppealNotice.department_id == department_id)
+    if region_prefix is not None:
+        conds.append(
+            and_(AppealNotice.region_code.is_not(None), AppealNotice.region_code.startswith(region_prefix))
+        )
+    stmt = select(AppealNotice).where(or_(*conds)).order_by(AppealNotice.id.desc()).limit(limit)
+    return list(db.scalars(stmt).all())
+
+
+def calendar_overrides(db: Session) -> tuple[list[int], list[WorkdayOverride]]:
+    years = list(db.scalars(select(CalendarYear.year)).all())
+    rows = list(db.scalars(select(WorkdayOverride).order_by(WorkdayOverride.day)).all())
+    return years, rows
+
+
+KPI_DIMENSIONS = {
+    "department": Appeal.department_id,
+    "district": Appeal.region_code,
+    "category": Appeal.category_key,
+    "month": Appeal.submitted_month,
+}
+
+
+def kpi_rows(db: Session, dimension: str, flt: AppealFilter) -> list[Any]:
+    """Per group: filed, rejected, done (办结), done on time, rated, satisfied, sum of handling working days."""
+    key = KPI_DIMENSIONS[dimension]
+    done = Appeal.status.in_(["closed", "rated"])
+    stmt: Any = select(
+        key.label("key"),
+        func.count().label("filed"),
+        func.sum(case((Appeal.status == "rejected", 1), else_=0)).label("rejected"),
+        func.sum(case((done, 1), else_=0)).label("done"),
+        func.sum(case((and_(done, Appeal.on_time.is_(True)), 1), else_=0)).label("on_time"),
+        func.sum(case((Appeal.satisfied.is_not(None), 1), else_=0)).label("rated"),
+        func.sum(case((Appeal.satisfied.is_(True), 1), else_=0)).label("satisfied"),
+        func.sum(case((done, Appeal.handling_working_days), else_=0)).label("handling_days"),
+        func.sum(case((and_(Appeal.due_at.is_not(None), Appeal.escalation_level > 0), 1), else_=0)).label(
+            "overdue_open"
+        ),
+    ).select_from(Appeal)
+    stmt = _apply(stmt, flt).group_by(key).order_by(key)
+    return list(db.execute(stmt).all())
+
+
+def corrections_after(db: Session, after_id: int) -> list[RoutingCorrection]:
+    """Stored routing corrections with an id above ``after_id``, oldest first."""
+    stmt = select(RoutingCorrection).where(RoutingCorrection.id > after_id).order_by(RoutingCorrection.id)
+    return list(db.scalars(stmt).all())

@@ -1,0 +1,111 @@
+"""The durable time-limit scheduler of appeals (docs/decisions/0008-appeals-durable-sweeper.md).
+
+Nothing is kept in memory: every deadline, reminder and escalation step lives on the appeal row. The loop only
+wakes up every few seconds and runs ``service.sweep`` in its own transaction, so a restart loses nothing (the
+next run finds what is due), and several workers never act twice on one item: PostgreSQL hands each worker
+different rows (``FOR UPDATE SKIP LOCKED``) and every step is a compare-and-set on the row.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+
+from srdi.appeal import service
+from srdi.config import get_settings
+from srdi.db.session import SessionFactory, task_session
+from srdi.kit.faults import fault_point
+from srdi.notification import service as notification_service
+
+log = logging.getLogger("srdi.appeal")
+
+
+def sweep_once(
+    session_factory: SessionFactory = task_session, now: datetime | None = None
+) -> service.SweepResult:
+    """One sweep in one transaction (committed only when the whole batch is done)."""
+    total = service.SweepResult()
+    with session_factory() as db:
+        while True:
+            r = service.sweep(db, now, limit=500)
+            fault_point("appeal.sweep.before_commit")
+            db.commit()
+            total.reminded += r.reminded
+            total.escalated_department += r.escalated_department
+            total.escalated_district += r.escalated_district
+            for y in r.skipped_years:
+                if y not in total.skipped_years:
+                    total.skipped_years.append(y)
+            if r.total == 0:
+                break
+    if total.total or total.skipped_years:
+        log.info(
+            "appeal sweep: %d reminders, %d escalations to departments, %d to districts, years missing %s",
+            total.reminded,
+            total.escalated_department,
+            total.escalated_district,
+            total.skipped_years,
+        )
+    return total
+
+
+def email_channel() -> notification_service.EmailChannel | None:
+    s = get_settings()
+    if not s.smtp_host:
+        return None
+    return notification_service.SmtpChannel(
+        host=s.smtp_host,
+        port=s.smtp_port,
+        sender=s.smtp_sender,
+        starttls=s.smtp_starttls,
+        username=s.smtp_username,
+        password=s.smtp_password,
+    )
+
+
+def deliver_email(
+    session_factory: SessionFactory = task_session, channel: notification_service.EmailChannel | None = None
+) -> int:
+    """Send the pending e-mails of the outbox (when an SMTP host is configured), one committed batch at a time."""
+    channel = channel or email_channel()
+    if channel is None:
+        return 0
+    total = 0
+    with session_factory() as db:
+        while True:
+            n = notification_service.deliver_pending(db, channel)
+            db.commit()
+            total += n
+            if n == 0:
+                break
+    return total
+
+
+class Sweeper:
+    """The loop, as a daemon thread (embedded in ``srdi serve``) or in the foreground (``srdi worker``)."""
+
+    def __init__(self, interval_seconds: float, session_factory: SessionFactory = task_session) -> None:
+        self.interval = interval_seconds
+        self.session_factory = session_factory
+        self.stop_event = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def run(self) -> None:
+        while not self.stop_event.is_set():
+            try:
+                sweep_once(self.session_factory)
+                deliver_email(self.session_factory)
+            except Exception:
+                # One failed run (database restarting …) must not end the loop; the next run retries.
+                log.exception("appeal sweep failed")
+            self.stop_event.wait(self.interval)
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self.run, name="appeal-sweeper", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        if self.thread is not None:
+            self.thread.join(timeout=30)

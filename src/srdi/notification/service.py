@@ -1,0 +1,99 @@
+"""Queue e-mails with the change they announce (outbox), deliver them through a pluggable channel.
+
+A message is an ``outbox_message`` row written in the caller's transaction, so it exists exactly when the change
+does. Delivery (``deliver_pending``) runs from the appeals sweeper loop: it claims each row with a
+compare-and-set on ``attempts`` and marks it sent, so several workers never send one message twice (a crash
+between the SMTP answer and the commit can repeat one message: at-least-once, the usual outbox guarantee).
+"""
+
+from __future__ import annotations
+
+import re
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Protocol
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from srdi.db.base import utcnow
+from srdi.notification.models import OutboxMessage
+
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,}$")
+MAX_ATTEMPTS = 5
+
+
+def valid_email(address: str) -> bool:
+    return bool(EMAIL_RE.match(address))
+
+
+def queue_email(db: Session, recipient: str, subject: str, body: str) -> OutboxMessage | None:
+    if not valid_email(recipient):
+        return None
+    row = OutboxMessage(channel="email", recipient=recipient, subject=subject[:200], body=body, attempts=0)
+    db.add(row)
+    return row
+
+
+class EmailChannel(Protocol):
+    def send(self, recipient: str, subject: str, body: str) -> None: ...
+
+
+@dataclass
+class SmtpChannel:
+    host: str
+    port: int = 25
+    sender: str = "noreply@srdi.local"
+    starttls: bool = False
+    username: str | None = None
+    password: str | None = None
+    timeout: float = 20.0
+
+    def send(self, recipient: str, subject: str, body: str) -> None:
+        msg = EmailMessage()
+        msg["From"] = self.sender
+        msg["To"] = recipient
+        msg["Subject"] = subject
+        msg.set_content(body)
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.starttls:
+                smtp.starttls()
+            if self.username:
+                smtp.login(self.username, self.password or "")
+            smtp.send_message(msg)
+
+
+def deliver_pending(db: Session, channel: EmailChannel, *, limit: int = 100) -> int:
+    """Send up to ``limit`` pending e-mails; each row is claimed by one worker. Returns how many were sent."""
+    rows = db.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    sent = 0
+    for row in rows:
+        claimed = db.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == row.id,
+                OutboxMessage.attempts == row.attempts,
+                OutboxMessage.sent_at.is_(None),
+            )
+            .values(attempts=row.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(claimed, "rowcount", 0) != 1:
+            continue
+        try:
+            channel.send(row.recipient, row.subject, row.body)
+        except (OSError, smtplib.SMTPException) as exc:
+            db.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row.id).values(last_error=str(exc)[:500])
+            )
+            continue
+        db.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(sent_at=utcnow()))
+        sent += 1
+    return sent
