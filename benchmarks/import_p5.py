@@ -198,7 +198,7 @@ def bench(kind: str, rows: int, bar: float, url: str | None, workdir: Path, read
     read = _read_only(path)
     sb_wall, sb_cpu, sb_child, sb_rss = _read_sandboxed(path)
     print(
-        f"[{kind}] baseline read in-process     : {read:7.2f} s  (csv.reader / calamine, as before decision 0008)"
+        f"[{kind}] baseline read in-process     : {read:7.2f} s  (csv.reader / calamine, as before decision 0009)"
     )
     print(
         f"[{kind}] sandboxed read (checks+parse): {sb_wall:7.2f} s wall, {sb_cpu:.2f} s CPU here + {sb_child:.2f} s CPU "

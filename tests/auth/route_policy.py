@@ -277,7 +277,7 @@ POLICY: dict[tuple[str, str], Rule] = {
         target="enterprise",
         body=lambda _: {"answers": [{"key": "state_space_rent_years", "fiscal_year": 0, "value": 3}]},
     ),
-    # 待核验 (decision 0008-provenance): officials, administrators and commissioners, each in their region; an
+    # 待核验 (decision 0012-provenance): officials, administrators and commissioners, each in their region; an
     # enterprise never reaches the queue (it cannot vouch for its own claims).
     ("GET", "/api/v1/verification-requests"): Rule(VERIFIERS),
     ("POST", "/api/v1/verification-requests/{request_id}/verify"): Rule(

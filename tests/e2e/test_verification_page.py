@@ -1,4 +1,4 @@
-"""待核验 in headless Chromium (decision 0008-provenance): an enterprise answers the deciding questions itself, the
+"""待核验 in headless Chromium (decision 0012-provenance): an enterprise answers the deciding questions itself, the
 免申即享 run holds it, the enterprise sees 待核验 with the provenance of each input on 我的政策, a 东莞 city official
 verifies both inputs in the queue (dialog, then confirmation), and the next run offers the grant for consent.
 Screenshots in test-artifacts/screenshots/verification-*.png."""

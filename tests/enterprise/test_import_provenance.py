@@ -1,4 +1,4 @@
-"""An import states its figures' provenance (decision 0008-provenance): 官方名单 is accepted, 已核验 and 演示数据
+"""An import states its figures' provenance (decision 0012-provenance): 官方名单 is accepted, 已核验 and 演示数据
 are not — 已核验 comes only from the verification queue, 演示数据 only from ``srdi demo``."""
 
 from __future__ import annotations

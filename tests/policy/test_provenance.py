@@ -1,4 +1,4 @@
-"""QUALITY S5 — money only on facts the server can vouch for (PRODUCT C1, C3; decision 0008-provenance).
+"""QUALITY S5 — money only on facts the server can vouch for (PRODUCT C1, C3; decision 0012-provenance).
 
 The fraud of issue 10 replayed as a new user would: an enterprise answers the deciding questions itself
 (东莞创新型企业 = true, 1000亿元 deductible R&D expense, "source": "official_list"), an official runs 免申即享 and

@@ -1,6 +1,6 @@
 """Routing an appeal's text to a category and a responsible unit (责任单位) — pure: no database, no web.
 
-How a suggestion is made (decision record 0008-routing-appeal-routing):
+How a suggestion is made (decision record 0014-appeal-routing):
 
 1. The text is cut by rjieba (jieba's dictionary and HMM, in Rust) with a domain dictionary on top, so that
    专精特新, 小巨人, 免申即享, 贴息, 研发费用加计扣除 … and every unit's name and alias stay whole. Words of three

@@ -1,4 +1,4 @@
-"""The durable time-limit scheduler of appeals (docs/decisions/0008-appeals-durable-sweeper.md).
+"""The durable time-limit scheduler of appeals (docs/decisions/0015-appeals-durable-sweeper.md).
 
 Nothing is kept in memory: every deadline, reminder and escalation step lives on the appeal row. The loop only
 wakes up every few seconds and runs ``service.sweep`` in its own transaction, so a restart loses nothing (the

@@ -6,7 +6,7 @@ Synthetic only: the Dongguan R&D subsidy (an application, not 免申即享) need
 hold; for demo enterprises in 东莞 they are derived deterministically from the synthetic registry (every fourth
 enterprise with R&D expense; 90% of that expense), never for real data.
 
-Provenance is mixed, as on a real platform (decision 0008-provenance): most answers arrive as an official's
+Provenance is mixed, as on a real platform (decision 0012-provenance): most answers arrive as an official's
 imports (科技局 list → 官方名单, 税务核定 → 税务), every third of them as the enterprise's own word (企业自报).
 One Dongguan enterprise's 专精特新 recognition is recorded as its own declaration (the list that would prove it
 has not been imported), so the award run holds that grant 待核验 in the verification queue. In demo mode two

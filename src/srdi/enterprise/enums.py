@@ -40,7 +40,7 @@ def provenance_label(value: str | None) -> str | None:
     return LABELS.get(value, value) if value in {p.value for p in Provenance} else value
 
 
-# Provenance a policy may decide money on (PRODUCT C1, C3; QUALITY S5; docs/decisions/0008-provenance-…).
+# Provenance a policy may decide money on (PRODUCT C1, C3; QUALITY S5; docs/decisions/0012-provenance-…).
 # ``synthetic`` stands for the government's own data in a demo database: only the demo loader writes it, for
 # enterprises marked is_synthetic, and no API or import accepts it.
 AUTHORITATIVE = frozenset(

@@ -170,7 +170,7 @@ def put_yearly_figures(
     body: YearlyFigureIn,
 ) -> YearlyFigureOut:
     ent = _visible(db, principal, enterprise_id)
-    # Provenance is the server's decision from the caller's role, never the request's (decision 0008-provenance).
+    # Provenance is the server's decision from the caller's role, never the request's (decision 0012-provenance).
     source, notice = service.decide_source(principal.role, body.source.value if body.source else None)
     fig = service.update_yearly_from_api(db, ent, year, body, actor=principal.username, source=source)
     audit(

@@ -18,7 +18,7 @@ with a whitelist (:class:`RowUnpickler`): datetimes and :class:`Formula`, nothin
 A refusal is a JSON frame (code, Chinese and English message, the limit and the observed value); any other end of
 the child — a Rust abort at the memory limit, a signal, a timeout — is reported by the parent as a file that
 cannot be read safely. This module imports the standard library only, so that the child starts fast; the parent
-side is in :mod:`srdi.enterprise.tabular`. Design and the limits: docs/decisions/0008-files-bounded-spreadsheet-reading.md.
+side is in :mod:`srdi.enterprise.tabular`. Design and the limits: docs/decisions/0009-bounded-spreadsheet-reading.md.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class Formula:
 
 @dataclass(frozen=True)
 class ReadLimits:
-    """What one upload may cost. Defaults fit the product (decision 0008); ``SRDI_IMPORT_<NAME>`` overrides any."""
+    """What one upload may cost. Defaults fit the product (decision 0009); ``SRDI_IMPORT_<NAME>`` overrides any."""
 
     max_rows: int = 1_100_000  # data rows: above the 1,000,000 of QUALITY P5, and Excel's own 1,048,576
     max_columns: int = 256  # the template has 26; 256 (column IV) leaves room for a user's own notes

@@ -97,7 +97,7 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
-# --- provenance: set by the server from who writes (PRODUCT C1, QUALITY S5; decision 0008-provenance) ------------
+# --- provenance: set by the server from who writes (PRODUCT C1, QUALITY S5; decision 0012-provenance) ------------
 
 # Roles whose account belongs to one enterprise: whatever they send, what they write is the enterprise's word.
 SELF_REPORTING_ROLES = frozenset({"enterprise", "chain_leader"})

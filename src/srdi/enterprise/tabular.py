@@ -6,7 +6,7 @@ formulas and merged cells — is surfaced here so that the importer can reject t
 
 The server process never parses an upload: :func:`read_table` starts :mod:`srdi.enterprise.sandbox_reader` in a
 child process with a memory and CPU limit, which checks the file against :class:`ReadLimits` before and while it
-parses, and streams the rows back. A child that dies takes only itself down (decision 0008). XLSX is parsed with
+parses, and streams the rows back. A child that dies takes only itself down (decision 0009). XLSX is parsed with
 calamine (Rust) because openpyxl needs ~23 s for 100,000 rows × 26 columns on the reference machine, which alone
 would spend the 30 s budget of QUALITY P5; calamine reads the same file in ~3 s.
 """

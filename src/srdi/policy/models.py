@@ -61,7 +61,7 @@ class PolicyAnswer(Base):
     key: Mapped[str] = mapped_column(String(60))
     fiscal_year: Mapped[int] = mapped_column(Integer, default=0)
     value: Mapped[Any] = mapped_column(JSON)
-    # Set by the server from who wrote it (enterprise accounts: always self_reported; decision 0008-provenance).
+    # Set by the server from who wrote it (enterprise accounts: always self_reported; decision 0012-provenance).
     source: Mapped[str] = mapped_column(String(40), default="self_reported", server_default="self_reported")
     updated_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -307,7 +307,7 @@ def put_answers(db: Db, principal: Writer, enterprise_id: EnterpriseId, body: An
         if spec["yearly"] != bool(a.fiscal_year):
             raise InvalidDraft(f"{spec['label']}：{'需要' if spec['yearly'] else '不需要'}填写年度")
         _check_value(spec, a.value)
-    # Provenance is the server's decision from the caller's role (decision 0008-provenance): an enterprise's
+    # Provenance is the server's decision from the caller's role (decision 0012-provenance): an enterprise's
     # answer is self-reported whatever the body says, and the response says so.
     source, notice = enterprise_service.decide_source(principal.role, body.source)
     rows = service.set_answers(

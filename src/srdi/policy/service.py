@@ -95,7 +95,7 @@ def policy_of(version: PolicyVersion) -> Policy:
         try:
             pol = build_policy(version.data, rules_dir())
         except RuleError:
-            # A version stored before amount rules and bounds were required (decision 0008): read it with the
+            # A version stored before amount rules and bounds were required (decision 0013): read it with the
             # defaults below so history, grants and their traces still display; new drafts are always strict.
             pol = build_policy(legacy_upgrade(version.data), rules_dir())
     _BUILT[version.content_hash] = pol

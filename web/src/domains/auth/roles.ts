@@ -8,7 +8,7 @@ export const ENTERPRISE_ROLES = ["enterprise", "chain_leader"];
 // Policy drafts, sandbox and 免申即享 runs: officials and administrators (the backend checks the region).
 export const POLICY_MANAGER_ROLES = [...OFFICIAL_ROLES, "admin"];
 export const BATCH_ROLES = [...OFFICIAL_ROLES, "admin"];
-// 待核验 queue: officials, administrators and commissioners, each in their region (decision 0008-provenance).
+// 待核验 queue: officials, administrators and commissioners, each in their region (decision 0012-provenance).
 export const VERIFIER_ROLES = [...OFFICIAL_ROLES, "service_commissioner", "admin"];
 export const ADMIN_ROLES = ["admin"];
 // Appeals (诉求): enterprises file and follow theirs; officials, commissioners and handlers work on them.
