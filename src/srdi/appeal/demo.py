@@ -215,6 +215,7 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
     from srdi.casework import service as casework
     from srdi.casework.enums import AssignmentBasis
     from srdi.enterprise.models import Enterprise
+    from srdi.kit.workdays import CalendarYearMissing
 
     session = Session(bind=conn, join_transaction_mode="create_savepoint")
     try:
@@ -254,95 +255,116 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
             ents, key=lambda e: (e.id != (own.enterprise_id if own else None), e.id not in mine, e.id)
         )
         weights = [w for _, w in STATUS_WEIGHTS]
-        made = 0
+        made = skipped = 0
         for i in range(DEMO_APPEALS):
-            ent = ordered[i] if i < 40 else rng.choice(ents)
-            category, title, content = rng.choice(TEXTS)
-            content = _fill(content, rng)
-            target = rng.choices([s for s, _ in STATUS_WEIGHTS], weights)[0]
-            if i < 6:  # the demo enterprise: one of each stage of the journey
-                target = ["submitted", "dispatched", "in_progress", "answered", "closed", "rated"][i]
-            channel = Channel(rng.choice(CHANNELS))
-            # Older appeals are further along; open ones are recent, some already past their deadline.
-            age = (
-                rng.randint(1, 12)
-                if target in ("submitted", "accepted", "dispatched", "in_progress")
-                else rng.randint(10, 150)
-            )
-            at = now - timedelta(days=age, hours=rng.randint(0, 8))
-            filer = User(
-                role="enterprise", enterprise_id=ent.id, display_name=f"{ent.name}（企业用户）", username=""
-            )
-            staff = district if ent.region_code.startswith("440305") and district else admin
-            a = service.file_appeal(
-                session,
-                ent,
-                service.AppealData(title=title, content=content, category_key=category, channel=channel),
-                actor=filer if channel in (Channel.web, Channel.api) else staff,
-                now=at,
-                check_duplicates=False,
-            )
-            made += 1
-            if target == "submitted":
-                continue
-            t = at + timedelta(hours=rng.randint(2, 40))
-            if target == "rejected":
-                reason = rng.choice(list(RejectReason))
-                service.transition(
-                    session,
-                    a.id,
-                    service.TransitionInput(AppealAction.reject, reject_reason=reason),
-                    actor=staff,
-                    now=t,
-                )
-                continue
-            suggestion = service.route_suggestions(session, title + "\n" + content, ent.region_code, top_k=1)
-            dep_key = suggestion[0].department_key if suggestion else None
-            if dep_key not in by_key:
-                # The unit of the enterprise's jurisdiction that handles the category, else the city's SME unit.
-                dep_key = next(
-                    (
-                        k
-                        for k in router.jurisdiction(ent.region_code)
-                        if k in by_key and category in by_key[k].categories
-                    ),
-                    "sz_zxqyj",
-                )
-            dep = by_key[dep_key]
-            doer = handler if handler is not None and handler.department == dep.name else admin
-            late = rng.random() < 0.18
-            for step in PATH[: PATH.index(target) + 1]:
-                if step == "accepted":
-                    inp = service.TransitionInput(AppealAction.accept)
-                elif step == "dispatched":
-                    inp = service.TransitionInput(AppealAction.dispatch, department_key=dep.key)
-                elif step == "in_progress":
-                    inp = service.TransitionInput(AppealAction.start)
-                elif step == "answered":
-                    t = t + timedelta(
-                        days=rng.randint(5, 9) if late else rng.randint(0, 3), hours=rng.randint(1, 6)
+            counted = False
+            try:
+                # One savepoint per appeal: a deadline that runs into a year the calendar lacks (the next
+                # year's 放假安排 is published each November) skips that appeal instead of the whole demo.
+                with session.begin_nested():
+                    ent = ordered[i] if i < 40 else rng.choice(ents)
+                    category, title, content = rng.choice(TEXTS)
+                    content = _fill(content, rng)
+                    target = rng.choices([s for s, _ in STATUS_WEIGHTS], weights)[0]
+                    if i < 6:  # the demo enterprise: one of each stage of the journey
+                        target = ["submitted", "dispatched", "in_progress", "answered", "closed", "rated"][i]
+                    channel = Channel(rng.choice(CHANNELS))
+                    # Older appeals are further along; open ones are recent, some already past their deadline.
+                    age = (
+                        rng.randint(1, 12)
+                        if target in ("submitted", "accepted", "dispatched", "in_progress")
+                        else rng.randint(10, 150)
                     )
-                    inp = service.TransitionInput(AppealAction.answer, answer=rng.choice(ANSWERS))
-                elif step == "closed":
-                    t = t + timedelta(days=rng.randint(0, 2))
-                    inp = service.TransitionInput(AppealAction.close)
-                else:
-                    happy = rng.random() < (0.6 if late else 0.93)
-                    inp = service.TransitionInput(
-                        AppealAction.rate,
-                        satisfied=happy,
-                        rating=rng.choice([4, 5]) if happy else rng.choice([1, 2, 3]),
-                        reason=None if happy else "答复未解决实际问题",
+                    at = now - timedelta(days=age, hours=rng.randint(0, 8))
+                    filer = User(
+                        role="enterprise",
+                        enterprise_id=ent.id,
+                        display_name=f"{ent.name}（企业用户）",
+                        username="",
                     )
-                actor = {"accepted": staff, "dispatched": staff, "closed": filer, "rated": filer}.get(
-                    step, doer
-                )
-                t = min(t + timedelta(hours=rng.randint(1, 20)), now)
-                service.transition(session, a.id, inp, actor=actor, now=t)
+                    staff = district if ent.region_code.startswith("440305") and district else admin
+                    a = service.file_appeal(
+                        session,
+                        ent,
+                        service.AppealData(
+                            title=title, content=content, category_key=category, channel=channel
+                        ),
+                        actor=filer if channel in (Channel.web, Channel.api) else staff,
+                        now=at,
+                        check_duplicates=False,
+                    )
+                    made += 1
+                    counted = True
+                    if target == "submitted":
+                        continue
+                    t = at + timedelta(hours=rng.randint(2, 40))
+                    if target == "rejected":
+                        reason = rng.choice(list(RejectReason))
+                        service.transition(
+                            session,
+                            a.id,
+                            service.TransitionInput(AppealAction.reject, reject_reason=reason),
+                            actor=staff,
+                            now=t,
+                        )
+                        continue
+                    suggestion = service.route_suggestions(
+                        session, title + "\n" + content, ent.region_code, top_k=1
+                    )
+                    dep_key = suggestion[0].department_key if suggestion else None
+                    if dep_key not in by_key:
+                        # The unit of the enterprise's jurisdiction that handles the category, else the city's SME unit.
+                        dep_key = next(
+                            (
+                                k
+                                for k in router.jurisdiction(ent.region_code)
+                                if k in by_key and category in by_key[k].categories
+                            ),
+                            "sz_zxqyj",
+                        )
+                    dep = by_key[dep_key]
+                    doer = handler if handler is not None and handler.department == dep.name else admin
+                    late = rng.random() < 0.18
+                    for step in PATH[: PATH.index(target) + 1]:
+                        if step == "accepted":
+                            inp = service.TransitionInput(AppealAction.accept)
+                        elif step == "dispatched":
+                            inp = service.TransitionInput(AppealAction.dispatch, department_key=dep.key)
+                        elif step == "in_progress":
+                            inp = service.TransitionInput(AppealAction.start)
+                        elif step == "answered":
+                            t = t + timedelta(
+                                days=rng.randint(5, 9) if late else rng.randint(0, 3), hours=rng.randint(1, 6)
+                            )
+                            inp = service.TransitionInput(AppealAction.answer, answer=rng.choice(ANSWERS))
+                        elif step == "closed":
+                            t = t + timedelta(days=rng.randint(0, 2))
+                            inp = service.TransitionInput(AppealAction.close)
+                        else:
+                            happy = rng.random() < (0.6 if late else 0.93)
+                            inp = service.TransitionInput(
+                                AppealAction.rate,
+                                satisfied=happy,
+                                rating=rng.choice([4, 5]) if happy else rng.choice([1, 2, 3]),
+                                reason=None if happy else "答复未解决实际问题",
+                            )
+                        actor = {"accepted": staff, "dispatched": staff, "closed": filer, "rated": filer}.get(
+                            step, doer
+                        )
+                        t = min(t + timedelta(hours=rng.randint(1, 20)), now)
+                        service.transition(session, a.id, inp, actor=actor, now=t)
+            except CalendarYearMissing:
+                skipped += 1
+                made -= int(counted)
         session.commit()
     finally:
         session.close()
     return (
         f"责任单位 {deps} 个、诉求类别 {cats} 个已载入；服务专员分配企业 {assigned} 家；演示诉求 {made} 件 / "
         f"{made} demo appeals, {assigned} enterprises assigned to the demo commissioner"
+        + (
+            f"；{skipped} 件因缺少下一年度节假日安排未生成 / {skipped} skipped (holiday data missing)"
+            if skipped
+            else ""
+        )
     )
