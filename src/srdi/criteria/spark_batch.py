@@ -19,16 +19,17 @@ import logging
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+from sqlalchemy.orm import Session
 
 from srdi.criteria import batch_service
 from srdi.criteria.models import BatchRun
 from srdi.criteria.service import rule_book
+from srdi.criteria.tasks import guarded_run
 from srdi.db.session import SessionFactory, task_session
 from srdi.rules_engine.compile_sql import compile_sql
 
@@ -137,32 +138,19 @@ def run_batch(
     on_progress: Callable[[BatchRun], None] | None = None,
     sink: batch_service.ChunkSink | None = None,
 ) -> None:
-    started = time.perf_counter()
     root = parquet_dir or Path(tempfile.mkdtemp(prefix="srdi-spark-"))
     for sub in ("input", "output"):
         shutil.rmtree(root / sub, ignore_errors=True)  # a rerun starts from a clean export
-    with session_factory() as db:
-        run = db.get(BatchRun, run_id)
-        if run is None or run.status not in ("queued", "running"):
-            return
-        batch_service.start(db, run)
-        db.commit()
-        try:
-            plans = batch_service.RunPlans(rule_book())
-            groups = export(db, run, root, plans, sink)
-            spark = spark_session(master)
-            outputs = evaluate(spark, run, root, groups, plans.book)
-            store(db, run, outputs, sink, on_progress)
-            batch_service.finish(db, run, started)
-            db.commit()
-        except Exception as exc:
-            log.exception("spark batch run %s failed", run_id)
-            db.rollback()
-            run = db.get(BatchRun, run_id)
-            if run is not None:
-                batch_service.fail(run, exc)
-                db.commit()
-            raise
-        finally:
-            if parquet_dir is None:
-                shutil.rmtree(root, ignore_errors=True)
+
+    def body(db: Session, run: BatchRun) -> None:
+        plans = batch_service.RunPlans(rule_book())
+        groups = export(db, run, root, plans, sink)
+        spark = spark_session(master)
+        outputs = evaluate(spark, run, root, groups, plans.book)
+        store(db, run, outputs, sink, on_progress)
+
+    try:
+        guarded_run(run_id, session_factory, body, what="spark batch")
+    finally:
+        if parquet_dir is None:
+            shutil.rmtree(root, ignore_errors=True)

@@ -7,7 +7,6 @@ only officials and administrators write them (router); an enterprise's own accou
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 from srdi.enterprise.exceptions import AwardNotFound
 from srdi.enterprise.models import Award, ChangeLog, Enterprise
 from srdi.enterprise.schemas import AwardIn
+from srdi.enterprise.service import change_text
 
 # The fields a change-log row is written for, in the order a person reads them.
 AWARD_FIELDS = (
@@ -28,14 +28,6 @@ AWARD_FIELDS = (
     "evidence",
     "source",
 )
-
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 def _values(data: AwardIn) -> dict[str, Any]:
@@ -68,8 +60,8 @@ def _log(
                 entity="award",
                 entity_key=str(award.id),
                 field=name,
-                old_value=_text(old),
-                new_value=_text(new),
+                old_value=change_text(old),
+                new_value=change_text(new),
                 source=source,
                 actor=actor,
                 import_job_id=import_job_id,

@@ -89,7 +89,8 @@ FACT_RECORD_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _text(value: object) -> str | None:
+def change_text(value: object) -> str | None:
+    """A value as the change log stores it (old → new): text (a date's is ISO), lists comma-joined."""
     if value is None:
         return None
     if isinstance(value, list):
@@ -150,8 +151,8 @@ def log_change(
         entity=entity,
         entity_key=entity_key,
         field=field,
-        old_value=_text(old),
-        new_value=_text(new),
+        old_value=change_text(old),
+        new_value=change_text(new),
         source=source,
         actor=actor,
         note=note,
@@ -295,8 +296,8 @@ def apply_profile(
                     enterprise_id=ent.id,
                     entity="enterprise",
                     field=name,
-                    old_value=_text(old),
-                    new_value=_text(new),
+                    old_value=change_text(old),
+                    new_value=change_text(new),
                     source=source,
                     actor=actor,
                     import_job_id=import_job_id,
@@ -339,8 +340,8 @@ def set_yearly_figures(
                 entity="yearly_figure",
                 entity_key=str(year),
                 field=name,
-                old_value=_text(old),
-                new_value=_text(new),
+                old_value=change_text(old),
+                new_value=change_text(new),
                 source=source,
                 actor=actor,
                 import_job_id=import_job_id,
