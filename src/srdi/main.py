@@ -267,14 +267,24 @@ def _methods_for(app: FastAPI, path: str) -> set[str]:
     out: set[str] = set()
     for r in routes:
         route_path, methods = getattr(r, "path", None), getattr(r, "methods", None)
-        if (
-            route_path
-            and methods
-            and route_path.startswith("/api/")
-            and compile_path(route_path)[0].match(path)
-        ):
+        if not (route_path and methods and route_path.startswith("/api/")):
+            continue
+        m = compile_path(route_path)[0].match(path)
+        if m and _params_fit(r, m.groupdict()):
             out |= set(methods)
     return out
+
+
+def _params_fit(route: Any, values: dict[str, str]) -> bool:
+    """Whether the path's values suit the route's typed path parameters: ``/appeals/route-suggestions`` is not
+    ``/appeals/{appeal_id}`` with an integer id, so GET is not offered there."""
+    dependant = getattr(route, "dependant", None)
+    for param in getattr(dependant, "path_params", []) or []:
+        value = values.get(param.name)
+        annotation = getattr(getattr(param, "field_info", None), "annotation", None)
+        if value is not None and annotation is int and not value.lstrip("-").isdigit():
+            return False
+    return True
 
 
 def _mount_web(app: FastAPI, dist: Path) -> None:

@@ -50,6 +50,9 @@ def api_routes(app: Any) -> set[tuple[str, str]]:
     for r in routes:
         path, methods = getattr(r, "path", None), getattr(r, "methods", None)
         if path and methods and path.startswith("/api/v1"):
+            path = re.sub(
+                r":\w+}", "}", path
+            )  # a typed segment ({appeal_id:int}) is documented as {appeal_id}
             out.update((m, path) for m in methods if m != "HEAD")
     return out
 

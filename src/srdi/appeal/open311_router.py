@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from srdi.appeal import open311_service as o311
@@ -25,7 +26,29 @@ from srdi.casework import service as casework_service
 from srdi.db.session import get_db
 from srdi.kit.errors import AppError
 
-router = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"])
+
+class Open311Error(BaseModel):
+    """One entry of a GeoReport v2 error answer (the standard answers errors as a list)."""
+
+    code: int = Field(description="HTTP 状态码", examples=[403])
+    description: str = Field(description="错误说明", examples=["api_key 无效或未提供"])
+
+
+# GeoReport v2 answers its own errors as a list of {code, description}: 400 bad request, 403 key, 404 not found.
+# Request validation (422), size limits (413) and a busy server (503) keep the platform's ErrorOut.
+# Every operation answers JSON or XML, as the path's .json / .xml says.
+XML = {"text/xml": {"schema": {"type": "string", "description": "GeoReport v2 XML"}}}
+OPEN311_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": list[Open311Error], "description": text, "content": XML}
+    for code, text in ((400, "请求有误（Open311 错误列表）"), (403, "api_key 无效或未提供"), (404, "不存在"))
+}
+OPEN311_STATUSES = frozenset(c for c in OPEN311_ERRORS if isinstance(c, int))
+
+router = APIRouter(
+    prefix="/open311/v2",
+    tags=["Open311 GeoReport v2"],
+    responses={**OPEN311_ERRORS, 200: {"description": "成功（JSON 或 XML）", "content": XML}},
+)
 
 Db = Annotated[Session, Depends(get_db, scope="function")]
 Fmt = Annotated[str, Path(pattern=r"^(json|xml)$", description="json 或 xml")]
@@ -150,7 +173,8 @@ async def post_request(request: Request, db: Db, fmt: Fmt) -> Response:
             actor=user,
         )
     except AppError as e:
-        return _error(fmt, e.status_code if e.status_code < 500 else 400, e.message_zh)
+        # A refusal the standard has no code for (duplicate, validation, missing calendar year) is a 400.
+        return _error(fmt, e.status_code if e.status_code in OPEN311_STATUSES else 400, e.message_zh)
     a.open311_token = o311.new_token()
     audit(db, user, "appeal.create", ("appeal", a.id), {"channel": "open311", "enterprise_id": ent.id})
     db.flush()

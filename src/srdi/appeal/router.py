@@ -355,14 +355,14 @@ def list_appeals(
     )
 
 
-@router.get("/appeals/{appeal_id}", response_model=AppealDetailOut, summary="诉求详情与办理进度")
+@router.get("/appeals/{appeal_id:int}", response_model=AppealDetailOut, summary="诉求详情与办理进度")
 def get_appeal(db: Db, principal: AppealUser, appeal_id: AppealId) -> AppealDetailOut:
     a = service.get_visible(db, appeal_scope(db, principal), appeal_id)
     return detail_out(db, a, principal)
 
 
 @router.post(
-    "/appeals/{appeal_id}/transitions", response_model=AppealDetailOut, summary="办理诉求（状态流转）"
+    "/appeals/{appeal_id:int}/transitions", response_model=AppealDetailOut, summary="办理诉求（状态流转）"
 )
 def transition(db: Db, principal: AppealUser, appeal_id: AppealId, body: TransitionIn) -> AppealDetailOut:
     service.get_visible(db, appeal_scope(db, principal), appeal_id)
@@ -387,7 +387,7 @@ def transition(db: Db, principal: AppealUser, appeal_id: AppealId, body: Transit
     return detail_out(db, a, principal)
 
 
-@router.get("/appeals/{appeal_id}/suggested-policies", summary="可用于答复的政策（企业符合或可能符合）")
+@router.get("/appeals/{appeal_id:int}/suggested-policies", summary="可用于答复的政策（企业符合或可能符合）")
 def suggested_policies(db: Db, principal: Staff, appeal_id: AppealId) -> list[dict[str, Any]]:
     a = service.get_visible(db, appeal_scope(db, principal), appeal_id)
     return service.suggested_policies(db, a, beijing_today())
