@@ -403,6 +403,18 @@ def _verification(db: Session, req: Any) -> VerificationOut:
     )
 
 
+def _audited(db: Db, principal: Principal, verb: str, req: Any) -> VerificationOut:
+    """The audit row of a verification decision (verify / reject) and the request as it now stands."""
+    audit(
+        db,
+        principal,
+        f"policy.verification.{verb}",
+        ("enterprise", req.enterprise_id),
+        {"request_id": req.id, "policy_key": req.policy_key, "input_id": req.input_id},
+    )
+    return _verification(db, req)
+
+
 @router.post(
     "/verification-requests/{request_id}/verify",
     response_model=VerificationOut,
@@ -417,14 +429,7 @@ def verify_request(db: Db, principal: Verifier, request_id: RequestId, body: Ver
         evidence=body.evidence,
         scope_prefixes=principal.scope.region_prefixes,
     )
-    audit(
-        db,
-        principal,
-        "policy.verification.verify",
-        ("enterprise", req.enterprise_id),
-        {"request_id": req.id, "policy_key": req.policy_key, "input_id": req.input_id},
-    )
-    return _verification(db, req)
+    return _audited(db, principal, "verify", req)
 
 
 @router.post(
@@ -440,11 +445,4 @@ def reject_request(db: Db, principal: Verifier, request_id: RequestId, body: Rej
         reason=body.reason,
         scope_prefixes=principal.scope.region_prefixes,
     )
-    audit(
-        db,
-        principal,
-        "policy.verification.reject",
-        ("enterprise", req.enterprise_id),
-        {"request_id": req.id, "policy_key": req.policy_key, "input_id": req.input_id},
-    )
-    return _verification(db, req)
+    return _audited(db, principal, "reject", req)
