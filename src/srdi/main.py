@@ -128,6 +128,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allowed = _methods_for(request.app, request.url.path)
             if allowed:
                 exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(allowed))}
+            elif request.url.path.startswith("/api/"):
+                # Only the web UI's GET fallback matched (``POST /api/v1/appeals/x/transitions``): no API
+                # operation lives at this path, so it is not found rather than "method not allowed".
+                exc = StarletteHTTPException(404)
         message = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else None
         body = {
             "code": f"http_{exc.status_code}",

@@ -56,3 +56,16 @@ def test_index_html_and_deep_links_are_revalidated_on_every_load(web):
         assert r.status_code == 200
         assert r.headers["cache-control"] == "no-cache"
         assert r.text.startswith("<!doctype html>")
+
+
+def test_an_api_path_no_operation_serves_is_not_found_whatever_the_method(web):
+    # The web UI's GET fallback matches every path; a POST to an API path that no route serves must not be
+    # answered "method not allowed" (CI fuzz: POST /api/v1/appeals/null,null/transitions answered 405).
+    for method in ("POST", "PUT", "DELETE"):
+        r = web.request(method, "/api/v1/appeals/null,null/transitions")
+        assert r.status_code == 404, (method, r.text)
+        assert r.json()["code"] == "http_404"
+    # A path the API does serve, with a method it does not offer, still names the methods it offers.
+    r = web.delete("/api/v1/appeals")
+    assert r.status_code == 405
+    assert set(r.headers["allow"].split(", ")) >= {"GET", "POST"}
