@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from srdi.config import get_settings
-from srdi.db.models import Base
+from srdi.model_registry import Base
 from srdi.db.session import make_engine
 
 target_metadata = Base.metadata

@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from srdi.db.migrate import current_heads
-from srdi.db.models import Base
+from srdi.model_registry import Base
 
 
 def test_models_and_migrations_agree(engine):

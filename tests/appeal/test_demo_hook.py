@@ -23,7 +23,7 @@ def test_demo_appeals_load_on_the_last_day_of_the_known_calendar(db: Session, mo
     monkeypatch.setattr(service, "now_utc", lambda: datetime(2026, 12, 31, 2, 0, tzinfo=UTC))
     conn = db.connection()
     load(conn, generate(DemoSpec(300, date(2026, 12, 31), seed=7)), seed=7)
-    from srdi.auth.service import create_demo_accounts  # the accounts the hook assigns work to
+    from srdi.auth.demo import create_demo_accounts  # the accounts the hook assigns work to
 
     create_demo_accounts(db, settings)
     message = demo_hook(conn, None, reset=False)

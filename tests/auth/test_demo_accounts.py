@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from srdi.auth import service
-from srdi.auth.demo import demo_hook
+from srdi.auth.demo import create_demo_accounts, demo_hook
 from srdi.auth.enums import Role
 from srdi.auth.models import User
 from srdi.config import get_settings
@@ -27,7 +27,7 @@ def demo_enterprises(db):  # type: ignore[no-untyped-def]
 
 def test_one_demo_account_per_role_with_the_documented_scopes(db, demo_enterprises):
     settings = get_settings().model_copy(update={"demo_mode": True})
-    made = service.create_demo_accounts(db, settings)
+    made = create_demo_accounts(db, settings)
     by_role = {Role(u.role): u for u, created in made}
     assert set(by_role) == set(Role)
     assert all(created for _, created in made)
@@ -45,8 +45,8 @@ def test_one_demo_account_per_role_with_the_documented_scopes(db, demo_enterpris
 
 def test_creating_demo_accounts_twice_creates_nothing_new(db, demo_enterprises):
     settings = get_settings().model_copy(update={"demo_mode": True})
-    service.create_demo_accounts(db, settings)
-    again = service.create_demo_accounts(db, settings)
+    create_demo_accounts(db, settings)
+    again = create_demo_accounts(db, settings)
     assert [created for _, created in again] == [False] * len(Role)
     assert db.scalar(select(User).where(User.username == "demo-admin")) is not None
 
@@ -54,7 +54,7 @@ def test_creating_demo_accounts_twice_creates_nothing_new(db, demo_enterprises):
 def test_demo_accounts_are_refused_outside_demo_mode(db, demo_enterprises):
     settings = get_settings().model_copy(update={"demo_mode": False})
     with pytest.raises(AppError) as exc:
-        service.create_demo_accounts(db, settings)
+        create_demo_accounts(db, settings)
     assert exc.value.code == "not_demo_mode"
     assert db.scalar(select(User).where(User.is_demo.is_(True))) is None
 
@@ -69,7 +69,7 @@ def test_login_page_lists_demo_accounts_and_password_in_demo_mode_only(
     anon_client, db, demo_enterprises, use_settings
 ):
     settings = use_settings(demo_mode=True)
-    service.create_demo_accounts(db, settings)
+    create_demo_accounts(db, settings)
     r = anon_client.get("/api/v1/auth/demo-accounts")
     assert r.status_code == 200
     body = r.json()

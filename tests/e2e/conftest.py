@@ -74,7 +74,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         pytest.skip(reason)
     from sqlalchemy.orm import Session
 
-    from srdi.auth.service import create_demo_accounts
+    from srdi.auth.demo import create_demo_accounts
     from srdi.db.migrate import upgrade
     from srdi.db.session import make_engine
     from tests.e2e.seed import seed

@@ -95,7 +95,7 @@ def open311_key_command(
 ) -> None:
     """为 Open311 客户端签发 api_key / Issue an Open311 api_key for USERNAME (shown once)."""
     from srdi.appeal import open311_service
-    from srdi.auth.repository import get_user_by_username
+    from srdi.auth.service import get_user_by_username
     from srdi.db.session import session_scope
 
     with session_scope() as db:

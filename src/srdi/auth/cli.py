@@ -160,14 +160,14 @@ def activate(username: str = typer.Argument(..., help="用户名 / username")) -
 @users_app.command("create-demo")
 def create_demo() -> None:
     """创建演示账号（每个角色一个，仅演示模式）/ Create one demo account per role (demo mode only)."""
-    from srdi.auth import service
+    from srdi.auth.demo import create_demo_accounts
     from srdi.config import get_settings
     from srdi.db.session import session_scope
 
     settings = get_settings()
     try:
         with session_scope() as db:
-            accounts = service.create_demo_accounts(db, settings)
+            accounts = create_demo_accounts(db, settings)
             for user, created in accounts:
                 typer.echo(
                     f"{'新建 created' if created else '已有 exists '}  {user.username:<20} {Role(user.role).label}"

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from srdi.db.base import Base, TimestampMixin, UtcDateTime, utcnow
 
-# user_account.enterprise_id refers to the registry's table, which must be in the metadata whenever this is.
-from srdi.enterprise import models as _enterprise_models  # noqa: F401
+# user_account.enterprise_id refers to the registry's table by name; srdi.model_registry puts both tables in the
+# metadata, so auth never imports the registry (auth is independent of enterprise: decision 0018).
 
 
 class User(TimestampMixin, Base):

@@ -6,12 +6,32 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Integer, String, column, delete, func, or_, select, table, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from srdi.auth.models import AuditLog, LoginThrottle, User, UserSession
+
+# What auth needs of the registry is the row user_account.enterprise_id points at: its id, name and region. A narrow
+# view of that table (the one the foreign key names) instead of the registry's model keeps auth independent of
+# the registry (decision 0018).
+_ENTERPRISE = table(
+    "enterprise", column("id", Integer), column("name", String), column("region_code", String)
+)
+
+
+def enterprise_name(db: Session, enterprise_id: int) -> str | None:
+    """The registry's name of an enterprise, or None when no enterprise has that id."""
+    return db.scalar(select(_ENTERPRISE.c.name).where(_ENTERPRISE.c.id == enterprise_id))
+
+
+def enterprise_ids_in_region(db: Session, region_prefix: str | None, limit: int) -> list[int]:
+    """The first ``limit`` enterprise ids (oldest first) whose region code starts with ``region_prefix``."""
+    q = select(_ENTERPRISE.c.id).order_by(_ENTERPRISE.c.id).limit(limit)
+    if region_prefix:
+        q = q.where(_ENTERPRISE.c.region_code.startswith(region_prefix))
+    return list(db.scalars(q))
 
 
 def get_user(db: Session, user_id: int) -> User | None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from srdi.auth import repository, service
+from srdi.auth import service
 from srdi.auth.dependencies import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -215,7 +215,7 @@ def list_users(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
 ) -> Page[UserOut]:
-    rows, total = repository.list_users(
+    rows, total = service.list_users(
         db, role=role.value if role else None, active=active, page=page, page_size=page_size
     )
     return Page(items=[user_out(u) for u in rows], total=total, page=page, page_size=page_size)
@@ -269,8 +269,8 @@ def _audit_filter(
     object_id: Annotated[str | None, Query(max_length=80, description="对象编号")] = None,
     since: Annotated[datetime | None, Query(description="起始时间（含）")] = None,
     until: Annotated[datetime | None, Query(description="截止时间（不含）")] = None,
-) -> repository.AuditFilter:
-    return repository.AuditFilter(
+) -> service.AuditFilter:
+    return service.AuditFilter(
         action=action,
         username=username,
         object_type=object_type,
@@ -280,7 +280,7 @@ def _audit_filter(
     )
 
 
-AuditQuery = Annotated[repository.AuditFilter, Depends(_audit_filter)]
+AuditQuery = Annotated[service.AuditFilter, Depends(_audit_filter)]
 # One export holds at most this many rows (a narrower filter gets the rest); the file says when it was cut.
 AUDIT_EXPORT_LIMIT = 50_000
 
@@ -293,7 +293,7 @@ def audit_log(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
 ) -> Page[AuditLogOut]:
-    rows, total = repository.list_audit(db, flt, page=page, page_size=page_size)
+    rows, total = service.list_audit(db, flt, page=page, page_size=page_size)
     # The audit log holds personal data (who did what, from where): reading it is itself audited.
     service.audit(db, admin, AuditAction.audit_log_read, ("audit_log", None), {"filter": flt.__dict__})
     return Page(
@@ -308,7 +308,7 @@ def audit_log(
     responses={200: {"content": {"text/csv": {}}, "description": "CSV 文件"}},
 )
 def export_audit_log(db: Db, admin: Admin, flt: AuditQuery) -> Response:
-    rows, total = repository.list_audit(db, flt, page=1, page_size=AUDIT_EXPORT_LIMIT)
+    rows, total = service.list_audit(db, flt, page=1, page_size=AUDIT_EXPORT_LIMIT)
     body = service.audit_csv(rows, total)
     # Exporting who-did-what is itself recorded, with the filter and how many rows left the system.
     service.audit(

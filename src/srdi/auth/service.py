@@ -35,6 +35,9 @@ from srdi.auth.exceptions import (
     WeakPassword,
 )
 from srdi.auth.models import AuditLog, User, UserSession
+from srdi.auth.repository import AuditFilter as AuditFilter
+from srdi.auth.repository import list_audit as list_audit
+from srdi.auth.repository import list_users as list_users
 from srdi.auth.repository import normalize_username
 from srdi.config import Settings
 from srdi.db.base import utcnow
@@ -162,10 +165,7 @@ def scope_label(user: User) -> str | None:
 def scope_description(db: Session, user: User) -> str | None:
     """What the account may see, in words: its region, its department or its enterprise's name."""
     if user.enterprise_id is not None:
-        from srdi.enterprise.models import Enterprise
-
-        ent = db.get(Enterprise, user.enterprise_id)
-        return ent.name if ent is not None else None
+        return repository.enterprise_name(db, user.enterprise_id)
     return scope_label(user) or user.department
 
 
@@ -505,10 +505,7 @@ def validate_assignment(
 def _check_enterprise_exists(db: Session, enterprise_id: int | None) -> None:
     if enterprise_id is None:
         return
-    # Imported here: the registry's models are the only thing auth needs from it.
-    from srdi.enterprise.models import Enterprise
-
-    if db.get(Enterprise, enterprise_id) is None:
+    if repository.enterprise_name(db, enterprise_id) is None:
         raise InvalidUserData(f"企业编号 {enterprise_id} 不存在", f"enterprise {enterprise_id} not found")
 
 
@@ -553,6 +550,11 @@ def create_user(db: Session, data: UserData, settings: Settings, *, actor: Princ
         username=None if actor else "cli",
     )
     return user
+
+
+def get_user_by_username(db: Session, username: str) -> User | None:
+    """The account with this name (compared as normalised: case and width do not matter), or None."""
+    return repository.get_user_by_username(db, username)
 
 
 def get_user_or_404(db: Session, user_id: int) -> User:
@@ -620,115 +622,6 @@ def change_own_password(
         db, user.id, now, except_id=principal.session.id if principal.session else None
     )
     audit(db, principal, AuditAction.password_changed, ("user", user.id))
-
-
-# --- demo accounts -------------------------------------------------------------------------------------
-
-DEMO_REGION_DISTRICT = "440305"  # 广东省深圳市南山区
-DEMO_REGION_CITY = "4403"  # 深圳市
-DEMO_REGION_PROVINCE = "44"  # 广东省
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    display_name: str
-    role: Role
-    region_code: str | None = None
-    department: str | None = None
-    # Which registry enterprise an enterprise-bound account acts for: the n-th of the demo district.
-    enterprise_rank: int | None = None
-
-
-DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("demo-admin", "系统管理员（演示）", Role.admin),
-    DemoAccount(
-        "demo-province", "广东省工业和信息化厅（演示）", Role.provincial_official, DEMO_REGION_PROVINCE
-    ),
-    DemoAccount("demo-city", "深圳市中小企业服务局（演示）", Role.city_official, DEMO_REGION_CITY),
-    DemoAccount(
-        "demo-district", "南山区工业和信息化局（演示）", Role.district_official, DEMO_REGION_DISTRICT
-    ),
-    DemoAccount(
-        "demo-commissioner", "南山区服务专员（演示）", Role.service_commissioner, DEMO_REGION_DISTRICT
-    ),
-    DemoAccount(
-        "demo-handler",
-        "责任单位经办人（演示）",
-        Role.department_handler,
-        department="深圳市地方金融监督管理局",
-    ),
-    DemoAccount("demo-expert", "评审专家（演示）", Role.expert),
-    DemoAccount("demo-bank", "合作银行客户经理（演示）", Role.bank),
-    DemoAccount("demo-enterprise", "企业用户（演示）", Role.enterprise, enterprise_rank=0),
-    DemoAccount("demo-chain-leader", "链主企业（演示）", Role.chain_leader, enterprise_rank=1),
-)
-
-
-def _demo_enterprise_ids(db: Session, count: int) -> list[int]:
-    """The first ``count`` registry enterprises, preferring the demo district, then its city, then anywhere."""
-    from srdi.enterprise.repository import EnterpriseFilter, list_enterprises
-
-    ids: list[int] = []
-    for prefix in (DEMO_REGION_DISTRICT, DEMO_REGION_CITY, None):
-        rows, _ = list_enterprises(db, EnterpriseFilter(region_prefix=prefix), page=1, page_size=count)
-        ids.extend(e.id for e in rows if e.id not in ids)
-        if len(ids) >= count:
-            break
-    return ids[:count]
-
-
-def create_demo_accounts(db: Session, settings: Settings) -> list[tuple[User, bool]]:
-    """One account per role, all with ``settings.demo_password``; existing ones are left alone (idempotent).
-
-    Returns (user, created) pairs. Enterprise-bound accounts need registry enterprises: load the demo data
-    first; without any enterprise they are skipped.
-    """
-    if not settings.demo_mode:
-        raise AppError(
-            "仅演示模式下可创建演示账号", "demo accounts need SRDI_DEMO_MODE=true", code="not_demo_mode"
-        )
-    ranks = [a.enterprise_rank for a in DEMO_ACCOUNTS if a.enterprise_rank is not None]
-    enterprise_ids = _demo_enterprise_ids(db, max(ranks) + 1)
-    out: list[tuple[User, bool]] = []
-    for acc in DEMO_ACCOUNTS:
-        enterprise_id = None
-        if acc.enterprise_rank is not None:
-            if acc.enterprise_rank >= len(enterprise_ids):
-                continue
-            enterprise_id = enterprise_ids[acc.enterprise_rank]
-        existing = repository.get_user_by_username(db, acc.username)
-        if existing is not None:
-            if existing.is_demo and acc.enterprise_rank is not None and existing.enterprise_id is None:
-                # `srdi demo --reset` removed its enterprise (the foreign key set it to NULL): bind it again.
-                existing.enterprise_id = enterprise_id
-                audit(
-                    db,
-                    None,
-                    AuditAction.user_updated,
-                    ("user", existing.id),
-                    {"enterprise_id": enterprise_id},
-                    username="demo",
-                )
-            out.append((existing, False))
-            continue
-        user = create_user(
-            db,
-            UserData(
-                username=acc.username,
-                display_name=acc.display_name,
-                role=acc.role,
-                password=settings.demo_password,
-                region_code=acc.region_code,
-                enterprise_id=enterprise_id,
-                department=acc.department,
-                is_demo=True,
-            ),
-            settings,
-            actor=None,
-        )
-        out.append((user, True))
-    return out
 
 
 AUDIT_CSV_COLUMNS = (

@@ -230,16 +230,16 @@ def push(
     as_of: str = typer.Option(None, "--as-of", help="基准日 / as-of date (default today)"),
 ) -> None:
     """重新计算精准推送结果（只算输入有变化的企业）/ Recompute precise push where inputs changed."""
-    from srdi.policy import repository, service
+    from srdi.policy import service
 
     day = date.fromisoformat(as_of) if as_of else beijing_today()
     with _session() as db:
-        ids = repository.enterprise_ids_in(db, [region] if region else None)
+        total, chunks = service.push_chunks(db, region)
         with _progress() as bar:
-            task = bar.add_task("精准推送 push", total=len(ids))
-            for chunk in repository.iter_enterprise_chunks(db, ids, size=200):
+            task = bar.add_task("精准推送 push", total=total)
+            for chunk in chunks:
                 for ent in chunk:
                     service.compute_push(db, ent, day)
                 db.commit()
                 bar.advance(task, len(chunk))
-        typer.echo(f"已计算 computed: {len(ids)}")
+        typer.echo(f"已计算 computed: {total}")

@@ -49,7 +49,7 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
             )
             .order_by(Enterprise.id)
         ).all()
-        have = {a.enterprise_id for a in repository_answers(session, [r[0] for r in rows])}
+        have = {a.enterprise_id for a in policy_service.answers_of_many(session, [r[0] for r in rows])}
         added = 0
         for i, (eid, rd_fen) in enumerate(rows):
             if eid in have or i % 4 or rd_fen is None:
@@ -104,8 +104,7 @@ DONGGUAN_ACCOUNTS = (
 def _dongguan_accounts(session: Session) -> str:
     """Accounts that show the money path end to end (demo mode only; existing ones are left alone)."""
     from srdi.auth.enums import Role
-    from srdi.auth.repository import get_user_by_username
-    from srdi.auth.service import UserData, create_user
+    from srdi.auth.service import UserData, create_user, get_user_by_username
     from srdi.auto_grant.models import Grant
     from srdi.config import get_settings
 
@@ -164,12 +163,3 @@ def _declared_recognition(session: Session) -> None:
     if rec is not None:
         rec.source = "self_reported"
         session.flush()
-
-
-def repository_answers(session: Session, ids: list[int]) -> list[Any]:
-    from srdi.policy import repository
-
-    out = []
-    for i in range(0, len(ids), 500):
-        out += repository.answers_of(session, ids[i : i + 500])
-    return out

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from srdi.auth.dependencies import require_roles
 from srdi.auth.enums import MANAGERS, MONITORS, REGISTRY_READERS
 from srdi.auth.service import Principal, audit
-from srdi.criteria import batch_service, dynamic_service, repository, service, tasks
+from srdi.criteria import batch_service, dynamic_service, service, tasks
 from srdi.criteria.exceptions import BatchRunNotFound, EvaluationNotFound
 from srdi.criteria.models import BatchRun, Evaluation
 from srdi.criteria.schemas import (
@@ -151,7 +151,7 @@ def evaluate_enterprise(
 )
 def list_evaluations(db: Db, principal: Assessor, enterprise_id: EnterpriseId) -> list[EvaluationOut]:
     ent = _enterprise(db, principal, enterprise_id)
-    return [_evaluation_out(r, full=False) for r in repository.evaluations_of(db, ent.id)]
+    return [_evaluation_out(r, full=False) for r in service.evaluations_of(db, ent.id)]
 
 
 @router.get(
@@ -227,8 +227,7 @@ def create_batch_run(
 def list_batch_runs(db: Db, principal: RunReader) -> list[BatchRunOut]:
     prefixes = principal.scope.region_prefixes
     return [
-        _run_out(r)
-        for r in repository.runs(db, region_scope=list(prefixes) if prefixes is not None else None)
+        _run_out(r) for r in service.runs(db, region_scope=list(prefixes) if prefixes is not None else None)
     ]
 
 
@@ -259,7 +258,7 @@ def get_batch_results(
 ) -> Page[BatchResultOut]:
     run = _run(db, principal, run_id)
     prefixes = principal.scope.region_prefixes
-    rows, total = repository.results_page(
+    rows, total = service.results_page(
         db,
         run.id,
         tier=tier,

@@ -19,6 +19,9 @@ from srdi.config import get_settings
 from srdi.criteria.enums import Purpose
 from srdi.criteria.exceptions import BadFacts, NoRegime, RuleSetNotFound
 from srdi.criteria.models import Evaluation
+from srdi.criteria.repository import evaluations_of as evaluations_of
+from srdi.criteria.repository import results_page as results_page
+from srdi.criteria.repository import runs as runs
 from srdi.criteria.schemas import AssessmentOut, RuleSetSummary, TierAssessment
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.enums import Tier

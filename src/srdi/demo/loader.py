@@ -226,7 +226,7 @@ def reset(conn: Connection) -> int:
 
 def _delete_dependents(conn: Connection, parent: Table, parent_ids: Any, depth: int) -> None:
     """Delete (or null) the rows of every table that references ``parent`` rows whose key is in ``parent_ids``."""
-    from srdi.db.models import Base  # every domain's tables, not only the registry's
+    from srdi.model_registry import Base  # every domain's tables, not only the registry's
 
     if depth > 6:  # no cycle in the schema is this deep; stop rather than recurse forever
         return

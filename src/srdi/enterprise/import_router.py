@@ -32,7 +32,7 @@ from srdi.enterprise import award_import_service, export_service, import_jobs, i
 from srdi.enterprise.enums import ImportMode, ImportStatus, SizeClass, Tier
 from srdi.enterprise.import_schemas import AwardImportErrorOut, AwardImportOut, ImportJobOut, ImportReportOut
 from srdi.enterprise.models import ImportJob
-from srdi.enterprise.repository import EnterpriseFilter
+from srdi.enterprise.service import EnterpriseFilter
 from srdi.enterprise.tabular import TabularError, sniff_format
 from srdi.kit.errors import AppError, ErrorOut, NotFoundError, ValidationFailed
 from srdi.kit.pagination import MAX_PAGE_SIZE, Page

@@ -21,10 +21,9 @@ from srdi.auth.enums import (
 )
 from srdi.auth.service import Principal, audit
 from srdi.db.session import get_db
-from srdi.enterprise import award_service, repository, service
+from srdi.enterprise import award_service, service
 from srdi.enterprise.enums import SizeClass, Tier
 from srdi.enterprise.models import Enterprise
-from srdi.enterprise.repository import EnterpriseFilter
 from srdi.enterprise.schemas import (
     AwardIn,
     AwardOut,
@@ -38,6 +37,7 @@ from srdi.enterprise.schemas import (
     YearlyFigureIn,
     YearlyFigureOut,
 )
+from srdi.enterprise.service import EnterpriseFilter
 from srdi.kit.errors import ErrorOut, PermissionDenied
 from srdi.kit.pagination import MAX_PAGE_SIZE, Page
 
@@ -101,7 +101,7 @@ def list_enterprises(
         text=q,
     )
     principal.scope.restrict(flt)
-    rows, total = repository.list_enterprises(
+    rows, total = service.list_enterprises(
         db, flt, page=page, page_size=page_size, sort=sort, descending=desc
     )
     return Page(items=[service.summary(e) for e in rows], total=total, page=page, page_size=page_size)
@@ -305,7 +305,7 @@ def get_history(
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
 ) -> Page[ChangeLogOut]:
     _visible(db, principal, enterprise_id)
-    rows, total = repository.history(db, enterprise_id, page=page, page_size=page_size)
+    rows, total = service.history(db, enterprise_id, page=page, page_size=page_size)
     return Page(
         items=[ChangeLogOut.model_validate(r) for r in rows], total=total, page=page, page_size=page_size
     )

@@ -20,6 +20,9 @@ from srdi.enterprise.models import (
     Recognition,
     YearlyFigure,
 )
+from srdi.enterprise.repository import EnterpriseFilter as EnterpriseFilter
+from srdi.enterprise.repository import history as history
+from srdi.enterprise.repository import list_enterprises as list_enterprises
 from srdi.enterprise.schemas import (
     EnterpriseDetail,
     EnterpriseIn,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -539,6 +539,22 @@ def _funded(amounts: list[int], budget: int | None, order: str = "pro_rata") -> 
 
 def answers_of(db: Session, enterprise_id: int) -> list[PolicyAnswer]:
     return repository.answers_of(db, [enterprise_id])
+
+
+def answers_of_many(db: Session, enterprise_ids: Sequence[int], chunk: int = 500) -> list[PolicyAnswer]:
+    """Answers of many enterprises, read ``chunk`` ids at a time (bounded IN lists)."""
+    out: list[PolicyAnswer] = []
+    for i in range(0, len(enterprise_ids), chunk):
+        out += repository.answers_of(db, enterprise_ids[i : i + chunk])
+    return out
+
+
+def push_chunks(
+    db: Session, region_prefix: str | None, size: int = 200
+) -> tuple[int, Iterator[list[Enterprise]]]:
+    """How many enterprises a push over ``region_prefix`` covers, and those enterprises ``size`` at a time."""
+    ids = repository.enterprise_ids_in(db, [region_prefix] if region_prefix else None)
+    return len(ids), repository.iter_enterprise_chunks(db, ids, size=size)
 
 
 def set_answers(

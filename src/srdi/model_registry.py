@@ -1,4 +1,8 @@
-"""Imports every domain's models so that Alembic and ``Base.metadata`` see all tables."""
+"""Imports every domain's models so that Alembic and ``Base.metadata`` see all tables.
+
+At the top of the package, beside the app, not in ``srdi.db``: the database plumbing is shared by every domain
+and so must not import any of them (decision 0018). A new domain adds its models here.
+"""
 
 from srdi.appeal import models as appeal_models
 from srdi.auth import models as auth_models
