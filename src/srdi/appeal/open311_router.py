@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -23,7 +23,7 @@ from srdi.auth.enums import ENTERPRISE_BOUND_ROLES, Role
 from srdi.auth.models import User
 from srdi.auth.service import audit
 from srdi.casework import service as casework_service
-from srdi.db.session import get_db
+from srdi.db.session import DbSession
 from srdi.kit.errors import AppError
 
 
@@ -50,7 +50,6 @@ router = APIRouter(
     responses={**OPEN311_ERRORS, 200: {"description": "成功（JSON 或 XML）", "content": XML}},
 )
 
-Db = Annotated[Session, Depends(get_db, scope="function")]
 Fmt = Annotated[str, Path(pattern=r"^(json|xml)$", description="json 或 xml")]
 Jurisdiction = Annotated[str | None, Query(max_length=100, description="jurisdiction_id（可省略）")]
 FORM_MAX_FIELDS = 40
@@ -110,7 +109,7 @@ def _scope(db: Session, user: User) -> service.AppealScope:
 
 
 @router.get("/services.{fmt}", summary="服务（诉求类别）列表")
-def services(db: Db, fmt: Fmt, jurisdiction_id: Jurisdiction = None) -> Response:
+def services(db: DbSession, fmt: Fmt, jurisdiction_id: Jurisdiction = None) -> Response:
     try:
         _check_jurisdiction(jurisdiction_id)
     except AppError as e:
@@ -121,7 +120,7 @@ def services(db: Db, fmt: Fmt, jurisdiction_id: Jurisdiction = None) -> Response
 
 @router.get("/services/{service_code}.{fmt}", summary="服务定义")
 def service_definition(
-    db: Db,
+    db: DbSession,
     fmt: Fmt,
     service_code: Annotated[str, Path(max_length=60, pattern=r"^[a-z_]+$")],
     jurisdiction_id: Jurisdiction = None,
@@ -142,7 +141,7 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 @router.post("/requests.{fmt}", summary="提交服务请求（诉求），须 api_key")
-async def post_request(request: Request, db: Db, fmt: Fmt) -> Response:
+async def post_request(request: Request, db: DbSession, fmt: Fmt) -> Response:
     try:
         form = await _form(request)
     except AppError as e:
@@ -216,7 +215,10 @@ def _enterprise_for(db: Session, user: User, uscc: str | None) -> Any:
 
 @router.get("/tokens/{token}.{fmt}", summary="以 token 查询服务请求编号")
 def get_token(
-    db: Db, fmt: Fmt, token: Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")], api_key: str = ""
+    db: DbSession,
+    fmt: Fmt,
+    token: Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")],
+    api_key: str = "",
 ) -> Response:
     user = o311.user_for_key(db, api_key)
     if user is None:
@@ -240,7 +242,7 @@ def _parse_dt(value: str | None) -> datetime | None:
 
 @router.get("/requests.{fmt}", summary="服务请求列表（须 api_key）")
 def list_requests(
-    db: Db,
+    db: DbSession,
     fmt: Fmt,
     api_key: Annotated[str, Query(max_length=200)] = "",
     jurisdiction_id: Jurisdiction = None,
@@ -290,7 +292,7 @@ def list_requests(
 
 @router.get("/requests/{service_request_id}.{fmt}", summary="单个服务请求（须 api_key）")
 def get_request(
-    db: Db,
+    db: DbSession,
     fmt: Fmt,
     service_request_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     api_key: Annotated[str, Query(max_length=200)] = "",

@@ -52,7 +52,7 @@ from srdi.auth.dependencies import current_user, require_roles
 from srdi.auth.enums import ENTERPRISE_BOUND_ROLES, ENTERPRISE_SELF, OFFICIALS, Role
 from srdi.auth.service import Principal, audit
 from srdi.casework import service as casework_service
-from srdi.db.session import get_db
+from srdi.db.session import DbSession
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.models import Enterprise
 from srdi.kit.pagination import MAX_PAGE_SIZE
@@ -61,7 +61,6 @@ from srdi.kit.workdays import DayOverride, WorkdayCalendar, beijing_today
 
 router = APIRouter(tags=["诉求 appeals"])
 
-Db = Annotated[Session, Depends(get_db, scope="function")]
 Anyone = Annotated[Principal, Depends(current_user)]
 STAFF = (Role.admin, *OFFICIALS, Role.service_commissioner, Role.department_handler)
 INTAKE_STAFF = (Role.admin, *OFFICIALS, Role.service_commissioner)
@@ -220,7 +219,7 @@ def detail_out(db: Session, a: Appeal, principal: Principal) -> AppealDetailOut:
 
 
 @router.get("/appeal-departments", response_model=list[DepartmentOut], summary="责任单位目录")
-def list_departments(db: Db, _: Anyone) -> list[DepartmentOut]:
+def list_departments(db: DbSession, _: Anyone) -> list[DepartmentOut]:
     service.ensure_catalogue(db)
     return [department_out(d) for d in service.departments(db)]
 
@@ -229,7 +228,7 @@ def list_departments(db: Db, _: Anyone) -> list[DepartmentOut]:
     "/appeal-departments/{department_key}", response_model=DepartmentOut, summary="新增或修改责任单位"
 )
 def put_department(
-    db: Db, principal: Admin, department_key: DepartmentKey, body: DepartmentIn
+    db: DbSession, principal: Admin, department_key: DepartmentKey, body: DepartmentIn
 ) -> DepartmentOut:
     service.ensure_catalogue(db)
     dep = service.save_department(db, service.DepartmentData(key=department_key, **body.model_dump()))
@@ -238,7 +237,7 @@ def put_department(
 
 
 @router.get("/appeal-categories", response_model=list[CategoryOut], summary="诉求类别及答复时限")
-def list_categories(db: Db, _: Anyone) -> list[CategoryOut]:
+def list_categories(db: DbSession, _: Anyone) -> list[CategoryOut]:
     service.ensure_catalogue(db)
     return [CategoryOut.model_validate(c, from_attributes=True) for c in service.categories(db)]
 
@@ -256,7 +255,7 @@ def list_transitions(_: Anyone) -> list[dict[str, Any]]:
     response_model=list[SuggestionOut],
     summary="按诉求文本建议类别与责任单位（不登记诉求）",
 )
-def route_suggestions(db: Db, _: AppealUser, body: SuggestionIn) -> list[SuggestionOut]:
+def route_suggestions(db: DbSession, _: AppealUser, body: SuggestionIn) -> list[SuggestionOut]:
     service.ensure_catalogue(db)
     deps = {d.key: d.name for d in service.departments(db)}
     cats = {c.key: c.name for c in service.categories(db)}
@@ -298,7 +297,7 @@ def _target_enterprise(db: Session, principal: Principal, enterprise_id: int | N
 @router.post(
     "/appeals", response_model=AppealDetailOut, status_code=201, summary="提交诉求（企业或代企业登记）"
 )
-def create_appeal(db: Db, principal: Filer, body: AppealIn) -> AppealDetailOut:
+def create_appeal(db: DbSession, principal: Filer, body: AppealIn) -> AppealDetailOut:
     service.ensure_catalogue(db)
     ent = _target_enterprise(db, principal, body.enterprise_id)
     self_filed = principal.role in ENTERPRISE_BOUND_ROLES
@@ -327,7 +326,7 @@ def create_appeal(db: Db, principal: Filer, body: AppealIn) -> AppealDetailOut:
 
 @router.get("/appeals", response_model=AppealPage, summary="诉求列表（按账号范围）")
 def list_appeals(
-    db: Db,
+    db: DbSession,
     principal: AppealUser,
     status: Annotated[list[AppealStatus] | None, Query(description="状态，可多选")] = None,
     category_key: Annotated[str | None, Query(max_length=60)] = None,
@@ -356,7 +355,7 @@ def list_appeals(
 
 
 @router.get("/appeals/{appeal_id:int}", response_model=AppealDetailOut, summary="诉求详情与办理进度")
-def get_appeal(db: Db, principal: AppealUser, appeal_id: AppealId) -> AppealDetailOut:
+def get_appeal(db: DbSession, principal: AppealUser, appeal_id: AppealId) -> AppealDetailOut:
     a = service.get_visible(db, appeal_scope(db, principal), appeal_id)
     return detail_out(db, a, principal)
 
@@ -364,7 +363,9 @@ def get_appeal(db: Db, principal: AppealUser, appeal_id: AppealId) -> AppealDeta
 @router.post(
     "/appeals/{appeal_id:int}/transitions", response_model=AppealDetailOut, summary="办理诉求（状态流转）"
 )
-def transition(db: Db, principal: AppealUser, appeal_id: AppealId, body: TransitionIn) -> AppealDetailOut:
+def transition(
+    db: DbSession, principal: AppealUser, appeal_id: AppealId, body: TransitionIn
+) -> AppealDetailOut:
     service.get_visible(db, appeal_scope(db, principal), appeal_id)
     a = service.transition(
         db,
@@ -388,7 +389,7 @@ def transition(db: Db, principal: AppealUser, appeal_id: AppealId, body: Transit
 
 
 @router.get("/appeals/{appeal_id:int}/suggested-policies", summary="可用于答复的政策（企业符合或可能符合）")
-def suggested_policies(db: Db, principal: Staff, appeal_id: AppealId) -> list[dict[str, Any]]:
+def suggested_policies(db: DbSession, principal: Staff, appeal_id: AppealId) -> list[dict[str, Any]]:
     a = service.get_visible(db, appeal_scope(db, principal), appeal_id)
     return service.suggested_policies(db, a, beijing_today())
 
@@ -397,7 +398,7 @@ def suggested_policies(db: Db, principal: Staff, appeal_id: AppealId) -> list[di
     "/appeal-kpis", response_model=list[KpiRowOut], summary="诉求办理指标（办结率、按时办结率、满意率）"
 )
 def appeal_kpis(
-    db: Db,
+    db: DbSession,
     principal: KpiReader,
     dimension: Annotated[str, Query(pattern=r"^(department|district|category|month)$")] = "department",
     submitted_from: Annotated[datetime | None, Query()] = None,
@@ -409,14 +410,14 @@ def appeal_kpis(
 
 
 @router.get("/appeal-notices", response_model=list[NoticeOut], summary="诉求工作消息（转派、提醒、督办）")
-def appeal_notices(db: Db, principal: Staff) -> list[NoticeOut]:
+def appeal_notices(db: DbSession, principal: Staff) -> list[NoticeOut]:
     return [
         NoticeOut.model_validate(n, from_attributes=True) for n in service.notices_for(db, principal.user)
     ]
 
 
 @router.post("/appeal-sweeps", response_model=SweepOut, summary="立即执行一次超时提醒与督办")
-def run_sweep(db: Db, principal: Admin) -> dict[str, Any]:
+def run_sweep(db: DbSession, principal: Admin) -> dict[str, Any]:
     r = service.sweep(db)
     audit(db, principal, "appeal.sweep", None, {"total": r.total})
     return {
@@ -431,7 +432,7 @@ def run_sweep(db: Db, principal: Admin) -> dict[str, Any]:
 
 
 @router.get("/admin/calendar/{year}", response_model=CalendarYearOut, summary="某年度放假与调休安排")
-def get_calendar_year(db: Db, _: Admin, year: Year) -> CalendarYearOut:
+def get_calendar_year(db: DbSession, _: Admin, year: Year) -> CalendarYearOut:
     cal = service.calendar(db)
     bundled = WorkdayCalendar.bundled()
     source = "bundled" if year in bundled.years else ("admin" if year in cal.years else "missing")
@@ -449,7 +450,7 @@ def get_calendar_year(db: Db, _: Admin, year: Year) -> CalendarYearOut:
 
 
 @router.put("/admin/calendar/{year}", response_model=CalendarYearOut, summary="录入某年度放假与调休安排")
-def put_calendar_year(db: Db, principal: Admin, year: Year, body: CalendarYearIn) -> CalendarYearOut:
+def put_calendar_year(db: DbSession, principal: Admin, year: Year, body: CalendarYearIn) -> CalendarYearOut:
     if year in WorkdayCalendar.bundled().years:
         raise InvalidAppeal(f"{year} 年的安排已内置，无需录入", f"{year} is bundled")
     service.set_calendar_year(

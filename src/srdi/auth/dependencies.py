@@ -13,14 +13,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
 
 from srdi.auth import service
 from srdi.auth.enums import Role
 from srdi.auth.exceptions import CsrfFailed, NotAuthenticated
 from srdi.auth.service import Principal, Scope
 from srdi.config import Settings, get_settings
-from srdi.db.session import get_db
+from srdi.db.session import DbSession
 from srdi.kit.errors import PermissionDenied
 
 SESSION_COOKIE = "srdi_session"
@@ -28,7 +27,6 @@ CSRF_COOKIE = "srdi_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-Db = Annotated[Session, Depends(get_db, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
@@ -55,7 +53,7 @@ def _token(request: Request) -> tuple[str | None, str]:
     return request.cookies.get(SESSION_COOKIE), "cookie"
 
 
-def optional_user(request: Request, db: Db, settings: SettingsDep) -> Principal | None:
+def optional_user(request: Request, db: DbSession, settings: SettingsDep) -> Principal | None:
     token, via = _token(request)
     if not token:
         return None

@@ -14,7 +14,6 @@ from srdi.auth.dependencies import (
     CSRF_COOKIE,
     SESSION_COOKIE,
     CurrentUser,
-    Db,
     SettingsDep,
     client_ip,
     require_roles,
@@ -46,6 +45,7 @@ from srdi.auth.schemas import (
 )
 from srdi.auth.service import Principal
 from srdi.config import Settings
+from srdi.db.session import DbSession
 from srdi.kit.errors import AppError, NotFoundError
 from srdi.kit.pagination import MAX_PAGE_SIZE, Page
 from srdi.kit.workdays import WorkdayCalendar, beijing_today
@@ -83,7 +83,9 @@ def _error(exc: AppError) -> JSONResponse:
     return JSONResponse(exc.to_dict(), status_code=exc.status_code, headers=headers)
 
 
-def _login(db: Db, body: LoginIn, request: Request, settings: Settings) -> service.LoginResult | JSONResponse:
+def _login(
+    db: DbSession, body: LoginIn, request: Request, settings: Settings
+) -> service.LoginResult | JSONResponse:
     try:
         return service.login(
             db,
@@ -122,7 +124,7 @@ def _set_session_cookies(response: Response, token: str, settings: Settings) -> 
     summary="登录（网页：设置会话 Cookie 与 CSRF 令牌）",
     responses={401: {"description": "用户名或密码错误"}, 429: {"description": "失败次数过多，暂时锁定"}},
 )
-def login(db: Db, body: LoginIn, request: Request, response: Response, settings: SettingsDep):  # type: ignore[no-untyped-def]
+def login(db: DbSession, body: LoginIn, request: Request, response: Response, settings: SettingsDep):  # type: ignore[no-untyped-def]
     result = _login(db, body, request, settings)
     if isinstance(result, JSONResponse):
         return result
@@ -145,7 +147,7 @@ def login(db: Db, body: LoginIn, request: Request, response: Response, settings:
     summary="获取 API 令牌（接口调用方：Authorization: Bearer）",
     responses={401: {"description": "用户名或密码错误"}, 429: {"description": "失败次数过多，暂时锁定"}},
 )
-def token(db: Db, body: LoginIn, request: Request, settings: SettingsDep):  # type: ignore[no-untyped-def]
+def token(db: DbSession, body: LoginIn, request: Request, settings: SettingsDep):  # type: ignore[no-untyped-def]
     result = _login(db, body, request, settings)
     if isinstance(result, JSONResponse):
         return result
@@ -155,7 +157,7 @@ def token(db: Db, body: LoginIn, request: Request, settings: SettingsDep):  # ty
 
 
 @router.post("/logout", status_code=204, summary="退出登录")
-def logout(db: Db, principal: CurrentUser) -> Response:
+def logout(db: DbSession, principal: CurrentUser) -> Response:
     service.logout(db, principal)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -170,7 +172,7 @@ def me(principal: CurrentUser) -> UserOut:
 
 @router.post("/password", status_code=204, summary="修改本人密码（其他会话随之失效）")
 def change_password(
-    db: Db, principal: CurrentUser, body: PasswordChangeIn, settings: SettingsDep
+    db: DbSession, principal: CurrentUser, body: PasswordChangeIn, settings: SettingsDep
 ) -> Response:
     service.change_own_password(db, principal, body.old_password, body.new_password, settings)
     return Response(status_code=204)
@@ -182,7 +184,7 @@ def change_password(
     summary="演示账号列表（仅演示模式，供登录页显示）",
     responses={404: {"description": "非演示模式"}},
 )
-def demo_accounts(db: Db, settings: SettingsDep) -> DemoAccountsOut:
+def demo_accounts(db: DbSession, settings: SettingsDep) -> DemoAccountsOut:
     if not settings.demo_mode:
         raise NotFoundError("请求的资源不存在", "demo accounts are listed in demo mode only")
     order = {r: i for i, r in enumerate(Role)}
@@ -208,7 +210,7 @@ def demo_accounts(db: Db, settings: SettingsDep) -> DemoAccountsOut:
 
 @admin_router.get("/users", response_model=Page[UserOut], summary="用户列表")
 def list_users(
-    db: Db,
+    db: DbSession,
     _: Admin,
     role: Annotated[Role | None, Query(description="角色")] = None,
     active: Annotated[bool | None, Query(description="是否启用")] = None,
@@ -222,7 +224,7 @@ def list_users(
 
 
 @admin_router.post("/users", response_model=UserOut, status_code=201, summary="新建用户")
-def create_user(db: Db, admin: Admin, body: UserCreateIn, settings: SettingsDep) -> UserOut:
+def create_user(db: DbSession, admin: Admin, body: UserCreateIn, settings: SettingsDep) -> UserOut:
     user = service.create_user(
         db,
         service.UserData(
@@ -241,12 +243,12 @@ def create_user(db: Db, admin: Admin, body: UserCreateIn, settings: SettingsDep)
 
 
 @admin_router.post("/users/{user_id}/deactivate", response_model=UserOut, summary="停用用户（会话立即失效）")
-def deactivate_user(db: Db, admin: Admin, user_id: UserId) -> UserOut:
+def deactivate_user(db: DbSession, admin: Admin, user_id: UserId) -> UserOut:
     return user_out(service.set_active(db, service.get_user_or_404(db, user_id), False, actor=admin))
 
 
 @admin_router.post("/users/{user_id}/activate", response_model=UserOut, summary="启用用户")
-def activate_user(db: Db, admin: Admin, user_id: UserId) -> UserOut:
+def activate_user(db: DbSession, admin: Admin, user_id: UserId) -> UserOut:
     return user_out(service.set_active(db, service.get_user_or_404(db, user_id), True, actor=admin))
 
 
@@ -254,7 +256,7 @@ def activate_user(db: Db, admin: Admin, user_id: UserId) -> UserOut:
     "/users/{user_id}/reset-password", response_model=UserOut, summary="重置密码（该用户所有会话失效）"
 )
 def reset_password(
-    db: Db, admin: Admin, user_id: UserId, body: PasswordResetIn, settings: SettingsDep
+    db: DbSession, admin: Admin, user_id: UserId, body: PasswordResetIn, settings: SettingsDep
 ) -> UserOut:
     user = service.get_user_or_404(db, user_id)
     return user_out(service.reset_password(db, user, body.new_password, settings, actor=admin))
@@ -287,7 +289,7 @@ AUDIT_EXPORT_LIMIT = 50_000
 
 @admin_router.get("/audit-log", response_model=Page[AuditLogOut], summary="审计日志（谁、何时、做了什么）")
 def audit_log(
-    db: Db,
+    db: DbSession,
     admin: Admin,
     flt: AuditQuery,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
@@ -307,7 +309,7 @@ def audit_log(
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "CSV 文件"}},
 )
-def export_audit_log(db: Db, admin: Admin, flt: AuditQuery) -> Response:
+def export_audit_log(db: DbSession, admin: Admin, flt: AuditQuery) -> Response:
     rows, total = service.list_audit(db, flt, page=1, page_size=AUDIT_EXPORT_LIMIT)
     body = service.audit_csv(rows, total)
     # Exporting who-did-what is itself recorded, with the filter and how many rows left the system.

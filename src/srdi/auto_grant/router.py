@@ -35,7 +35,7 @@ from srdi.auto_grant.schemas import (
     RunIn,
     RunOut,
 )
-from srdi.db.session import SessionFactory, get_db, get_task_session_factory
+from srdi.db.session import DbSession, SessionFactory, get_task_session_factory
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.models import Enterprise
 from srdi.kit.masking import mask_account
@@ -50,7 +50,6 @@ READERS = REGISTRY_READERS
 # scope="function": the request's transaction commits before the response is sent, so a client that reads
 # right after a change, and a background task started by it, see the change (FastAPI's default ends a yield
 # dependency only after the response and its background tasks).
-Db = Annotated[Session, Depends(get_db, scope="function")]
 TaskSessions = Annotated[SessionFactory, Depends(get_task_session_factory)]
 Anyone = Annotated[Principal, Depends(current_user)]
 Manager = Annotated[Principal, Depends(require_roles(*MANAGERS))]
@@ -140,7 +139,7 @@ def _detail(db: Session, g: Grant) -> GrantDetailOut:
 
 
 @router.get("/grant-runs", response_model=list[RunOut], summary="免申即享批次列表")
-def list_runs(db: Db, principal: Manager) -> list[RunOut]:
+def list_runs(db: DbSession, principal: Manager) -> list[RunOut]:
     out = []
     for run in service.runs(db):
         try:
@@ -152,7 +151,7 @@ def list_runs(db: Db, principal: Manager) -> list[RunOut]:
 
 @router.post("/grant-runs", response_model=RunOut, status_code=202, summary="发起数据比对（免申即享）")
 def start_run(
-    db: Db, principal: Manager, body: RunIn, background: BackgroundTasks, sessions: TaskSessions
+    db: DbSession, principal: Manager, body: RunIn, background: BackgroundTasks, sessions: TaskSessions
 ) -> RunOut:
     run = service.create_run(
         db,
@@ -170,13 +169,13 @@ def start_run(
 
 
 @router.get("/grant-runs/{run_id}", response_model=RunOut, summary="批次进度与变化")
-def get_run(db: Db, principal: Manager, run_id: Id) -> RunOut:
+def get_run(db: DbSession, principal: Manager, run_id: Id) -> RunOut:
     return _run_out(_run_in_scope(db, principal, service.get_run(db, run_id)))
 
 
 @router.get("/grant-runs/{run_id}/grants", response_model=list[GrantOut], summary="批次的比对结果")
 def run_grants(
-    db: Db, principal: Manager, run_id: Id, status: Annotated[str | None, Query(max_length=20)] = None
+    db: DbSession, principal: Manager, run_id: Id, status: Annotated[str | None, Query(max_length=20)] = None
 ) -> list[GrantOut]:
     run = _run_in_scope(db, principal, service.get_run(db, run_id))
     rows = service.run_grants(db, run.policy_key, run.period, principal.scope.region_prefixes, status)
@@ -184,7 +183,7 @@ def run_grants(
 
 
 @router.get("/overdue-grants", response_model=list[GrantOut], summary="逾期拨付的免申即享事项")
-def overdue_grants(db: Db, principal: Manager) -> list[GrantOut]:
+def overdue_grants(db: DbSession, principal: Manager) -> list[GrantOut]:
     out = []
     for g, _ in service.overdue_grants(db, scope_prefixes=principal.scope.region_prefixes):
         out.append(_grant_out(db, g, enterprise_service.get_or_404(db, g.enterprise_id)))
@@ -194,7 +193,7 @@ def overdue_grants(db: Db, principal: Manager) -> list[GrantOut]:
 @router.get(
     "/enterprises/{enterprise_id}/grants", response_model=list[GrantDetailOut], summary="企业的免申即享事项"
 )
-def enterprise_grants(db: Db, principal: Reader, enterprise_id: Id) -> list[GrantDetailOut]:
+def enterprise_grants(db: DbSession, principal: Reader, enterprise_id: Id) -> list[GrantDetailOut]:
     ent = _visible_enterprise(db, principal, enterprise_id)
     return [_detail(db, g) for g in service.grants_of_enterprise(db, ent.id)]
 
@@ -208,12 +207,12 @@ def _grant_for(db: Session, principal: Principal, grant_id: int) -> Grant:
 
 
 @router.get("/grants/{grant_id}", response_model=GrantDetailOut, summary="免申即享事项详情（含判定过程）")
-def get_grant(db: Db, principal: Reader, grant_id: Id) -> GrantDetailOut:
+def get_grant(db: DbSession, principal: Reader, grant_id: Id) -> GrantDetailOut:
     return _detail(db, _grant_for(db, principal, grant_id))
 
 
 @router.post("/grants/{grant_id}/consent", response_model=GrantDetailOut, summary="意愿确认并提供收款账户")
-def consent(db: Db, principal: SelfUser, grant_id: Id, body: ConsentIn) -> GrantDetailOut:
+def consent(db: DbSession, principal: SelfUser, grant_id: Id, body: ConsentIn) -> GrantDetailOut:
     g = _grant_for(db, principal, grant_id)
     g, created = service.consent(
         db,
@@ -235,7 +234,7 @@ def consent(db: Db, principal: SelfUser, grant_id: Id, body: ConsentIn) -> Grant
 
 
 @router.post("/grants/{grant_id}/decline", response_model=GrantDetailOut, summary="放弃该事项")
-def decline(db: Db, principal: SelfUser, grant_id: Id, body: DeclineIn) -> GrantDetailOut:
+def decline(db: DbSession, principal: SelfUser, grant_id: Id, body: DeclineIn) -> GrantDetailOut:
     g = _grant_for(db, principal, grant_id)
     g = service.decline(db, g.id, reason=body.reason, actor=principal.username, enterprise_ids=None)
     audit(db, principal, "auto_grant.decline", ("grant", g.id), {"reason": body.reason})
@@ -255,7 +254,7 @@ def _contest_out(c: Contest) -> ContestOut:
     status_code=201,
     summary="对判定提出异议",
 )
-def contest(db: Db, principal: SelfUser, enterprise_id: Id, body: ContestIn) -> ContestOut:
+def contest(db: DbSession, principal: SelfUser, enterprise_id: Id, body: ContestIn) -> ContestOut:
     ent = _visible_enterprise(db, principal, enterprise_id)
     trace: dict[str, Any]
     if body.grant_id is not None:
@@ -286,7 +285,7 @@ def contest(db: Db, principal: SelfUser, enterprise_id: Id, body: ContestIn) -> 
 
 
 @router.get("/contests", response_model=list[ContestOut], summary="异议列表")
-def list_contests(db: Db, principal: Reader) -> list[ContestOut]:
+def list_contests(db: DbSession, principal: Reader) -> list[ContestOut]:
     out = []
     for c in service.contests(db):
         ent = enterprise_service.get_or_404(db, c.enterprise_id)
@@ -296,7 +295,7 @@ def list_contests(db: Db, principal: Reader) -> list[ContestOut]:
 
 
 @router.post("/contests/{contest_id}/resolve", response_model=ContestOut, summary="答复异议")
-def resolve(db: Db, principal: Manager, contest_id: Id, body: ResolveIn) -> ContestOut:
+def resolve(db: DbSession, principal: Manager, contest_id: Id, body: ResolveIn) -> ContestOut:
     c = db.get(Contest, contest_id)
     if c is not None:
         ent = enterprise_service.get_or_404(db, c.enterprise_id)
@@ -333,7 +332,7 @@ def _managed(db: Session, principal: Principal, policy_key: str) -> None:
 
 
 @router.post("/disbursement-batches", response_model=BatchOut, status_code=201, summary="拨付：生成拨付批次")
-def disburse(db: Db, principal: Manager, body: PolicyPeriodIn) -> BatchOut:
+def disburse(db: DbSession, principal: Manager, body: PolicyPeriodIn) -> BatchOut:
     _managed(db, principal, body.policy_key)
     b = service.disburse(db, body.policy_key, body.period, actor=principal.username)
     audit(
@@ -347,7 +346,7 @@ def disburse(db: Db, principal: Manager, body: PolicyPeriodIn) -> BatchOut:
 
 
 @router.get("/disbursement-batches", response_model=list[BatchOut], summary="拨付批次列表")
-def list_batches(db: Db, principal: Manager) -> list[BatchOut]:
+def list_batches(db: DbSession, principal: Manager) -> list[BatchOut]:
     out = []
     for b in service.batches(db):
         try:
@@ -364,7 +363,7 @@ def list_batches(db: Db, principal: Manager) -> list[BatchOut]:
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
 )
-def export_batch(db: Db, principal: Manager, batch_id: Id) -> Response:
+def export_batch(db: DbSession, principal: Manager, batch_id: Id) -> Response:
     b = service.get_batch(db, batch_id)
     _managed(db, principal, b.policy_key)
     text = service.export_csv(db, b.id)
@@ -377,7 +376,7 @@ def export_batch(db: Db, principal: Manager, batch_id: Id) -> Response:
 
 
 @router.post("/grant-publicity", response_model=PublicityOut, summary="公示归档")
-def publish(db: Db, principal: Manager, body: PolicyPeriodIn) -> PublicityOut:
+def publish(db: DbSession, principal: Manager, body: PolicyPeriodIn) -> PublicityOut:
     _managed(db, principal, body.policy_key)
     done = service.publish(db, body.policy_key, body.period, actor=principal.username)
     audit(
@@ -392,7 +391,7 @@ def publish(db: Db, principal: Manager, body: PolicyPeriodIn) -> PublicityOut:
 
 @router.get("/grant-publicity/{policy_key}/{period}", response_model=PublicityOut, summary="公示名单")
 def publicity(
-    db: Db,
+    db: DbSession,
     principal: Anyone,
     policy_key: Annotated[str, Path(min_length=1, max_length=80)],
     period: Annotated[str, Path(min_length=4, max_length=10)],

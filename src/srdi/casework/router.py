@@ -23,13 +23,12 @@ from srdi.casework.schemas import (
     WorklistAppealOut,
     WorklistOut,
 )
-from srdi.db.session import get_db
+from srdi.db.session import DbSession
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.exceptions import EnterpriseNotFound
 
 router = APIRouter(tags=["服务专员 casework"])
 
-Db = Annotated[Session, Depends(get_db, scope="function")]
 Manager = Annotated[Principal, Depends(require_roles(*MANAGERS))]
 Commissioner = Annotated[Principal, Depends(require_roles(Role.service_commissioner))]
 Reader = Annotated[Principal, Depends(require_roles(*REGISTRY_READERS))]
@@ -37,7 +36,7 @@ EnterpriseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="企业编号
 
 
 @router.post("/casework/assignments", response_model=AssignmentOut, summary="为服务专员分配企业")
-def assign(db: Db, principal: Manager, body: AssignmentIn) -> AssignmentOut:
+def assign(db: DbSession, principal: Manager, body: AssignmentIn) -> AssignmentOut:
     try:
         target = auth_service.get_user_or_404(db, body.commissioner_id)
     except Exception as exc:
@@ -61,7 +60,7 @@ def assign(db: Db, principal: Manager, body: AssignmentIn) -> AssignmentOut:
 
 
 @router.get("/casework/worklist", response_model=WorklistOut, summary="服务专员工作台")
-def worklist(db: Db, principal: Commissioner) -> WorklistOut:
+def worklist(db: DbSession, principal: Commissioner) -> WorklistOut:
     w = service.worklist(db, principal.user)
     from srdi.appeal.service import now_utc
 
@@ -97,7 +96,7 @@ def _visible(db: Session, principal: Principal, enterprise_id: int):  # type: ig
 
 
 @router.get("/enterprises/{enterprise_id}/visits", response_model=list[VisitOut], summary="走访记录")
-def list_visits(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> list[VisitOut]:
+def list_visits(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> list[VisitOut]:
     # Reading follows the registry's scope (a commissioner reads the visits of their whole area).
     ent = enterprise_service.get_visible(db, principal.scope, enterprise_id)
     return [VisitOut.model_validate(v, from_attributes=True) for v in service.visits_of(db, ent.id)]
@@ -106,7 +105,9 @@ def list_visits(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> list[
 @router.post(
     "/enterprises/{enterprise_id}/visits", response_model=VisitOut, status_code=201, summary="登记走访"
 )
-def create_visit(db: Db, principal: Commissioner, enterprise_id: EnterpriseId, body: VisitIn) -> VisitOut:
+def create_visit(
+    db: DbSession, principal: Commissioner, enterprise_id: EnterpriseId, body: VisitIn
+) -> VisitOut:
     ent = _visible(db, principal, enterprise_id)
     v = service.record_visit(db, principal.user, ent, service.VisitData(**body.model_dump()))
     audit(db, principal, "casework.visit", ("enterprise", ent.id), {"visit_id": v.id})

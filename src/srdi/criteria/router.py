@@ -30,7 +30,7 @@ from srdi.criteria.schemas import (
     RuleSetSummary,
     SeedPoolEntry,
 )
-from srdi.db.session import SessionFactory, get_db, get_task_session_factory
+from srdi.db.session import DbSession, SessionFactory, get_task_session_factory
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.exceptions import EnterpriseNotFound
 from srdi.enterprise.models import Enterprise
@@ -44,7 +44,6 @@ ASSESSORS = REGISTRY_READERS
 RUNNERS = MANAGERS
 RUN_READERS = MONITORS
 
-Db = Annotated[Session, Depends(get_db, scope="function")]
 Assessor = Annotated[Principal, Depends(require_roles(*ASSESSORS))]
 Runner = Annotated[Principal, Depends(require_roles(*RUNNERS))]
 RunReader = Annotated[Principal, Depends(require_roles(*RUN_READERS))]
@@ -124,7 +123,7 @@ def _evaluation_out(row: Evaluation, full: bool) -> EvaluationOut:
     responses=NOT_FOUND,
 )
 def evaluate_enterprise(
-    db: Db, principal: Assessor, enterprise_id: EnterpriseId, body: AssessmentRequest
+    db: DbSession, principal: Assessor, enterprise_id: EnterpriseId, body: AssessmentRequest
 ) -> AssessmentOut:
     ent = _enterprise(db, principal, enterprise_id)
     as_of = body.as_of or beijing_today()
@@ -149,7 +148,7 @@ def evaluate_enterprise(
     summary="企业的历次评价记录",
     responses=NOT_FOUND,
 )
-def list_evaluations(db: Db, principal: Assessor, enterprise_id: EnterpriseId) -> list[EvaluationOut]:
+def list_evaluations(db: DbSession, principal: Assessor, enterprise_id: EnterpriseId) -> list[EvaluationOut]:
     ent = _enterprise(db, principal, enterprise_id)
     return [_evaluation_out(r, full=False) for r in service.evaluations_of(db, ent.id)]
 
@@ -161,7 +160,7 @@ def list_evaluations(db: Db, principal: Assessor, enterprise_id: EnterpriseId) -
     responses=NOT_FOUND,
 )
 def get_evaluation(
-    db: Db,
+    db: DbSession,
     principal: Assessor,
     evaluation_id: Annotated[int, Path(description="评价记录编号", ge=1, le=2**31 - 1)],
 ) -> EvaluationOut:
@@ -195,7 +194,11 @@ def list_rule_sets() -> list[RuleSetSummary]:
     "/batch-runs", response_model=BatchRunOut, status_code=202, summary="发起批量评价（后台执行，可查询进度）"
 )
 def create_batch_run(
-    db: Db, principal: Runner, body: BatchRunRequest, background: BackgroundTasks, sessions: TaskSessions
+    db: DbSession,
+    principal: Runner,
+    body: BatchRunRequest,
+    background: BackgroundTasks,
+    sessions: TaskSessions,
 ) -> BatchRunOut:
     prefixes = principal.scope.region_prefixes
     region = body.region
@@ -224,7 +227,7 @@ def create_batch_run(
 
 
 @router.get("/batch-runs", response_model=list[BatchRunOut], summary="批量评价任务列表")
-def list_batch_runs(db: Db, principal: RunReader) -> list[BatchRunOut]:
+def list_batch_runs(db: DbSession, principal: RunReader) -> list[BatchRunOut]:
     prefixes = principal.scope.region_prefixes
     return [
         _run_out(r) for r in service.runs(db, region_scope=list(prefixes) if prefixes is not None else None)
@@ -237,7 +240,7 @@ def list_batch_runs(db: Db, principal: RunReader) -> list[BatchRunOut]:
     summary="批量评价任务：进度与汇总（梯度漏斗、区县分布）",
     responses=NOT_FOUND,
 )
-def get_batch_run(db: Db, principal: RunReader, run_id: RunId) -> BatchRunOut:
+def get_batch_run(db: DbSession, principal: RunReader, run_id: RunId) -> BatchRunOut:
     return _run_out(_run(db, principal, run_id))
 
 
@@ -248,7 +251,7 @@ def get_batch_run(db: Db, principal: RunReader, run_id: RunId) -> BatchRunOut:
     responses=NOT_FOUND,
 )
 def get_batch_results(
-    db: Db,
+    db: DbSession,
     principal: RunReader,
     run_id: RunId,
     tier: Annotated[str | None, Query(max_length=40, description="梯度")] = None,
@@ -292,7 +295,7 @@ def get_batch_results(
     responses=NOT_FOUND,
 )
 def get_seed_pool(
-    db: Db,
+    db: DbSession,
     principal: RunReader,
     run_id: RunId,
     tier: Annotated[str, Query(max_length=40, description="目标梯度")] = "srdi_sme",
@@ -312,7 +315,7 @@ def get_seed_pool(
     responses=NOT_FOUND,
 )
 def get_dynamic_management(
-    db: Db,
+    db: DbSession,
     principal: RunReader,
     run_id: RunId,
     within_days: Annotated[int, Query(ge=1, le=1095, description="到期预警天数")] = 90,

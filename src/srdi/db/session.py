@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -93,16 +94,9 @@ def get_sessionmaker() -> sessionmaker[Session]:
 
 
 def get_db() -> Iterator[Session]:
-    """FastAPI dependency: one request, one transaction."""
-    session = get_sessionmaker()()
-    try:
+    """FastAPI dependency: one request, one transaction (the same boundary as ``session_scope``)."""
+    with session_scope() as session:
         yield session
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 @contextmanager
@@ -136,3 +130,9 @@ def task_session() -> Iterator[Session]:
 def get_task_session_factory() -> SessionFactory:
     """FastAPI dependency: the session factory handed to background tasks (tests replace it)."""
     return task_session
+
+
+# The request's session as a typed parameter, declared once for every router (issue 9, "plumbing once"). The
+# function scope closes the transaction before the response is sent, so a failed commit is the client's error
+# answer rather than a success already on the wire.
+DbSession = Annotated[Session, Depends(get_db, scope="function")]

@@ -27,7 +27,7 @@ from starlette.background import BackgroundTask
 from srdi.auth.dependencies import require_roles
 from srdi.auth.enums import OFFICIALS, Role
 from srdi.auth.service import Principal, audit
-from srdi.db.session import get_db, session_scope
+from srdi.db.session import DbSession, session_scope
 from srdi.enterprise import award_import_service, export_service, import_jobs, import_service
 from srdi.enterprise.enums import ImportMode, ImportStatus, SizeClass, Tier
 from srdi.enterprise.import_schemas import AwardImportErrorOut, AwardImportOut, ImportJobOut, ImportReportOut
@@ -46,7 +46,6 @@ IMPORTERS = (Role.admin, *OFFICIALS)
 EXPORTERS = (Role.admin, *OFFICIALS, Role.service_commissioner, Role.enterprise, Role.chain_leader)
 Importer = Annotated[Principal, Depends(require_roles(*IMPORTERS))]
 Exporter = Annotated[Principal, Depends(require_roles(*EXPORTERS))]
-Db = Annotated[Session, Depends(get_db, scope="function")]
 JobId = Annotated[int, PathParam(description="导入任务编号", ge=1, le=2**31 - 1)]
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
@@ -244,7 +243,7 @@ def _visible_job(db: Session, principal: Principal, job_id: int) -> ImportJob:
 
 @router.get("/imports", response_model=Page[ImportJobOut], summary="导入任务列表（本人的；管理员可看全部）")
 def list_jobs(
-    db: Db,
+    db: DbSession,
     principal: Importer,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
@@ -259,7 +258,7 @@ def list_jobs(
 @router.get(
     "/imports/{job_id}", response_model=ImportJobOut, summary="导入任务状态与进度", responses=NOT_FOUND
 )
-def get_job(db: Db, principal: Importer, job_id: JobId) -> ImportJobOut:
+def get_job(db: DbSession, principal: Importer, job_id: JobId) -> ImportJobOut:
     return job_out(_visible_job(db, principal, job_id))
 
 
@@ -269,7 +268,7 @@ def get_job(db: Db, principal: Importer, job_id: JobId) -> ImportJobOut:
     summary="导入报告：逐行逐列的错误清单（JSON）",
     responses=NOT_FOUND,
 )
-def get_report(db: Db, principal: Importer, job_id: JobId) -> ImportReportOut:
+def get_report(db: DbSession, principal: Importer, job_id: JobId) -> ImportReportOut:
     job = _visible_job(db, principal, job_id)
     rep = job.report or {}
     return ImportReportOut(
@@ -290,7 +289,7 @@ def get_report(db: Db, principal: Importer, job_id: JobId) -> ImportReportOut:
     response_class=Response,
     responses={200: {"content": {XLSX_MEDIA: {}}, "description": "错误清单"}, **NOT_FOUND},
 )
-def download_report(db: Db, principal: Importer, job_id: JobId) -> Response:
+def download_report(db: DbSession, principal: Importer, job_id: JobId) -> Response:
     job = _visible_job(db, principal, job_id)
     buf = io.BytesIO()
     export_service.error_report_xlsx(job.report or {}, buf)
@@ -306,7 +305,7 @@ def download_report(db: Db, principal: Importer, job_id: JobId) -> Response:
     responses={200: {"content": {XLSX_MEDIA: {}, "text/csv": {}}, "description": "导出文件"}},
 )
 def export_enterprises(
-    db: Db,
+    db: DbSession,
     principal: Exporter,
     format: Annotated[Literal["xlsx", "csv"], Query(description="文件格式")] = "xlsx",
     region: Annotated[
@@ -360,7 +359,7 @@ def export_enterprises(
     },
 )
 def upload_award_import(
-    db: Db,
+    db: DbSession,
     principal: Importer,
     limit: Annotated[int, Depends(get_upload_limit)],
     file: Annotated[UploadFile, File(description="XLSX，或 UTF-8 / GB18030 编码的 CSV")],

@@ -20,7 +20,7 @@ from srdi.auth.enums import (
     AuditAction,
 )
 from srdi.auth.service import Principal, audit
-from srdi.db.session import get_db
+from srdi.db.session import DbSession
 from srdi.enterprise import award_service, service
 from srdi.enterprise.enums import SizeClass, Tier
 from srdi.enterprise.models import Enterprise
@@ -56,7 +56,6 @@ FIGURE_WRITERS = (*MANAGERS, *ENTERPRISE_SELF)
 AWARD_WRITERS = MANAGERS
 
 EnterpriseId = Annotated[int, Path(description="企业编号", ge=1, le=2**31 - 1)]
-Db = Annotated[Session, Depends(get_db, scope="function")]
 Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 Creator = Annotated[Principal, Depends(require_roles(*CREATORS))]
 FigureWriter = Annotated[Principal, Depends(require_roles(*FIGURE_WRITERS))]
@@ -73,7 +72,7 @@ def _visible(db: Session, principal: Principal, enterprise_id: int) -> Enterpris
 
 @router.get("", response_model=Page[EnterpriseSummary], summary="企业列表（筛选、分页）")
 def list_enterprises(
-    db: Db,
+    db: DbSession,
     principal: Reader,
     region: Annotated[
         str | None,
@@ -114,7 +113,7 @@ def list_enterprises(
     summary="新建企业档案",
     responses={409: {"model": ErrorOut, "description": "统一社会信用代码已存在"}},
 )
-def create_enterprise(db: Db, principal: Creator, body: EnterpriseIn) -> EnterpriseDetail:
+def create_enterprise(db: DbSession, principal: Creator, body: EnterpriseIn) -> EnterpriseDetail:
     if not principal.scope.allows_region(body.region_code):
         raise PermissionDenied(
             "只能在本账号管辖的行政区划内新建企业", f"region {body.region_code} outside the caller's scope"
@@ -129,7 +128,7 @@ def create_enterprise(db: Db, principal: Creator, body: EnterpriseIn) -> Enterpr
 @router.get(
     "/{enterprise_id}", response_model=EnterpriseDetail, summary="企业档案（一企一档）", responses=NOT_FOUND
 )
-def get_enterprise(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> EnterpriseDetail:
+def get_enterprise(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> EnterpriseDetail:
     return service.detail(_visible(db, principal, enterprise_id))
 
 
@@ -139,7 +138,7 @@ def get_enterprise(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> En
     summary="联系人与完整联系电话（不打码；每次查看记入审计日志）",
     responses=NOT_FOUND,
 )
-def get_contact(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> ContactOut:
+def get_contact(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> ContactOut:
     ent = _visible(db, principal, enterprise_id)
     audit(db, principal, AuditAction.contact_revealed, ("enterprise", ent.id), {"fields": ["contact_phone"]})
     return ContactOut(contact_name=ent.contact_name, contact_phone=ent.contact_phone)
@@ -151,7 +150,9 @@ def get_contact(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> Conta
     summary="分年度经营数据",
     responses=NOT_FOUND,
 )
-def get_yearly_figures(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> list[YearlyFigureOut]:
+def get_yearly_figures(
+    db: DbSession, principal: Reader, enterprise_id: EnterpriseId
+) -> list[YearlyFigureOut]:
     ent = _visible(db, principal, enterprise_id)
     return [service.yearly_out(f) for f in sorted(ent.yearly_figures, key=lambda f: f.fiscal_year)]
 
@@ -163,7 +164,7 @@ def get_yearly_figures(db: Db, principal: Reader, enterprise_id: EnterpriseId) -
     responses=NOT_FOUND,
 )
 def put_yearly_figures(
-    db: Db,
+    db: DbSession,
     principal: FigureWriter,
     enterprise_id: EnterpriseId,
     year: Annotated[int, Path(ge=1949, le=2100, description="会计年度")],
@@ -196,7 +197,7 @@ def put_yearly_figures(
     summary="创新与质量事实（知识产权、奖项、荣誉等）",
     responses=NOT_FOUND,
 )
-def get_facts(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> FactsOut:
+def get_facts(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> FactsOut:
     e = _visible(db, principal, enterprise_id)
     return FactsOut.model_validate(
         {
@@ -219,7 +220,7 @@ def get_facts(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> FactsOu
     summary="获奖记录（新的在前）",
     responses=NOT_FOUND,
 )
-def list_awards(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> list[AwardOut]:
+def list_awards(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> list[AwardOut]:
     ent = _visible(db, principal, enterprise_id)
     return [AwardOut.model_validate(a) for a in award_service.list_awards(ent)]
 
@@ -231,7 +232,9 @@ def list_awards(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> list[
     summary="新增获奖记录（主管部门）",
     responses=NOT_FOUND,
 )
-def create_award(db: Db, principal: AwardWriter, enterprise_id: EnterpriseId, body: AwardIn) -> AwardOut:
+def create_award(
+    db: DbSession, principal: AwardWriter, enterprise_id: EnterpriseId, body: AwardIn
+) -> AwardOut:
     ent = _visible(db, principal, enterprise_id)
     award = award_service.create_award(db, ent, body, actor=principal.username)
     audit(
@@ -251,7 +254,7 @@ def create_award(db: Db, principal: AwardWriter, enterprise_id: EnterpriseId, bo
     responses=AWARD_NOT_FOUND,
 )
 def update_award(
-    db: Db, principal: AwardWriter, enterprise_id: EnterpriseId, award_id: AwardId, body: AwardIn
+    db: DbSession, principal: AwardWriter, enterprise_id: EnterpriseId, award_id: AwardId, body: AwardIn
 ) -> AwardOut:
     ent = _visible(db, principal, enterprise_id)
     award = award_service.get_award(ent, award_id)
@@ -272,7 +275,9 @@ def update_award(
     summary="删除获奖记录（主管部门）",
     responses=AWARD_NOT_FOUND,
 )
-def delete_award(db: Db, principal: AwardWriter, enterprise_id: EnterpriseId, award_id: AwardId) -> None:
+def delete_award(
+    db: DbSession, principal: AwardWriter, enterprise_id: EnterpriseId, award_id: AwardId
+) -> None:
     ent = _visible(db, principal, enterprise_id)
     award = award_service.get_award(ent, award_id)
     detail = {"enterprise_id": ent.id, "kind": award.kind, "name": award.name}
@@ -286,7 +291,7 @@ def delete_award(db: Db, principal: AwardWriter, enterprise_id: EnterpriseId, aw
     summary="认定记录",
     responses=NOT_FOUND,
 )
-def get_recognitions(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> list[RecognitionOut]:
+def get_recognitions(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> list[RecognitionOut]:
     e = _visible(db, principal, enterprise_id)
     return [RecognitionOut.model_validate(r) for r in sorted(e.recognitions, key=lambda r: r.announced_date)]
 
@@ -298,7 +303,7 @@ def get_recognitions(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> 
     responses=NOT_FOUND,
 )
 def get_history(
-    db: Db,
+    db: DbSession,
     principal: Reader,
     enterprise_id: EnterpriseId,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,

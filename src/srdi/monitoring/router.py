@@ -6,18 +6,16 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy.orm import Session
 
 from srdi.auth.dependencies import require_roles
 from srdi.auth.enums import Role
 from srdi.auth.service import Principal
-from srdi.db.session import get_db
+from srdi.db.session import DbSession
 from srdi.kit.workdays import beijing_today
 from srdi.monitoring import service
 from srdi.monitoring.schemas import DistrictSummary, IndustryCount, RegionCount
 
 router = APIRouter(prefix="/monitoring", tags=["监测评价 monitoring"])
-Db = Annotated[Session, Depends(get_db, scope="function")]
 Official = Annotated[
     Principal,
     Depends(
@@ -38,14 +36,14 @@ def _scope(principal: Principal) -> list[str] | None:
 
 
 @router.get("/regions", response_model=list[RegionCount], summary="本辖区内有企业的区县及企业数（筛选项）")
-def list_regions(db: Db, principal: Official) -> list[RegionCount]:
+def list_regions(db: DbSession, principal: Official) -> list[RegionCount]:
     return service.regions(db, _scope(principal))
 
 
 @router.get(
     "/industries", response_model=list[IndustryCount], summary="本辖区内企业所属行业大类及企业数（筛选项）"
 )
-def list_industries(db: Db, principal: Official) -> list[IndustryCount]:
+def list_industries(db: DbSession, principal: Official) -> list[IndustryCount]:
     return service.industries(db, _scope(principal))
 
 
@@ -53,7 +51,7 @@ def list_industries(db: Db, principal: Official) -> list[IndustryCount]:
     "/district-summary", response_model=DistrictSummary, summary="区县看板：称号、规模、区县、行业、年度合计"
 )
 def district_summary(
-    db: Db,
+    db: DbSession,
     principal: Official,
     region: Annotated[
         str | None,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from srdi.auth.dependencies import current_user, require_roles
 from srdi.auth.enums import ENTERPRISE_SELF, MANAGERS, MONITORS, OFFICIALS, REGISTRY_READERS, Role
 from srdi.auth.service import Principal, audit
-from srdi.db.session import SessionFactory, get_db, get_task_session_factory
+from srdi.db.session import DbSession, SessionFactory, get_task_session_factory
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.models import Enterprise
 from srdi.kit.money import fen_to_yuan
@@ -53,7 +53,6 @@ VERIFIERS = MONITORS
 # scope="function": the request's transaction commits before the response is sent, so a client that reads
 # right after a change, and a background task started by it, see the change (FastAPI's default ends a yield
 # dependency only after the response and its background tasks).
-Db = Annotated[Session, Depends(get_db, scope="function")]
 TaskSessions = Annotated[SessionFactory, Depends(get_task_session_factory)]
 Anyone = Annotated[Principal, Depends(current_user)]
 Manager = Annotated[Principal, Depends(require_roles(*MANAGERS))]
@@ -131,12 +130,12 @@ def version_out(v: PolicyVersion) -> PolicyOut:
 
 
 @router.get("/policies", response_model=list[PolicyOut], summary="政策库（已发布版本）")
-def list_policies(db: Db, principal: Anyone) -> list[PolicyOut]:
+def list_policies(db: DbSession, principal: Anyone) -> list[PolicyOut]:
     return [version_out(v) for v, _ in service.published(db)]
 
 
 @router.get("/policies/{policy_key}/versions", response_model=list[PolicyOut], summary="政策的全部版本")
-def policy_versions(db: Db, principal: Anyone, policy_key: PolicyKey) -> list[PolicyOut]:
+def policy_versions(db: DbSession, principal: Anyone, policy_key: PolicyKey) -> list[PolicyOut]:
     rows = service.versions_of(db, policy_key)
     if not is_manager(principal):
         rows = [v for v in rows if v.status != VersionStatus.draft]
@@ -144,7 +143,7 @@ def policy_versions(db: Db, principal: Anyone, policy_key: PolicyKey) -> list[Po
 
 
 @router.get("/policy-versions/{version_id}", response_model=PolicyOut, summary="政策版本详情")
-def get_version(db: Db, principal: Anyone, version_id: VersionId) -> PolicyOut:
+def get_version(db: DbSession, principal: Anyone, version_id: VersionId) -> PolicyOut:
     v = service.get_version(db, version_id)
     if v.status == VersionStatus.draft and not is_manager(principal):
         raise PolicyNotFound(version_id)  # drafts are not public
@@ -157,7 +156,7 @@ def get_version(db: Db, principal: Anyone, version_id: VersionId) -> PolicyOut:
     status_code=201,
     summary="起草新版本（改参数/预算）",
 )
-def create_draft(db: Db, principal: Manager, policy_key: PolicyKey, body: DraftIn) -> PolicyOut:
+def create_draft(db: DbSession, principal: Manager, policy_key: PolicyKey, body: DraftIn) -> PolicyOut:
     budget: str | bool | None = False
     if body.clear_budget:
         budget = None
@@ -196,7 +195,7 @@ def _side(d: dict[str, Any]) -> SandboxSide:
 
 
 @router.post("/policy-versions/{version_id}/sandbox", response_model=SandboxOut, summary="政策沙盘测算")
-def sandbox(db: Db, principal: Manager, version_id: VersionId, body: SandboxIn) -> SandboxOut:
+def sandbox(db: DbSession, principal: Manager, version_id: VersionId, body: SandboxIn) -> SandboxOut:
     r = service.sandbox(
         db, version_id, as_of=body.as_of or beijing_today(), scope_prefixes=principal.scope.region_prefixes
     )
@@ -225,7 +224,11 @@ def sandbox(db: Db, principal: Manager, version_id: VersionId, body: SandboxIn) 
 
 @router.post("/policy-versions/{version_id}/publish", response_model=PolicyOut, summary="发布草稿")
 def publish(
-    db: Db, principal: Manager, version_id: VersionId, background: BackgroundTasks, sessions: TaskSessions
+    db: DbSession,
+    principal: Manager,
+    version_id: VersionId,
+    background: BackgroundTasks,
+    sessions: TaskSessions,
 ) -> PolicyOut:
     v = service.publish(
         db, version_id, actor=principal.username, scope_prefixes=principal.scope.region_prefixes
@@ -252,7 +255,9 @@ def _match_out(m: dict[str, Any]) -> MatchOut:
     response_model=MyPoliciesOut,
     summary="企业的政策匹配（精准推送）",
 )
-def my_policies(db: Db, principal: Reader, enterprise_id: EnterpriseId, as_of: AsOf = None) -> MyPoliciesOut:
+def my_policies(
+    db: DbSession, principal: Reader, enterprise_id: EnterpriseId, as_of: AsOf = None
+) -> MyPoliciesOut:
     ent = visible_enterprise(db, principal, enterprise_id)
     r = service.my_policies(db, ent, as_of or beijing_today())
     return MyPoliciesOut(
@@ -274,7 +279,7 @@ def answer_keys(principal: Anyone) -> list[AnswerKeyOut]:
     response_model=list[AnswerOut],
     summary="企业填报的政策补充信息",
 )
-def get_answers(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> list[AnswerOut]:
+def get_answers(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> list[AnswerOut]:
     ent = visible_enterprise(db, principal, enterprise_id)
     return [_answer_out(a) for a in service.answers_of(db, ent.id)]
 
@@ -297,7 +302,9 @@ def _answer_out(a: Any, notice: str | None = None) -> AnswerOut:
 @router.put(
     "/enterprises/{enterprise_id}/policy-answers", response_model=list[AnswerOut], summary="填报政策补充信息"
 )
-def put_answers(db: Db, principal: Writer, enterprise_id: EnterpriseId, body: AnswersIn) -> list[AnswerOut]:
+def put_answers(
+    db: DbSession, principal: Writer, enterprise_id: EnterpriseId, body: AnswersIn
+) -> list[AnswerOut]:
     ent = visible_enterprise(db, principal, enterprise_id)
     keys = {k["key"]: k for k in service.answer_keys()}
     for a in body.answers:
@@ -361,7 +368,7 @@ def _check_value(spec: dict[str, Any], value: object) -> None:
     response_model=list[NotificationOut],
     summary="企业的站内消息",
 )
-def notifications(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> list[NotificationOut]:
+def notifications(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> list[NotificationOut]:
     ent = visible_enterprise(db, principal, enterprise_id)
     return [
         NotificationOut.model_validate(n, from_attributes=True) for n in service.notifications_of(db, ent.id)
@@ -370,7 +377,7 @@ def notifications(db: Db, principal: Reader, enterprise_id: EnterpriseId) -> lis
 
 @router.post("/notifications/{notification_id}/read", response_model=NotificationOut, summary="标记消息已读")
 def read_notification(
-    db: Db, principal: SelfUser, notification_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
+    db: DbSession, principal: SelfUser, notification_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
 ) -> NotificationOut:
     n: Notification = service.mark_read(db, notification_id, principal.scope.enterprise_ids)
     return NotificationOut.model_validate(n, from_attributes=True)
@@ -385,7 +392,7 @@ def read_notification(
     summary="核验队列：企业自报、决定资金的政策输入（本账号管辖地区）",
 )
 def verification_queue(
-    db: Db,
+    db: DbSession,
     principal: Verifier,
     status: Annotated[
         str | None, Query(pattern="^(pending|verified|rejected)$", description="状态，默认待核验")
@@ -403,7 +410,7 @@ def _verification(db: Session, req: Any) -> VerificationOut:
     )
 
 
-def _audited(db: Db, principal: Principal, verb: str, req: Any) -> VerificationOut:
+def _audited(db: DbSession, principal: Principal, verb: str, req: Any) -> VerificationOut:
     """The audit row of a verification decision (verify / reject) and the request as it now stands."""
     audit(
         db,
@@ -420,7 +427,9 @@ def _audited(db: Db, principal: Principal, verb: str, req: Any) -> VerificationO
     response_model=VerificationOut,
     summary="核验通过：数据来源记为已核验（核验人、时间、说明、依据）",
 )
-def verify_request(db: Db, principal: Verifier, request_id: RequestId, body: VerifyIn) -> VerificationOut:
+def verify_request(
+    db: DbSession, principal: Verifier, request_id: RequestId, body: VerifyIn
+) -> VerificationOut:
     req = service.verify(
         db,
         request_id,
@@ -437,7 +446,9 @@ def verify_request(db: Db, principal: Verifier, request_id: RequestId, body: Ver
     response_model=VerificationOut,
     summary="核验不通过：填写理由，不据此拨付",
 )
-def reject_request(db: Db, principal: Verifier, request_id: RequestId, body: RejectIn) -> VerificationOut:
+def reject_request(
+    db: DbSession, principal: Verifier, request_id: RequestId, body: RejectIn
+) -> VerificationOut:
     req = service.reject(
         db,
         request_id,

@@ -9,18 +9,18 @@ from functools import lru_cache
 from itertools import combinations
 
 from srdi.rules_engine import fmt
-from srdi.rules_engine.expr.nodes import And, Call, Cmp, In, Lit, Node, Not, Or, Var, render, variables
-from srdi.rules_engine.expr.types import Type
+from srdi.rules_engine.expr.nodes import And, Cmp, In, Lit, Node, Not, Or, Var, variables
 from srdi.rules_engine.interpret import prepare
 from srdi.rules_engine.loader import PURPOSE_INPUT
 from srdi.rules_engine.model import Indicator, RuleSet
 from srdi.rules_engine.pyfunc import compile_node as _compile_node
 from srdi.rules_engine.trace import Result
+from srdi.rules_engine.words import VERB as _VERB
+from srdi.rules_engine.words import choice, label, lit_type, phrase
 
 # Gap analysis evaluates the same band atoms for every enterprise: compile each once.
 compile_node = lru_cache(maxsize=4096)(_compile_node)
 
-_VERB = {">=": "达到", ">": "超过", "<=": "不高于", "<": "低于", "==": "为", "!=": "不为"}
 MAX_CHANGES = 5  # more indicator upgrades than this is not a useful plan
 
 
@@ -82,38 +82,26 @@ def _unmet(node: Node, env: Mapping[str, object]) -> list[Node]:
 
 def _say(rs: RuleSet, atom: Node, env: Mapping[str, object]) -> str:
     if isinstance(atom, Var):
-        return f"需满足：{rs.labels.get(atom.name, atom.name)}"
+        return f"需满足：{label(rs, atom.name)}"
     if isinstance(atom, Not) and isinstance(atom.operand, Var):
-        return f"需不存在：{rs.labels.get(atom.operand.name, atom.operand.name)}"
+        return f"需不存在：{label(rs, atom.operand.name)}"
     if isinstance(atom, In) and isinstance(atom.operand, Var):
         name = atom.operand.name
-        return f"{rs.labels.get(name, name)}需为 {' / '.join(atom.options)}（当前 {fmt.show(env.get(name), None)}）"
+        options = " / ".join(choice(rs, name, o) for o in atom.options)
+        now = choice(rs, name, env.get(name))
+        return f"{label(rs, name)}需为 {options}（当前 {now}）"
     if isinstance(atom, Cmp) and isinstance(atom.right, Lit):
         left = atom.left
-        if isinstance(left, Var):
-            label, t, current = (
-                rs.labels.get(left.name, left.name),
-                rs.types.get(left.name),
-                env.get(left.name),
-            )
-        elif (
-            isinstance(left, Call) and left.name == "cagr" and all(isinstance(a, Var) for a in left.args[:2])
-        ):
-            first, last = (rs.labels.get(a.name, a.name) for a in left.args[:2] if isinstance(a, Var))
-            label, t, current = f"{first}至{last}的复合增长率", None, compile_node(left)(env)
+        what = phrase(rs, left)
+        t = rs.types.get(left.name) if isinstance(left, Var) else None
+        current = env.get(left.name) if isinstance(left, Var) else compile_node(left)(env)
+        var = left.name if isinstance(left, Var) else None
+        if isinstance(atom.right.value, str):  # a chosen value: said by its label, as the current one is
+            threshold, now = choice(rs, var, atom.right.value), choice(rs, var, current)
         else:
-            label, t, current = render(left), None, compile_node(left)(env)
-        threshold = fmt.show(atom.right.value, _lit_type(rs, atom.right, t))
-        return f"{label} {fmt.show(current, t)}，需{_VERB[atom.op]} {threshold}"
-    return f"需满足：{render(atom)}"
-
-
-def _lit_type(rs: RuleSet, lit: Lit, var_type: Type | None) -> Type:
-    if lit.unit == "money":
-        return Type.MONEY
-    if lit.unit == "number" and var_type in (None, Type.NUMBER):
-        return Type.NUMBER
-    return var_type if var_type is not None else Type.INT
+            threshold, now = fmt.show(atom.right.value, lit_type(atom.right, t)), fmt.show(current, t)
+        return f"{what} {now}，需{_VERB[atom.op]} {threshold}"
+    return f"需满足：{phrase(rs, atom)}"
 
 
 def _band_sentence(
@@ -124,12 +112,14 @@ def _band_sentence(
         if isinstance(atom, Cmp) and isinstance(atom.left, Var) and isinstance(atom.right, Lit):
             name = atom.left.name
             t = rs.types.get(name)
-            parts.append(
-                f"{rs.labels.get(name, name)} {fmt.show(env.get(name), t)}，{_VERB[atom.op]} "
-                f"{fmt.show(atom.right.value, _lit_type(rs, atom.right, t))}"
-            )
+            if isinstance(atom.right.value, str):
+                now, threshold = choice(rs, name, env.get(name)), choice(rs, name, atom.right.value)
+            else:
+                now = fmt.show(env.get(name), t)
+                threshold = fmt.show(atom.right.value, lit_type(atom.right, t))
+            parts.append(f"{label(rs, name)} {now}，{_VERB[atom.op]} {threshold}")
         elif isinstance(atom, Var):
-            parts.append(rs.labels.get(atom.name, atom.name))
+            parts.append(label(rs, atom.name))
         else:
             parts.append(_say(rs, atom, env))
     return f"{'；'.join(parts)}，可得 {points} 分（+{gain} 分）"
@@ -164,7 +154,7 @@ def gap_analysis(result: Result, rule_set: RuleSet) -> Gap:
         return gap
     prog = prepare(rs)
     closure = set(prog.raw_inputs["pass"])
-    gap.missing = [rs.labels.get(n, n) for n in result.deciding_inputs if n in closure]
+    gap.missing = [label(rs, n) for n in result.deciding_inputs if n in closure]
     score_vars = {"score_total", "direct"} | {"score_" + c.id for c in rs.categories}
     routes = {f.id for f in rs.direct_routes}
     # Gates: conditions the pass rule needs that are false and are not about the score or the direct routes.

@@ -169,6 +169,7 @@ def _build(rid: str, raw: Mapping[str, tuple[Path, dict[str, Any], str]], root: 
     categories: dict[str, Category] = {}
     indicators: dict[str, Indicator] = {}
     labels: dict[str, str] = {}
+    choice_labels: dict[str, dict[str, str]] = {}
     types: dict[str, Type] = {PURPOSE_INPUT: Type.BOOL}
     inputs[PURPOSE_INPUT] = Input(
         PURPOSE_INPUT, Type.BOOL, "复核（而非新申报）", "", {"purpose": "re_review"}, 0, _citation(top)
@@ -198,6 +199,8 @@ def _build(rid: str, raw: Mapping[str, tuple[Path, dict[str, Any], str]], root: 
         if section == "inputs":
             t = Type(item["type"])
             types[name] = t
+            if item.get("choices"):
+                choice_labels[name] = {str(k): str(v) for k, v in item["choices"].items()}
             inputs[name] = Input(
                 name,
                 t,
@@ -318,6 +321,7 @@ def _build(rid: str, raw: Mapping[str, tuple[Path, dict[str, Any], str]], root: 
         province_codes=tuple(str(c) for c in data.get("province_codes", [])),
         base=data.get("base"),
         labels=labels,
+        choice_labels=choice_labels,
         overlay_purposes=tuple(str(p) for p in (data.get("overlay") or {}).get("purposes", ())),
     )
 

@@ -137,6 +137,8 @@ class RuleSet:
     province_codes: tuple[str, ...] = ()
     base: str | None = None
     labels: dict[str, str] = field(default_factory=dict)
+    # str inputs: value → Chinese label (the rule file's ``choices``), so people read 中型, not "medium".
+    choice_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     overlay_purposes: tuple[
         str, ...
     ] = ()  # kind overlay: the purposes the notice governs (rules/regimes.yaml)
