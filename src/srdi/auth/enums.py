@@ -116,3 +116,31 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
 
 def audit_action_label(action: str) -> str:
     return AUDIT_ACTION_LABELS.get(action, action)
+
+
+# What an audit row is about, in words (the audit log page shows 企业 #12, not "enterprise 12"). A type a new
+# domain audits without adding it here is shown as 记录, never as its code.
+AUDIT_OBJECT_LABELS: dict[str, str] = {
+    "appeal": "诉求",
+    "audit_log": "审计日志",
+    "award": "获奖记录",
+    "batch_run": "批量评价任务",
+    "calendar_year": "工作日历年份",
+    "contest": "比赛",
+    "department": "责任单位",
+    "disbursement_batch": "拨付批次",
+    "enterprise": "企业",
+    "grant": "兑付记录",
+    "grant_run": "免申即享批次",
+    "import_job": "导入任务",
+    "policy": "政策",
+    "policy_version": "政策版本",
+    "user": "用户",
+    "verification_request": "核验申请",
+}
+
+
+def audit_object_label(object_type: str | None) -> str | None:
+    if object_type is None:
+        return None
+    return AUDIT_OBJECT_LABELS.get(object_type, "记录")

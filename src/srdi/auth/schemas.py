@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
-from srdi.auth.enums import Role, audit_action_label
+from srdi.auth.enums import Role, audit_action_label, audit_object_label
 from srdi.kit.text import clean_name
 
 ORM = ConfigDict(from_attributes=True)
@@ -110,6 +110,11 @@ class AuditLogOut(BaseModel):
     @property
     def action_label(self) -> str:
         return audit_action_label(self.action)
+
+    @computed_field(description="对象类型（名称）")  # type: ignore[prop-decorator]
+    @property
+    def object_label(self) -> str | None:
+        return audit_object_label(self.object_type)
 
 
 class CalendarDayOut(BaseModel):
