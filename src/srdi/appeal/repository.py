@@ -158,6 +158,10 @@ def notices_for(
     return list(db.scalars(stmt).all())
 
 
+def calendar_years(db: Session) -> list[CalendarYear]:
+    return list(db.scalars(select(CalendarYear).order_by(CalendarYear.year)).all())
+
+
 def calendar_overrides(db: Session) -> tuple[list[int], list[WorkdayOverride]]:
     years = list(db.scalars(select(CalendarYear.year)).all())
     rows = list(db.scalars(select(WorkdayOverride).order_by(WorkdayOverride.day)).all())

@@ -7,7 +7,7 @@ Outside a caller's scope an appeal answers 404, exactly as if it did not exist.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -35,6 +35,7 @@ from srdi.appeal.schemas import (
     AppealOut,
     AppealPage,
     CalendarDayOut,
+    CalendarOut,
     CalendarYearIn,
     CalendarYearOut,
     CategoryOut,
@@ -430,33 +431,66 @@ def run_sweep(db: Db, principal: Admin) -> dict[str, Any]:
 # --- the working-day calendar -----------------------------------------------------------------------------------
 
 
-@router.get("/admin/calendar/{year}", response_model=CalendarYearOut, summary="某年度放假与调休安排")
-def get_calendar_year(db: Db, _: Admin, year: Year) -> CalendarYearOut:
-    cal = service.calendar(db)
+def _calendar_year_out(cal: WorkdayCalendar, year: int, entered: dict[int, str | None]) -> CalendarYearOut:
     bundled = WorkdayCalendar.bundled()
     source = "bundled" if year in bundled.years else ("admin" if year in cal.years else "missing")
     days = []
     if year in cal.years:
-        from datetime import date, timedelta
-
         d = date(year, 1, 1)
         while d.year == year:
             name = cal.holiday_name(d)
             if name is not None:
                 days.append(CalendarDayOut(date=d, is_off_day=not cal.is_working_day(d), name=name))
             d += timedelta(days=1)
-    return CalendarYearOut(year=year, known=year in cal.years, source=source, days=days)
+    return CalendarYearOut(
+        year=year,
+        known=year in cal.years,
+        source=source,
+        days=days,
+        entered_by=entered.get(year) if source == "admin" else None,
+    )
+
+
+@router.get("/admin/calendar", response_model=CalendarOut, summary="工作日历（已知年份的放假与调休安排）")
+def working_day_calendar(db: Db, _: Admin) -> CalendarOut:
+    cal = service.calendar(db)
+    entered = service.calendar_entered_by(db)
+    years = sorted(cal.years, reverse=True)
+    this_year = beijing_today().year
+    missing = next(
+        y for y in range(min(years[-1] if years else this_year, this_year), 2101) if y not in cal.years
+    )
+    return CalendarOut(
+        years=[_calendar_year_out(cal, y, entered) for y in years],
+        editable=True,
+        next_missing_year=missing,
+    )
+
+
+@router.get("/admin/calendar/{year}", response_model=CalendarYearOut, summary="某年度放假与调休安排")
+def get_calendar_year(db: Db, _: Admin, year: Year) -> CalendarYearOut:
+    return _calendar_year_out(service.calendar(db), year, service.calendar_entered_by(db))
 
 
 @router.put("/admin/calendar/{year}", response_model=CalendarYearOut, summary="录入某年度放假与调休安排")
 def put_calendar_year(db: Db, principal: Admin, year: Year, body: CalendarYearIn) -> CalendarYearOut:
     if year in WorkdayCalendar.bundled().years:
         raise InvalidAppeal(f"{year} 年的安排已内置，无需录入", f"{year} is bundled")
-    service.set_calendar_year(
+    before = service.calendar(db)
+    previous = [o for o in before.overrides_in(year)] if year in before.years else None
+    days = [DayOverride(d.date, d.is_off_day, d.name) for d in body.days]
+    service.set_calendar_year(db, year, days, entered_by=principal.username)
+    audit(
         db,
-        year,
-        [DayOverride(d.date, d.is_off_day, d.name) for d in body.days],
-        entered_by=principal.username,
+        principal,
+        "calendar.year.save",
+        ("calendar_year", year),
+        {
+            "days": len(days),
+            "off_days": sum(1 for d in days if d.is_off_day),
+            "make_up_days": sum(1 for d in days if not d.is_off_day),
+            "replaced": previous is not None,
+            "previous_days": len(previous) if previous is not None else 0,
+        },
     )
-    audit(db, principal, "calendar.year.save", ("calendar_year", year), {"days": len(body.days)})
     return get_calendar_year(db, principal, year)

@@ -214,7 +214,18 @@ class CalendarYearOut(BaseModel):
     year: int
     known: bool = Field(description="该年度安排是否已有（内置数据或管理员录入）")
     source: str = Field(description="bundled 内置 | admin 管理员录入 | missing 缺失")
-    days: list[CalendarDayOut]
+    days: list[CalendarDayOut] = Field(
+        description="与周一至周五不同的日子：放假日（含节假期间的周末）、周末调休上班"
+    )
+    entered_by: str | None = Field(default=None, description="录入该年度的管理员（管理员录入时）")
+
+
+class CalendarOut(BaseModel):
+    years: list[CalendarYearOut] = Field(description="已知放假安排的年份（新的在前）")
+    editable: bool = Field(
+        description="能否在界面中录入年份（内置年份只读，缺失年份和管理员录入的年份可录入）"
+    )
+    next_missing_year: int = Field(description="最近一个尚无放假安排的年份（应尽快录入）")
 
 
 class SweepOut(BaseModel):

@@ -295,19 +295,42 @@ def set_calendar_year(
         if d.day in seen:
             raise InvalidCalendar(f"日期 {d.day} 重复", f"duplicate day {d.day}")
         seen.add(d.day)
-        if d.is_off_day and d.day.weekday() >= 5:
-            raise InvalidCalendar(f"{d.day} 本是周末，无需登记为放假", f"{d.day} is a weekend already")
+        # A day off may fall on a weekend (the notice's "10月1日至8日放假调休" names the weekend days too, as the
+        # bundled data does); a 调休 working day is by definition a Saturday or Sunday made a working day.
         if not d.is_off_day and d.day.weekday() < 5:
-            raise InvalidCalendar(f"{d.day} 本是工作日，无需登记为调休上班", f"{d.day} is a weekday already")
+            raise InvalidCalendar(
+                f"{d.day}（{WEEKDAY_ZH[d.day.weekday()]}）本是工作日，调休上班日只能是周六或周日",
+                f"make-up day {d.day} is a weekday",
+            )
+        if not d.name.strip():
+            raise InvalidCalendar(f"{d.day} 未填写节日名称", f"{d.day} has no name")
+    if not any(d.is_off_day for d in days):
+        raise InvalidCalendar(
+            f"{year} 年的安排至少应有一天放假（如元旦），请按国务院办公厅通知录入",
+            f"{year} has no day off",
+        )
     db.query(WorkdayOverride).filter(WorkdayOverride.year == year).delete()
-    if db.get(CalendarYear, year) is None:
+    row = db.get(CalendarYear, year)
+    if row is None:
         db.add(CalendarYear(year=year, entered_by=entered_by))
+    else:
+        row.entered_by = entered_by
     for d in days:
         db.add(
-            WorkdayOverride(day=d.day, year=year, is_off_day=d.is_off_day, name=d.name, entered_by=entered_by)
+            WorkdayOverride(
+                day=d.day, year=year, is_off_day=d.is_off_day, name=d.name.strip(), entered_by=entered_by
+            )
         )
     db.flush()
     return calendar(db)
+
+
+WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def calendar_entered_by(db: Session) -> dict[int, str | None]:
+    """The administrator-entered years and who entered each."""
+    return {r.year: r.entered_by for r in repository.calendar_years(db)}
 
 
 # --- deadlines ---------------------------------------------------------------------------------------------
