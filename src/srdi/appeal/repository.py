@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from srdi.appeal.models import (
     Appeal,
     AppealAssist,
+    AppealAttachment,
     AppealCategory,
     AppealEvent,
     AppealNotice,
@@ -156,6 +157,21 @@ def notices_for(
         )
     stmt = select(AppealNotice).where(or_(*conds)).order_by(AppealNotice.id.desc()).limit(limit)
     return list(db.scalars(stmt).all())
+
+
+def attachments_of(db: Session, appeal_id: int) -> list[AppealAttachment]:
+    return list(
+        db.scalars(
+            select(AppealAttachment)
+            .where(AppealAttachment.appeal_id == appeal_id)
+            .order_by(AppealAttachment.id)
+        ).all()
+    )
+
+
+def attachment_count(db: Session, appeal_id: int) -> int:
+    q = select(func.count()).select_from(AppealAttachment).where(AppealAttachment.appeal_id == appeal_id)
+    return int(db.scalar(q) or 0)
 
 
 def calendar_years(db: Session) -> list[CalendarYear]:

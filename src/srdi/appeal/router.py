@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
+from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
-from srdi.appeal import service
+from srdi.appeal import attachment_service, service
 from srdi.appeal.enums import (
     ACTION_LABELS,
     CHANNEL_LABELS,
@@ -26,14 +28,15 @@ from srdi.appeal.enums import (
     RejectReason,
     Stage,
 )
-from srdi.appeal.exceptions import InvalidAppeal
-from srdi.appeal.models import Appeal, AppealEvent, Department
+from srdi.appeal.exceptions import AppealNotFound, AttachmentNotFound, InvalidAppeal
+from srdi.appeal.models import Appeal, AppealAttachment, AppealEvent, Department
 from srdi.appeal.schemas import (
     AppealDetailOut,
     AppealEventOut,
     AppealIn,
     AppealOut,
     AppealPage,
+    AttachmentOut,
     CalendarDayOut,
     CalendarOut,
     CalendarYearIn,
@@ -206,12 +209,29 @@ def allowed_actions(db: Session, a: Appeal, principal: Principal) -> list[str]:
     return out
 
 
+def attachment_out(r: AppealAttachment) -> AttachmentOut:
+    return AttachmentOut(
+        id=r.id,
+        appeal_id=r.appeal_id,
+        kind=r.kind,
+        kind_label=attachment_service.KIND_LABELS.get(r.kind, r.kind),
+        filename=r.filename,
+        content_type=r.content_type,
+        type_label=attachment_service.TYPE_LABELS.get(r.content_type, r.content_type),
+        size_bytes=r.size_bytes,
+        uploaded_by_name=r.uploaded_by_name,
+        created_at=r.created_at,
+        download_url=f"/api/v1/appeal-attachments/{r.id}",
+    )
+
+
 def detail_out(db: Session, a: Appeal, principal: Principal) -> AppealDetailOut:
     names = _Names(db, [a])
     assist_names = [names.departments[x.department_id].name for x in service.assists(db, a)]
     return AppealDetailOut(
         **appeal_out(a, names),
         events=[event_out(e) for e in service.events(db, a)],
+        attachments=[attachment_out(r) for r in attachment_service.of_appeal(db, a.id)],
         assist_departments=assist_names,
         allowed_actions=allowed_actions(db, a, principal),
     )
@@ -319,9 +339,15 @@ def create_appeal(db: Db, principal: Filer, body: AppealIn) -> AppealDetailOut:
             contact_email=body.contact_email,
         ),
         actor=principal.user,
+        duplicate_confirmed=body.confirm_duplicate and not self_filed,
     )
     audit(
-        db, principal, "appeal.create", ("appeal", a.id), {"enterprise_id": ent.id, "channel": channel.value}
+        db,
+        principal,
+        "appeal.create",
+        ("appeal", a.id),
+        {"enterprise_id": ent.id, "channel": channel.value}
+        | ({"confirm_duplicate": True} if body.confirm_duplicate and not self_filed else {}),
     )
     return detail_out(db, a, principal)
 
@@ -386,6 +412,83 @@ def transition(db: Db, principal: AppealUser, appeal_id: AppealId, body: Transit
     )
     audit(db, principal, f"appeal.{body.action.value}", ("appeal", a.id), {"to": a.status})
     return detail_out(db, a, principal)
+
+
+# --- attachments ------------------------------------------------------------------------------------------------
+
+AttachmentId = Annotated[int, Path(ge=1, le=2**31 - 1, description="附件编号")]
+
+
+@router.post(
+    "/appeal-attachments",
+    response_model=AttachmentOut,
+    status_code=201,
+    summary="上传诉求附件（企业与受理人员：申请材料；承办单位：答复材料）",
+    description="PDF、PNG 或 JPEG（按文件内容识别），单个文件不超过配置的上限（默认 10 MB）。",
+)
+def upload_attachment(
+    db: Db,
+    principal: AppealUser,
+    appeal_id: Annotated[int, Form(ge=1, le=2**31 - 1, description="诉求编号")],
+    file: Annotated[UploadFile, File(description="PDF、PNG 或 JPEG 文件")],
+) -> AttachmentOut:
+    a = service.get_visible(db, appeal_scope(db, principal), appeal_id)
+    limit = attachment_service.max_bytes()
+    data = file.file.read(limit + 1)
+    dep = (
+        service.department_of_user(db, principal.user) if principal.role is Role.department_handler else None
+    )
+    row = attachment_service.add(
+        db,
+        a,
+        attachment_service.Upload(filename=file.filename, data=data),
+        actor=principal.user,
+        department_id=dep.id if dep else None,
+    )
+    audit(
+        db,
+        principal,
+        "appeal.attachment.upload",
+        ("appeal", a.id),
+        {"attachment_id": row.id, "kind": row.kind, "sha256": row.sha256, "size": row.size_bytes},
+    )
+    return attachment_out(row)
+
+
+@router.get(
+    "/appeal-attachments/{attachment_id}",
+    summary="下载诉求附件（能查看该诉求的账号；每次下载留痕）",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/pdf": {}, "image/png": {}, "image/jpeg": {}}}},
+)
+def download_attachment(db: Db, principal: AppealUser, attachment_id: AttachmentId) -> StreamingResponse:
+    row = attachment_service.get(db, attachment_id)
+    try:
+        a = service.get_visible(db, appeal_scope(db, principal), row.appeal_id)
+    except AppealNotFound:
+        raise AttachmentNotFound(attachment_id) from None
+    stream = attachment_service.open_bytes(row)
+    audit(
+        db,
+        principal,
+        "appeal.attachment.download",
+        ("appeal", a.id),
+        {"attachment_id": row.id, "filename": row.filename},
+    )
+    ascii_name = row.filename.encode("ascii", "ignore").decode().replace('"', "") or "attachment"
+    headers = {
+        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(row.filename)}",
+        "Content-Length": str(row.size_bytes),
+        "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return StreamingResponse(_chunks(stream), media_type=row.content_type, headers=headers)
+
+
+def _chunks(stream: Any) -> Any:
+    with stream:
+        while chunk := stream.read(1 << 16):
+            yield chunk
 
 
 @router.get("/appeals/{appeal_id:int}/suggested-policies", summary="可用于答复的政策（企业符合或可能符合）")

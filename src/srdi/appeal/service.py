@@ -442,14 +442,22 @@ def similarity(a: str, b: str) -> float:
     return len(x & y) / len(x | y) if x | y else 0.0
 
 
-def find_duplicate(db: Session, enterprise_id: int, title: str, content: str) -> Appeal | None:
-    """An open appeal of the same enterprise whose text is nearly the same (指引: 重复提交 while in progress)."""
+def find_duplicate_scored(
+    db: Session, enterprise_id: int, title: str, content: str
+) -> tuple[float, Appeal] | None:
+    """The open appeal of the same enterprise whose text is most nearly the same, with its similarity."""
     best: tuple[float, Appeal] | None = None
     for other in repository.open_appeals_of_enterprise(db, enterprise_id, [s.value for s in OPEN_STATUSES]):
         score = similarity(title + content, other.title + other.content)
         if score >= DUPLICATE_SIMILARITY and (best is None or score > best[0]):
             best = (score, other)
-    return best[1] if best else None
+    return best
+
+
+def find_duplicate(db: Session, enterprise_id: int, title: str, content: str) -> Appeal | None:
+    """An open appeal of the same enterprise whose text is nearly the same (指引: 重复提交 while in progress)."""
+    found = find_duplicate_scored(db, enterprise_id, title, content)
+    return found[1] if found else None
 
 
 @dataclass
@@ -520,8 +528,13 @@ def file_appeal(
     actor: User,
     now: datetime | None = None,
     check_duplicates: bool = True,
+    duplicate_confirmed: bool = False,
 ) -> Appeal:
-    """File an appeal for ``enterprise`` (by the enterprise itself, or by staff on its behalf)."""
+    """File an appeal for ``enterprise`` (by the enterprise itself, or by staff on its behalf).
+
+    A similar open appeal of the same enterprise refuses the filing (DuplicateAppeal, pointing to it) unless
+    ``duplicate_confirmed`` — staff only, decided by the caller — when the filing goes ahead and its first event
+    names the similar appeal."""
     now = now or utcnow()
     title, content = validate_text(data.title, data.content)
     if data.contact_email and not notification_service.valid_email(data.contact_email):
@@ -531,10 +544,21 @@ def file_appeal(
     cat = category(db, cat_key)
     cal = calendar(db)
     due = accept_deadline(cal, now)  # before any change: a year without holiday data changes nothing
+    possible_duplicate: Appeal | None = None
     if check_duplicates:
-        dup = find_duplicate(db, enterprise.id, title, content)
-        if dup is not None:
-            raise DuplicateAppeal(dup.id, dup.title)
+        found = find_duplicate_scored(db, enterprise.id, title, content)
+        if found is not None:
+            score, dup = found
+            staff = Role(actor.role) not in ENTERPRISE_BOUND_ROLES
+            if not (duplicate_confirmed and staff):
+                raise DuplicateAppeal(
+                    dup.id,
+                    dup.title,
+                    status_label=AppealStatus(dup.status).label,
+                    similarity=score,
+                    staff=staff,
+                )
+            possible_duplicate = dup
     appeal = Appeal(
         enterprise_id=enterprise.id,
         region_code=enterprise.region_code,
@@ -563,8 +587,10 @@ def file_appeal(
         AppealEventKind.transition,
         actor,
         to_status=AppealStatus.submitted.value,
-        reason=f"渠道：{data.channel.label}",
-        detail={"channel": data.channel.value},
+        reason=f"渠道：{data.channel.label}"
+        + (f"；与诉求 {possible_duplicate.id} 相似，经工作人员确认仍予登记" if possible_duplicate else ""),
+        detail={"channel": data.channel.value}
+        | ({"possible_duplicate_of": possible_duplicate.id} if possible_duplicate else {}),
         at=now,
     )
     _notify_enterprise(db, appeal, f"您的诉求“{title}”已提交", "我们将在 2 个工作日内受理。")
