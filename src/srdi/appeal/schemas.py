@@ -176,7 +176,7 @@ class AttachmentOut(BaseModel):
 
 class AppealDetailOut(AppealOut):
     events: list[AppealEventOut]
-    attachments: list[AttachmentOut] = Field(default_factory=list, description="附件（申请材料与答复材料）")
+    attachments: list[AttachmentOut] = Field(description="附件（申请材料与答复材料）")
     assist_departments: list[str] = Field(description="协办单位名称")
     allowed_actions: list[str] = Field(description="当前账号可执行的操作")
 
