@@ -521,7 +521,7 @@ def appeal_notices(db: Db, principal: Staff) -> list[NoticeOut]:
 
 @router.post("/appeal-sweeps", response_model=SweepOut, summary="立即执行一次超时提醒与督办")
 def run_sweep(db: Db, principal: Admin) -> dict[str, Any]:
-    r = service.sweep(db)
+    r = service.sweep_all(db)
     audit(db, principal, "appeal.sweep", None, {"total": r.total})
     return {
         "reminded": r.reminded,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -60,7 +60,7 @@ from srdi.auth.enums import ENTERPRISE_BOUND_ROLES, OFFICIAL_ROLES, Role
 from srdi.auth.models import User
 from srdi.db.base import utcnow
 from srdi.enterprise.models import Enterprise
-from srdi.kit.workdays import BEIJING, DayOverride, WorkdayCalendar, beijing_today
+from srdi.kit.workdays import BEIJING, CalendarYearMissing, DayOverride, WorkdayCalendar, beijing_today
 from srdi.notification import service as notification_service
 from srdi.policy import service as policy_service
 
@@ -928,10 +928,23 @@ class SweepResult:
     escalated_department: int = 0
     escalated_district: int = 0
     skipped_years: list[int] = field(default_factory=list)
+    # How many candidates the batch read, and the (deadline, id) of the last: where the next batch starts.
+    scanned: int = 0
+    cursor: tuple[datetime, int] | None = None
 
     @property
     def total(self) -> int:
         return self.reminded + self.escalated_department + self.escalated_district
+
+    def add(self, other: SweepResult) -> None:
+        self.reminded += other.reminded
+        self.escalated_department += other.escalated_department
+        self.escalated_district += other.escalated_district
+        self.scanned += other.scanned
+        self.cursor = other.cursor or self.cursor
+        for y in other.skipped_years:
+            if y not in self.skipped_years:
+                self.skipped_years.append(y)
 
 
 def _claim(db: Session, appeal: Appeal, **values: Any) -> bool:
@@ -951,8 +964,45 @@ def _claim(db: Session, appeal: Appeal, **values: Any) -> bool:
     return bool(getattr(res, "rowcount", 0) == 1)
 
 
-def sweep(db: Session, now: datetime | None = None, *, limit: int = 500) -> SweepResult:
-    """Remind before a deadline, escalate after it: first to the department's leader, then to the district.
+def _escalate(
+    db: Session,
+    appeal: Appeal,
+    *,
+    level: int,
+    stage: Stage,
+    now: datetime,
+    reason: str,
+    title: str,
+    body: str,
+    department_id: int | None,
+    region_code: str | None,
+) -> bool:
+    """Claim escalation step ``level`` of the appeal's current deadline; when this worker won it, record the
+    event and tell whoever the step goes to. False when another worker (or an earlier run) already did."""
+    if appeal.escalation_level >= level or not _claim(db, appeal, escalation_level=level):
+        return False
+    _event(
+        db,
+        appeal,
+        AppealEventKind.escalation,
+        None,
+        reason=reason,
+        detail={"level": level, "stage": stage.value},
+        at=now,
+    )
+    _notice(db, appeal, title, body, department_id=department_id, region_code=region_code)
+    return True
+
+
+def sweep(
+    db: Session,
+    now: datetime | None = None,
+    *,
+    limit: int = 500,
+    after: tuple[datetime, int] | None = None,
+) -> SweepResult:
+    """One batch: remind before a deadline, escalate after it — first to the department's leader, then to the
+    district. At most ``limit`` candidates are read, from just after the ``after`` cursor (see sweep_all).
 
     Idempotent: each step is claimed with a compare-and-set, so a re-run (or a second worker) does nothing twice.
     """
@@ -960,9 +1010,11 @@ def sweep(db: Session, now: datetime | None = None, *, limit: int = 500) -> Swee
     out = SweepResult()
     cal = calendar(db)
     horizon = now + timedelta(hours=stage_limits()["remind_before_hours"])
-    for appeal in repository.due_candidates(db, now, horizon, limit):
+    for appeal in repository.due_candidates(db, now, horizon, limit, after):
         due = appeal.due_at
         assert due is not None
+        out.scanned += 1
+        out.cursor = (due, appeal.id)
         stage = Stage(appeal.due_stage) if appeal.due_stage else Stage.answer
         dep = db.get(Department, appeal.department_id) if appeal.department_id else None
         where = f"（{dep.name}）" if dep else ""
@@ -980,59 +1032,77 @@ def sweep(db: Session, now: datetime | None = None, *, limit: int = 500) -> Swee
             out.reminded += 1
         if due > now:
             continue
-        if appeal.escalation_level < 1 and _claim(db, appeal, escalation_level=1):
+        if appeal.escalation_level < 1:
             target = (
                 f"{dep.name}负责人" + (f"（{dep.leader_name}）" if dep.leader_name else "")
                 if dep
                 else "区县主管部门"
             )
-            _event(
+            if _escalate(
                 db,
                 appeal,
-                AppealEventKind.escalation,
-                None,
+                level=1,
+                stage=stage,
+                now=now,
                 reason=f"{stage.label}已超时，督办至{target}",
-                detail={"level": 1, "stage": stage.value},
-                at=now,
-            )
-            _notice(
-                db,
-                appeal,
-                f"超时督办：{appeal.title}",
-                f"{stage.label}已超时{where}，请负责人督办。",
+                title=f"超时督办：{appeal.title}",
+                body=f"{stage.label}已超时{where}，请负责人督办。",
                 department_id=dep.id if dep else None,
                 region_code=None if dep else appeal.region_code,
-            )
-            out.escalated_department += 1
+            ):
+                out.escalated_department += 1
             continue
         try:
             # The end of the next working day after the deadline's own day (a deadline at 24:00 belongs to the
             # day it ends, hence the microsecond).
             second = cal.deadline_at(due - timedelta(microseconds=1), 1)
-        except Exception as exc:  # CalendarYearMissing: wait for the year to be entered, report it
-            year = getattr(exc, "details", {}).get("year") if getattr(exc, "details", None) else None
+        except CalendarYearMissing as exc:  # wait for the year to be entered, report it
+            year = (exc.details or {}).get("year")
             if year is not None and year not in out.skipped_years:
                 out.skipped_years.append(year)
             continue
-        if appeal.escalation_level == 1 and now >= second and _claim(db, appeal, escalation_level=2):
-            _event(
-                db,
-                appeal,
-                AppealEventKind.escalation,
-                None,
-                reason=f"{stage.label}超时逾一个工作日，督办至区县主管部门",
-                detail={"level": 2, "stage": stage.value},
-                at=now,
-            )
-            _notice(
-                db,
-                appeal,
-                f"超时督办（区县）：{appeal.title}",
-                f"{stage.label}超时逾一个工作日{where}。",
-                region_code=appeal.region_code,
-            )
+        if now >= second and _escalate(
+            db,
+            appeal,
+            level=2,
+            stage=stage,
+            now=now,
+            reason=f"{stage.label}超时逾一个工作日，督办至区县主管部门",
+            title=f"超时督办（区县）：{appeal.title}",
+            body=f"{stage.label}超时逾一个工作日{where}。",
+            department_id=None,
+            region_code=appeal.region_code,
+        ):
             out.escalated_district += 1
     return out
+
+
+def sweep_all(
+    db: Session,
+    now: datetime | None = None,
+    *,
+    batch: int = 500,
+    after_batch: Callable[[SweepResult], None] | None = None,
+) -> SweepResult:
+    """Every due item, one bounded batch after another (keyset on deadline and id), all at the same ``now``.
+
+    ``after_batch`` runs after each batch — the worker commits there and empties the session, so memory stays
+    bounded however many items are due; a candidate that owes nothing yet (a second escalation waiting for its
+    working day) is passed over, never re-read, so it cannot starve the items behind it.
+    """
+    if batch < 1:
+        raise ValueError("batch must be positive")
+    now = now or utcnow()
+    total = SweepResult()
+    cursor: tuple[datetime, int] | None = None
+    while True:
+        r = sweep(db, now, limit=batch, after=cursor)
+        total.add(r)
+        if after_batch is not None:
+            after_batch(r)
+        if r.scanned < batch or r.cursor is None:
+            return total
+        cursor = r.cursor
 
 
 # --- KPIs ---------------------------------------------------------------------------------------------------
