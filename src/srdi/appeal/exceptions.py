@@ -114,3 +114,10 @@ class AttachmentTooLarge(ValidationFailed):
 class AttachmentNotFound(NotFoundError):
     def __init__(self, attachment_id: object) -> None:
         super().__init__("未找到该附件", f"attachment {attachment_id} not found")
+
+
+class InvalidDepartment(ValidationFailed):
+    code = "invalid_department"
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(zh, en)

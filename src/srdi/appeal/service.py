@@ -41,6 +41,7 @@ from srdi.appeal.exceptions import (
     DuplicateAppeal,
     InvalidAppeal,
     InvalidCalendar,
+    InvalidDepartment,
     NotYourAppeal,
     TransitionNotAllowed,
 )
@@ -245,23 +246,65 @@ class DepartmentData:
     active: bool = True
 
 
-def save_department(db: Session, data: DepartmentData) -> Department:
-    """Admins add or change a 责任单位 (the data file seeds the table; edits here survive a re-sync of others)."""
+def _region_fits(code: str, level: str) -> bool:
+    """A district-level unit sits in a known district (or county); a city-level one in a known city (地级市, a city
+    without districts such as 东莞 441900, or a municipality such as 重庆 500000)."""
     from srdi.kit.reference import regions
 
-    if data.region_code not in regions() and not data.region_code.endswith("00"):
-        raise InvalidAppeal(f"行政区划代码 {data.region_code} 不存在", f"unknown region {data.region_code}")
+    regs = regions()
+    if level == DepartmentLevel.district.value:
+        return code in regs and not code.endswith("00")
+    if not code.endswith("00"):
+        return False
+    return (
+        code in regs
+        or any(r.city_code == code[:4] for r in regs.values())
+        or (code.endswith("0000") and any(r.province_code == code[:2] for r in regs.values()))
+    )
+
+
+def save_department(db: Session, data: DepartmentData) -> Department:
+    """Admins add or change a 责任单位 (the data file seeds the table; edits here survive a re-sync of others)."""
+    name = data.name.strip()
+    duty = data.duty.strip()
+    if len(name) < 2:
+        raise InvalidDepartment("请填写责任单位全称（至少 2 个字）", "department name too short")
+    if data.level not in {lv.value for lv in DepartmentLevel}:
+        raise InvalidDepartment("层级只能是市级或区县级", f"unknown level {data.level}")
+    if not _region_fits(data.region_code, data.level):
+        level_label = DepartmentLevel(data.level).label
+        raise InvalidDepartment(
+            f"行政区划代码 {data.region_code} 不是有效的{level_label}区划代码",
+            f"region {data.region_code} is not a {data.level} code",
+        )
+    if len(duty) < 4:
+        raise InvalidDepartment(
+            "请填写职责描述（该单位负责哪些诉求），转派和分办以此为据", "department duty missing"
+        )
+    same_name = repository.department_by_name(db, name)
+    if same_name is not None and same_name.key != data.key:
+        raise InvalidDepartment(
+            f"已有名为“{name}”的责任单位（{same_name.key}），名称不能重复",
+            f"department name {name} is used by {same_name.key}",
+        )
+    aliases: list[str] = []
+    for a in data.aliases:
+        a = a.strip()
+        if a and a != name and a not in aliases:
+            if len(a) > 100:
+                raise InvalidDepartment(f"简称“{a[:10]}…”过长（不超过 100 字）", "alias too long")
+            aliases.append(a)
     for c in data.categories:
         category(db, c)
     dep = repository.department_by_key(db, data.key)
     if dep is None:
         dep = Department(key=data.key)
         db.add(dep)
-    dep.name, dep.region_code, dep.level, dep.duty = data.name, data.region_code, data.level, data.duty
+    dep.name, dep.region_code, dep.level, dep.duty = name, data.region_code, data.level, duty
     dep.aliases, dep.categories, dep.leader_name, dep.active = (
-        data.aliases,
-        data.categories,
-        data.leader_name,
+        aliases,
+        list(dict.fromkeys(data.categories)),
+        (data.leader_name or "").strip() or None,
         data.active,
     )
     db.flush()

@@ -49,6 +49,10 @@ export const transition = (id: number, body: TransitionBody) =>
 export const suggest = (text: string, region_code?: string) =>
   call(api.POST("/api/v1/appeals/route-suggestions", { body: { text, region_code, top_k: 3 } }));
 export const listDepartments = () => call(api.GET("/api/v1/appeal-departments"));
+export const listCategories = () => call(api.GET("/api/v1/appeal-categories"));
+export type DepartmentBody = Schemas["DepartmentIn"];
+export const saveDepartment = (key: string, body: DepartmentBody) =>
+  call(api.PUT("/api/v1/appeal-departments/{department_key}", { params: { path: { department_key: key } }, body }));
 export const suggestedPolicies = (id: number) =>
   call(api.GET("/api/v1/appeals/{appeal_id}/suggested-policies", { params: { path: { appeal_id: id } } }));
 export const kpis = (dimension: "department" | "district" | "category" | "month") =>
