@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     # srdi.enterprise.import_router, 100 MiB, plus 1 MiB for the multipart envelope).
     max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 101 * 1024 * 1024
+    # Appeal attachments (srdi.appeal.attachment_service): PDF, PNG or JPEG by content, kept once per content under
+    # this directory (srdi.kit.file_store); each file at most this size (the request may be 1 MiB larger).
+    attachment_dir: Path = REPO_ROOT / "var" / "attachments"
+    attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
     # Reverse proxies whose X-Forwarded-For is believed (comma-separated IPs or networks, as uvicorn's
     # forwarded_allow_ips). None by default: the peer address is the client.
     trusted_proxies: str = ""

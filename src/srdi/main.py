@@ -257,7 +257,13 @@ def request_limits(settings: Settings) -> LimitsConfig:
     upload = BodyLimit(
         "/api/v1/imports", settings.max_upload_bytes, needs_credential=True, label="上传的文件"
     )
-    return LimitsConfig(default_max_bytes=settings.max_body_bytes, routes=[upload])
+    attachment = BodyLimit(
+        "/api/v1/appeal-attachments",
+        settings.attachment_max_bytes + 1024 * 1024,
+        needs_credential=True,
+        label="上传的附件",
+    )
+    return LimitsConfig(default_max_bytes=settings.max_body_bytes, routes=[upload, attachment])
 
 
 def _methods_for(app: FastAPI, path: str) -> set[str]:

@@ -144,8 +144,73 @@ def test_duplicate_of_an_open_appeal_is_refused_with_its_number(db, client_as, m
         },
     )
     assert r.status_code == 409
-    assert r.json()["details"] == {"existing_id": first.id}
-    assert r.json()["message"].startswith(f"您已提交过相似的诉求（编号 {first.id}：申请贴息贷款）")
+    assert r.json()["details"] == {
+        "existing_id": first.id,
+        "existing_title": "申请贴息贷款",
+        "existing_url": f"/appeals/{first.id}",
+        "similarity": 0.91,
+        "can_override": False,
+    }
+    assert r.json()["message"] == (
+        f"您已提交过相似的诉求（编号 {first.id}：申请贴息贷款，已提交），该诉求仍在办理中，请勿重复提交；"
+        "如需补充情况，请在原诉求中上传材料"
+    )
+    # The enterprise cannot wave the check through.
+    again = me.post(
+        "/api/v1/appeals",
+        json={
+            "title": "申请贴息贷款",
+            "content": "我司计划向银行贷款500万元用于购置设备，想了解专精特新企业贷款贴息政策及申请流程。",
+            "confirm_duplicate": True,
+        },
+    )
+    assert again.status_code == 409
+    assert _counts(db)[0] == 1
+
+
+def test_staff_are_warned_of_a_similar_open_appeal_and_may_still_file_it(db, client_as, make_user):
+    ent = factories.enterprise(db)
+    first = factories.appeal(db, ent, make_user(Role.enterprise, enterprise_id=ent.id))
+    district = client_as(Role.district_official)
+    body = {
+        "title": "申请贴息贷款",
+        "content": "企业来电：计划向银行贷款500万元用于购置设备，想了解专精特新企业贷款贴息政策和申请流程。",
+        "enterprise_id": ent.id,
+        "channel": "phone",
+    }
+    warned = district.post("/api/v1/appeals", json=body)
+    assert warned.status_code == 409
+    assert warned.json()["message"] == (
+        f"该企业已有相似的诉求仍在办理中（编号 {first.id}：申请贴息贷款，已提交）。请先查看该诉求；"
+        "如确属新的诉求，可选择“仍然登记”"
+    )
+    assert (warned.json()["details"]["existing_url"], warned.json()["details"]["can_override"]) == (
+        f"/appeals/{first.id}",
+        True,
+    )
+    assert _counts(db)[0] == 1
+    filed = district.post("/api/v1/appeals", json=body | {"confirm_duplicate": True})
+    assert filed.status_code == 201, filed.text
+    first_event = filed.json()["events"][0]
+    assert first_event["reason"] == f"渠道：电话；与诉求 {first.id} 相似，经工作人员确认仍予登记"
+    assert first_event["detail"] == {"channel": "phone", "possible_duplicate_of": first.id}
+
+
+def test_a_similar_appeal_that_is_closed_or_of_another_enterprise_is_no_duplicate(db, client_as, make_user):
+    ent, other = factories.enterprise(db), factories.enterprise(db)
+    done = factories.appeal(db, ent, make_user(Role.enterprise, enterprise_id=ent.id))
+    done.status = "closed"
+    factories.appeal(db, other, make_user(Role.enterprise, enterprise_id=other.id))
+    db.flush()
+    me = client_as(Role.enterprise, enterprise_id=ent.id)
+    r = me.post(
+        "/api/v1/appeals",
+        json={
+            "title": "申请贴息贷款",
+            "content": "我司计划向银行贷款500万元用于购置设备，想了解专精特新企业贷款贴息政策和申请流程。",
+        },
+    )
+    assert r.status_code == 201, r.text
 
 
 def test_staff_file_on_behalf_by_phone_and_handlers_see_only_their_units_appeals(db, client_as, make_user):

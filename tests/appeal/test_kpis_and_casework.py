@@ -169,9 +169,12 @@ def test_admin_enters_a_missing_calendar_year_and_a_malformed_one_is_refused(db,
     assert (r.json()["known"], r.json()["source"]) == (False, "missing")
     bad = client.put(
         "/api/v1/admin/calendar/2031",
-        json={"days": [{"date": "2031-01-04", "is_off_day": True, "name": "元旦"}]},
+        json={"days": [{"date": "2031-01-06", "is_off_day": False, "name": "元旦"}]},
     )
-    assert (bad.status_code, bad.json()["message"]) == (422, "2031-01-04 本是周末，无需登记为放假")
+    assert (bad.status_code, bad.json()["message"]) == (
+        422,
+        "2031-01-06（周一）本是工作日，调休上班日只能是周六或周日",
+    )
     ok = client.put(
         "/api/v1/admin/calendar/2031",
         json={"days": [{"date": "2031-01-01", "is_off_day": True, "name": "元旦"}]},
@@ -181,6 +184,7 @@ def test_admin_enters_a_missing_calendar_year_and_a_malformed_one_is_refused(db,
         "known": True,
         "source": "admin",
         "days": [{"date": "2031-01-01", "is_off_day": True, "name": "元旦"}],
+        "entered_by": "test-admin",
     }
     r = client.put("/api/v1/admin/calendar/2026", json={"days": []})
     assert (r.status_code, r.json()["message"]) == (422, "2026 年的安排已内置，无需录入")

@@ -188,3 +188,69 @@ def test_a_sweeper_killed_before_commit_leaves_nothing_and_the_restarted_one_esc
             assert [_kinds(s, i) for i in ids] == [[("reminder", None), ("escalation", 1)]] * 3
     finally:
         _cleanup(engine, ids, ents)
+
+
+def test_many_due_items_are_swept_in_bounded_batches_and_waiting_ones_do_not_starve_the_rest(db):
+    """Three appeals escalated once over a weekend owe nothing until Monday ends; they come first in deadline
+    order. With batches of two, a sweep that re-read from the start (or stopped at a batch that did nothing)
+    would never reach the two appeals behind them."""
+    # Friday 2026-03-06 ends at 16:00 UTC; Sunday 03-08 02:00 Beijing is 26 hours later, before Monday ends.
+    friday_end = datetime(2026, 3, 6, 16, 0, tzinfo=UTC)
+    now = datetime(2026, 3, 7, 18, 0, tzinfo=UTC)
+    waiting = [_dispatched(db, factories.TUESDAY) for _ in range(3)]
+    for i, a in enumerate(waiting):
+        a.due_at, a.reminded, a.escalation_level = friday_end + timedelta(seconds=i), True, 1
+    due = [_dispatched(db, factories.TUESDAY) for _ in range(2)]
+    for i, a in enumerate(due):
+        a.due_at, a.reminded, a.escalation_level = datetime(2026, 3, 7, 17, 0, i, tzinfo=UTC), False, 0
+    db.flush()
+
+    batches: list[int] = []
+    r = service.sweep_all(db, now, batch=2, after_batch=lambda b: batches.append(b.scanned))
+    assert batches == [2, 2, 1]
+    assert (r.scanned, r.reminded, r.escalated_department, r.escalated_district) == (5, 2, 2, 0)
+    for a in due:
+        assert _kinds(db, a.id) == [("reminder", None), ("escalation", 1)]
+    for a in waiting:
+        assert _kinds(db, a.id) == []
+    # A second run at the same moment owes nothing and reads the three waiting ones once each.
+    again = service.sweep_all(db, now, batch=2)
+    assert (again.total, again.scanned) == (0, 3)
+
+
+def test_a_batch_size_below_one_is_refused(db):
+    import pytest
+
+    with pytest.raises(ValueError, match="batch must be positive"):
+        service.sweep_all(db, factories.TUESDAY, batch=0)
+
+
+def test_the_worker_commits_each_batch_and_empties_its_session(db, monkeypatch):
+    """sweep_once commits after every batch and drops what it read, so memory holds one batch."""
+    a = _dispatched(db, factories.TUESDAY)
+    b = _dispatched(db, factories.TUESDAY)
+    db.flush()
+    calls: list[str] = []
+
+    class _Session:
+        def __init__(self, inner: Session) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+            return getattr(self.inner, name)
+
+        def commit(self) -> None:
+            calls.append("commit")
+            self.inner.flush()
+
+        def expunge_all(self) -> None:
+            calls.append("expunge")
+
+    @contextmanager
+    def factory():  # type: ignore[no-untyped-def]
+        yield _Session(db)
+
+    r = tasks.sweep_once(factory, a.answer_due_at + timedelta(minutes=1), batch=1)
+    assert (r.reminded, r.escalated_department) == (2, 2)
+    assert calls == ["commit", "expunge"] * 3  # two full batches of one, then an empty one
+    assert b.id != a.id

@@ -368,6 +368,11 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/appeals/{appeal_id}/suggested-policies"): Rule(
         APPEAL_STAFF, ok=404, params={"appeal_id": NO_APPEAL}
     ),
+    # Attachments: a multipart upload without its fields is 422 for every role that may upload; a missing file 404.
+    ("POST", "/api/v1/appeal-attachments"): Rule(APPEAL_USERS, ok=422),
+    ("GET", "/api/v1/appeal-attachments/{attachment_id}"): Rule(
+        APPEAL_USERS, ok=404, params={"attachment_id": lambda _: 2**31 - 1}
+    ),
     ("GET", "/api/v1/appeal-kpis"): Rule(MONITORS),
     ("GET", "/api/v1/appeal-notices"): Rule(APPEAL_STAFF),
     ("POST", "/api/v1/appeal-sweeps"): Rule(ADMIN),

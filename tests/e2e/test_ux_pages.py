@@ -95,8 +95,45 @@ def test_rule_sets_and_calendar_pages_show_their_lists(pages: Pages, viewport: s
     wait_idle(page)
     expect(page.locator("[data-testid=calendar-table]")).to_contain_text("2026-01-01")
     expect(page.locator("[data-testid=calendar-table]")).to_contain_text("调休上班")
-    expect(page.locator("[data-testid=calendar-readonly]")).to_contain_text("界面补录尚未开放")
+    expect(page.locator("[data-testid=calendar-readonly]")).to_contain_text("其后的年份由管理员按通知录入")
     screenshot(page, f"admin-calendar-{viewport}")
+    assert page.js_errors == []
+
+
+def test_admin_enters_the_missing_year_with_a_holiday_and_a_make_up_day(pages: Pages) -> None:
+    page = pages.new("demo-admin")
+    page.goto("/admin/calendar")
+    wait_idle(page)
+    missing = page.locator("[data-testid=calendar-missing]")
+    expect(missing).to_contain_text("2027 年的放假和调休安排尚未录入")
+    page.click("[data-testid=calendar-enter-missing]")
+    expect(page.locator("[data-testid=calendar-source]")).to_have_text("未录入")
+    rng = page.locator("[data-testid=calendar-editor] .el-range-input")
+    rng.nth(0).fill("2027-02-06")
+    rng.nth(1).fill("2027-02-13")
+    rng.nth(1).press("Enter")
+    page.fill("input[name=calendar-holiday-name]", "春节")
+    page.click("[data-testid=calendar-add-holiday]")
+    # A 调休 working day on a Monday is flagged before saving, and saving is disabled.
+    page.locator("[data-testid=calendar-make-up-day] input").fill("2027-03-01")
+    page.locator("[data-testid=calendar-make-up-day] input").press("Enter")
+    page.fill("input[name=calendar-make-up-name]", "春节")
+    page.click("[data-testid=calendar-add-make-up]")
+    expect(page.locator("[data-testid=calendar-problems]")).to_contain_text(
+        "2027-03-01（周一）本是工作日，调休上班日只能是周六或周日"
+    )
+    expect(page.locator("[data-testid=calendar-save]")).to_be_disabled()
+    page.locator("[data-testid=calendar-table] tr", has_text="2027-03-01").get_by_text("删除").click()
+    page.locator("[data-testid=calendar-make-up-day] input").fill("2027-02-14")
+    page.locator("[data-testid=calendar-make-up-day] input").press("Enter")
+    page.click("[data-testid=calendar-add-make-up]")
+    expect(page.locator("[data-testid=calendar-problems]")).to_have_count(0)
+    page.click("[data-testid=calendar-save]")
+    page.locator(".el-message-box__btns button", has_text="保存").click()
+    expect(page.locator(".el-message--success")).to_contain_text("已保存 2027 年放假安排")
+    expect(page.locator("[data-testid=calendar-source]")).to_contain_text("管理员录入（demo-admin）")
+    expect(page.locator("[data-testid=calendar-table]")).to_contain_text("2027-02-14")
+    screenshot(page, "admin-calendar-entered")
     assert page.js_errors == []
 
 

@@ -44,7 +44,9 @@ def raw_words(text: str, path: str) -> list[str]:
 def test_the_scanner_finds_codes_and_english_and_leaves_names_and_chinese_alone() -> None:
     assert raw_words("状态：pending_verification", "/x") == ["pending_verification"]
     assert raw_words("操作 user.create", "/x") == ["user.create"]
-    assert raw_words("Eligible 企业", "/x") == []  # capitalised words are checked by ENGLISH only in lower case
+    assert (
+        raw_words("Eligible 企业", "/x") == []
+    )  # capitalised words are checked by ENGLISH only in lower case
     assert raw_words("结果 eligible", "/x") == ["eligible"]
     assert raw_words("demo-admin 于 2026-12-01 登录；联系 ops@example.gov.cn", "/x") == []
     assert raw_words("操作代码 user.create", "/admin/audit") == []
@@ -84,9 +86,11 @@ def test_every_menu_page_of_every_role_on_desktop_and_phone(pages: Pages, accoun
     desktop = pages.new(account)
     desktop.on(
         "response",
-        lambda r: bad_calls.append(f"{r.status} {r.request.method} {r.url}")
-        if "/api/" in r.url and r.status >= 400
-        else None,
+        lambda r: (
+            bad_calls.append(f"{r.status} {r.request.method} {r.url}")
+            if "/api/" in r.url and r.status >= 400
+            else None
+        ),
     )
     desktop.goto("/")
     wait_idle(desktop)
@@ -98,13 +102,17 @@ def test_every_menu_page_of_every_role_on_desktop_and_phone(pages: Pages, accoun
     phone = pages.new(account, viewport=PHONE)
     phone.on(
         "response",
-        lambda r: bad_calls.append(f"{r.status} {r.request.method} {r.url}")
-        if "/api/" in r.url and r.status >= 400
-        else None,
+        lambda r: (
+            bad_calls.append(f"{r.status} {r.request.method} {r.url}")
+            if "/api/" in r.url and r.status >= 400
+            else None
+        ),
     )
     for path in paths:
         _visit(phone, path, failures, f"walk-{account}-{path.strip('/').replace('/', '-') or 'home'}-phone")
-        overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = phone.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         if overflow > 1:
             failures.append(f"{path}: the phone page scrolls sideways by {overflow}px")
 

@@ -1,4 +1,4 @@
-"""Issue 15: the administration pages' API — audit log CSV export and the working-day calendar (read-only)."""
+"""Issue 15: the administration pages' API — audit log CSV export and the working-day calendar."""
 
 import csv
 import io
@@ -58,15 +58,15 @@ def test_calendar_lists_known_years_with_holidays_and_make_up_days(client_as):
     r = client_as("admin").get("/api/v1/admin/calendar")
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["editable"] is False
+    assert (body["editable"], body["next_missing_year"]) == (True, 2027)
     years = [y["year"] for y in body["years"]]
     assert years[0] == 2026 and years[-1] == 2007 and len(years) == 20
     y2026 = next(y for y in body["years"] if y["year"] == 2026)
     first = y2026["days"][0]
-    assert (first["day"], first["is_off_day"]) == ("2026-01-01", True)
+    assert (first["date"], first["is_off_day"], y2026["source"]) == ("2026-01-01", True, "bundled")
     assert any(not d["is_off_day"] for d in y2026["days"])  # 调休 working days on weekends
-    assert [d["day"] for d in y2026["days"]] == sorted(d["day"] for d in y2026["days"])
-    assert all(date.fromisoformat(d["day"]).year == 2026 for d in y2026["days"])
+    assert [d["date"] for d in y2026["days"]] == sorted(d["date"] for d in y2026["days"])
+    assert all(date.fromisoformat(d["date"]).year == 2026 for d in y2026["days"])
 
 
 def test_calendar_and_export_are_for_administrators_only(client_as):

@@ -104,6 +104,11 @@ const routes: RouteRecordRaw[] = [
         meta: { title: "规则版本", roles: ADMIN_ROLES },
       },
       {
+        path: "admin/departments",
+        component: () => import("@/domains/admin/DepartmentsPage.vue"),
+        meta: { title: "责任单位", roles: ADMIN_ROLES },
+      },
+      {
         path: "admin/calendar",
         component: () => import("@/domains/admin/CalendarPage.vue"),
         meta: { title: "工作日历", roles: ADMIN_ROLES },

@@ -53,16 +53,71 @@ class NotYourAppeal(PermissionDenied):
 
 
 class DuplicateAppeal(ConflictError):
+    """A similar appeal of the same enterprise is still open (指引: 重复提交 while in progress). The enterprise is
+    pointed to it; staff, who may know better (a new problem worded alike), may file anyway with confirm_duplicate."""
+
     code = "duplicate_appeal"
 
-    def __init__(self, existing_id: int, title: str) -> None:
+    def __init__(
+        self,
+        existing_id: int,
+        title: str,
+        *,
+        status_label: str = "",
+        similarity: float = 0.0,
+        staff: bool = False,
+    ) -> None:
+        where = f"编号 {existing_id}：{title}" + (f"，{status_label}" if status_label else "")
+        zh = (
+            f"该企业已有相似的诉求仍在办理中（{where}）。请先查看该诉求；如确属新的诉求，可选择“仍然登记”"
+            if staff
+            else f"您已提交过相似的诉求（{where}），该诉求仍在办理中，请勿重复提交；如需补充情况，请在原诉求中上传材料"
+        )
         super().__init__(
-            f"您已提交过相似的诉求（编号 {existing_id}：{title}），该诉求仍在办理中，请勿重复提交",
+            zh,
             f"similar open appeal {existing_id} exists",
-            details={"existing_id": existing_id},
+            details={
+                "existing_id": existing_id,
+                "existing_title": title,
+                "existing_url": f"/appeals/{existing_id}",
+                "similarity": round(similarity, 2),
+                "can_override": staff,
+            },
         )
 
 
 class InvalidCalendar(ValidationFailed):
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(zh, en)
+
+
+class AttachmentRefused(ValidationFailed):
+    code = "attachment_refused"
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(zh, en)
+
+
+class AttachmentTooLarge(ValidationFailed):
+    status_code = 413
+    code = "attachment_too_large"
+
+    def __init__(self, limit_bytes: int, size: int | None = None) -> None:
+        mib = limit_bytes / (1024 * 1024)
+        super().__init__(
+            f"附件超过大小上限 {mib:g} MB，请压缩或拆分后上传",
+            f"attachment larger than {limit_bytes} bytes",
+            details={"max_bytes": limit_bytes, **({"size": size} if size is not None else {})},
+        )
+
+
+class AttachmentNotFound(NotFoundError):
+    def __init__(self, attachment_id: object) -> None:
+        super().__init__("未找到该附件", f"attachment {attachment_id} not found")
+
+
+class InvalidDepartment(ValidationFailed):
+    code = "invalid_department"
+
     def __init__(self, zh: str, en: str) -> None:
         super().__init__(zh, en)

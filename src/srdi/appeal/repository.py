@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from srdi.appeal.models import (
     Appeal,
     AppealAssist,
+    AppealAttachment,
     AppealCategory,
     AppealEvent,
     AppealNotice,
@@ -119,22 +120,29 @@ def categories(db: Session) -> list[AppealCategory]:
     return list(db.scalars(select(AppealCategory).order_by(AppealCategory.key)).all())
 
 
-def due_candidates(db: Session, now: datetime, horizon: datetime, limit: int) -> list[Appeal]:
-    """Appeals that owe a reminder (deadline within ``horizon``) or an escalation (deadline passed).
+def due_candidates(
+    db: Session, now: datetime, horizon: datetime, limit: int, after: tuple[datetime, int] | None = None
+) -> list[Appeal]:
+    """Appeals that owe a reminder (deadline within ``horizon``) or an escalation (deadline passed), in
+    (deadline, id) order, from just after the ``after`` cursor: a sweep reads them one bounded batch at a time
+    and never re-reads a candidate that turned out to owe nothing yet.
 
     The second escalation waits one more working day; a day before that is a safe lower bound here (the
     service checks the exact working day). Rows another worker holds are skipped (PostgreSQL SKIP LOCKED).
     """
+    conds = [
+        Appeal.due_at.is_not(None),
+        or_(
+            and_(Appeal.reminded.is_(False), Appeal.due_at <= horizon),
+            and_(Appeal.escalation_level == 0, Appeal.due_at <= now),
+            and_(Appeal.escalation_level == 1, Appeal.due_at <= now - timedelta(hours=24)),
+        ),
+    ]
+    if after is not None:
+        conds.append(or_(Appeal.due_at > after[0], and_(Appeal.due_at == after[0], Appeal.id > after[1])))
     stmt = (
         select(Appeal)
-        .where(
-            Appeal.due_at.is_not(None),
-            or_(
-                and_(Appeal.reminded.is_(False), Appeal.due_at <= horizon),
-                and_(Appeal.escalation_level == 0, Appeal.due_at <= now),
-                and_(Appeal.escalation_level == 1, Appeal.due_at <= now - timedelta(hours=24)),
-            ),
-        )
+        .where(*conds)
         .order_by(Appeal.due_at, Appeal.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -156,6 +164,25 @@ def notices_for(
         )
     stmt = select(AppealNotice).where(or_(*conds)).order_by(AppealNotice.id.desc()).limit(limit)
     return list(db.scalars(stmt).all())
+
+
+def attachments_of(db: Session, appeal_id: int) -> list[AppealAttachment]:
+    return list(
+        db.scalars(
+            select(AppealAttachment)
+            .where(AppealAttachment.appeal_id == appeal_id)
+            .order_by(AppealAttachment.id)
+        ).all()
+    )
+
+
+def attachment_count(db: Session, appeal_id: int) -> int:
+    q = select(func.count()).select_from(AppealAttachment).where(AppealAttachment.appeal_id == appeal_id)
+    return int(db.scalar(q) or 0)
+
+
+def calendar_years(db: Session) -> list[CalendarYear]:
+    return list(db.scalars(select(CalendarYear).order_by(CalendarYear.year)).all())
 
 
 def calendar_overrides(db: Session) -> tuple[list[int], list[WorkdayOverride]]:

@@ -7,13 +7,15 @@ Outside a caller's scope an appeal answers 404, exactly as if it did not exist.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
+from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
-from srdi.appeal import service
+from srdi.appeal import attachment_service, service
 from srdi.appeal.enums import (
     ACTION_LABELS,
     CHANNEL_LABELS,
@@ -26,15 +28,17 @@ from srdi.appeal.enums import (
     RejectReason,
     Stage,
 )
-from srdi.appeal.exceptions import InvalidAppeal
-from srdi.appeal.models import Appeal, AppealEvent, Department
+from srdi.appeal.exceptions import AppealNotFound, AttachmentNotFound, InvalidAppeal
+from srdi.appeal.models import Appeal, AppealAttachment, AppealEvent, Department
 from srdi.appeal.schemas import (
     AppealDetailOut,
     AppealEventOut,
     AppealIn,
     AppealOut,
     AppealPage,
+    AttachmentOut,
     CalendarDayOut,
+    CalendarOut,
     CalendarYearIn,
     CalendarYearOut,
     CategoryOut,
@@ -204,12 +208,29 @@ def allowed_actions(db: Session, a: Appeal, principal: Principal) -> list[str]:
     return out
 
 
+def attachment_out(r: AppealAttachment) -> AttachmentOut:
+    return AttachmentOut(
+        id=r.id,
+        appeal_id=r.appeal_id,
+        kind=r.kind,
+        kind_label=attachment_service.KIND_LABELS.get(r.kind, r.kind),
+        filename=r.filename,
+        content_type=r.content_type,
+        type_label=attachment_service.TYPE_LABELS.get(r.content_type, r.content_type),
+        size_bytes=r.size_bytes,
+        uploaded_by_name=r.uploaded_by_name,
+        created_at=r.created_at,
+        download_url=f"/api/v1/appeal-attachments/{r.id}",
+    )
+
+
 def detail_out(db: Session, a: Appeal, principal: Principal) -> AppealDetailOut:
     names = _Names(db, [a])
     assist_names = [names.departments[x.department_id].name for x in service.assists(db, a)]
     return AppealDetailOut(
         **appeal_out(a, names),
         events=[event_out(e) for e in service.events(db, a)],
+        attachments=[attachment_out(r) for r in attachment_service.of_appeal(db, a.id)],
         assist_departments=assist_names,
         allowed_actions=allowed_actions(db, a, principal),
     )
@@ -317,9 +338,15 @@ def create_appeal(db: DbSession, principal: Filer, body: AppealIn) -> AppealDeta
             contact_email=body.contact_email,
         ),
         actor=principal.user,
+        duplicate_confirmed=body.confirm_duplicate and not self_filed,
     )
     audit(
-        db, principal, "appeal.create", ("appeal", a.id), {"enterprise_id": ent.id, "channel": channel.value}
+        db,
+        principal,
+        "appeal.create",
+        ("appeal", a.id),
+        {"enterprise_id": ent.id, "channel": channel.value}
+        | ({"confirm_duplicate": True} if body.confirm_duplicate and not self_filed else {}),
     )
     return detail_out(db, a, principal)
 
@@ -388,6 +415,85 @@ def transition(
     return detail_out(db, a, principal)
 
 
+# --- attachments ------------------------------------------------------------------------------------------------
+
+AttachmentId = Annotated[int, Path(ge=1, le=2**31 - 1, description="附件编号")]
+
+
+@router.post(
+    "/appeal-attachments",
+    response_model=AttachmentOut,
+    status_code=201,
+    summary="上传诉求附件（企业与受理人员：申请材料；承办单位：答复材料）",
+    description="PDF、PNG 或 JPEG（按文件内容识别），单个文件不超过配置的上限（默认 10 MB）。",
+)
+def upload_attachment(
+    db: DbSession,
+    principal: AppealUser,
+    appeal_id: Annotated[int, Form(ge=1, le=2**31 - 1, description="诉求编号")],
+    file: Annotated[UploadFile, File(description="PDF、PNG 或 JPEG 文件")],
+) -> AttachmentOut:
+    a = service.get_visible(db, appeal_scope(db, principal), appeal_id)
+    limit = attachment_service.max_bytes()
+    data = file.file.read(limit + 1)
+    dep = (
+        service.department_of_user(db, principal.user) if principal.role is Role.department_handler else None
+    )
+    row = attachment_service.add(
+        db,
+        a,
+        attachment_service.Upload(filename=file.filename, data=data),
+        actor=principal.user,
+        department_id=dep.id if dep else None,
+    )
+    audit(
+        db,
+        principal,
+        "appeal.attachment.upload",
+        ("appeal", a.id),
+        {"attachment_id": row.id, "kind": row.kind, "sha256": row.sha256, "size": row.size_bytes},
+    )
+    return attachment_out(row)
+
+
+@router.get(
+    "/appeal-attachments/{attachment_id}",
+    summary="下载诉求附件（能查看该诉求的账号；每次下载留痕）",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/pdf": {}, "image/png": {}, "image/jpeg": {}}}},
+)
+def download_attachment(
+    db: DbSession, principal: AppealUser, attachment_id: AttachmentId
+) -> StreamingResponse:
+    row = attachment_service.get(db, attachment_id)
+    try:
+        a = service.get_visible(db, appeal_scope(db, principal), row.appeal_id)
+    except AppealNotFound:
+        raise AttachmentNotFound(attachment_id) from None
+    stream = attachment_service.open_bytes(row)
+    audit(
+        db,
+        principal,
+        "appeal.attachment.download",
+        ("appeal", a.id),
+        {"attachment_id": row.id, "filename": row.filename},
+    )
+    ascii_name = row.filename.encode("ascii", "ignore").decode().replace('"', "") or "attachment"
+    headers = {
+        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(row.filename)}",
+        "Content-Length": str(row.size_bytes),
+        "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return StreamingResponse(_chunks(stream), media_type=row.content_type, headers=headers)
+
+
+def _chunks(stream: Any) -> Any:
+    with stream:
+        while chunk := stream.read(1 << 16):
+            yield chunk
+
+
 @router.get("/appeals/{appeal_id:int}/suggested-policies", summary="可用于答复的政策（企业符合或可能符合）")
 def suggested_policies(db: DbSession, principal: Staff, appeal_id: AppealId) -> list[dict[str, Any]]:
     a = service.get_visible(db, appeal_scope(db, principal), appeal_id)
@@ -418,7 +524,7 @@ def appeal_notices(db: DbSession, principal: Staff) -> list[NoticeOut]:
 
 @router.post("/appeal-sweeps", response_model=SweepOut, summary="立即执行一次超时提醒与督办")
 def run_sweep(db: DbSession, principal: Admin) -> dict[str, Any]:
-    r = service.sweep(db)
+    r = service.sweep_all(db)
     audit(db, principal, "appeal.sweep", None, {"total": r.total})
     return {
         "reminded": r.reminded,
@@ -431,33 +537,66 @@ def run_sweep(db: DbSession, principal: Admin) -> dict[str, Any]:
 # --- the working-day calendar -----------------------------------------------------------------------------------
 
 
-@router.get("/admin/calendar/{year}", response_model=CalendarYearOut, summary="某年度放假与调休安排")
-def get_calendar_year(db: DbSession, _: Admin, year: Year) -> CalendarYearOut:
-    cal = service.calendar(db)
+def _calendar_year_out(cal: WorkdayCalendar, year: int, entered: dict[int, str | None]) -> CalendarYearOut:
     bundled = WorkdayCalendar.bundled()
     source = "bundled" if year in bundled.years else ("admin" if year in cal.years else "missing")
     days = []
     if year in cal.years:
-        from datetime import date, timedelta
-
         d = date(year, 1, 1)
         while d.year == year:
             name = cal.holiday_name(d)
             if name is not None:
                 days.append(CalendarDayOut(date=d, is_off_day=not cal.is_working_day(d), name=name))
             d += timedelta(days=1)
-    return CalendarYearOut(year=year, known=year in cal.years, source=source, days=days)
+    return CalendarYearOut(
+        year=year,
+        known=year in cal.years,
+        source=source,
+        days=days,
+        entered_by=entered.get(year) if source == "admin" else None,
+    )
+
+
+@router.get("/admin/calendar", response_model=CalendarOut, summary="工作日历（已知年份的放假与调休安排）")
+def working_day_calendar(db: DbSession, _: Admin) -> CalendarOut:
+    cal = service.calendar(db)
+    entered = service.calendar_entered_by(db)
+    years = sorted(cal.years, reverse=True)
+    this_year = beijing_today().year
+    missing = next(
+        y for y in range(min(years[-1] if years else this_year, this_year), 2101) if y not in cal.years
+    )
+    return CalendarOut(
+        years=[_calendar_year_out(cal, y, entered) for y in years],
+        editable=True,
+        next_missing_year=missing,
+    )
+
+
+@router.get("/admin/calendar/{year}", response_model=CalendarYearOut, summary="某年度放假与调休安排")
+def get_calendar_year(db: DbSession, _: Admin, year: Year) -> CalendarYearOut:
+    return _calendar_year_out(service.calendar(db), year, service.calendar_entered_by(db))
 
 
 @router.put("/admin/calendar/{year}", response_model=CalendarYearOut, summary="录入某年度放假与调休安排")
 def put_calendar_year(db: DbSession, principal: Admin, year: Year, body: CalendarYearIn) -> CalendarYearOut:
     if year in WorkdayCalendar.bundled().years:
         raise InvalidAppeal(f"{year} 年的安排已内置，无需录入", f"{year} is bundled")
-    service.set_calendar_year(
+    before = service.calendar(db)
+    previous = [o for o in before.overrides_in(year)] if year in before.years else None
+    days = [DayOverride(d.date, d.is_off_day, d.name) for d in body.days]
+    service.set_calendar_year(db, year, days, entered_by=principal.username)
+    audit(
         db,
-        year,
-        [DayOverride(d.date, d.is_off_day, d.name) for d in body.days],
-        entered_by=principal.username,
+        principal,
+        "calendar.year.save",
+        ("calendar_year", year),
+        {
+            "days": len(days),
+            "off_days": sum(1 for d in days if d.is_off_day),
+            "make_up_days": sum(1 for d in days if not d.is_off_day),
+            "replaced": previous is not None,
+            "previous_days": len(previous) if previous is not None else 0,
+        },
     )
-    audit(db, principal, "calendar.year.save", ("calendar_year", year), {"days": len(body.days)})
     return get_calendar_year(db, principal, year)

@@ -84,6 +84,10 @@ class AppealIn(BaseModel):
     contact_name: str | None = Field(None, max_length=50)
     contact_phone: str | None = Field(None, max_length=30, pattern=r"^[0-9+\- ]{5,30}$")
     contact_email: str | None = Field(None, max_length=254, description="接收办理进度邮件的邮箱（可选）")
+    confirm_duplicate: bool = Field(
+        False,
+        description="工作人员确认：虽与该企业一件仍在办理的诉求相似，仍予登记（企业用户无效，相似时仍被拒绝）",
+    )
 
 
 class TransitionIn(BaseModel):
@@ -156,8 +160,23 @@ class AppealOut(BaseModel):
     on_time: bool | None
 
 
+class AttachmentOut(BaseModel):
+    id: int
+    appeal_id: int
+    kind: str = Field(description="filing 申请材料 | answer 答复材料")
+    kind_label: str
+    filename: str
+    content_type: str = Field(description="按文件内容识别的类型")
+    type_label: str
+    size_bytes: int
+    uploaded_by_name: str
+    created_at: datetime
+    download_url: str
+
+
 class AppealDetailOut(AppealOut):
     events: list[AppealEventOut]
+    attachments: list[AttachmentOut] = Field(description="附件（申请材料与答复材料）")
     assist_departments: list[str] = Field(description="协办单位名称")
     allowed_actions: list[str] = Field(description="当前账号可执行的操作")
 
@@ -214,7 +233,18 @@ class CalendarYearOut(BaseModel):
     year: int
     known: bool = Field(description="该年度安排是否已有（内置数据或管理员录入）")
     source: str = Field(description="bundled 内置 | admin 管理员录入 | missing 缺失")
-    days: list[CalendarDayOut]
+    days: list[CalendarDayOut] = Field(
+        description="与周一至周五不同的日子：放假日（含节假期间的周末）、周末调休上班"
+    )
+    entered_by: str | None = Field(default=None, description="录入该年度的管理员（管理员录入时）")
+
+
+class CalendarOut(BaseModel):
+    years: list[CalendarYearOut] = Field(description="已知放假安排的年份（新的在前）")
+    editable: bool = Field(
+        description="能否在界面中录入年份（内置年份只读，缺失年份和管理员录入的年份可录入）"
+    )
+    next_missing_year: int = Field(description="最近一个尚无放假安排的年份（应尽快录入）")
 
 
 class SweepOut(BaseModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -41,6 +41,7 @@ from srdi.appeal.exceptions import (
     DuplicateAppeal,
     InvalidAppeal,
     InvalidCalendar,
+    InvalidDepartment,
     NotYourAppeal,
     TransitionNotAllowed,
 )
@@ -60,7 +61,7 @@ from srdi.auth.enums import ENTERPRISE_BOUND_ROLES, OFFICIAL_ROLES, Role
 from srdi.auth.models import User
 from srdi.db.base import utcnow
 from srdi.enterprise.models import Enterprise
-from srdi.kit.workdays import BEIJING, DayOverride, WorkdayCalendar, beijing_today
+from srdi.kit.workdays import BEIJING, CalendarYearMissing, DayOverride, WorkdayCalendar, beijing_today
 from srdi.notification import service as notification_service
 from srdi.policy import service as policy_service
 
@@ -245,23 +246,65 @@ class DepartmentData:
     active: bool = True
 
 
-def save_department(db: Session, data: DepartmentData) -> Department:
-    """Admins add or change a 责任单位 (the data file seeds the table; edits here survive a re-sync of others)."""
+def _region_fits(code: str, level: str) -> bool:
+    """A district-level unit sits in a known district (or county); a city-level one in a known city (地级市, a city
+    without districts such as 东莞 441900, or a municipality such as 重庆 500000)."""
     from srdi.kit.reference import regions
 
-    if data.region_code not in regions() and not data.region_code.endswith("00"):
-        raise InvalidAppeal(f"行政区划代码 {data.region_code} 不存在", f"unknown region {data.region_code}")
+    regs = regions()
+    if level == DepartmentLevel.district.value:
+        return code in regs and not code.endswith("00")
+    if not code.endswith("00"):
+        return False
+    return (
+        code in regs
+        or any(r.city_code == code[:4] for r in regs.values())
+        or (code.endswith("0000") and any(r.province_code == code[:2] for r in regs.values()))
+    )
+
+
+def save_department(db: Session, data: DepartmentData) -> Department:
+    """Admins add or change a 责任单位 (the data file seeds the table; edits here survive a re-sync of others)."""
+    name = data.name.strip()
+    duty = data.duty.strip()
+    if len(name) < 2:
+        raise InvalidDepartment("请填写责任单位全称（至少 2 个字）", "department name too short")
+    if data.level not in {lv.value for lv in DepartmentLevel}:
+        raise InvalidDepartment("层级只能是市级或区县级", f"unknown level {data.level}")
+    if not _region_fits(data.region_code, data.level):
+        level_label = DepartmentLevel(data.level).label
+        raise InvalidDepartment(
+            f"行政区划代码 {data.region_code} 不是有效的{level_label}区划代码",
+            f"region {data.region_code} is not a {data.level} code",
+        )
+    if len(duty) < 4:
+        raise InvalidDepartment(
+            "请填写职责描述（该单位负责哪些诉求），转派和分办以此为据", "department duty missing"
+        )
+    same_name = repository.department_by_name(db, name)
+    if same_name is not None and same_name.key != data.key:
+        raise InvalidDepartment(
+            f"已有名为“{name}”的责任单位（{same_name.key}），名称不能重复",
+            f"department name {name} is used by {same_name.key}",
+        )
+    aliases: list[str] = []
+    for a in data.aliases:
+        a = a.strip()
+        if a and a != name and a not in aliases:
+            if len(a) > 100:
+                raise InvalidDepartment(f"简称“{a[:10]}…”过长（不超过 100 字）", "alias too long")
+            aliases.append(a)
     for c in data.categories:
         category(db, c)
     dep = repository.department_by_key(db, data.key)
     if dep is None:
         dep = Department(key=data.key)
         db.add(dep)
-    dep.name, dep.region_code, dep.level, dep.duty = data.name, data.region_code, data.level, data.duty
+    dep.name, dep.region_code, dep.level, dep.duty = name, data.region_code, data.level, duty
     dep.aliases, dep.categories, dep.leader_name, dep.active = (
-        data.aliases,
-        data.categories,
-        data.leader_name,
+        aliases,
+        list(dict.fromkeys(data.categories)),
+        (data.leader_name or "").strip() or None,
         data.active,
     )
     db.flush()
@@ -295,19 +338,42 @@ def set_calendar_year(
         if d.day in seen:
             raise InvalidCalendar(f"日期 {d.day} 重复", f"duplicate day {d.day}")
         seen.add(d.day)
-        if d.is_off_day and d.day.weekday() >= 5:
-            raise InvalidCalendar(f"{d.day} 本是周末，无需登记为放假", f"{d.day} is a weekend already")
+        # A day off may fall on a weekend (the notice's "10月1日至8日放假调休" names the weekend days too, as the
+        # bundled data does); a 调休 working day is by definition a Saturday or Sunday made a working day.
         if not d.is_off_day and d.day.weekday() < 5:
-            raise InvalidCalendar(f"{d.day} 本是工作日，无需登记为调休上班", f"{d.day} is a weekday already")
+            raise InvalidCalendar(
+                f"{d.day}（{WEEKDAY_ZH[d.day.weekday()]}）本是工作日，调休上班日只能是周六或周日",
+                f"make-up day {d.day} is a weekday",
+            )
+        if not d.name.strip():
+            raise InvalidCalendar(f"{d.day} 未填写节日名称", f"{d.day} has no name")
+    if not any(d.is_off_day for d in days):
+        raise InvalidCalendar(
+            f"{year} 年的安排至少应有一天放假（如元旦），请按国务院办公厅通知录入",
+            f"{year} has no day off",
+        )
     db.query(WorkdayOverride).filter(WorkdayOverride.year == year).delete()
-    if db.get(CalendarYear, year) is None:
+    row = db.get(CalendarYear, year)
+    if row is None:
         db.add(CalendarYear(year=year, entered_by=entered_by))
+    else:
+        row.entered_by = entered_by
     for d in days:
         db.add(
-            WorkdayOverride(day=d.day, year=year, is_off_day=d.is_off_day, name=d.name, entered_by=entered_by)
+            WorkdayOverride(
+                day=d.day, year=year, is_off_day=d.is_off_day, name=d.name.strip(), entered_by=entered_by
+            )
         )
     db.flush()
     return calendar(db)
+
+
+WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def calendar_entered_by(db: Session) -> dict[int, str | None]:
+    """The administrator-entered years and who entered each."""
+    return {r.year: r.entered_by for r in repository.calendar_years(db)}
 
 
 # --- deadlines ---------------------------------------------------------------------------------------------
@@ -419,14 +485,22 @@ def similarity(a: str, b: str) -> float:
     return len(x & y) / len(x | y) if x | y else 0.0
 
 
-def find_duplicate(db: Session, enterprise_id: int, title: str, content: str) -> Appeal | None:
-    """An open appeal of the same enterprise whose text is nearly the same (指引: 重复提交 while in progress)."""
+def find_duplicate_scored(
+    db: Session, enterprise_id: int, title: str, content: str
+) -> tuple[float, Appeal] | None:
+    """The open appeal of the same enterprise whose text is most nearly the same, with its similarity."""
     best: tuple[float, Appeal] | None = None
     for other in repository.open_appeals_of_enterprise(db, enterprise_id, [s.value for s in OPEN_STATUSES]):
         score = similarity(title + content, other.title + other.content)
         if score >= DUPLICATE_SIMILARITY and (best is None or score > best[0]):
             best = (score, other)
-    return best[1] if best else None
+    return best
+
+
+def find_duplicate(db: Session, enterprise_id: int, title: str, content: str) -> Appeal | None:
+    """An open appeal of the same enterprise whose text is nearly the same (指引: 重复提交 while in progress)."""
+    found = find_duplicate_scored(db, enterprise_id, title, content)
+    return found[1] if found else None
 
 
 @dataclass
@@ -497,8 +571,13 @@ def file_appeal(
     actor: User,
     now: datetime | None = None,
     check_duplicates: bool = True,
+    duplicate_confirmed: bool = False,
 ) -> Appeal:
-    """File an appeal for ``enterprise`` (by the enterprise itself, or by staff on its behalf)."""
+    """File an appeal for ``enterprise`` (by the enterprise itself, or by staff on its behalf).
+
+    A similar open appeal of the same enterprise refuses the filing (DuplicateAppeal, pointing to it) unless
+    ``duplicate_confirmed`` — staff only, decided by the caller — when the filing goes ahead and its first event
+    names the similar appeal."""
     now = now or utcnow()
     title, content = validate_text(data.title, data.content)
     if data.contact_email and not notification_service.valid_email(data.contact_email):
@@ -508,10 +587,21 @@ def file_appeal(
     cat = category(db, cat_key)
     cal = calendar(db)
     due = accept_deadline(cal, now)  # before any change: a year without holiday data changes nothing
+    possible_duplicate: Appeal | None = None
     if check_duplicates:
-        dup = find_duplicate(db, enterprise.id, title, content)
-        if dup is not None:
-            raise DuplicateAppeal(dup.id, dup.title)
+        found = find_duplicate_scored(db, enterprise.id, title, content)
+        if found is not None:
+            score, dup = found
+            staff = Role(actor.role) not in ENTERPRISE_BOUND_ROLES
+            if not (duplicate_confirmed and staff):
+                raise DuplicateAppeal(
+                    dup.id,
+                    dup.title,
+                    status_label=AppealStatus(dup.status).label,
+                    similarity=score,
+                    staff=staff,
+                )
+            possible_duplicate = dup
     appeal = Appeal(
         enterprise_id=enterprise.id,
         region_code=enterprise.region_code,
@@ -540,8 +630,10 @@ def file_appeal(
         AppealEventKind.transition,
         actor,
         to_status=AppealStatus.submitted.value,
-        reason=f"渠道：{data.channel.label}",
-        detail={"channel": data.channel.value},
+        reason=f"渠道：{data.channel.label}"
+        + (f"；与诉求 {possible_duplicate.id} 相似，经工作人员确认仍予登记" if possible_duplicate else ""),
+        detail={"channel": data.channel.value}
+        | ({"possible_duplicate_of": possible_duplicate.id} if possible_duplicate else {}),
         at=now,
     )
     _notify_enterprise(db, appeal, f"您的诉求“{title}”已提交", "我们将在 2 个工作日内受理。")
@@ -879,10 +971,23 @@ class SweepResult:
     escalated_department: int = 0
     escalated_district: int = 0
     skipped_years: list[int] = field(default_factory=list)
+    # How many candidates the batch read, and the (deadline, id) of the last: where the next batch starts.
+    scanned: int = 0
+    cursor: tuple[datetime, int] | None = None
 
     @property
     def total(self) -> int:
         return self.reminded + self.escalated_department + self.escalated_district
+
+    def add(self, other: SweepResult) -> None:
+        self.reminded += other.reminded
+        self.escalated_department += other.escalated_department
+        self.escalated_district += other.escalated_district
+        self.scanned += other.scanned
+        self.cursor = other.cursor or self.cursor
+        for y in other.skipped_years:
+            if y not in self.skipped_years:
+                self.skipped_years.append(y)
 
 
 def _claim(db: Session, appeal: Appeal, **values: Any) -> bool:
@@ -902,8 +1007,45 @@ def _claim(db: Session, appeal: Appeal, **values: Any) -> bool:
     return bool(getattr(res, "rowcount", 0) == 1)
 
 
-def sweep(db: Session, now: datetime | None = None, *, limit: int = 500) -> SweepResult:
-    """Remind before a deadline, escalate after it: first to the department's leader, then to the district.
+def _escalate(
+    db: Session,
+    appeal: Appeal,
+    *,
+    level: int,
+    stage: Stage,
+    now: datetime,
+    reason: str,
+    title: str,
+    body: str,
+    department_id: int | None,
+    region_code: str | None,
+) -> bool:
+    """Claim escalation step ``level`` of the appeal's current deadline; when this worker won it, record the
+    event and tell whoever the step goes to. False when another worker (or an earlier run) already did."""
+    if appeal.escalation_level >= level or not _claim(db, appeal, escalation_level=level):
+        return False
+    _event(
+        db,
+        appeal,
+        AppealEventKind.escalation,
+        None,
+        reason=reason,
+        detail={"level": level, "stage": stage.value},
+        at=now,
+    )
+    _notice(db, appeal, title, body, department_id=department_id, region_code=region_code)
+    return True
+
+
+def sweep(
+    db: Session,
+    now: datetime | None = None,
+    *,
+    limit: int = 500,
+    after: tuple[datetime, int] | None = None,
+) -> SweepResult:
+    """One batch: remind before a deadline, escalate after it — first to the department's leader, then to the
+    district. At most ``limit`` candidates are read, from just after the ``after`` cursor (see sweep_all).
 
     Idempotent: each step is claimed with a compare-and-set, so a re-run (or a second worker) does nothing twice.
     """
@@ -911,9 +1053,11 @@ def sweep(db: Session, now: datetime | None = None, *, limit: int = 500) -> Swee
     out = SweepResult()
     cal = calendar(db)
     horizon = now + timedelta(hours=stage_limits()["remind_before_hours"])
-    for appeal in repository.due_candidates(db, now, horizon, limit):
+    for appeal in repository.due_candidates(db, now, horizon, limit, after):
         due = appeal.due_at
         assert due is not None
+        out.scanned += 1
+        out.cursor = (due, appeal.id)
         stage = Stage(appeal.due_stage) if appeal.due_stage else Stage.answer
         dep = db.get(Department, appeal.department_id) if appeal.department_id else None
         where = f"（{dep.name}）" if dep else ""
@@ -931,59 +1075,77 @@ def sweep(db: Session, now: datetime | None = None, *, limit: int = 500) -> Swee
             out.reminded += 1
         if due > now:
             continue
-        if appeal.escalation_level < 1 and _claim(db, appeal, escalation_level=1):
+        if appeal.escalation_level < 1:
             target = (
                 f"{dep.name}负责人" + (f"（{dep.leader_name}）" if dep.leader_name else "")
                 if dep
                 else "区县主管部门"
             )
-            _event(
+            if _escalate(
                 db,
                 appeal,
-                AppealEventKind.escalation,
-                None,
+                level=1,
+                stage=stage,
+                now=now,
                 reason=f"{stage.label}已超时，督办至{target}",
-                detail={"level": 1, "stage": stage.value},
-                at=now,
-            )
-            _notice(
-                db,
-                appeal,
-                f"超时督办：{appeal.title}",
-                f"{stage.label}已超时{where}，请负责人督办。",
+                title=f"超时督办：{appeal.title}",
+                body=f"{stage.label}已超时{where}，请负责人督办。",
                 department_id=dep.id if dep else None,
                 region_code=None if dep else appeal.region_code,
-            )
-            out.escalated_department += 1
+            ):
+                out.escalated_department += 1
             continue
         try:
             # The end of the next working day after the deadline's own day (a deadline at 24:00 belongs to the
             # day it ends, hence the microsecond).
             second = cal.deadline_at(due - timedelta(microseconds=1), 1)
-        except Exception as exc:  # CalendarYearMissing: wait for the year to be entered, report it
-            year = getattr(exc, "details", {}).get("year") if getattr(exc, "details", None) else None
+        except CalendarYearMissing as exc:  # wait for the year to be entered, report it
+            year = (exc.details or {}).get("year")
             if year is not None and year not in out.skipped_years:
                 out.skipped_years.append(year)
             continue
-        if appeal.escalation_level == 1 and now >= second and _claim(db, appeal, escalation_level=2):
-            _event(
-                db,
-                appeal,
-                AppealEventKind.escalation,
-                None,
-                reason=f"{stage.label}超时逾一个工作日，督办至区县主管部门",
-                detail={"level": 2, "stage": stage.value},
-                at=now,
-            )
-            _notice(
-                db,
-                appeal,
-                f"超时督办（区县）：{appeal.title}",
-                f"{stage.label}超时逾一个工作日{where}。",
-                region_code=appeal.region_code,
-            )
+        if now >= second and _escalate(
+            db,
+            appeal,
+            level=2,
+            stage=stage,
+            now=now,
+            reason=f"{stage.label}超时逾一个工作日，督办至区县主管部门",
+            title=f"超时督办（区县）：{appeal.title}",
+            body=f"{stage.label}超时逾一个工作日{where}。",
+            department_id=None,
+            region_code=appeal.region_code,
+        ):
             out.escalated_district += 1
     return out
+
+
+def sweep_all(
+    db: Session,
+    now: datetime | None = None,
+    *,
+    batch: int = 500,
+    after_batch: Callable[[SweepResult], None] | None = None,
+) -> SweepResult:
+    """Every due item, one bounded batch after another (keyset on deadline and id), all at the same ``now``.
+
+    ``after_batch`` runs after each batch — the worker commits there and empties the session, so memory stays
+    bounded however many items are due; a candidate that owes nothing yet (a second escalation waiting for its
+    working day) is passed over, never re-read, so it cannot starve the items behind it.
+    """
+    if batch < 1:
+        raise ValueError("batch must be positive")
+    now = now or utcnow()
+    total = SweepResult()
+    cursor: tuple[datetime, int] | None = None
+    while True:
+        r = sweep(db, now, limit=batch, after=cursor)
+        total.add(r)
+        if after_batch is not None:
+            after_batch(r)
+        if r.scanned < batch or r.cursor is None:
+            return total
+        cursor = r.cursor
 
 
 # --- KPIs ---------------------------------------------------------------------------------------------------

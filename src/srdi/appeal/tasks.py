@@ -21,24 +21,23 @@ from srdi.notification import service as notification_service
 log = logging.getLogger("srdi.appeal")
 
 
+SWEEP_BATCH = 500
+
+
 def sweep_once(
-    session_factory: SessionFactory = task_session, now: datetime | None = None
+    session_factory: SessionFactory = task_session, now: datetime | None = None, *, batch: int = SWEEP_BATCH
 ) -> service.SweepResult:
-    """One sweep in one transaction (committed only when the whole batch is done)."""
-    total = service.SweepResult()
+    """Every due item, in committed batches of ``batch`` candidates: a crash loses at most the batch in hand
+    (its steps are claimed again by the next run), and the session is emptied after each commit, so a sweep
+    over a million due items holds one batch in memory."""
     with session_factory() as db:
-        while True:
-            r = service.sweep(db, now, limit=500)
+
+        def commit(_: service.SweepResult) -> None:
             fault_point("appeal.sweep.before_commit")
             db.commit()
-            total.reminded += r.reminded
-            total.escalated_department += r.escalated_department
-            total.escalated_district += r.escalated_district
-            for y in r.skipped_years:
-                if y not in total.skipped_years:
-                    total.skipped_years.append(y)
-            if r.total == 0:
-                break
+            db.expunge_all()
+
+        total = service.sweep_all(db, now, batch=batch, after_batch=commit)
     if total.total or total.skipped_years:
         log.info(
             "appeal sweep: %d reminders, %d escalations to departments, %d to districts, years missing %s",

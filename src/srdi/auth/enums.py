@@ -111,6 +111,14 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     "auto_grant.contest.resolve": "处理异议",
     "auto_grant.disburse": "拨付",
     "auto_grant.disbursement.export": "导出拨付清单",
+    "appeal.create": "提交诉求",
+    "appeal.department.save": "保存责任单位",
+    "appeal.sweep": "执行超时督办",
+    "appeal.attachment.upload": "上传诉求附件",
+    "appeal.attachment.download": "下载诉求附件",
+    "calendar.year.save": "录入工作日历年度安排",
+    "casework.assign": "分配服务专员",
+    "casework.visit": "登记走访",
 }
 
 

@@ -29,9 +29,6 @@ from srdi.auth.exceptions import AccountLocked
 from srdi.auth.models import User
 from srdi.auth.schemas import (
     AuditLogOut,
-    CalendarDayOut,
-    CalendarOut,
-    CalendarYearOut,
     DemoAccountOut,
     DemoAccountsOut,
     LoginIn,
@@ -48,7 +45,7 @@ from srdi.config import Settings
 from srdi.db.session import DbSession
 from srdi.kit.errors import AppError, NotFoundError
 from srdi.kit.pagination import MAX_PAGE_SIZE, Page
-from srdi.kit.workdays import WorkdayCalendar, beijing_today
+from srdi.kit.workdays import beijing_today
 
 router = APIRouter(prefix="/auth", tags=["登录与账号 auth"])
 admin_router = APIRouter(prefix="/admin", tags=["系统管理 admin"])
@@ -325,27 +322,6 @@ def export_audit_log(db: DbSession, admin: Admin, flt: AuditQuery) -> Response:
         content=body.encode("utf-8-sig"),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="audit-log-{stamp}.csv"'},
-    )
-
-
-@admin_router.get(
-    "/calendar", response_model=CalendarOut, summary="工作日历（已知年份的放假与调休安排，只读）"
-)
-def working_day_calendar(_: Admin) -> CalendarOut:
-    cal = WorkdayCalendar.bundled()
-    return CalendarOut(
-        years=[
-            CalendarYearOut(
-                year=y,
-                days=[
-                    CalendarDayOut(day=o.day, is_off_day=o.is_off_day, name=o.name)
-                    for o in cal.overrides_in(y)
-                ],
-            )
-            for y in sorted(cal.years, reverse=True)
-        ],
-        # No table for administrator-entered years exists yet; the page says how a missing year gets in.
-        editable=False,
     )
 
 

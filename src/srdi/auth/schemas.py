@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
@@ -115,22 +115,6 @@ class AuditLogOut(BaseModel):
     @property
     def object_label(self) -> str | None:
         return audit_object_label(self.object_type)
-
-
-class CalendarDayOut(BaseModel):
-    day: date = Field(description="日期")
-    is_off_day: bool = Field(description="是否放假（否则为调休上班日）")
-    name: str = Field(description="节日名称")
-
-
-class CalendarYearOut(BaseModel):
-    year: int = Field(description="年份")
-    days: list[CalendarDayOut] = Field(description="与周一至周五不同的日子：工作日放假、周末调休上班")
-
-
-class CalendarOut(BaseModel):
-    years: list[CalendarYearOut] = Field(description="已知放假安排的年份")
-    editable: bool = Field(description="能否在界面中补录年份（尚未提供：缺失年份由运维人员补入参考数据）")
 
 
 class RoleOut(BaseModel):

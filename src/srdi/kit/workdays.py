@@ -81,8 +81,9 @@ class WorkdayCalendar:
         if day.year not in self.years:
             known = f"{min(self.years)}–{max(self.years)}" if self.years else "无"
             raise CalendarYearMissing(
-                f"{day.year}年的法定节假日和调休安排尚未录入（已有年份：{known}），无法计算工作日期限；"
-                "请管理员在“工作日历”中录入国务院办公厅发布的该年度安排",
+                f"{day.year}年的法定节假日和调休安排尚未录入（已有年份：{known}），暂时无法按工作日计算办理期限，"
+                "本次操作未执行。请联系平台管理员在“工作日历”页面录入国务院办公厅发布的"
+                f"{day.year}年放假安排，录入后即可重新提交",
                 f"no holiday data for {day.year} (known: {known}); an administrator must enter that year",
                 details={"year": day.year},
             )

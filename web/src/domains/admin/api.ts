@@ -6,6 +6,8 @@ export type RoleOut = Schemas["RoleOut"];
 export type AuditLogOut = Schemas["AuditLogOut"];
 export type RuleSetSummary = Schemas["RuleSetSummary"];
 export type CalendarOut = Schemas["CalendarOut"];
+export type CalendarYearOut = Schemas["CalendarYearOut"];
+export type CalendarDayIn = Schemas["CalendarDayIn"];
 
 export interface AuditQuery {
   action?: string;
@@ -32,6 +34,10 @@ export const listAudit = (q: AuditQuery, page: number, page_size: number) =>
   call(api.GET("/api/v1/admin/audit-log", { params: { query: { ...q, page, page_size } } }));
 export const listRuleSets = () => call(api.GET("/api/v1/rule-sets"));
 export const getCalendar = () => call(api.GET("/api/v1/admin/calendar"));
+export const getCalendarYear = (year: number) =>
+  call(api.GET("/api/v1/admin/calendar/{year}", { params: { path: { year } } }));
+export const saveCalendarYear = (year: number, days: CalendarDayIn[]) =>
+  call(api.PUT("/api/v1/admin/calendar/{year}", { params: { path: { year } }, body: { days } }));
 
 /** The CSV of the audit rows that match ``q`` (the export is audited on the server). */
 export async function downloadAuditCsv(q: AuditQuery): Promise<void> {

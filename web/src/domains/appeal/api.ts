@@ -1,5 +1,5 @@
 // Appeals closed loop (srdi.appeal.router, srdi.casework.router).
-import { api, call, type Schemas } from "@/api/client";
+import { api, call, downloadResponse, rawFetch, type Schemas } from "@/api/client";
 
 export type Appeal = Schemas["AppealOut"];
 export type AppealDetail = Schemas["AppealDetailOut"];
@@ -9,6 +9,34 @@ export type Department = Schemas["DepartmentOut"];
 export type KpiRow = Schemas["KpiRowOut"];
 export type Worklist = Schemas["WorklistOut"];
 export type TransitionBody = Schemas["TransitionIn"];
+export type Attachment = Schemas["AttachmentOut"];
+
+/** What the server accepts (it sniffs the bytes again): PDF, PNG, JPEG up to 10 MB. */
+export const ATTACHMENT_ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg";
+export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+export function attachmentProblem(f: File): string | null {
+  if (!/\.(pdf|png|jpe?g)$/i.test(f.name)) return `“${f.name}”不是 PDF、PNG 或 JPEG 文件`;
+  if (f.size > ATTACHMENT_MAX_BYTES) return `“${f.name}”超过 10 MB，请压缩或拆分后上传`;
+  if (f.size === 0) return `“${f.name}”是空文件`;
+  return null;
+}
+export async function uploadAttachment(appealId: number, file: File): Promise<Attachment> {
+  const form = new FormData();
+  form.append("appeal_id", String(appealId));
+  form.append("file", file, file.name);
+  const r = await rawFetch("/api/v1/appeal-attachments", { method: "POST", body: form });
+  return (await r.json()) as Attachment;
+}
+export async function downloadAttachment(a: Attachment): Promise<void> {
+  await downloadResponse(await rawFetch(a.download_url), a.filename);
+}
+/** The similar open appeal a filing was refused for (409 duplicate_appeal). */
+export interface DuplicateInfo {
+  existing_id: number;
+  existing_title: string;
+  existing_url: string;
+  can_override: boolean;
+}
 
 
 export const listAppeals = (q: { status?: Schemas["AppealStatus"][]; overdue?: boolean; page?: number; page_size?: number } = {}) =>
@@ -21,6 +49,10 @@ export const transition = (id: number, body: TransitionBody) =>
 export const suggest = (text: string, region_code?: string) =>
   call(api.POST("/api/v1/appeals/route-suggestions", { body: { text, region_code, top_k: 3 } }));
 export const listDepartments = () => call(api.GET("/api/v1/appeal-departments"));
+export const listCategories = () => call(api.GET("/api/v1/appeal-categories"));
+export type DepartmentBody = Schemas["DepartmentIn"];
+export const saveDepartment = (key: string, body: DepartmentBody) =>
+  call(api.PUT("/api/v1/appeal-departments/{department_key}", { params: { path: { department_key: key } }, body }));
 export const suggestedPolicies = (id: number) =>
   call(api.GET("/api/v1/appeals/{appeal_id}/suggested-policies", { params: { path: { appeal_id: id } } }));
 export const kpis = (dimension: "department" | "district" | "category" | "month") =>

@@ -44,6 +44,7 @@ export const MENU: MenuItem[] = [
   { path: "/admin/users", title: "用户与角色", icon: "User", roles: ADMIN_ROLES },
   { path: "/admin/audit", title: "审计日志", icon: "Document", roles: ADMIN_ROLES },
   { path: "/admin/rule-sets", title: "规则版本", icon: "Medal", roles: ADMIN_ROLES },
+  { path: "/admin/departments", title: "责任单位", icon: "OfficeBuilding", roles: ADMIN_ROLES },
   { path: "/admin/calendar", title: "工作日历", icon: "Calendar", roles: ADMIN_ROLES },
 ];
 
