@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     # Request bodies (srdi.kit.limits): JSON and forms everywhere; uploads to /api/v1/imports (the file limit of
     # srdi.enterprise.import_router, 100 MiB, plus 1 MiB for the multipart envelope).
     max_body_bytes: int = 1024 * 1024
+    # Evidence files of applications (srdi.application): stored by content hash under this directory, at most
+    # max_evidence_bytes each (PDF, PNG or JPEG, checked by content); the upload route admits that plus 1 MiB.
+    evidence_dir: Path = REPO_ROOT / "var" / "evidence"
+    max_evidence_bytes: int = 20 * 1024 * 1024
     max_upload_bytes: int = 101 * 1024 * 1024
     # Reverse proxies whose X-Forwarded-For is believed (comma-separated IPs or networks, as uvicorn's
     # forwarded_allow_ips). None by default: the peer address is the client.

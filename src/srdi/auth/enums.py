@@ -111,6 +111,20 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     "auto_grant.contest.resolve": "处理异议",
     "auto_grant.disburse": "拨付",
     "auto_grant.disbursement.export": "导出拨付清单",
+    "application.batch.create": "开设申报批次",
+    "application.create": "新建申报",
+    "application.update": "填写申报",
+    "application.submit": "提交申报",
+    "application.review": "审核申报",
+    "application.assign_experts": "双随机抽取专家",
+    "application.objection": "登记公示异议",
+    "application.objection.answer": "答复公示异议",
+    "application.announce": "公告认定",
+    "application.evidence.upload": "上传证明材料",
+    "application.evidence.download": "下载证明材料",
+    "application.evidence.delete": "删除证明材料",
+    "application.expert.create": "专家入库",
+    "application.expert.score": "专家评分",
 }
 
 

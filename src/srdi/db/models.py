@@ -1,6 +1,7 @@
 """Imports every domain's models so that Alembic and ``Base.metadata`` see all tables."""
 
 from srdi.appeal import models as appeal_models
+from srdi.application import models as application_models
 from srdi.auth import models as auth_models
 from srdi.auto_grant import models as auto_grant_models
 from srdi.casework import models as casework_models
@@ -13,6 +14,7 @@ from srdi.policy import models as policy_models
 __all__ = [
     "Base",
     "appeal_models",
+    "application_models",
     "auth_models",
     "auto_grant_models",
     "casework_models",
