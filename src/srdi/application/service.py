@@ -634,6 +634,7 @@ def review(db: Session, user: User, application_id: int, data: ReviewData) -> Ap
             raise InvalidApplication("不予通过须说明理由", "reject without reason")
         app.status = ApplicationStatus.rejected.value
         app.reject_reason = reason
+        app.level = None
         action = EventAction.reject
     level_at = data.level
     _flush(db, app)
@@ -819,7 +820,13 @@ def aggregate(totals: Sequence[int], method: Aggregation, trimmed_fraction: floa
 def submit_scores(
     db: Session, user: User, assignment_id: int, scores: dict[str, int], comment: str | None
 ) -> ExpertAssignment:
-    row = my_assignment(db, user, assignment_id)
+    return enter_scores(db, my_assignment(db, user, assignment_id), scores, comment)
+
+
+def enter_scores(
+    db: Session, row: ExpertAssignment, scores: dict[str, int], comment: str | None
+) -> ExpertAssignment:
+    """An assignment's scores (the expert's own, or entered for a pool expert without an account)."""
     if row.status == AssignmentStatus.scored.value:
         raise ApplicationConflict("该评审任务已提交评分，不能修改", "already scored")
     app = db.scalars(
