@@ -41,13 +41,13 @@ from srdi.application.schemas import (
     ApplicationUpdateIn,
     AssignIn,
     AssignmentBrief,
-    AssignmentOut,
-    BatchIn,
-    BatchOut,
+    ExpertAssignmentOut,
+    ApplicationBatchIn,
+    ApplicationBatchOut,
     BlindAssignmentOut,
     BlindItemOut,
     ComparisonRow,
-    EventOut,
+    ApplicationEventOut,
     EvidenceFileOut,
     EvidenceItemOut,
     ExpertIn,
@@ -87,8 +87,8 @@ AssignmentId = Annotated[int, Path(ge=1, le=2**31 - 1, description="评审任务
 ObjectionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="异议编号")]
 
 
-def batch_out(b: ApplicationBatch) -> BatchOut:
-    return BatchOut(
+def batch_out(b: ApplicationBatch) -> ApplicationBatchOut:
+    return ApplicationBatchOut(
         id=b.id,
         name=b.name,
         tier=b.tier,
@@ -137,11 +137,11 @@ def _summary(db: Session, a: Application, batch_names: dict[int, str] | None = N
     }
 
 
-def event_out(e: ApplicationEvent, *, for_enterprise: bool) -> EventOut:
+def event_out(e: ApplicationEvent, *, for_enterprise: bool) -> ApplicationEventOut:
     detail = dict(e.detail or {})
     if for_enterprise and e.action == EventAction.assign_experts.value:
         detail = {"due_date": detail.get("due_date")}  # the enterprise is not told who reviews it
-    return EventOut(
+    return ApplicationEventOut(
         id=e.id,
         at=e.at,
         action=e.action,
@@ -241,8 +241,8 @@ def detail_out(db: Session, a: Application, principal: Principal) -> Application
 # --- batches ---------------------------------------------------------------------------------------------------
 
 
-@router.get("/application-batches", response_model=list[BatchOut], summary="申报批次")
-def list_batches(db: Db, principal: AppUser) -> list[BatchOut]:
+@router.get("/application-batches", response_model=list[ApplicationBatchOut], summary="申报批次")
+def list_batches(db: Db, principal: AppUser) -> list[ApplicationBatchOut]:
     rows = service.batches(db)
     if principal.role in ENTERPRISE_BOUND_ROLES:
         ent = enterprise_service.get_or_404(db, principal.user.enterprise_id or 0)
@@ -253,8 +253,8 @@ def list_batches(db: Db, principal: AppUser) -> list[BatchOut]:
     return [batch_out(b) for b in rows]
 
 
-@router.post("/application-batches", response_model=BatchOut, status_code=201, summary="开设申报批次")
-def create_batch(body: BatchIn, db: Db, principal: BatchManager) -> BatchOut:
+@router.post("/application-batches", response_model=ApplicationBatchOut, status_code=201, summary="开设申报批次")
+def create_batch(body: ApplicationBatchIn, db: Db, principal: BatchManager) -> ApplicationBatchOut:
     b = service.create_batch(
         db,
         service.BatchData(
@@ -386,11 +386,11 @@ def compare(application_id: ApplicationId, db: Db, principal: Reviewer) -> list[
 
 @router.post(
     "/applications/{application_id}/expert-assignments",
-    response_model=list[AssignmentOut],
+    response_model=list[ExpertAssignmentOut],
     status_code=201,
     summary="双随机抽取评审专家",
 )
-def assign(application_id: ApplicationId, body: AssignIn, db: Db, principal: BatchManager) -> list[AssignmentOut]:
+def assign(application_id: ApplicationId, body: AssignIn, db: Db, principal: BatchManager) -> list[ExpertAssignmentOut]:
     rows = service.assign_experts(
         db, principal.user, application_id, count=body.count, seed=body.seed, expert_ids=body.expert_ids
     )
@@ -400,7 +400,7 @@ def assign(application_id: ApplicationId, body: AssignIn, db: Db, principal: Bat
         {"experts": [r.expert_id for r in rows], "seed": rows[0].seed if rows else None},
     )  # fmt: skip
     return [
-        AssignmentOut(
+        ExpertAssignmentOut(
             id=r.id,
             application_id=r.application_id,
             expert_id=r.expert_id,

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from srdi.application.enums import ReviewAction
 
 
-class BatchIn(BaseModel):
+class ApplicationBatchIn(BaseModel):
     name: str = Field(min_length=2, max_length=100, description="批次名称", examples=["2026年第二批专精特新中小企业"])
     tier: str = Field(description="申报称号（srdi_sme 等）", examples=["srdi_sme"])
     purpose: str = Field(default="new_application", description="new_application 新申报 | re_review 复核")
@@ -20,7 +20,7 @@ class BatchIn(BaseModel):
     close_date: date = Field(description="截止日期")
 
 
-class BatchOut(BaseModel):
+class ApplicationBatchOut(BaseModel):
     id: int
     name: str
     tier: str
@@ -69,7 +69,7 @@ class EvidenceFileOut(BaseModel):
     uploaded_at: datetime
 
 
-class EventOut(BaseModel):
+class ApplicationEventOut(BaseModel):
     id: int
     at: datetime
     action: str
@@ -143,7 +143,7 @@ class ApplicationDetailOut(ApplicationOut):
     trace: dict[str, Any]
     evidence_items: list[EvidenceItemOut]
     files: list[EvidenceFileOut]
-    events: list[EventOut]
+    events: list[ApplicationEventOut]
     assignments: list[AssignmentBrief]
     objections: list[ObjectionOut]
     allowed_actions: list[str] = Field(description="当前用户可执行的操作")
@@ -185,7 +185,7 @@ class AssignIn(BaseModel):
     expert_ids: list[int] | None = Field(None, max_length=15, description="指定专家（须无利益冲突）")
 
 
-class AssignmentOut(BaseModel):
+class ExpertAssignmentOut(BaseModel):
     id: int
     application_id: int
     expert_id: int
