@@ -22,7 +22,10 @@ def test_no_route_an_expert_may_call_leaks_the_enterprise(app, db, client_as, ma
     owner = make_user(Role.enterprise, enterprise_id=ent.id)
     a = service.create_application(db, ent, b, owner)
     service.update_draft(db, owner, a.id, statement=f"{NAME}（简称鹏城隐名精工）主营减速器", pledge=True)
-    files = [service.store_evidence(db, owner, a.id, item, f"{NAME}审计报告.pdf", PDF) for item in ("N2", "N3", "N6")]
+    files = [
+        service.store_evidence(db, owner, a.id, item, f"{NAME}审计报告.pdf", PDF)
+        for item in ("N2", "N3", "N6")
+    ]
     service.submit(db, owner, a.id)
     admin = make_user(Role.admin)
     for level in ("district_review", "city_review"):
@@ -30,7 +33,11 @@ def test_no_route_an_expert_may_call_leaks_the_enterprise(app, db, client_as, ma
     me = make_user(Role.expert)
     support.expert(db, "盲审专家", "440106", user_id=me.id)
     support.expert(db, "另一专家", "440304")
-    [mine] = [r for r in service.assign_experts(db, admin, a.id, seed=5) if r.expert_id == service.expert_of(db, me).id]  # type: ignore[union-attr]
+    [mine] = [
+        r
+        for r in service.assign_experts(db, admin, a.id, seed=5)
+        if r.expert_id == service.expert_of(db, me).id
+    ]  # type: ignore[union-attr]
 
     expert = client_as(me)
     r = expert.put(

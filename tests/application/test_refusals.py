@@ -45,11 +45,15 @@ def _submitted(db, make_user_fn, *, region: str = "440305"):  # type: ignore[no-
 def _state(db: Session, app_id: int) -> tuple[object, ...]:
     db.flush()
     a = db.get(Application, app_id)
-    events = db.scalar(select(func.count()).select_from(ApplicationEvent).where(ApplicationEvent.application_id == app_id))
+    events = db.scalar(
+        select(func.count()).select_from(ApplicationEvent).where(ApplicationEvent.application_id == app_id)
+    )
     return (a.status, a.level, a.version, events)  # type: ignore[union-attr]
 
 
-def test_submission_outside_the_batch_window_is_refused_and_nothing_changes(db, client_as, clock, evidence_dir):
+def test_submission_outside_the_batch_window_is_refused_and_nothing_changes(
+    db, client_as, clock, evidence_dir
+):
     ent = support.enterprise(db)
     b = support.batch(db, open_date=date(2026, 10, 8), close_date=date(2026, 10, 30))
     me = client_as(Role.enterprise, enterprise_id=ent.id)
@@ -69,7 +73,9 @@ def test_submission_outside_the_batch_window_is_refused_and_nothing_changes(db, 
         422, f"不在批次“{b.name}”的申报时间内（2026-10-08 至 2026-10-30），不能提交",
     )  # fmt: skip
     assert _state(db, app_id) == before
-    r = me.post("/api/v1/applications", json={"batch_id": support.batch(db, close_date=date(2026, 10, 30)).id})
+    r = me.post(
+        "/api/v1/applications", json={"batch_id": support.batch(db, close_date=date(2026, 10, 30)).id}
+    )
     assert r.status_code == 422 and r.json()["message"].endswith("已于2026-10-30截止，不能再申报")
 
 
@@ -88,7 +94,9 @@ def test_an_oversized_file_is_refused_before_it_is_stored(db, client_as, clock, 
     assert list(evidence_dir.rglob("*")) == []
 
 
-def test_reviewers_out_of_scope_or_level_are_refused_and_nothing_changes(db, client_as, make_user, clock, evidence_dir):
+def test_reviewers_out_of_scope_or_level_are_refused_and_nothing_changes(
+    db, client_as, make_user, clock, evidence_dir
+):
     app, _, _ = _submitted(db, make_user)
     before = _state(db, app.id)
     body = {"action": "approve", "level": "district_review"}
@@ -100,17 +108,25 @@ def test_reviewers_out_of_scope_or_level_are_refused_and_nothing_changes(db, cli
     assert (r.status_code, r.json()["message"]) == (403, "当前为“区县初审”阶段，应由区县主管部门办理")
     district = client_as(Role.district_official)
     r = district.post(f"/api/v1/applications/{app.id}/reviews", json={**body, "level": "city_review"})
-    assert (r.status_code, r.json()["message"]) == (409, "该申报已不在“市级审核”阶段（当前：区县初审），请刷新")
-    r = district.post(f"/api/v1/applications/{app.id}/reviews", json={"action": "reject", "level": "district_review"})
+    assert (r.status_code, r.json()["message"]) == (
+        409,
+        "该申报已不在“市级审核”阶段（当前：区县初审），请刷新",
+    )
+    r = district.post(
+        f"/api/v1/applications/{app.id}/reviews", json={"action": "reject", "level": "district_review"}
+    )
     assert (r.status_code, r.json()["message"]) == (422, "不予通过须说明理由")
     r = district.post(
-        f"/api/v1/applications/{app.id}/reviews", json={"action": "return_for_correction", "level": "district_review"}
+        f"/api/v1/applications/{app.id}/reviews",
+        json={"action": "return_for_correction", "level": "district_review"},
     )
     assert (r.status_code, r.json()["message"]) == (422, "退回补正须列明需要补正的事项")
     assert _state(db, app.id) == before
 
 
-def test_a_conflicted_expert_cannot_be_assigned_and_the_draw_is_reproducible(db, client_as, make_user, clock, evidence_dir):
+def test_a_conflicted_expert_cannot_be_assigned_and_the_draw_is_reproducible(
+    db, client_as, make_user, clock, evidence_dir
+):
     app, _, ent = _submitted(db, make_user)
     official = make_user(Role.admin)
     for level in ("district_review", "city_review"):
@@ -121,7 +137,10 @@ def test_a_conflicted_expert_cannot_be_assigned_and_the_draw_is_reproducible(db,
     province = client_as(Role.provincial_official)
     for e, why in ((tied, "专家申报了与该企业的关联关系"), (neighbour, "专家与申报企业在同一区县")):
         r = province.post(f"/api/v1/applications/{app.id}/expert-assignments", json={"expert_ids": [e.id]})
-        assert (r.status_code, r.json()["message"]) == (409, f"专家“{e.name}”与申报企业存在利益冲突（{why}），不能指派")
+        assert (r.status_code, r.json()["message"]) == (
+            409,
+            f"专家“{e.name}”与申报企业存在利益冲突（{why}），不能指派",
+        )
     assert db.scalar(select(func.count()).select_from(ExpertAssignment)) == 0
     candidates = [e.id for e in free]
     assert service.draw(candidates, 2, 42) == service.draw(list(reversed(candidates)), 2, 42)
@@ -150,14 +169,19 @@ def test_scores_outside_the_sheet_are_refused(db, client_as, make_user, clock, e
     [task] = ex.get("/api/v1/expert/assignments").json()
     scores = {s["id"]: 5 for s in task["sheet"]}
     r = ex.put(f"/api/v1/expert/assignments/{task['id']}/scores", json={"scores": {**scores, "N1": 11}})
-    assert (r.status_code, r.json()["message"]) == (422, "“已获得科技和创新型中小企业称号”的得分须在 0 到 10 之间")
+    assert (r.status_code, r.json()["message"]) == (
+        422,
+        "“已获得科技和创新型中小企业称号”的得分须在 0 到 10 之间",
+    )
     del scores["N9"]
     r = ex.put(f"/api/v1/expert/assignments/{task['id']}/scores", json={"scores": scores})
-    assert r.status_code == 422 and r.json()["message"].startswith("评分表须逐项打分，缺少：专精特新发展评价得分不低于50分")
+    assert r.status_code == 422 and r.json()["message"].startswith(
+        "评分表须逐项打分，缺少：专精特新发展评价得分不低于50分"
+    )
 
 
 def _to_publicity(db, make_user_fn):  # type: ignore[no-untyped-def]
-    app, user, ent = _submitted(db, make_user_fn)
+    app, _user, _ent = _submitted(db, make_user_fn)
     admin = make_user_fn(Role.admin)
     for level in ("district_review", "city_review"):
         service.review(db, admin, app.id, service.ReviewData(ReviewAction.approve, level))
@@ -172,19 +196,29 @@ def _to_publicity(db, make_user_fn):  # type: ignore[no-untyped-def]
     return app, admin
 
 
-def test_an_objection_pauses_publicity_and_an_upheld_one_rejects(db, client_as, make_user, clock, evidence_dir):
+def test_an_objection_pauses_publicity_and_an_upheld_one_rejects(
+    db, client_as, make_user, clock, evidence_dir
+):
     app, _ = _to_publicity(db, make_user)
     assert (app.status, app.publicity_end_date) == ("publicity", date(2026, 11, 11))
     city = client_as(Role.city_official)
-    r = city.post(f"/api/v1/applications/{app.id}/objections", json={"content": "来信反映该企业研发费用数据不实"})
+    r = city.post(
+        f"/api/v1/applications/{app.id}/objections", json={"content": "来信反映该企业研发费用数据不实"}
+    )
     assert r.status_code == 201
     oid = r.json()["id"]
     clock.day = date(2026, 11, 12)
     province = client_as(Role.provincial_official)
     r = province.post(f"/api/v1/application-batches/{app.batch_id}/announcement", json={})
-    assert (r.status_code, r.json()["message"]) == (409, "仍有 1 项申报在公示期内或有未答复的异议，暂不能公告")
+    assert (r.status_code, r.json()["message"]) == (
+        409,
+        "仍有 1 项申报在公示期内或有未答复的异议，暂不能公告",
+    )
     clock.day = date(2026, 11, 4)
-    r = city.post(f"/api/v1/application-objections/{oid}/answer", json={"upheld": False, "answer": "经核实，数据有审计报告佐证"})
+    r = city.post(
+        f"/api/v1/application-objections/{oid}/answer",
+        json={"upheld": False, "answer": "经核实，数据有审计报告佐证"},
+    )
     assert r.status_code == 200
     db.refresh(app)
     # Received Monday 11-02, answered Wednesday 11-04: 2 working days paused, the end moves 11-11 → 11-13.
@@ -225,7 +259,9 @@ def test_concurrent_approvals_never_skip_a_level(engine, tmp_path, monkeypatch):
         barrier.wait()
         with Session(engine) as s:
             try:
-                service.review(s, s.get(User, uid), app_id, service.ReviewData(ReviewAction.approve, "district_review"))  # type: ignore[arg-type]
+                service.review(
+                    s, s.get(User, uid), app_id, service.ReviewData(ReviewAction.approve, "district_review")
+                )  # type: ignore[arg-type]
                 s.commit()
                 result = "ok"
             except (ApplicationConflict, ConcurrentChange) as exc:
@@ -245,9 +281,9 @@ def test_concurrent_approvals_never_skip_a_level(engine, tmp_path, monkeypatch):
             a = s.get(Application, app_id)
             assert (a.status, a.level) == ("in_review", "city_review")  # type: ignore[union-attr]
             approvals = s.scalar(
-                select(func.count()).select_from(ApplicationEvent).where(
-                    ApplicationEvent.application_id == app_id, ApplicationEvent.action == "approve"
-                )
+                select(func.count())
+                .select_from(ApplicationEvent)
+                .where(ApplicationEvent.application_id == app_id, ApplicationEvent.action == "approve")
             )
             assert approvals == 1
     finally:

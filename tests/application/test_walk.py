@@ -24,7 +24,9 @@ def _upload(client, app_id: int, item: str, content: bytes = PDF, name: str = "�
     )
 
 
-def test_an_application_walks_from_draft_to_a_recognition_record(db, client_as, make_user, clock, evidence_dir):
+def test_an_application_walks_from_draft_to_a_recognition_record(
+    db, client_as, make_user, clock, evidence_dir
+):
     ent = support.enterprise(db, name="深圳南山精密传动测试有限公司")
     province = client_as(Role.provincial_official)
     r = province.post(
@@ -73,14 +75,18 @@ def test_an_application_walks_from_draft_to_a_recognition_record(db, client_as, 
         assert r.status_code == 201, r.text
     assert r.json()["content_type"] == "image/png"
     r = me.post(f"/api/v1/applications/{app_id}/submission")
-    assert (r.status_code, r.json()["status"], r.json()["level_label"]) == (200, "in_review", "区县初审"), r.text
+    assert (r.status_code, r.json()["status"], r.json()["level_label"]) == (200, "in_review", "区县初审"), (
+        r.text
+    )
 
     # 区县初审 returns it: a city official may not act at the district level.
     city = client_as(Role.city_official)
     district = client_as(Role.district_official)
     assert [a["id"] for a in district.get("/api/v1/applications?awaiting_me=true").json()] == [app_id]
     assert city.get("/api/v1/applications?awaiting_me=true").json() == []
-    r = city.post(f"/api/v1/applications/{app_id}/reviews", json={"action": "approve", "level": "district_review"})
+    r = city.post(
+        f"/api/v1/applications/{app_id}/reviews", json={"action": "approve", "level": "district_review"}
+    )
     assert (r.status_code, r.json()["message"]) == (403, "当前为“区县初审”阶段，应由区县主管部门办理")
     r = district.post(
         f"/api/v1/applications/{app_id}/reviews",
@@ -131,17 +137,26 @@ def test_an_application_walks_from_draft_to_a_recognition_record(db, client_as, 
     assert r.status_code == 200, r.text
     # 公示 from Wednesday 11-04 for 7 working days → Friday 11-13.
     assert (r.json()["status"], r.json()["publicity_end_date"]) == ("publicity", "2026-11-13")
-    r = province.post(f"/api/v1/application-batches/{batch_id}/announcement", json={"document_no": "粤工信〔2026〕1号"})
-    assert (r.status_code, r.json()["message"]) == (409, "仍有 1 项申报在公示期内或有未答复的异议，暂不能公告")
+    r = province.post(
+        f"/api/v1/application-batches/{batch_id}/announcement", json={"document_no": "粤工信〔2026〕1号"}
+    )
+    assert (r.status_code, r.json()["message"]) == (
+        409,
+        "仍有 1 项申报在公示期内或有未答复的异议，暂不能公告",
+    )
 
     clock.day = date(2026, 11, 16)
-    r = province.post(f"/api/v1/application-batches/{batch_id}/announcement", json={"document_no": "粤工信〔2026〕1号"})
+    r = province.post(
+        f"/api/v1/application-batches/{batch_id}/announcement", json={"document_no": "粤工信〔2026〕1号"}
+    )
     assert (r.status_code, [x["status"] for x in r.json()]) == (200, ["recognition"]), r.text
     rec = db.scalars(select(Recognition).where(Recognition.enterprise_id == ent.id)).one()
     assert (rec.tier, rec.level, rec.announced_date, rec.valid_until, rec.document_no) == (
         "srdi_sme", "provincial", date(2026, 11, 16), date(2029, 11, 15), "粤工信〔2026〕1号",
     )  # fmt: skip
-    assert db.scalar(select(func.count()).select_from(ChangeLog).where(ChangeLog.entity == "recognition")) == 1
+    assert (
+        db.scalar(select(func.count()).select_from(ChangeLog).where(ChangeLog.entity == "recognition")) == 1
+    )
     profile = me.get(f"/api/v1/enterprises/{ent.id}/recognitions").json()
     assert [(x["tier"], x["valid_until"], x["batch"]) for x in profile] == [
         ("srdi_sme", "2029-11-15", "2026年第二批广东省专精特新中小企业")
@@ -176,9 +191,10 @@ def test_an_application_walks_from_draft_to_a_recognition_record(db, client_as, 
     assert (ret["actor_name"], ret["reason"]) == ("测试区县主管部门（区县主管部门）", "研发费用材料不清晰")
     assign = next(e for e in timeline if e["action"] == "random_assignment")
     assert set(assign["detail"]) == {"due_date"}  # the enterprise is not told who its experts are
-    assert db.scalar(
-        select(func.count()).select_from(AuditLog).where(AuditLog.action == "application.review")
-    ) == 4  # return, 区县, 市级, 省级 (the refused attempt left none)
+    assert (
+        db.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "application.review"))
+        == 4
+    )  # return, 区县, 市级, 省级 (the refused attempt left none)
 
 
 def test_download_is_for_the_entitled_and_audited(db, client_as, clock, evidence_dir):

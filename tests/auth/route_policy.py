@@ -458,7 +458,10 @@ POLICY: dict[tuple[str, str], Rule] = {
         BATCH_MANAGERS, ok=404, params={"application_id": NO_ID}, body=lambda _: {}
     ),
     ("POST", "/api/v1/applications/{application_id}/objections"): Rule(
-        PUBLICITY_OFFICIALS, ok=404, params={"application_id": NO_ID}, body=lambda _: {"content": "矩阵测试异议"}
+        PUBLICITY_OFFICIALS,
+        ok=404,
+        params={"application_id": NO_ID},
+        body=lambda _: {"content": "矩阵测试异议"},
     ),
     ("POST", "/api/v1/application-objections/{objection_id}/answer"): Rule(
         PUBLICITY_OFFICIALS,

@@ -88,11 +88,16 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
         demo_expert = service.create_expert(
             session,
             service.ExpertData(
-                name="评审专家（演示）", region_code="440106", fields=["35", "39"], user_id=users["demo-expert"].id
+                name="评审专家（演示）",
+                region_code="440106",
+                fields=["35", "39"],
+                user_id=users["demo-expert"].id,
             ),
         )
         pool = [
-            service.create_expert(session, service.ExpertData(name=n, region_code=r, fields=["34", "35", "39"]))
+            service.create_expert(
+                session, service.ExpertData(name=n, region_code=r, fields=["34", "35", "39"])
+            )
             for n, r in POOL
         ]
         made = skipped = 0
@@ -114,11 +119,23 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
 
 
 def _walk(  # type: ignore[no-untyped-def]
-    session, service, ReviewAction, User, ent, batch, target, users, demo_expert, pool  # noqa: N803
+    session,
+    service,
+    ReviewAction,
+    User,
+    ent,
+    batch,
+    target,
+    users,
+    demo_expert,
+    pool,
 ) -> None:
     # Demo enterprises other than the demo account's have no login: an unsaved account stands for their 填报人.
     applicant = User(
-        username=f"demo-applicant-{ent.id}", display_name="企业填报人（演示）", role="enterprise", enterprise_id=ent.id
+        username=f"demo-applicant-{ent.id}",
+        display_name="企业填报人（演示）",
+        role="enterprise",
+        enterprise_id=ent.id,
     )
     app = service.create_application(session, ent, batch, applicant)
     service.update_draft(
@@ -131,10 +148,8 @@ def _walk(  # type: ignore[no-untyped-def]
     service.submit(session, applicant, app.id)
     district, city, province = users["demo-district"], users["demo-city"], users["demo-province"]
 
-    def step(who, level, action=None, **kw):  # type: ignore[no-untyped-def]
-        service.review(
-            session, who, app.id, service.ReviewData(action or ReviewAction.approve, level, **kw)
-        )
+    def step(who: Any, level: str, action: Any = None, **kw: Any) -> None:
+        service.review(session, who, app.id, service.ReviewData(action or ReviewAction.approve, level, **kw))
 
     if target == "district_review":
         return
@@ -143,7 +158,9 @@ def _walk(  # type: ignore[no-untyped-def]
              items=["补充近两年研发费用专项审计报告"])  # fmt: skip
         return
     if target == "rejected":
-        step(district, "district_review", ReviewAction.reject, reason="上年度资产负债率高于80%，不符合认定条件")
+        step(
+            district, "district_review", ReviewAction.reject, reason="上年度资产负债率高于80%，不符合认定条件"
+        )
         return
     step(district, "district_review")
     if target == "city_review":
@@ -164,4 +181,3 @@ def _walk(  # type: ignore[no-untyped-def]
     if target == "provincial_decision":
         return
     step(province, "provincial_decision", reason="经审核和专家评审，拟认定")
-

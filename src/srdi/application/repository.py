@@ -23,12 +23,16 @@ def batch_by_name(db: Session, name: str) -> ApplicationBatch | None:
 
 
 def batches(db: Session) -> list[ApplicationBatch]:
-    return list(db.scalars(select(ApplicationBatch).order_by(ApplicationBatch.open_date.desc(), ApplicationBatch.id)))
+    return list(
+        db.scalars(select(ApplicationBatch).order_by(ApplicationBatch.open_date.desc(), ApplicationBatch.id))
+    )
 
 
 def application_of(db: Session, enterprise_id: int, batch_id: int) -> Application | None:
     return db.scalars(
-        select(Application).where(Application.enterprise_id == enterprise_id, Application.batch_id == batch_id)
+        select(Application).where(
+            Application.enterprise_id == enterprise_id, Application.batch_id == batch_id
+        )
     ).first()
 
 
@@ -40,7 +44,9 @@ def applications(db: Session, *, status: str | None = None) -> list[Application]
 
 
 def applications_of_batch(db: Session, batch_id: int) -> list[Application]:
-    return list(db.scalars(select(Application).where(Application.batch_id == batch_id).order_by(Application.id)))
+    return list(
+        db.scalars(select(Application).where(Application.batch_id == batch_id).order_by(Application.id))
+    )
 
 
 def applications_by_ids(db: Session, ids: Iterable[int]) -> list[Application]:
@@ -50,7 +56,9 @@ def applications_by_ids(db: Session, ids: Iterable[int]) -> list[Application]:
 def files_of(db: Session, application_id: int) -> list[EvidenceFile]:
     return list(
         db.scalars(
-            select(EvidenceFile).where(EvidenceFile.application_id == application_id).order_by(EvidenceFile.id)
+            select(EvidenceFile)
+            .where(EvidenceFile.application_id == application_id)
+            .order_by(EvidenceFile.id)
         )
     )
 

@@ -35,21 +35,21 @@ from srdi.application.models import (
 )
 from srdi.application.schemas import (
     AnnounceIn,
+    ApplicationBatchIn,
+    ApplicationBatchOut,
     ApplicationCreateIn,
     ApplicationDetailOut,
+    ApplicationEventOut,
     ApplicationOut,
     ApplicationUpdateIn,
     AssignIn,
     AssignmentBrief,
-    ExpertAssignmentOut,
-    ApplicationBatchIn,
-    ApplicationBatchOut,
     BlindAssignmentOut,
     BlindItemOut,
     ComparisonRow,
-    ApplicationEventOut,
     EvidenceFileOut,
     EvidenceItemOut,
+    ExpertAssignmentOut,
     ExpertIn,
     ExpertOut,
     ObjectionAnswerIn,
@@ -187,7 +187,11 @@ def allowed_actions(a: Application, principal: Principal) -> list[str]:
     role = principal.role
     status = ApplicationStatus(a.status)
     if role in ENTERPRISE_BOUND_ROLES:
-        return ["edit", "upload", "submit"] if status in {ApplicationStatus.draft, ApplicationStatus.returned} else []
+        return (
+            ["edit", "upload", "submit"]
+            if status in {ApplicationStatus.draft, ApplicationStatus.returned}
+            else []
+        )
     out: list[str] = []
     if status is ApplicationStatus.in_review and a.level:
         level = service.workflow().level(a.level)
@@ -253,7 +257,9 @@ def list_batches(db: Db, principal: AppUser) -> list[ApplicationBatchOut]:
     return [batch_out(b) for b in rows]
 
 
-@router.post("/application-batches", response_model=ApplicationBatchOut, status_code=201, summary="开设申报批次")
+@router.post(
+    "/application-batches", response_model=ApplicationBatchOut, status_code=201, summary="开设申报批次"
+)
 def create_batch(body: ApplicationBatchIn, db: Db, principal: BatchManager) -> ApplicationBatchOut:
     b = service.create_batch(
         db,
@@ -320,7 +326,9 @@ def list_applications(
     return [_summary(db, a, names) for a in rows]
 
 
-@router.post("/applications", response_model=ApplicationDetailOut, status_code=201, summary="新建申报（草稿）")
+@router.post(
+    "/applications", response_model=ApplicationDetailOut, status_code=201, summary="新建申报（草稿）"
+)
 def create_application(body: ApplicationCreateIn, db: Db, principal: Applicant) -> ApplicationDetailOut:
     ent = enterprise_service.get_or_404(db, principal.user.enterprise_id or 0)
     batch = service.get_batch(db, body.batch_id)
@@ -334,7 +342,9 @@ def get_application(application_id: ApplicationId, db: Db, principal: AppUser) -
     return detail_out(db, service.get_visible(db, principal.user, application_id), principal)
 
 
-@router.patch("/applications/{application_id}", response_model=ApplicationDetailOut, summary="填写申报说明与承诺")
+@router.patch(
+    "/applications/{application_id}", response_model=ApplicationDetailOut, summary="填写申报说明与承诺"
+)
 def update_application(
     application_id: ApplicationId, body: ApplicationUpdateIn, db: Db, principal: Applicant
 ) -> ApplicationDetailOut:
@@ -390,7 +400,9 @@ def compare(application_id: ApplicationId, db: Db, principal: Reviewer) -> list[
     status_code=201,
     summary="双随机抽取评审专家",
 )
-def assign(application_id: ApplicationId, body: AssignIn, db: Db, principal: BatchManager) -> list[ExpertAssignmentOut]:
+def assign(
+    application_id: ApplicationId, body: AssignIn, db: Db, principal: BatchManager
+) -> list[ExpertAssignmentOut]:
     rows = service.assign_experts(
         db, principal.user, application_id, count=body.count, seed=body.seed, expert_ids=body.expert_ids
     )
@@ -431,7 +443,13 @@ def answer_objection(
     objection_id: ObjectionId, body: ObjectionAnswerIn, db: Db, principal: PublicityOfficial
 ) -> ObjectionOut:
     o = service.answer_objection(db, principal.user, objection_id, upheld=body.upheld, answer=body.answer)
-    audit(db, principal, "application.objection.answer", ("application_objection", o.id), {"upheld": body.upheld})
+    audit(
+        db,
+        principal,
+        "application.objection.answer",
+        ("application_objection", o.id),
+        {"upheld": body.upheld},
+    )
     return objection_out(o)
 
 
@@ -472,8 +490,10 @@ def download_evidence(file_id: FileId, db: Db, principal: AppUser) -> Response:
         db, principal, "application.evidence.download", ("evidence_file", row.id),
         {"application_id": row.application_id, "sha256": row.sha256},
     )  # fmt: skip
-    ascii_name = "evidence-" + str(row.id) + {"application/pdf": ".pdf", "image/png": ".png"}.get(
-        row.content_type, ".jpg"
+    ascii_name = (
+        "evidence-"
+        + str(row.id)
+        + {"application/pdf": ".pdf", "image/png": ".png"}.get(row.content_type, ".jpg")
     )
     return Response(
         content=path.read_bytes(),
@@ -551,7 +571,9 @@ def blind_out(db: Session, r: ExpertAssignment) -> BlindAssignmentOut:
         status=r.status,
         status_label=AssignmentStatus(r.status).label,
         due_date=r.due_date,
-        sheet=[SheetItemOut(id=s.id, label=s.label, max_points=s.max_points) for s in service.scoring_sheet(a)],
+        sheet=[
+            SheetItemOut(id=s.id, label=s.label, max_points=s.max_points) for s in service.scoring_sheet(a)
+        ],
         items=items,
         scores=dict(r.scores or {}),
         total=r.total,

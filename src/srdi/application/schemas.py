@@ -12,10 +12,14 @@ from srdi.application.enums import ReviewAction
 
 
 class ApplicationBatchIn(BaseModel):
-    name: str = Field(min_length=2, max_length=100, description="批次名称", examples=["2026年第二批专精特新中小企业"])
+    name: str = Field(
+        min_length=2, max_length=100, description="批次名称", examples=["2026年第二批专精特新中小企业"]
+    )
     tier: str = Field(description="申报称号（srdi_sme 等）", examples=["srdi_sme"])
     purpose: str = Field(default="new_application", description="new_application 新申报 | re_review 复核")
-    region_code: str = Field(pattern=r"^\d{2}(\d{2}(\d{2})?)?$", description="受理范围：省（2位）、市（4位）或区县（6位）代码")
+    region_code: str = Field(
+        pattern=r"^\d{2}(\d{2}(\d{2})?)?$", description="受理范围：省（2位）、市（4位）或区县（6位）代码"
+    )
     open_date: date = Field(description="开始申报日期")
     close_date: date = Field(description="截止日期")
 
@@ -44,10 +48,14 @@ class ApplicationUpdateIn(BaseModel):
 
 
 class ReviewIn(BaseModel):
-    action: ReviewAction = Field(description="approve 通过 | return_for_correction 退回补正 | reject 不予通过")
+    action: ReviewAction = Field(
+        description="approve 通过 | return_for_correction 退回补正 | reject 不予通过"
+    )
     level: str = Field(min_length=2, max_length=40, description="审核人正在办理的审核阶段（防止并发时越级）")
     reason: str | None = Field(None, max_length=2000, description="意见或理由（不予通过时必填）")
-    items: list[str] = Field(default_factory=list, max_length=30, description="需补正的事项（退回补正时必填）")
+    items: list[str] = Field(
+        default_factory=list, max_length=30, description="需补正的事项（退回补正时必填）"
+    )
 
 
 class EvidenceItemOut(BaseModel):
@@ -164,8 +172,12 @@ class ComparisonRow(BaseModel):
 class ExpertIn(BaseModel):
     name: str = Field(min_length=2, max_length=50)
     region_code: str = Field(pattern=r"^\d{6}$", description="专家所在区县")
-    fields: list[str] = Field(default_factory=list, max_length=20, description="擅长行业（国民经济行业代码前缀）")
-    declared_enterprise_ids: list[int] = Field(default_factory=list, max_length=200, description="申报回避的企业")
+    fields: list[str] = Field(
+        default_factory=list, max_length=20, description="擅长行业（国民经济行业代码前缀）"
+    )
+    declared_enterprise_ids: list[int] = Field(
+        default_factory=list, max_length=200, description="申报回避的企业"
+    )
     user_id: int | None = Field(None, ge=1, le=2**31 - 1, description="专家的登录账号")
 
 
@@ -180,7 +192,9 @@ class ExpertOut(BaseModel):
 
 
 class AssignIn(BaseModel):
-    count: int | None = Field(None, ge=1, le=15, description="抽取人数（默认见 rules/applications/review.yaml）")
+    count: int | None = Field(
+        None, ge=1, le=15, description="抽取人数（默认见 rules/applications/review.yaml）"
+    )
     seed: int | None = Field(None, ge=0, le=2**31 - 1, description="随机种子（可复现）；不填则随机生成并记录")
     expert_ids: list[int] | None = Field(None, max_length=15, description="指定专家（须无利益冲突）")
 

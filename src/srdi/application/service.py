@@ -428,7 +428,11 @@ def submit(db: Session, user: User, application_id: int) -> Application:
             f"不在批次“{batch.name}”的申报时间内（{batch.open_date} 至 {batch.close_date}），不能提交",
             f"outside batch window {batch.open_date}..{batch.close_date}",
         )
-    if before == ApplicationStatus.returned.value and app.correction_due_date and day > app.correction_due_date:
+    if (
+        before == ApplicationStatus.returned.value
+        and app.correction_due_date
+        and day > app.correction_due_date
+    ):
         raise InvalidApplication(
             f"补正期限已于{app.correction_due_date}届满，不能再提交", "correction deadline passed"
         )
@@ -495,7 +499,8 @@ def store_evidence(
     ctype = sniff(content[:16])
     if ctype is None:
         raise ForbiddenFile(
-            "只接受 PDF、PNG 或 JPEG 文件（按文件内容识别，与文件名无关）", "file content is not PDF, PNG or JPEG"
+            "只接受 PDF、PNG 或 JPEG 文件（按文件内容识别，与文件名无关）",
+            "file content is not PDF, PNG or JPEG",
         )
     sha = hashlib.sha256(content).hexdigest()
     path = _path_for(sha)
@@ -651,9 +656,7 @@ def review(db: Session, user: User, application_id: int, data: ReviewData) -> Ap
     elif action is EventAction.reject:
         _notify(db, app, "您的申报未通过审核", reason or "", "reject")
     elif app.status == ApplicationStatus.publicity.value:
-        _notify(
-            db, app, "您的申报已进入公示", f"公示期至{app.publicity_end_date}", "publicity"
-        )
+        _notify(db, app, "您的申报已进入公示", f"公示期至{app.publicity_end_date}", "publicity")
         _event(db, app, EventAction.publicity, None, detail={"end_date": str(app.publicity_end_date)})
     return app
 
@@ -726,7 +729,9 @@ def assign_experts(
     if repository.assignments_of(db, app.id):
         raise ApplicationConflict("该申报已抽取评审专家，不能重复抽取", "experts already assigned")
     pool = [e for e in repository.experts(db) if e.active]
-    users = {u.id: u for u in db.scalars(select(User).where(User.id.in_([e.user_id for e in pool if e.user_id])))}
+    users = {
+        u.id: u for u in db.scalars(select(User).where(User.id.in_([e.user_id for e in pool if e.user_id])))
+    }
     conflicts = {e.id: conflict_of(e, app, users.get(e.user_id or 0)) for e in pool}
     if expert_ids:
         by_id = {e.id: e for e in pool}
@@ -924,19 +929,17 @@ def record_objection(db: Session, user: User, application_id: int, content: str)
     text = content.strip()
     if not text:
         raise InvalidApplication("异议内容不能为空", "empty objection")
-    row = Objection(
-        application_id=app.id, content=text, received_date=today(), recorded_by=actor_name(user)
-    )
+    row = Objection(application_id=app.id, content=text, received_date=today(), recorded_by=actor_name(user))
     db.add(row)
     app.publicity_paused = True
     _flush(db, app)
-    _event(db, app, EventAction.objection, user, before=app.status, reason=text, detail={"objection_id": row.id})
+    _event(
+        db, app, EventAction.objection, user, before=app.status, reason=text, detail={"objection_id": row.id}
+    )
     return row
 
 
-def answer_objection(
-    db: Session, user: User, objection_id: int, *, upheld: bool, answer: str
-) -> Objection:
+def answer_objection(db: Session, user: User, objection_id: int, *, upheld: bool, answer: str) -> Objection:
     obj = db.get(Objection, objection_id)
     if obj is None:
         raise ApplicationNotFound(objection_id)
@@ -1015,7 +1018,9 @@ def announce(db: Session, user: User, batch_id: int, document_no: str | None) ->
         )
     day = today()
     apps = [
-        a for a in repository.applications_of_batch(db, batch.id) if a.status == ApplicationStatus.publicity.value
+        a
+        for a in repository.applications_of_batch(db, batch.id)
+        if a.status == ApplicationStatus.publicity.value
     ]
     pending = [a for a in apps if a.publicity_paused or (a.publicity_end_date or day) >= day]
     if pending:
@@ -1101,7 +1106,7 @@ def comparison(db: Session, app: Application) -> list[dict[str, Any]]:
     current = criteria_service.assess_facts(
         enterprise_service.facts_document(ent), as_of=day, purpose=Purpose(app.purpose)
     )
-    now_trace = next((t.result for t in current.tiers if t.tier == app.tier), {"items": []})
+    now_trace: dict[str, Any] = next((t.result for t in current.tiers if t.tier == app.tier), {"items": []})
     now_items = {i["id"]: i for i in now_trace.get("items", [])}
     files = repository.files_of(db, app.id)
     out = []
