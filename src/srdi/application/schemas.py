@@ -20,8 +20,8 @@ class ApplicationBatchIn(BaseModel):
     region_code: str = Field(
         pattern=r"^\d{2}(\d{2}(\d{2})?)?$", description="受理范围：省（2位）、市（4位）或区县（6位）代码"
     )
-    open_date: date = Field(description="开始申报日期")
-    close_date: date = Field(description="截止日期")
+    open_date: date = Field(strict=True, description="开始申报日期")
+    close_date: date = Field(strict=True, description="截止日期")
 
 
 class ApplicationBatchOut(BaseModel):
@@ -39,12 +39,12 @@ class ApplicationBatchOut(BaseModel):
 
 
 class ApplicationCreateIn(BaseModel):
-    batch_id: int = Field(ge=1, le=2**31 - 1, description="申报批次编号")
+    batch_id: int = Field(strict=True, ge=1, le=2**31 - 1, description="申报批次编号")
 
 
 class ApplicationUpdateIn(BaseModel):
     statement: str | None = Field(None, max_length=5000, description="申报说明")
-    pledge_accepted: bool | None = Field(None, description="已阅读并承诺所填信息和材料真实、准确、完整")
+    pledge_accepted: bool | None = Field(None, strict=True, description="已阅读并承诺所填信息和材料真实、准确、完整")
 
 
 class ReviewIn(BaseModel):
@@ -176,9 +176,9 @@ class ExpertIn(BaseModel):
         default_factory=list, max_length=20, description="擅长行业（国民经济行业代码前缀）"
     )
     declared_enterprise_ids: list[int] = Field(
-        default_factory=list, max_length=200, description="申报回避的企业"
+        default_factory=list, strict=True, max_length=200, description="申报回避的企业"
     )
-    user_id: int | None = Field(None, ge=1, le=2**31 - 1, description="专家的登录账号")
+    user_id: int | None = Field(None, strict=True, ge=1, le=2**31 - 1, description="专家的登录账号")
 
 
 class ExpertOut(BaseModel):
@@ -193,10 +193,10 @@ class ExpertOut(BaseModel):
 
 class AssignIn(BaseModel):
     count: int | None = Field(
-        None, ge=1, le=15, description="抽取人数（默认见 rules/applications/review.yaml）"
+        None, strict=True, ge=1, le=15, description="抽取人数（默认见 rules/applications/review.yaml）"
     )
-    seed: int | None = Field(None, ge=0, le=2**31 - 1, description="随机种子（可复现）；不填则随机生成并记录")
-    expert_ids: list[int] | None = Field(None, max_length=15, description="指定专家（须无利益冲突）")
+    seed: int | None = Field(None, strict=True, ge=0, le=2**31 - 1, description="随机种子（可复现）；不填则随机生成并记录")
+    expert_ids: list[int] | None = Field(None, strict=True, max_length=15, description="指定专家（须无利益冲突）")
 
 
 class ExpertAssignmentOut(BaseModel):
@@ -242,7 +242,7 @@ class BlindAssignmentOut(BaseModel):
 
 
 class ScoresIn(BaseModel):
-    scores: dict[str, int] = Field(description="评分表各项得分")
+    scores: dict[str, int] = Field(strict=True, description="评分表各项得分")
     comment: str | None = Field(None, max_length=2000)
 
 
@@ -251,7 +251,7 @@ class ObjectionIn(BaseModel):
 
 
 class ObjectionAnswerIn(BaseModel):
-    upheld: bool = Field(description="异议是否成立（成立则申报不予通过）")
+    upheld: bool = Field(strict=True, description="异议是否成立（成立则申报不予通过）")
     answer: str = Field(min_length=1, max_length=2000, description="答复内容")
 
 
