@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from srdi.application.enums import ReviewAction
 
@@ -20,8 +20,16 @@ class ApplicationBatchIn(BaseModel):
     region_code: str = Field(
         pattern=r"^\d{2}(\d{2}(\d{2})?)?$", description="受理范围：省（2位）、市（4位）或区县（6位）代码"
     )
-    open_date: date = Field(strict=True, description="开始申报日期")
-    close_date: date = Field(strict=True, description="截止日期")
+    open_date: date = Field(description="开始申报日期")
+    close_date: date = Field(description="截止日期")
+
+    @field_validator("open_date", "close_date", mode="before")
+    @classmethod
+    def _iso_text(cls, v: object) -> object:
+        # A number would be read as a Unix timestamp; a date is only ever written YYYY-MM-DD.
+        if not isinstance(v, str | date):
+            raise ValueError("日期须写作 YYYY-MM-DD")
+        return v
 
 
 class ApplicationBatchOut(BaseModel):
