@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "749e6999a4c6"
 down_revision: str | None = "9f61cae9ef83"
 branch_labels: str | Sequence[str] | None = None

@@ -40,7 +40,9 @@ def _review(page: Any, url: str, button: str, fill: dict[str, str] | None = None
     wait_idle(page)
 
 
-def test_an_application_from_the_enterprise_to_publicity(pages: Pages, live_server: LiveServer, tmp_path) -> None:
+def test_an_application_from_the_enterprise_to_publicity(
+    pages: Pages, live_server: LiveServer, tmp_path
+) -> None:
     from srdi.application.models import Expert
     from srdi.auth.models import User
     from srdi.db.session import make_engine
@@ -74,7 +76,15 @@ def test_an_application_from_the_enterprise_to_publicity(pages: Pages, live_serv
     with Session(engine) as s:
         for username, region in (("demo-expert", "440106"), ("e2e-expert-2", "440304")):
             uid = s.scalar(select(User.id).where(User.username == username))
-            s.add(Expert(name=f"专家{username}", region_code=region, fields=[], declared_enterprise_ids=[], user_id=uid))
+            s.add(
+                Expert(
+                    name=f"专家{username}",
+                    region_code=region,
+                    fields=[],
+                    declared_enterprise_ids=[],
+                    user_id=uid,
+                )
+            )
         s.commit()
     engine.dispose()
 
@@ -99,7 +109,12 @@ def test_an_application_from_the_enterprise_to_publicity(pages: Pages, live_serv
     _status(ent, "审核中（区县初审）")
 
     district = pages.new("demo-district")
-    _review(district, url, "return", {"review-items": "补充研发费用专项审计报告", "review-reason": "研发费用材料不清晰"})
+    _review(
+        district,
+        url,
+        "return",
+        {"review-items": "补充研发费用专项审计报告", "review-reason": "研发费用材料不清晰"},
+    )
     _status(district, "退回补正（区县初审）")
 
     ent.reload()
@@ -140,7 +155,15 @@ def test_an_application_from_the_enterprise_to_publicity(pages: Pages, live_serv
     ent.reload()
     wait_idle(ent)
     timeline = ent.locator("[data-testid=timeline]")
-    for step in ("提交申报", "退回补正", "补正后重新提交", "审核通过", "双随机抽取专家", "专家评审完成", "进入公示"):
+    for step in (
+        "提交申报",
+        "退回补正",
+        "补正后重新提交",
+        "审核通过",
+        "双随机抽取专家",
+        "专家评审完成",
+        "进入公示",
+    ):
         expect(timeline).to_contain_text(step)
     screenshot(ent, "application-publicity")
     assert ent.js_errors == []

@@ -321,7 +321,9 @@ def list_applications(
     status: Annotated[ApplicationStatus | None, Query(description="按状态筛选")] = None,
     awaiting_me: Annotated[bool, Query(description="只看待本人所在层级审核的")] = False,
 ) -> list[dict[str, Any]]:
-    rows = service.list_for(db, principal.user, status=status.value if status else None, awaiting_me=awaiting_me)
+    rows = service.list_for(
+        db, principal.user, status=status.value if status else None, awaiting_me=awaiting_me
+    )
     names = {b.id: b.name for b in service.batches(db)}
     return [_summary(db, a, names) for a in rows]
 

@@ -52,7 +52,9 @@ class ApplicationCreateIn(BaseModel):
 
 class ApplicationUpdateIn(BaseModel):
     statement: str | None = Field(None, max_length=5000, description="申报说明")
-    pledge_accepted: bool | None = Field(None, strict=True, description="已阅读并承诺所填信息和材料真实、准确、完整")
+    pledge_accepted: bool | None = Field(
+        None, strict=True, description="已阅读并承诺所填信息和材料真实、准确、完整"
+    )
 
 
 class ReviewIn(BaseModel):
@@ -203,8 +205,12 @@ class AssignIn(BaseModel):
     count: int | None = Field(
         None, strict=True, ge=1, le=15, description="抽取人数（默认见 rules/applications/review.yaml）"
     )
-    seed: int | None = Field(None, strict=True, ge=0, le=2**31 - 1, description="随机种子（可复现）；不填则随机生成并记录")
-    expert_ids: list[int] | None = Field(None, strict=True, max_length=15, description="指定专家（须无利益冲突）")
+    seed: int | None = Field(
+        None, strict=True, ge=0, le=2**31 - 1, description="随机种子（可复现）；不填则随机生成并记录"
+    )
+    expert_ids: list[int] | None = Field(
+        None, strict=True, max_length=15, description="指定专家（须无利益冲突）"
+    )
 
 
 class ExpertAssignmentOut(BaseModel):
