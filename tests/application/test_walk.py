@@ -205,7 +205,15 @@ def test_download_is_for_the_entitled_and_audited(db, client_as, clock, evidence
     file_id = _upload(me, app_id, "N3").json()["id"]
     r = me.get(f"/api/v1/evidence-files/{file_id}")
     assert (r.status_code, r.content, r.headers["content-type"]) == (200, PDF, "application/pdf")
-    assert client_as(Role.district_official).get(f"/api/v1/evidence-files/{file_id}").status_code == 200
+    district = client_as(Role.district_official)
+    # A draft is the enterprise's own until submitted: reviewers do not see it or its files.
+    assert district.get(f"/api/v1/evidence-files/{file_id}").status_code == 404
+    assert district.get(f"/api/v1/applications/{app_id}").status_code == 404
+    _upload(me, app_id, "N2")
+    _upload(me, app_id, "N6")
+    me.patch(f"/api/v1/applications/{app_id}", json={"pledge_accepted": True})
+    assert me.post(f"/api/v1/applications/{app_id}/submission").status_code == 200
+    assert district.get(f"/api/v1/evidence-files/{file_id}").status_code == 200
     other = support.enterprise(db)
     for outsider in (
         client_as(Role.enterprise, enterprise_id=other.id),
@@ -219,4 +227,4 @@ def test_download_is_for_the_entitled_and_audited(db, client_as, clock, evidence
     ).all()
     assert len(downloads) == 2
     assert db.scalar(select(func.count()).select_from(ApplicationEvent)) >= 2
-    assert db.get(Application, app_id).status == "draft"  # type: ignore[union-attr]
+    assert db.get(Application, app_id).status == "in_review"  # type: ignore[union-attr]

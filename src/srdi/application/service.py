@@ -191,6 +191,9 @@ def visible(user: User, app: Application) -> bool:
         return False
     if role is Role.service_commissioner:
         return False
+    # A draft is the enterprise's own work until it is submitted.
+    if role not in ENTERPRISE_BOUND_ROLES and app.status == ApplicationStatus.draft.value:
+        return False
     return scope_for(user).allows(app.region_code, app.enterprise_id)
 
 
