@@ -128,6 +128,10 @@ app.add_typer(appeals_app, name="appeals")
 app.add_typer(calendar_app, name="calendar")
 app.command("worker")(_worker)
 
+from srdi.application.cli import applications_app  # noqa: E402 — kept next to its registration
+
+app.add_typer(applications_app, name="applications")
+
 
 def _safe_url() -> str:
     url = get_settings().database_url

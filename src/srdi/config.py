@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     # Request bodies (srdi.kit.limits): JSON and forms everywhere; uploads to /api/v1/imports (the file limit of
     # srdi.enterprise.import_router, 100 MiB, plus 1 MiB for the multipart envelope).
     max_body_bytes: int = 1024 * 1024
+    # Evidence files of applications (srdi.application): stored by content hash under this directory, at most
+    # max_evidence_bytes each (PDF, PNG or JPEG, checked by content); the upload route admits that plus 1 MiB.
+    evidence_dir: Path = REPO_ROOT / "var" / "evidence"
+    max_evidence_bytes: int = 20 * 1024 * 1024
     max_upload_bytes: int = 101 * 1024 * 1024
     # Appeal attachments (srdi.appeal.attachment_service): PDF, PNG or JPEG by content, kept once per content under
     # this directory (srdi.kit.file_store); each file at most this size (the request may be 1 MiB larger).

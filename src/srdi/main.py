@@ -263,7 +263,13 @@ def request_limits(settings: Settings) -> LimitsConfig:
         needs_credential=True,
         label="上传的附件",
     )
-    return LimitsConfig(default_max_bytes=settings.max_body_bytes, routes=[upload, attachment])
+    evidence = BodyLimit(
+        "/api/v1/evidence-files",
+        settings.max_evidence_bytes + 1024 * 1024,
+        needs_credential=True,
+        label="上传的证明材料",
+    )
+    return LimitsConfig(default_max_bytes=settings.max_body_bytes, routes=[upload, attachment, evidence])
 
 
 def _methods_for(app: FastAPI, path: str) -> set[str]:

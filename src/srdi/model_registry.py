@@ -5,6 +5,7 @@ and so must not import any of them (decision 0018). A new domain adds its models
 """
 
 from srdi.appeal import models as appeal_models
+from srdi.application import models as application_models
 from srdi.auth import models as auth_models
 from srdi.auto_grant import models as auto_grant_models
 from srdi.casework import models as casework_models
@@ -17,6 +18,7 @@ from srdi.policy import models as policy_models
 __all__ = [
     "Base",
     "appeal_models",
+    "application_models",
     "auth_models",
     "auto_grant_models",
     "casework_models",

@@ -150,6 +150,27 @@ def _department(_: Any) -> dict[str, Any]:
     }
 
 
+# Applications and review (srdi.application.router): enterprises apply for themselves; officials review in their
+# region; provincial officials open batches, draw experts and announce; experts see only their own assignments.
+APPLICANTS = ENTERPRISE_SELF
+APPLICATION_USERS = frozenset({Role.admin}) | OFFICIALS | ENTERPRISE_SELF
+APPLICATION_REVIEWERS = frozenset({Role.admin}) | OFFICIALS
+BATCH_MANAGERS = frozenset({Role.admin, Role.provincial_official})
+PUBLICITY_OFFICIALS = frozenset({Role.admin, Role.city_official, Role.provincial_official})
+EXPERTS = frozenset({Role.expert})
+NO_ID = lambda _: 2**31 - 1  # noqa: E731
+
+
+def _batch(_: Any) -> dict[str, Any]:
+    return {
+        "name": f"矩阵测试批次{next(_seq)}",
+        "tier": "srdi_sme",
+        "region_code": "44",
+        "open_date": "2026-10-08",
+        "close_date": "2026-11-30",
+    }
+
+
 POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/health"): Rule(PUBLIC),
     ("GET", "/api/v1/openapi.json"): Rule(PUBLIC),
@@ -408,5 +429,65 @@ POLICY: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/open311/v2/tokens/{token}.{fmt}"): Rule(
         PUBLIC, ok=403, params={"fmt": lambda _: "json", "token": lambda _: "abc123"}
+    ),
+    # --- applications and review (srdi.application.router)
+    ("GET", "/api/v1/application-batches"): Rule(APPLICATION_USERS),
+    ("POST", "/api/v1/application-batches"): Rule(BATCH_MANAGERS, ok=201, body=_batch),
+    ("GET", "/api/v1/application-batches/{batch_id}/publicity"): Rule(
+        APPLICATION_USERS, ok=404, params={"batch_id": NO_ID}
+    ),
+    ("POST", "/api/v1/application-batches/{batch_id}/announcement"): Rule(
+        BATCH_MANAGERS, ok=404, params={"batch_id": NO_ID}, body=lambda _: {}
+    ),
+    ("GET", "/api/v1/applications"): Rule(APPLICATION_USERS),
+    ("POST", "/api/v1/applications"): Rule(APPLICANTS, ok=404, body=lambda _: {"batch_id": 2**31 - 1}),
+    ("GET", "/api/v1/applications/{application_id}"): Rule(
+        APPLICATION_USERS, ok=404, params={"application_id": NO_ID}
+    ),
+    ("PATCH", "/api/v1/applications/{application_id}"): Rule(
+        APPLICANTS, ok=404, params={"application_id": NO_ID}, body=lambda _: {"pledge_accepted": True}
+    ),
+    ("POST", "/api/v1/applications/{application_id}/submission"): Rule(
+        APPLICANTS, ok=404, params={"application_id": NO_ID}
+    ),
+    ("POST", "/api/v1/applications/{application_id}/reviews"): Rule(
+        APPLICATION_REVIEWERS,
+        ok=404,
+        params={"application_id": NO_ID},
+        body=lambda _: {"action": "approve", "level": "district_review"},
+    ),
+    ("GET", "/api/v1/applications/{application_id}/comparison"): Rule(
+        APPLICATION_REVIEWERS, ok=404, params={"application_id": NO_ID}
+    ),
+    ("POST", "/api/v1/applications/{application_id}/expert-assignments"): Rule(
+        BATCH_MANAGERS, ok=404, params={"application_id": NO_ID}, body=lambda _: {}
+    ),
+    ("POST", "/api/v1/applications/{application_id}/objections"): Rule(
+        PUBLICITY_OFFICIALS,
+        ok=404,
+        params={"application_id": NO_ID},
+        body=lambda _: {"content": "矩阵测试异议"},
+    ),
+    ("POST", "/api/v1/application-objections/{objection_id}/answer"): Rule(
+        PUBLICITY_OFFICIALS,
+        ok=404,
+        params={"objection_id": NO_ID},
+        body=lambda _: {"upheld": False, "answer": "矩阵测试答复"},
+    ),
+    # The matrix sends no multipart body: every admitted caller passes authorization, then gets 422
+    # (tests/application cover uploads).
+    ("POST", "/api/v1/evidence-files"): Rule(APPLICANTS, ok=422),
+    ("GET", "/api/v1/evidence-files/{file_id}"): Rule(APPLICATION_USERS, ok=404, params={"file_id": NO_ID}),
+    ("DELETE", "/api/v1/evidence-files/{file_id}"): Rule(APPLICANTS, ok=404, params={"file_id": NO_ID}),
+    ("GET", "/api/v1/experts"): Rule(BATCH_MANAGERS),
+    ("POST", "/api/v1/experts"): Rule(
+        BATCH_MANAGERS, ok=201, body=lambda _: {"name": "矩阵测试专家", "region_code": "440106"}
+    ),
+    ("GET", "/api/v1/expert/assignments"): Rule(EXPERTS),
+    ("GET", "/api/v1/expert/assignments/{assignment_id}"): Rule(
+        EXPERTS, ok=404, params={"assignment_id": NO_ID}
+    ),
+    ("PUT", "/api/v1/expert/assignments/{assignment_id}/scores"): Rule(
+        EXPERTS, ok=404, params={"assignment_id": NO_ID}, body=lambda _: {"scores": {}}
     ),
 }

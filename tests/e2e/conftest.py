@@ -87,6 +87,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "SRDI_DEMO_MODE": "true",
         "SRDI_WEB_DIST_DIR": str(WEB_DIST),
         "SRDI_LOG_LEVEL": "WARNING",
+        "SRDI_EVIDENCE_DIR": str(tmp_path_factory.mktemp("evidence")),
         **FAST_ARGON2,
     }
     settings = Settings(

@@ -1,6 +1,6 @@
 """A small, exact registry for the browser tests: every figure a test asserts is set here.
 
-Region 440305 (南山区) is the demo accounts' district (srdi.auth.demo.DEMO_REGION_DISTRICT); 440304 (福田区)
+Region 440305 (南山区) is the demo accounts' district (srdi.auth.enums.DEMO_REGION_DISTRICT); 440304 (福田区)
 is the same city; 500103 (重庆市渝中区) is outside every Guangdong official's scope.
 """
 

@@ -4,6 +4,7 @@ import { onUnauthorized } from "@/api/client";
 import { ADMIN_ROLES, BATCH_ROLES, DASHBOARD_ROLES, ENTERPRISE_ROLES, homeFor, IMPORT_ROLES, REGISTRY_ROLES } from "@/domains/auth/roles";
 import { forgetSession, loadSession, type SessionUser } from "@/domains/auth/session";
 import { APPEAL_FILER_ROLES, APPEAL_KPI_ROLES, APPEAL_ROLES, POLICY_MANAGER_ROLES, VERIFIER_ROLES } from "@/domains/auth/roles";
+import { APPLICATION_BATCH_ROLES, APPLICATION_ROLES, EXPERT_ROLES } from "@/domains/auth/roles";
 
 const ALL = undefined;
 
@@ -30,6 +31,27 @@ const routes: RouteRecordRaw[] = [
       { path: "", name: "home", component: Resolving, meta: { resolve: (u: SessionUser) => homeFor(u) } },
       { path: "my", component: Resolving, meta: { resolve: (u: SessionUser) => ownPage(u, "") } },
       { path: "welcome", component: () => import("@/domains/auth/WelcomePage.vue"), meta: { title: "工作台", roles: ALL } },
+      {
+        path: "applications",
+        component: () => import("@/domains/application/ApplicationsPage.vue"),
+        meta: { title: "申报审核", roles: APPLICATION_ROLES },
+      },
+      {
+        path: "applications/:id(\\d+)",
+        component: () => import("@/domains/application/ApplicationDetailPage.vue"),
+        meta: { title: "申报详情", roles: APPLICATION_ROLES },
+        props: (r) => ({ id: Number(r.params.id) }),
+      },
+      {
+        path: "application-batches",
+        component: () => import("@/domains/application/BatchesPage.vue"),
+        meta: { title: "申报批次", roles: APPLICATION_BATCH_ROLES },
+      },
+      {
+        path: "expert",
+        component: () => import("@/domains/application/ExpertAssignmentsPage.vue"),
+        meta: { title: "评审任务", roles: EXPERT_ROLES },
+      },
       {
         path: "enterprises",
         component: () => import("@/domains/enterprise/RegistryPage.vue"),

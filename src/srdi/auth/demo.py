@@ -13,15 +13,11 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from srdi.auth import repository
-from srdi.auth.enums import AuditAction, Role
+from srdi.auth.enums import DEMO_REGION_CITY, DEMO_REGION_DISTRICT, DEMO_REGION_PROVINCE, AuditAction, Role
 from srdi.auth.models import User
 from srdi.auth.service import UserData, audit, create_user
 from srdi.config import Settings, get_settings
 from srdi.kit.errors import AppError
-
-DEMO_REGION_DISTRICT = "440305"  # 广东省深圳市南山区
-DEMO_REGION_CITY = "4403"  # 深圳市
-DEMO_REGION_PROVINCE = "44"  # 广东省
 
 
 @dataclass(frozen=True)

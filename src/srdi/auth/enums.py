@@ -119,6 +119,20 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     "calendar.year.save": "录入工作日历年度安排",
     "casework.assign": "分配服务专员",
     "casework.visit": "登记走访",
+    "application.batch.create": "开设申报批次",
+    "application.create": "新建申报",
+    "application.update": "填写申报",
+    "application.submit": "提交申报",
+    "application.review": "审核申报",
+    "application.assign_experts": "双随机抽取专家",
+    "application.objection": "登记公示异议",
+    "application.objection.answer": "答复公示异议",
+    "application.announce": "公告认定",
+    "application.evidence.upload": "上传证明材料",
+    "application.evidence.download": "下载证明材料",
+    "application.evidence.delete": "删除证明材料",
+    "application.expert.create": "专家入库",
+    "application.expert.score": "专家评分",
 }
 
 
@@ -152,3 +166,9 @@ def audit_object_label(object_type: str | None) -> str | None:
     if object_type is None:
         return None
     return AUDIT_OBJECT_LABELS.get(object_type, "记录")
+
+
+# The demo accounts' regions (srdi.auth.demo); other domains' demo content is placed in the same district.
+DEMO_REGION_DISTRICT = "440305"  # 广东省深圳市南山区
+DEMO_REGION_CITY = "4403"  # 深圳市
+DEMO_REGION_PROVINCE = "44"  # 广东省

@@ -15,6 +15,10 @@ export const ADMIN_ROLES = ["admin"];
 export const APPEAL_ROLES = [...ENTERPRISE_ROLES, ...OFFICIAL_ROLES, "service_commissioner", "department_handler", "admin"];
 export const APPEAL_FILER_ROLES = [...ENTERPRISE_ROLES, ...OFFICIAL_ROLES, "service_commissioner", "admin"];
 export const APPEAL_KPI_ROLES = [...OFFICIAL_ROLES, "service_commissioner", "admin"];
+// Applications (申报与审核): enterprises apply; officials review at their level; provincial officials open batches.
+export const APPLICATION_ROLES = [...ENTERPRISE_ROLES, ...OFFICIAL_ROLES, "admin"];
+export const APPLICATION_BATCH_ROLES = ["provincial_official", "admin"];
+export const EXPERT_ROLES = ["expert"];
 
 export interface MenuItem {
   path: string;
@@ -24,10 +28,11 @@ export interface MenuItem {
 }
 
 // Roles whose own modules (评审, 白名单) are not built yet land on a 工作台 page that says so.
-export const WELCOME_ROLES = ["expert", "bank"];
+export const WELCOME_ROLES = ["bank"];
 
 export const MENU: MenuItem[] = [
   { path: "/welcome", title: "工作台", icon: "House", roles: WELCOME_ROLES },
+  { path: "/expert", title: "评审任务", icon: "Checked", roles: EXPERT_ROLES },
   { path: "/my", title: "我的企业档案", icon: "OfficeBuilding", roles: ENTERPRISE_ROLES },
   { path: "/my/assessment", title: "梯度自评", icon: "Medal", roles: ENTERPRISE_ROLES },
   { path: "/enterprises", title: "企业信息库", icon: "Files", roles: REGISTRY_ROLES },
@@ -41,6 +46,8 @@ export const MENU: MenuItem[] = [
   { path: "/casework", title: "专员工作台", icon: "House", roles: ["service_commissioner"] },
   { path: "/appeals", title: "诉求", icon: "ChatLineSquare", roles: APPEAL_ROLES },
   { path: "/appeal-kpis", title: "诉求指标", icon: "DataAnalysis", roles: APPEAL_KPI_ROLES },
+  { path: "/applications", title: "申报审核", icon: "Document", roles: APPLICATION_ROLES },
+  { path: "/application-batches", title: "申报批次", icon: "Calendar", roles: APPLICATION_BATCH_ROLES },
   { path: "/admin/users", title: "用户与角色", icon: "User", roles: ADMIN_ROLES },
   { path: "/admin/audit", title: "审计日志", icon: "Document", roles: ADMIN_ROLES },
   { path: "/admin/rule-sets", title: "规则版本", icon: "Medal", roles: ADMIN_ROLES },
@@ -58,6 +65,7 @@ export function homeFor(user: { role: string; enterprise_id: number | null }): s
   if (ENTERPRISE_ROLES.includes(user.role) && user.enterprise_id) return `/enterprises/${user.enterprise_id}`;
   if (user.role === "service_commissioner") return "/casework";
   if (user.role === "department_handler") return "/appeals";
+  if (EXPERT_ROLES.includes(user.role)) return "/expert";
   if (DASHBOARD_ROLES.includes(user.role)) return "/dashboard";
   if (REGISTRY_ROLES.includes(user.role)) return "/enterprises";
   return "/welcome";

@@ -1,0 +1,1 @@
+from tests.application.support import clock, evidence_dir  # noqa: F401

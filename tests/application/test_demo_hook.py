@@ -1,0 +1,48 @@
+"""The applications demo hook: an open batch, applications in several states, demo-expert with assignments."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from srdi.application import service
+from srdi.application.demo import demo_hook
+from srdi.application.models import Application, ApplicationBatch
+from srdi.auth.models import User
+from srdi.demo.generator import DemoSpec, generate
+from srdi.demo.loader import load
+
+
+def test_demo_applications_load_once_with_work_for_every_reviewer(db: Session, monkeypatch, tmp_path) -> None:
+    from srdi import config
+
+    settings = config.get_settings().model_copy(update={"demo_mode": True})
+    monkeypatch.setattr(config, "get_settings", lambda: settings)
+    monkeypatch.setattr(service, "evidence_root", lambda: tmp_path)
+    monkeypatch.setattr(service, "today", lambda: date(2026, 11, 2))
+    conn = db.connection()
+    load(conn, generate(DemoSpec(300, date(2026, 11, 2), seed=7)), seed=7)
+    from srdi.auth.demo import create_demo_accounts
+
+    create_demo_accounts(db, settings)
+    message = demo_hook(conn, None, reset=False)
+    assert message.startswith("申报演示数据：批次 1 个，专家 6 名，申报 9 件"), message
+    states = Counter((a.status, a.level) for a in db.scalars(select(Application)).all())
+    assert states == {
+        ("draft", None): 1,
+        ("in_review", "district_review"): 1,
+        ("return_for_correction", "district_review"): 1,
+        ("in_review", "city_review"): 1,
+        ("in_review", "expert_review"): 2,
+        ("in_review", "provincial_decision"): 1,
+        ("publicity", None): 1,
+        ("rejected", None): 1,
+    }
+    expert = db.scalars(select(User).where(User.username == "demo-expert")).one()
+    mine = Counter(r.status for r in service.my_assignments(db, expert))
+    assert mine == {"assigned": 2, "scored": 2}
+    assert demo_hook(conn, None, reset=False) == "申报演示数据已存在 / demo applications already present"
+    assert db.scalar(select(func.count()).select_from(ApplicationBatch)) == 1
