@@ -112,8 +112,8 @@ def _whitelist_out(db: Session, principal: Principal, wl: service.Whitelist) -> 
 def _visible_lists(db: Session, principal: Principal) -> list[service.Whitelist]:
     lists = list(service.rules().whitelists.values())
     if principal.role is Role.bank:
-        bank = service.bank_of(db, principal)
-        return [wl for wl in lists if service.bank_sees_list(bank, wl)]
+        bank = service.bank_or_none(db, principal)
+        return [wl for wl in lists if bank is not None and service.bank_sees_list(bank, wl)]
     prefixes = principal.scope.region_prefixes
     if prefixes is None:
         return lists

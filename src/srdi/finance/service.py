@@ -198,6 +198,11 @@ def bank_of(db: Session, principal: Principal) -> Bank:
     return bank
 
 
+def bank_or_none(db: Session, principal: Principal) -> Bank | None:
+    """For lists: a bank account not (yet) linked to a bank sees nothing rather than an error."""
+    return repository.bank_of_user(db, principal.user.id)
+
+
 def _covers(prefixes: Sequence[str] | None, codes: Iterable[str]) -> bool:
     """Does a region scope (None = everywhere) cover every one of ``codes``?"""
     if prefixes is None:
@@ -751,7 +756,8 @@ def get_product(db: Session, principal: Principal, product_id: int) -> LoanProdu
 
 def list_products(db: Session, principal: Principal) -> list[LoanProduct]:
     if principal.role is Role.bank:
-        return repository.products(db, bank_id=bank_of(db, principal).id)
+        bank = bank_or_none(db, principal)
+        return repository.products(db, bank_id=bank.id) if bank else []
     if principal.role in (Role.enterprise, Role.chain_leader):
         return repository.products(db, statuses=[ProductStatus.published])
     return repository.products(db)
@@ -930,7 +936,8 @@ def visible_request(db: Session, principal: Principal, request_id: int) -> tuple
 
 def list_requests(db: Session, principal: Principal) -> list[FinancingRequest]:
     if principal.role is Role.bank:
-        return repository.requests(db, bank_id=bank_of(db, principal).id)
+        bank = bank_or_none(db, principal)
+        return repository.requests(db, bank_id=bank.id) if bank else []
     scope = principal.scope
     if scope.enterprise_ids is not None:
         if not scope.enterprise_ids:
