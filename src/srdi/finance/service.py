@@ -378,13 +378,13 @@ class EntryView:
 
 
 def run_entries(
-    db: Session, run: WhitelistRun, principal: Principal, bank: Bank | None, *, include_out: bool = True
+    db: Session, run: WhitelistRun, principal: Principal | None, bank: Bank | None, *, include_out: bool = True
 ) -> list[EntryView]:
     rows = repository.entries(db, run.id)
     if bank is not None:
         include_out = False  # a bank receives the list, not the registry's history of who left it
     ents = {e.id: e for e in enterprise_service.with_facts(db, [r.enterprise_id for r in rows])} if rows else {}
-    prefixes = principal.scope.region_prefixes if bank is None else None
+    prefixes = principal.scope.region_prefixes if bank is None and principal is not None else None
     out = []
     for r in rows:
         ent = ents.get(r.enterprise_id)
@@ -421,41 +421,40 @@ def _reason_text(conditions: Sequence[Mapping[str, Any]]) -> str:
     return "；".join(parts)
 
 
-def export_run_xlsx(db: Session, principal: Principal, run_id: int) -> tuple[bytes, str]:
-    """The approved (or, for officials, draft) list as XLSX: every cell formula-safe; the download is audited."""
+def whitelist_xlsx(run: WhitelistRun, wl: Whitelist, rows: Sequence[EntryView]) -> bytes:
+    """The list as XLSX; every text cell passes through ``neutralise`` (formula-safe, srdi.kit.spreadsheet)."""
     from openpyxl import Workbook
 
-    run, wl, bank = visible_run(db, principal, run_id)
-    rows = run_entries(db, run, principal, bank, include_out=bank is None)
+    rs = wl.rule_set
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "白名单"
-    ws.append([neutralise(f"{wl.rule_set.meta.title} · {run.period} · {'已审定' if run.status == 'approved' else '待审定（草稿）'}")])
-    ws.append(
-        [neutralise(f"规则：{wl.rule_set.id}（{wl.rule_set.meta.instrument} {wl.rule_set.meta.article}），规则哈希 {run.content_hash[:12]}")]
-    )
+    state = "已审定" if run.status == RunStatus.approved else "待审定（草稿）"
+    ws.append([neutralise(f"{rs.meta.title} · {run.period} · {state}")])
+    ws.append([neutralise(f"规则：{rs.id}（{rs.meta.instrument} {rs.meta.article}），规则哈希 {run.content_hash[:12]}")])
     ws.append(["序号", "企业名称", "统一社会信用代码", "行政区划代码", "与上期相比", "入选理由", "变化原因", "待核实项"])
     for n, e in enumerate(rows, 1):
-        ws.append(
-            [
-                n,
-                *(
-                    neutralise(v)
-                    for v in (
-                        e.name,
-                        e.uscc,
-                        e.region_code,
-                        e.change_label,
-                        _reason_text(e.conditions),
-                        "；".join(e.why_change),
-                        "、".join(e.needs_verification),
-                    )
-                ),
-            ]
+        cells = (
+            e.name,
+            e.uscc,
+            e.region_code,
+            e.change_label,
+            _reason_text(e.conditions),
+            "；".join(e.why_change),
+            "、".join(e.needs_verification),
         )
+        ws.append([n, *(neutralise(v) for v in cells)])
     buf = io.BytesIO()
     wb.save(buf)
+    return buf.getvalue()
+
+
+def export_run_xlsx(db: Session, principal: Principal, run_id: int) -> tuple[bytes, str]:
+    """The approved (or, for officials, draft) list as XLSX for the caller's scope; the download is audited."""
+    run, wl, bank = visible_run(db, principal, run_id)
+    rows = run_entries(db, run, principal, bank, include_out=bank is None)
+    data = whitelist_xlsx(run, wl, rows)
     audit(
         db,
         principal,
@@ -463,7 +462,7 @@ def export_run_xlsx(db: Session, principal: Principal, run_id: int) -> tuple[byt
         ("whitelist_run", run.id),
         {"list": run.list_key, "period": run.period, "rows": len(rows), "bank": bank.code if bank else None},
     )
-    return buf.getvalue(), f"whitelist-{run.list_key}-{run.period}.xlsx"
+    return data, f"whitelist-{run.list_key}-{run.period}.xlsx"
 
 
 # --- credit scorecard ------------------------------------------------------------------------------------
