@@ -25,22 +25,22 @@ from srdi.finance.exceptions import WhitelistNotFound
 from srdi.finance.models import WhitelistRun
 from srdi.finance.schemas import (
     BankOut,
-    EntryOut,
-    FigureOut,
-    GenerateIn,
-    MatchesOut,
-    MeOut,
+    WhitelistEntryOut,
+    FinanceFigureOut,
+    WhitelistGenerateIn,
+    ProductMatchesOut,
+    FinanceMeOut,
     ProductFieldOut,
-    ProductIn,
-    ProductOut,
-    RequestIn,
-    RequestOut,
-    ReviewIn,
-    RunDetailOut,
-    RunOut,
+    LoanProductIn,
+    LoanProductOut,
+    FinancingRequestIn,
+    FinancingRequestOut,
+    ProductReviewIn,
+    WhitelistRunDetailOut,
+    WhitelistRunOut,
     ScorecardOut,
-    ScoreOut,
-    TransitionIn,
+    CreditScoreOut,
+    FinancingTransitionIn,
     WhitelistOut,
 )
 
@@ -65,9 +65,9 @@ EnterpriseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="企业编号
 ListKey = Annotated[str, Path(min_length=2, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")]
 
 
-def _run_out(db: Session, run: WhitelistRun) -> RunOut:
+def _run_out(db: Session, run: WhitelistRun) -> WhitelistRunOut:
     prev = db.get(WhitelistRun, run.previous_run_id) if run.previous_run_id else None
-    return RunOut(
+    return WhitelistRunOut(
         id=run.id,
         list_key=run.list_key,
         period=run.period,
@@ -120,10 +120,10 @@ def _visible_lists(db: Session, principal: Principal) -> list[service.Whitelist]
     return [wl for wl in lists if any(service._overlaps(p, c) for p in prefixes for c in wl.region_codes)]
 
 
-@router.get("/finance/me", response_model=MeOut, summary="当前账号在产融对接中的身份（所属银行）")
-def me(db: Db, principal: FinanceUser) -> MeOut:
+@router.get("/finance/me", response_model=FinanceMeOut, summary="当前账号在产融对接中的身份（所属银行）")
+def me(db: Db, principal: FinanceUser) -> FinanceMeOut:
     bank = service.repository.bank_of_user(db, principal.user.id) if principal.role is Role.bank else None
-    return MeOut(
+    return FinanceMeOut(
         bank=BankOut.model_validate(bank) if bank else None, share_fields={k.value: v for k, v in SHARE_LABELS.items()}
     )
 
@@ -138,8 +138,8 @@ def whitelists(db: Db, principal: ListReader) -> list[WhitelistOut]:
     return [_whitelist_out(db, principal, wl) for wl in _visible_lists(db, principal)]
 
 
-@router.post("/finance/whitelists/{list_key}/runs", response_model=RunOut, summary="生成一期白名单（草稿）")
-def generate(db: Db, principal: Manager, list_key: ListKey, body: GenerateIn) -> RunOut:
+@router.post("/finance/whitelists/{list_key}/runs", response_model=WhitelistRunOut, summary="生成一期白名单（草稿）")
+def generate(db: Db, principal: Manager, list_key: ListKey, body: WhitelistGenerateIn) -> WhitelistRunOut:
     wl = service.whitelist(list_key)
     if not service.official_may_manage(principal, wl):
         raise WhitelistNotFound(list_key)
@@ -150,19 +150,19 @@ def generate(db: Db, principal: Manager, list_key: ListKey, body: GenerateIn) ->
     return _run_out(db, run)
 
 
-@router.get("/finance/whitelist-runs/{run_id}", response_model=RunDetailOut, summary="一期白名单及每家企业的入选理由")
-def run_detail(db: Db, principal: ListReader, run_id: RunId) -> RunDetailOut:
+@router.get("/finance/whitelist-runs/{run_id}", response_model=WhitelistRunDetailOut, summary="一期白名单及每家企业的入选理由")
+def run_detail(db: Db, principal: ListReader, run_id: RunId) -> WhitelistRunDetailOut:
     run, wl, bank = service.visible_run(db, principal, run_id)
     entries = service.run_entries(db, run, principal, bank)
-    return RunDetailOut(
+    return WhitelistRunDetailOut(
         run=_run_out(db, run),
         whitelist=_whitelist_out(db, principal, wl),
-        entries=[EntryOut(**e.__dict__) for e in entries],
+        entries=[WhitelistEntryOut(**e.__dict__) for e in entries],
     )
 
 
-@router.post("/finance/whitelist-runs/{run_id}/approval", response_model=RunOut, summary="审定发布（银行此后可见）")
-def approve(db: Db, principal: Manager, run_id: RunId) -> RunOut:
+@router.post("/finance/whitelist-runs/{run_id}/approval", response_model=WhitelistRunOut, summary="审定发布（银行此后可见）")
+def approve(db: Db, principal: Manager, run_id: RunId) -> WhitelistRunOut:
     run = service.approve_run(db, principal, run_id)
     db.commit()
     return _run_out(db, run)
@@ -191,13 +191,13 @@ def scorecard(principal: Anyone) -> ScorecardOut:
 
 @router.get(
     "/finance/enterprises/{enterprise_id}/credit-score",
-    response_model=ScoreOut,
+    response_model=CreditScoreOut,
     summary="企业信用评分：各因子得分、数据来源及提升建议",
 )
-def credit_score(db: Db, principal: ScoreReader, enterprise_id: EnterpriseId) -> ScoreOut:
+def credit_score(db: Db, principal: ScoreReader, enterprise_id: EnterpriseId) -> CreditScoreOut:
     enterprise_service.get_visible(db, principal.scope, enterprise_id)
     ent = enterprise_service.with_facts(db, [enterprise_id])[0]
-    return ScoreOut(**service.enterprise_score(db, ent))
+    return CreditScoreOut(**service.enterprise_score(db, ent))
 
 
 @router.get("/finance/product-fields", response_model=list[ProductFieldOut], summary="产品准入条件可用字段")
@@ -205,69 +205,69 @@ def product_fields(principal: FinanceUser) -> list[ProductFieldOut]:
     return [ProductFieldOut(**f) for f in service.product_fields().values()]
 
 
-@router.get("/finance/products", response_model=list[ProductOut], summary="贷款产品")
-def products(db: Db, principal: FinanceUser) -> list[ProductOut]:
-    return [ProductOut(**service.product_view(db, p)) for p in service.list_products(db, principal)]
+@router.get("/finance/products", response_model=list[LoanProductOut], summary="贷款产品")
+def products(db: Db, principal: FinanceUser) -> list[LoanProductOut]:
+    return [LoanProductOut(**service.product_view(db, p)) for p in service.list_products(db, principal)]
 
 
-@router.post("/finance/products", response_model=ProductOut, summary="银行新建贷款产品（提交审核）")
-def create_product(db: Db, principal: BankUser, body: ProductIn) -> ProductOut:
+@router.post("/finance/products", response_model=LoanProductOut, summary="银行新建贷款产品（提交审核）")
+def create_product(db: Db, principal: BankUser, body: LoanProductIn) -> LoanProductOut:
     data = service.ProductIn(
         **body.model_dump(exclude={"eligibility"}),
         eligibility=[c.model_dump(exclude_none=True) for c in body.eligibility],
     )
     p = service.create_product(db, principal, data)
     db.commit()
-    return ProductOut(**service.product_view(db, p))
+    return LoanProductOut(**service.product_view(db, p))
 
 
-@router.get("/finance/products/{product_id}", response_model=ProductOut, summary="贷款产品详情")
-def product(db: Db, principal: FinanceUser, product_id: ProductId) -> ProductOut:
-    return ProductOut(**service.product_view(db, service.get_product(db, principal, product_id)))
+@router.get("/finance/products/{product_id}", response_model=LoanProductOut, summary="贷款产品详情")
+def product(db: Db, principal: FinanceUser, product_id: ProductId) -> LoanProductOut:
+    return LoanProductOut(**service.product_view(db, service.get_product(db, principal, product_id)))
 
 
-@router.post("/finance/products/{product_id}/review", response_model=ProductOut, summary="审核贷款产品")
-def review(db: Db, principal: Manager, product_id: ProductId, body: ReviewIn) -> ProductOut:
+@router.post("/finance/products/{product_id}/review", response_model=LoanProductOut, summary="审核贷款产品")
+def review(db: Db, principal: Manager, product_id: ProductId, body: ProductReviewIn) -> LoanProductOut:
     p = service.review_product(db, principal, product_id, body.decision == "publish", body.note)
     db.commit()
-    return ProductOut(**service.product_view(db, p))
+    return LoanProductOut(**service.product_view(db, p))
 
 
 @router.get(
     "/finance/enterprises/{enterprise_id}/product-matches",
-    response_model=MatchesOut,
+    response_model=ProductMatchesOut,
     summary="企业符合条件的贷款产品及差一点符合的产品",
 )
-def matches(db: Db, principal: ScoreReader, enterprise_id: EnterpriseId) -> MatchesOut:
+def matches(db: Db, principal: ScoreReader, enterprise_id: EnterpriseId) -> ProductMatchesOut:
     enterprise_service.get_visible(db, principal.scope, enterprise_id)
     ent = enterprise_service.with_facts(db, [enterprise_id])[0]
-    return MatchesOut(**service.product_matches(db, ent))
+    return ProductMatchesOut(**service.product_matches(db, ent))
 
 
-@router.post("/finance/requests", response_model=list[RequestOut], summary="企业发送融资需求（可发给多家银行）")
-def create_requests(db: Db, principal: EnterpriseUser, body: RequestIn) -> list[RequestOut]:
+@router.post("/finance/requests", response_model=list[FinancingRequestOut], summary="企业发送融资需求（可发给多家银行）")
+def create_requests(db: Db, principal: EnterpriseUser, body: FinancingRequestIn) -> list[FinancingRequestOut]:
     eid = principal.user.enterprise_id
     ent = enterprise_service.get_visible(db, principal.scope, eid or 0)
     data = service.RequestIn(**body.model_dump(exclude={"share"}), share=[s.value for s in body.share])
     reqs = service.create_requests(db, principal, ent, data)
     db.commit()
-    return [RequestOut(**service.request_view(db, r, for_bank=False)) for r in reqs]
+    return [FinancingRequestOut(**service.request_view(db, r, for_bank=False)) for r in reqs]
 
 
-@router.get("/finance/requests", response_model=list[RequestOut], summary="融资需求（银行只见发给本行的）")
-def list_requests(db: Db, principal: FinanceUser) -> list[RequestOut]:
+@router.get("/finance/requests", response_model=list[FinancingRequestOut], summary="融资需求（银行只见发给本行的）")
+def list_requests(db: Db, principal: FinanceUser) -> list[FinancingRequestOut]:
     for_bank = principal.role is Role.bank
-    return [RequestOut(**service.request_view(db, r, for_bank=for_bank)) for r in service.list_requests(db, principal)]
+    return [FinancingRequestOut(**service.request_view(db, r, for_bank=for_bank)) for r in service.list_requests(db, principal)]
 
 
-@router.get("/finance/requests/{request_id}", response_model=RequestOut, summary="融资需求详情")
-def get_request(db: Db, principal: FinanceUser, request_id: RequestId) -> RequestOut:
+@router.get("/finance/requests/{request_id}", response_model=FinancingRequestOut, summary="融资需求详情")
+def get_request(db: Db, principal: FinanceUser, request_id: RequestId) -> FinancingRequestOut:
     req, bank = service.visible_request(db, principal, request_id)
-    return RequestOut(**service.request_view(db, req, for_bank=bank is not None))
+    return FinancingRequestOut(**service.request_view(db, req, for_bank=bank is not None))
 
 
-@router.post("/finance/requests/{request_id}/transitions", response_model=RequestOut, summary="处理融资需求")
-def transition(db: Db, principal: FinanceUser, request_id: RequestId, body: TransitionIn) -> RequestOut:
+@router.post("/finance/requests/{request_id}/transitions", response_model=FinancingRequestOut, summary="处理融资需求")
+def transition(db: Db, principal: FinanceUser, request_id: RequestId, body: FinancingTransitionIn) -> FinancingRequestOut:
     req = service.transition(
         db,
         principal,
@@ -278,12 +278,12 @@ def transition(db: Db, principal: FinanceUser, request_id: RequestId, body: Tran
         rate_percent=body.rate_percent,
     )
     db.commit()
-    return RequestOut(**service.request_view(db, req, for_bank=principal.role is Role.bank))
+    return FinancingRequestOut(**service.request_view(db, req, for_bank=principal.role is Role.bank))
 
 
-@router.get("/finance/figures", response_model=list[FigureOut], summary="融资对接监测：按银行或区县")
+@router.get("/finance/figures", response_model=list[FinanceFigureOut], summary="融资对接监测：按银行或区县")
 def figures(
     db: Db, principal: FinanceUser, by: Annotated[str, Query(pattern="^(bank|district)$")] = "bank"
-) -> list[FigureOut]:
+) -> list[FinanceFigureOut]:
     rows: list[dict[str, Any]] = service.figures(db, principal, by)
-    return [FigureOut(**r) for r in rows]
+    return [FinanceFigureOut(**r) for r in rows]

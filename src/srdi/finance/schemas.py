@@ -19,7 +19,7 @@ class BankOut(BaseModel):
     region_code: str
 
 
-class CitationOut(BaseModel):
+class RuleCitationOut(BaseModel):
     rule_set: str
     title: str
     instrument: str
@@ -30,7 +30,7 @@ class CitationOut(BaseModel):
     content_hash: str
 
 
-class RunOut(BaseModel):
+class WhitelistRunOut(BaseModel):
     id: int
     list_key: str
     period: str
@@ -57,16 +57,16 @@ class WhitelistOut(BaseModel):
     conditions: list[dict[str, Any]]
     unverified: list[dict[str, Any]]
     seeds: list[dict[str, Any]]
-    citation: CitationOut
+    citation: RuleCitationOut
     may_manage: bool
-    runs: list[RunOut]
+    runs: list[WhitelistRunOut]
 
 
-class GenerateIn(BaseModel):
+class WhitelistGenerateIn(BaseModel):
     period: str | None = Field(default=None, max_length=10, description="期次，如 2026Q4；缺省为当期")
 
 
-class EntryOut(BaseModel):
+class WhitelistEntryOut(BaseModel):
     enterprise_id: int
     name: str
     uscc: str
@@ -79,13 +79,13 @@ class EntryOut(BaseModel):
     needs_verification: list[str]
 
 
-class RunDetailOut(BaseModel):
-    run: RunOut
+class WhitelistRunDetailOut(BaseModel):
+    run: WhitelistRunOut
     whitelist: WhitelistOut
-    entries: list[EntryOut]
+    entries: list[WhitelistEntryOut]
 
 
-class ScoreOut(BaseModel):
+class CreditScoreOut(BaseModel):
     total: int | None
     max_total: int
     grade: str | None
@@ -93,14 +93,14 @@ class ScoreOut(BaseModel):
     factors: list[dict[str, Any]]
     as_of: str
     needs_verification: bool
-    citation: CitationOut
+    citation: RuleCitationOut
     next_grade: str | None = None
     improvements: list[str] = []
     missing: list[str] = []
 
 
 class ScorecardOut(BaseModel):
-    citation: CitationOut
+    citation: RuleCitationOut
     method: list[dict[str, Any]]
     weights_source: str
     calibration_needs: str
@@ -126,7 +126,7 @@ class EligibilityCondition(BaseModel):
     label: str | None = Field(default=None, max_length=100)
 
 
-class ProductIn(BaseModel):
+class LoanProductIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     description: str = Field(default="", max_length=2000)
     amount_min: Decimal = Field(gt=0, le=Decimal("1000000000"), description="元")
@@ -139,7 +139,7 @@ class ProductIn(BaseModel):
     eligibility: list[EligibilityCondition] = Field(min_length=1, max_length=20)
 
 
-class ProductOut(BaseModel):
+class LoanProductOut(BaseModel):
     id: int
     bank_id: int
     bank_name: str
@@ -161,24 +161,24 @@ class ProductOut(BaseModel):
     review_note: str
 
 
-class ReviewIn(BaseModel):
+class ProductReviewIn(BaseModel):
     decision: Literal["publish", "reject"]
     note: str = Field(default="", max_length=1000)
 
 
-class MatchOut(ProductOut):
+class ProductMatchOut(LoanProductOut):
     reasons: list[dict[str, Any]]
     missing: list[str] = []
 
 
-class MatchesOut(BaseModel):
+class ProductMatchesOut(BaseModel):
     as_of: str
     credit_score: int | None
-    qualified: list[MatchOut]
-    near_misses: list[MatchOut]
+    qualified: list[ProductMatchOut]
+    near_misses: list[ProductMatchOut]
 
 
-class RequestIn(BaseModel):
+class FinancingRequestIn(BaseModel):
     bank_ids: list[int] = Field(min_length=1, max_length=10)
     product_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     amount: Decimal = Field(gt=0, le=Decimal("1000000000"), description="元")
@@ -189,14 +189,14 @@ class RequestIn(BaseModel):
     share: list[ShareField] = Field(default_factory=list)
 
 
-class TransitionIn(BaseModel):
+class FinancingTransitionIn(BaseModel):
     action: RequestAction
     note: str = Field(default="", max_length=2000)
     amount: Decimal | None = Field(default=None, gt=0, le=Decimal("1000000000"))
     rate_percent: Decimal | None = Field(default=None, gt=0, le=36)
 
 
-class RequestOut(BaseModel):
+class FinancingRequestOut(BaseModel):
     id: int
     group_key: str
     bank_id: int
@@ -220,7 +220,7 @@ class RequestOut(BaseModel):
     events: list[dict[str, Any]]
 
 
-class FigureOut(BaseModel):
+class FinanceFigureOut(BaseModel):
     key: str
     label: str
     requests: int
@@ -232,6 +232,6 @@ class FigureOut(BaseModel):
     average_working_days_to_decision: Decimal | None
 
 
-class MeOut(BaseModel):
+class FinanceMeOut(BaseModel):
     bank: BankOut | None
     share_fields: dict[str, str]

@@ -16,6 +16,11 @@ export const APPEAL_ROLES = [...ENTERPRISE_ROLES, ...OFFICIAL_ROLES, "service_co
 export const APPEAL_FILER_ROLES = [...ENTERPRISE_ROLES, ...OFFICIAL_ROLES, "service_commissioner", "admin"];
 export const APPEAL_KPI_ROLES = [...OFFICIAL_ROLES, "service_commissioner", "admin"];
 
+// Financing (产融对接): officials manage whitelists and review products; banks work on lists, products, requests.
+export const FINANCE_MANAGER_ROLES = [...OFFICIAL_ROLES, "admin"];
+export const FINANCE_LIST_ROLES = [...FINANCE_MANAGER_ROLES, "bank"];
+export const FINANCE_REQUEST_ROLES = [...FINANCE_MANAGER_ROLES, "bank"];
+
 export interface MenuItem {
   path: string;
   title: string;
@@ -24,7 +29,7 @@ export interface MenuItem {
 }
 
 // Roles whose own modules (评审, 白名单) are not built yet land on a 工作台 page that says so.
-export const WELCOME_ROLES = ["expert", "bank"];
+export const WELCOME_ROLES = ["expert"];
 
 export const MENU: MenuItem[] = [
   { path: "/welcome", title: "工作台", icon: "House", roles: WELCOME_ROLES },
@@ -39,6 +44,11 @@ export const MENU: MenuItem[] = [
   { path: "/grant-runs", title: "免申即享", icon: "DataAnalysis", roles: POLICY_MANAGER_ROLES },
   { path: "/verifications", title: "核验队列", icon: "Checked", roles: VERIFIER_ROLES },
   { path: "/casework", title: "专员工作台", icon: "House", roles: ["service_commissioner"] },
+  { path: "/finance/requests", title: "融资需求", icon: "Money", roles: FINANCE_REQUEST_ROLES },
+  { path: "/finance/whitelists", title: "融资白名单", icon: "List", roles: FINANCE_LIST_ROLES },
+  { path: "/finance/products", title: "贷款产品", icon: "Wallet", roles: FINANCE_LIST_ROLES },
+  { path: "/finance/figures", title: "融资监测", icon: "DataAnalysis", roles: FINANCE_REQUEST_ROLES },
+  { path: "/my/finance", title: "融资服务", icon: "Money", roles: ENTERPRISE_ROLES },
   { path: "/appeals", title: "诉求", icon: "ChatLineSquare", roles: APPEAL_ROLES },
   { path: "/appeal-kpis", title: "诉求指标", icon: "DataAnalysis", roles: APPEAL_KPI_ROLES },
   { path: "/admin/users", title: "用户与角色", icon: "User", roles: ADMIN_ROLES },
@@ -57,6 +67,7 @@ export function homeFor(user: { role: string; enterprise_id: number | null }): s
   if (ENTERPRISE_ROLES.includes(user.role) && user.enterprise_id) return `/enterprises/${user.enterprise_id}`;
   if (user.role === "service_commissioner") return "/casework";
   if (user.role === "department_handler") return "/appeals";
+  if (user.role === "bank") return "/finance/requests";
   if (DASHBOARD_ROLES.includes(user.role)) return "/dashboard";
   if (REGISTRY_ROLES.includes(user.role)) return "/enterprises";
   return "/welcome";
