@@ -71,7 +71,11 @@ def enterprise(
             sources={"operating_revenue": "tax", "rd_expense": "tax", "net_profit": "audited_report"},
         )
     )
-    db.add(YearlyFigure(enterprise_id=e.id, fiscal_year=2024, operating_revenue=revenue_prev_wan * wan, sources={}))
+    db.add(
+        YearlyFigure(
+            enterprise_id=e.id, fiscal_year=2024, operating_revenue=revenue_prev_wan * wan, sources={}
+        )
+    )
     for tier, flag in (("srdi_sme", srdi), ("little_giant", little_giant)):
         if flag:
             db.add(
@@ -88,7 +92,10 @@ def enterprise(
     if blacklisted:
         db.add(
             ComplianceRecord(
-                enterprise_id=e.id, kind="serious_dishonesty_list", occurred_date=date(2025, 3, 1), source="official_list"
+                enterprise_id=e.id,
+                kind="serious_dishonesty_list",
+                occurred_date=date(2025, 3, 1),
+                source="official_list",
             )
         )
     db.flush()

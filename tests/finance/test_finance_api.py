@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 from openpyxl import load_workbook
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from srdi.auth.enums import Role
 from srdi.auth.models import AuditLog
@@ -18,7 +20,7 @@ from srdi.enterprise.models import ComplianceRecord, Recognition
 from tests.finance import factories
 
 
-def _world(db, client_as):  # type: ignore[no-untyped-def]
+def _world(db: Session, client_as: Any) -> tuple[Any, ...]:
     bank_a = factories.bank(db, "gd_ifb", "广东产融银行（测试）", "44")
     bank_b = factories.bank(db, "sz_tech", "深圳科创银行（测试）", "4403")
     ents = {
@@ -36,12 +38,16 @@ def _world(db, client_as):  # type: ignore[no-untyped-def]
 
 
 def test_official_generates_and_approves_a_whitelist_and_the_bank_downloads_it_with_reasons(db, client_as):  # type: ignore[no-untyped-def]
-    bank_a, bank_b, ents, province, bank, other_bank = _world(db, client_as)
+    _bank_a, _bank_b, ents, province, bank, other_bank = _world(db, client_as)
     r = province.post("/api/v1/finance/whitelists/dg_industry_finance/runs", json={"period": "2026Q3"})
     assert r.status_code == 200, r.text
     run = r.json()
     assert (run["status"], run["members"], run["entered"], run["exited"], run["as_of"]) == (
-        "draft", 2, 2, 0, "2026-07-01"
+        "draft",
+        2,
+        2,
+        0,
+        "2026-07-01",
     )
     # A draft is not for banks.
     assert bank.get(f"/api/v1/finance/whitelist-runs/{run['id']}").status_code == 404
@@ -54,7 +60,9 @@ def test_official_generates_and_approves_a_whitelist_and_the_bank_downloads_it_w
     assert sorted(entries) == sorted([ents["e1"].name, ents["e4"].name])
     e1 = entries[ents["e1"].name]
     assert [(c["id"], c["met"], c["needs_verification"]) for c in e1["conditions"]] == [
-        ("W1", True, False), ("W2", True, True), ("W3", True, True)
+        ("W1", True, False),
+        ("W2", True, True),
+        ("W3", True, True),
     ]
     assert e1["conditions"][2]["shown"]["上年度研发费用占营业收入比重"] == "4%"
     assert e1["why_change"] == ["首期名单：满足全部入选条件"]
@@ -71,9 +79,13 @@ def test_official_generates_and_approves_a_whitelist_and_the_bank_downloads_it_w
     ws = load_workbook(io.BytesIO(x.content)).active
     names = [row[1] for row in ws.iter_rows(min_row=4, values_only=True)]
     assert "'" + ents["e4"].name in names
-    assert all(not (isinstance(c, str) and c.startswith("=")) for row in ws.iter_rows(values_only=True) for c in row)
+    assert all(
+        not (isinstance(c, str) and c.startswith("=")) for row in ws.iter_rows(values_only=True) for c in row
+    )
     logged = db.scalars(select(AuditLog).where(AuditLog.action == "finance.whitelist_export")).all()
-    assert [(a.object_id, a.detail["rows"], a.detail["bank"]) for a in logged] == [(str(run["id"]), 2, "gd_ifb")]
+    assert [(a.object_id, a.detail["rows"], a.detail["bank"]) for a in logged] == [
+        (str(run["id"]), 2, "gd_ifb")
+    ]
 
     # Next quarter: e1's recognition is revoked, e3's 失信 entry was removed → e1 out (why), e3 in.
     rec = db.scalars(select(Recognition).where(Recognition.enterprise_id == ents["e1"].id)).one()
@@ -86,20 +98,30 @@ def test_official_generates_and_approves_a_whitelist_and_the_bank_downloads_it_w
     r = province.post("/api/v1/finance/whitelists/dg_industry_finance/runs", json={"period": "2026Q4"})
     q4 = r.json()
     assert (q4["members"], q4["entered"], q4["exited"], q4["previous_period"]) == (2, 1, 1, "2026Q3"), r.text
-    changes = {e["name"]: e for e in province.get(f"/api/v1/finance/whitelist-runs/{q4['id']}").json()["entries"]}
+    changes = {
+        e["name"]: e for e in province.get(f"/api/v1/finance/whitelist-runs/{q4['id']}").json()["entries"]
+    }
     assert changes[ents["e1"].name]["change"] == "out"
-    assert changes[ents["e1"].name]["why_change"][0].startswith("需满足：持有有效期内的省级专精特新中小企业认定")
+    assert changes[ents["e1"].name]["why_change"][0].startswith(
+        "需满足：持有有效期内的省级专精特新中小企业认定"
+    )
     assert changes[ents["e3"].name]["why_change"] == ["上期（2026Q3）未在名单，本期满足全部入选条件"]
     assert changes[ents["e4"].name]["change"] == "kept"
     # An approved period cannot be regenerated.
-    assert province.post(
-        "/api/v1/finance/whitelists/dg_industry_finance/runs", json={"period": "2026Q3"}
-    ).status_code == 409
+    assert (
+        province.post(
+            "/api/v1/finance/whitelists/dg_industry_finance/runs", json={"period": "2026Q3"}
+        ).status_code
+        == 409
+    )
     # A Shenzhen district official cannot generate Dongguan's list.
     district = client_as(Role.district_official, region_code="440305")
-    assert district.post(
-        "/api/v1/finance/whitelists/dg_industry_finance/runs", json={"period": "2026Q4"}
-    ).status_code == 404
+    assert (
+        district.post(
+            "/api/v1/finance/whitelists/dg_industry_finance/runs", json={"period": "2026Q4"}
+        ).status_code
+        == 404
+    )
 
 
 def test_enterprise_sees_its_score_factors_provenance_and_how_to_raise_it(db, client_as):  # type: ignore[no-untyped-def]
@@ -111,7 +133,12 @@ def test_enterprise_sees_its_score_factors_provenance_and_how_to_raise_it(db, cl
     assert (s["total"], s["grade"], s["next_grade"], s["needs_verification"]) == (80, "AA", "AAA", True)
     points = {f["id"]: f["points"] for f in s["factors"]}
     assert points == {
-        "tier_held": 18, "rd_intensity": 10, "debt_level": 20, "revenue_growth": 10, "net_margin": 7, "credit_record": 15
+        "tier_held": 18,
+        "rd_intensity": 10,
+        "debt_level": 20,
+        "revenue_growth": 10,
+        "net_margin": 7,
+        "credit_record": 15,
     }
     rd = next(f for f in s["factors"] if f["id"] == "rd_intensity")
     assert {i["label"]: i["provenance"] for i in rd["inputs"]}["上年度研发费用"] == "税务数据"
@@ -126,18 +153,31 @@ def test_enterprise_sees_its_score_factors_provenance_and_how_to_raise_it(db, cl
 def test_product_with_unknown_field_or_bad_rule_is_refused_naming_the_field(db, client_as):  # type: ignore[no-untyped-def]
     _, _, _, _, bank, _ = _world(db, client_as)
     base = {
-        "name": "专精特新信用贷", "amount_min": "500000", "amount_max": "10000000", "rate_min_percent": "3.2",
-        "rate_max_percent": "4.5", "term_months_max": 36, "collateral": "none", "guarantee": "none",
+        "name": "专精特新信用贷",
+        "amount_min": "500000",
+        "amount_max": "10000000",
+        "rate_min_percent": "3.2",
+        "rate_max_percent": "4.5",
+        "term_months_max": 36,
+        "collateral": "none",
+        "guarantee": "none",
     }
-    r = bank.post("/api/v1/finance/products", json={**base, "eligibility": [{"field": "secret_salary", "op": ">=", "value": "1"}]})
+    r = bank.post(
+        "/api/v1/finance/products",
+        json={**base, "eligibility": [{"field": "secret_salary", "op": ">=", "value": "1"}]},
+    )
     assert (r.status_code, r.json()["details"]["fields"]) == (422, ["secret_salary"]), r.text
     assert "secret_salary" in r.json()["message"]
     r = bank.post("/api/v1/finance/products", json={**base, "eligibility": [{"expr": "credit_score >= and"}]})
     assert r.status_code == 422 and "无法解析" in r.json()["message"], r.text
-    r = bank.post("/api/v1/finance/products", json={**base, "eligibility": [{"expr": "credit_score >= 60 and owner_age < 50"}]})
+    r = bank.post(
+        "/api/v1/finance/products",
+        json={**base, "eligibility": [{"expr": "credit_score >= 60 and owner_age < 50"}]},
+    )
     assert (r.status_code, r.json()["details"]["fields"]) == (422, ["owner_age"]), r.text
     r = bank.post(
-        "/api/v1/finance/products", json={**base, "eligibility": [{"field": "operating_revenue_y1", "op": ">=", "value": "abc"}]}
+        "/api/v1/finance/products",
+        json={**base, "eligibility": [{"field": "operating_revenue_y1", "op": ">=", "value": "abc"}]},
     )
     assert r.status_code == 422 and "operating_revenue_y1" in r.json()["message"], r.text
 
@@ -145,22 +185,43 @@ def test_product_with_unknown_field_or_bad_rule_is_refused_naming_the_field(db, 
 def test_enterprise_finds_a_product_sends_a_request_and_the_bank_approves_it(db, client_as):  # type: ignore[no-untyped-def]
     bank_a, bank_b, ents, province, bank, other_bank = _world(db, client_as)
     base = {
-        "amount_min": "500000", "amount_max": "10000000", "rate_min_percent": "3.2", "rate_max_percent": "4.5",
-        "term_months_max": 36, "collateral": "none", "guarantee": "none",
+        "amount_min": "500000",
+        "amount_max": "10000000",
+        "rate_min_percent": "3.2",
+        "rate_max_percent": "4.5",
+        "term_months_max": 36,
+        "collateral": "none",
+        "guarantee": "none",
     }
-    ok = bank.post("/api/v1/finance/products", json={**base, "name": "专精特新信用贷", "eligibility": [
-        {"field": "credit_score", "op": ">=", "value": "70"},
-        {"field": "valid_srdi", "op": "is_true"},
-        {"field": "operating_revenue_y1", "op": ">=", "value": "2000"},
-    ]})
+    ok = bank.post(
+        "/api/v1/finance/products",
+        json={
+            **base,
+            "name": "专精特新信用贷",
+            "eligibility": [
+                {"field": "credit_score", "op": ">=", "value": "70"},
+                {"field": "valid_srdi", "op": "is_true"},
+                {"field": "operating_revenue_y1", "op": ">=", "value": "2000"},
+            ],
+        },
+    )
     assert (ok.status_code, ok.json()["status"]) == (200, "pending_review"), ok.text
     assert [c["label"] for c in ok.json()["conditions"]] == [
-        "平台信用评分不低于 70分", "持有有效期内的专精特新中小企业认定", "上年度营业收入不低于 2000万元"
+        "平台信用评分不低于 70分",
+        "持有有效期内的专精特新中小企业认定",
+        "上年度营业收入不低于 2000万元",
     ]
-    near = bank.post("/api/v1/finance/products", json={**base, "name": "小巨人研发贷", "eligibility": [
-        {"field": "valid_little_giant", "op": "is_true"},
-        {"field": "rd_ratio_y1", "op": ">=", "value": "3"},
-    ]})
+    near = bank.post(
+        "/api/v1/finance/products",
+        json={
+            **base,
+            "name": "小巨人研发贷",
+            "eligibility": [
+                {"field": "valid_little_giant", "op": "is_true"},
+                {"field": "rd_ratio_y1", "op": ">=", "value": "3"},
+            ],
+        },
+    )
     me = client_as(Role.enterprise, enterprise_id=ents["e1"].id)
     assert me.get(f"/api/v1/finance/products/{ok.json()['id']}").status_code == 404  # not yet reviewed
     for p in (ok, near):
@@ -172,32 +233,65 @@ def test_enterprise_finds_a_product_sends_a_request_and_the_bank_approves_it(db,
     m = me.get(f"/api/v1/finance/enterprises/{ents['e1'].id}/product-matches").json()
     assert [p["name"] for p in m["qualified"]] == ["专精特新信用贷"]
     assert [p["name"] for p in m["near_misses"]] == ["小巨人研发贷"]
-    assert m["near_misses"][0]["missing"] == ["需满足：持有有效期内的专精特新“小巨人”企业认定（P1 持有有效期内的专精特新“小巨人”企业认定）"]
+    assert m["near_misses"][0]["missing"] == [
+        "需满足：持有有效期内的专精特新“小巨人”企业认定（P1 持有有效期内的专精特新“小巨人”企业认定）"
+    ]
 
-    r = me.post("/api/v1/finance/requests", json={
-        "bank_ids": [bank_a.id], "product_id": ok.json()["id"], "amount": "3000000", "purpose": "购置数控设备",
-        "term_months": 24, "first_loan": True, "consent": True, "share": ["identity", "credit_score"],
-    })
+    r = me.post(
+        "/api/v1/finance/requests",
+        json={
+            "bank_ids": [bank_a.id],
+            "product_id": ok.json()["id"],
+            "amount": "3000000",
+            "purpose": "购置数控设备",
+            "term_months": 24,
+            "first_loan": True,
+            "consent": True,
+            "share": ["identity", "credit_score"],
+        },
+    )
     assert r.status_code == 200, r.text
     req = r.json()[0]
     # Sent to the other bank without consent: that bank learns nothing about the enterprise.
-    r = me.post("/api/v1/finance/requests", json={
-        "bank_ids": [bank_b.id], "amount": "1000000", "purpose": "流动资金", "term_months": 12,
-        "consent": False, "share": [],
-    })
+    r = me.post(
+        "/api/v1/finance/requests",
+        json={
+            "bank_ids": [bank_b.id],
+            "amount": "1000000",
+            "purpose": "流动资金",
+            "term_months": 12,
+            "consent": False,
+            "share": [],
+        },
+    )
     blind = r.json()[0]
     seen_b = other_bank.get(f"/api/v1/finance/requests/{blind['id']}").json()
     assert (seen_b["enterprise"], seen_b["shared"]) == (None, [])
     assert ents["e1"].name not in other_bank.get("/api/v1/finance/requests").text
     # Share without consent is refused.
-    assert me.post("/api/v1/finance/requests", json={
-        "bank_ids": [bank_b.id], "amount": "1000000", "purpose": "流动资金", "term_months": 12,
-        "consent": False, "share": ["financials"],
-    }).status_code == 422
+    assert (
+        me.post(
+            "/api/v1/finance/requests",
+            json={
+                "bank_ids": [bank_b.id],
+                "amount": "1000000",
+                "purpose": "流动资金",
+                "term_months": 12,
+                "consent": False,
+                "share": ["financials"],
+            },
+        ).status_code
+        == 422
+    )
     # Bank A cannot open bank B's request, and the other way round.
     assert bank.get(f"/api/v1/finance/requests/{blind['id']}").status_code == 404
     assert other_bank.get(f"/api/v1/finance/requests/{req['id']}").status_code == 404
-    assert other_bank.post(f"/api/v1/finance/requests/{req['id']}/transitions", json={"action": "accept"}).status_code == 404
+    assert (
+        other_bank.post(
+            f"/api/v1/finance/requests/{req['id']}/transitions", json={"action": "accept"}
+        ).status_code
+        == 404
+    )
     assert [x["id"] for x in bank.get("/api/v1/finance/requests").json()] == [req["id"]]
 
     seen = bank.get(f"/api/v1/finance/requests/{req['id']}").json()
@@ -206,21 +300,40 @@ def test_enterprise_finds_a_product_sends_a_request_and_the_bank_approves_it(db,
     assert "inputs" not in seen["enterprise"]["credit_score"]["factors"][0]  # banks see factors only
     assert "financials" not in seen["enterprise"]
 
-    assert bank.post(f"/api/v1/finance/requests/{req['id']}/transitions", json={"action": "approve"}).status_code == 409
-    assert bank.post(f"/api/v1/finance/requests/{req['id']}/transitions", json={"action": "accept"}).status_code == 200
-    r = bank.post(f"/api/v1/finance/requests/{req['id']}/transitions",
-                  json={"action": "approve", "amount": "2500000", "rate_percent": "3.65"})
-    assert (r.status_code, r.json()["status_label"], r.json()["approved_amount"]) == (200, "已获批", "2500000.00"), r.text
+    assert (
+        bank.post(f"/api/v1/finance/requests/{req['id']}/transitions", json={"action": "approve"}).status_code
+        == 409
+    )
+    assert (
+        bank.post(f"/api/v1/finance/requests/{req['id']}/transitions", json={"action": "accept"}).status_code
+        == 200
+    )
+    r = bank.post(
+        f"/api/v1/finance/requests/{req['id']}/transitions",
+        json={"action": "approve", "amount": "2500000", "rate_percent": "3.65"},
+    )
+    assert (r.status_code, r.json()["status_label"], r.json()["approved_amount"]) == (
+        200,
+        "已获批",
+        "2500000.00",
+    ), r.text
     assert [e["action"] for e in r.json()["events"]] == ["submit", "accept", "approve"]
     r = other_bank.post(f"/api/v1/finance/requests/{blind['id']}/transitions", json={"action": "decline"})
     assert r.status_code == 422  # a decline needs its reason
-    other_bank.post(f"/api/v1/finance/requests/{blind['id']}/transitions", json={"action": "decline", "note": "未授权共享数据，无法评估"})
+    other_bank.post(
+        f"/api/v1/finance/requests/{blind['id']}/transitions",
+        json={"action": "decline", "note": "未授权共享数据，无法评估"},
+    )
 
     figs = {f["key"]: f for f in province.get("/api/v1/finance/figures?by=bank").json()}
     a = figs["广东产融银行（测试）"]
-    assert (a["requests"], a["approved"], a["approved_amount"], a["first_loans"], a["average_rate_percent"]) == (
-        1, 1, "2500000.00", 1, "3.65"
-    )
+    assert (
+        a["requests"],
+        a["approved"],
+        a["approved_amount"],
+        a["first_loans"],
+        a["average_rate_percent"],
+    ) == (1, 1, "2500000.00", 1, "3.65")
     assert figs["深圳科创银行（测试）"]["declined"] == 1
     by_district = province.get("/api/v1/finance/figures?by=district").json()
     assert [(f["key"], f["requests"], f["approved"]) for f in by_district] == [("441900", 2, 1)]

@@ -13,7 +13,9 @@ finance_app.add_typer(whitelist_app, name="whitelist")
 
 @whitelist_app.command("generate")
 def generate_command(
-    list_key: str = typer.Option(..., "--list", help="白名单 / list key (dg_industry_finance, dg_risk_compensation)"),
+    list_key: str = typer.Option(
+        ..., "--list", help="白名单 / list key (dg_industry_finance, dg_risk_compensation)"
+    ),
     period: str = typer.Option(None, help="期次 / period, e.g. 2026Q4 (default: the current one)"),
 ) -> None:
     """生成一期白名单草稿（须由官员审定后银行才可见）/ Generate a period's whitelist as a draft."""
@@ -48,7 +50,11 @@ def export_command(
         rows = service.run_entries(db, run, None, None)
         out.write_bytes(service.whitelist_xlsx(run, service.whitelist(list_key), rows))
         audit(
-            db, None, "finance.whitelist_export", ("whitelist_run", run.id),
-            {"list": list_key, "period": period, "rows": len(rows), "file": str(out)}, username="cli",
+            db,
+            None,
+            "finance.whitelist_export",
+            ("whitelist_run", run.id),
+            {"list": list_key, "period": period, "rows": len(rows), "file": str(out)},
+            username="cli",
         )
         typer.echo(f"{len(rows)} 行 → {out}")

@@ -47,7 +47,9 @@ def run_for(db: Session, list_key: str, period: str) -> WhitelistRun | None:
 def previous_approved(db: Session, list_key: str, period: str) -> WhitelistRun | None:
     q = (
         select(WhitelistRun)
-        .where(WhitelistRun.list_key == list_key, WhitelistRun.period < period, WhitelistRun.status == "approved")
+        .where(
+            WhitelistRun.list_key == list_key, WhitelistRun.period < period, WhitelistRun.status == "approved"
+        )
         .order_by(WhitelistRun.period.desc())
     )
     return db.scalars(q).first()

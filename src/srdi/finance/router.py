@@ -25,23 +25,23 @@ from srdi.finance.exceptions import WhitelistNotFound
 from srdi.finance.models import WhitelistRun
 from srdi.finance.schemas import (
     BankOut,
-    WhitelistEntryOut,
+    CreditScoreOut,
     FinanceFigureOut,
-    WhitelistGenerateIn,
-    ProductMatchesOut,
     FinanceMeOut,
-    ProductFieldOut,
-    LoanProductIn,
-    LoanProductOut,
     FinancingRequestIn,
     FinancingRequestOut,
+    FinancingTransitionIn,
+    LoanProductIn,
+    LoanProductOut,
+    ProductFieldOut,
+    ProductMatchesOut,
     ProductReviewIn,
+    ScorecardOut,
+    WhitelistEntryOut,
+    WhitelistGenerateIn,
+    WhitelistOut,
     WhitelistRunDetailOut,
     WhitelistRunOut,
-    ScorecardOut,
-    CreditScoreOut,
-    FinancingTransitionIn,
-    WhitelistOut,
 )
 
 router = APIRouter(tags=["产融对接 finance"])
@@ -86,7 +86,7 @@ def _run_out(db: Session, run: WhitelistRun) -> WhitelistRunOut:
 
 def _whitelist_out(db: Session, principal: Principal, wl: service.Whitelist) -> WhitelistOut:
     rs = wl.rule_set
-    runs = service.repository.runs_of(db, wl.key)
+    runs = service.runs_of(db, wl.key)
     if principal.role is Role.bank:
         runs = [r for r in runs if r.status == RunStatus.approved]
     return WhitelistOut(
@@ -98,7 +98,12 @@ def _whitelist_out(db: Session, principal: Principal, wl: service.Whitelist) -> 
         current_period=service.current_period(wl.period_kind),
         departments=[str(d) for d in wl.block["departments"]],
         conditions=[
-            {"id": f.id, "label": f.label, "rule": f.text, "needs_verification": f.citation.needs_verification}
+            {
+                "id": f.id,
+                "label": f.label,
+                "rule": f.text,
+                "needs_verification": f.citation.needs_verification,
+            }
             for f in rs.conditions
         ],
         unverified=[dict(u) for u in wl.block.get("unverified", [])],
@@ -117,20 +122,21 @@ def _visible_lists(db: Session, principal: Principal) -> list[service.Whitelist]
     prefixes = principal.scope.region_prefixes
     if prefixes is None:
         return lists
-    return [wl for wl in lists if any(service._overlaps(p, c) for p in prefixes for c in wl.region_codes)]
+    return [wl for wl in lists if any(service.overlaps(p, c) for p in prefixes for c in wl.region_codes)]
 
 
 @router.get("/finance/me", response_model=FinanceMeOut, summary="当前账号在产融对接中的身份（所属银行）")
 def me(db: Db, principal: FinanceUser) -> FinanceMeOut:
-    bank = service.repository.bank_of_user(db, principal.user.id) if principal.role is Role.bank else None
+    bank = service.bank_of_user(db, principal.user.id) if principal.role is Role.bank else None
     return FinanceMeOut(
-        bank=BankOut.model_validate(bank) if bank else None, share_fields={k.value: v for k, v in SHARE_LABELS.items()}
+        bank=BankOut.model_validate(bank) if bank else None,
+        share_fields={k.value: v for k, v in SHARE_LABELS.items()},
     )
 
 
 @router.get("/finance/banks", response_model=list[BankOut], summary="合作金融机构")
 def banks(db: Db, principal: FinanceUser) -> list[BankOut]:
-    return [BankOut.model_validate(b) for b in service.repository.banks(db)]
+    return [BankOut.model_validate(b) for b in service.banks(db)]
 
 
 @router.get("/finance/whitelists", response_model=list[WhitelistOut], summary="白名单（规则、期次）")
@@ -138,7 +144,9 @@ def whitelists(db: Db, principal: ListReader) -> list[WhitelistOut]:
     return [_whitelist_out(db, principal, wl) for wl in _visible_lists(db, principal)]
 
 
-@router.post("/finance/whitelists/{list_key}/runs", response_model=WhitelistRunOut, summary="生成一期白名单（草稿）")
+@router.post(
+    "/finance/whitelists/{list_key}/runs", response_model=WhitelistRunOut, summary="生成一期白名单（草稿）"
+)
 def generate(db: Db, principal: Manager, list_key: ListKey, body: WhitelistGenerateIn) -> WhitelistRunOut:
     wl = service.whitelist(list_key)
     if not service.official_may_manage(principal, wl):
@@ -150,7 +158,11 @@ def generate(db: Db, principal: Manager, list_key: ListKey, body: WhitelistGener
     return _run_out(db, run)
 
 
-@router.get("/finance/whitelist-runs/{run_id}", response_model=WhitelistRunDetailOut, summary="一期白名单及每家企业的入选理由")
+@router.get(
+    "/finance/whitelist-runs/{run_id}",
+    response_model=WhitelistRunDetailOut,
+    summary="一期白名单及每家企业的入选理由",
+)
 def run_detail(db: Db, principal: ListReader, run_id: RunId) -> WhitelistRunDetailOut:
     run, wl, bank = service.visible_run(db, principal, run_id)
     entries = service.run_entries(db, run, principal, bank)
@@ -161,7 +173,11 @@ def run_detail(db: Db, principal: ListReader, run_id: RunId) -> WhitelistRunDeta
     )
 
 
-@router.post("/finance/whitelist-runs/{run_id}/approval", response_model=WhitelistRunOut, summary="审定发布（银行此后可见）")
+@router.post(
+    "/finance/whitelist-runs/{run_id}/approval",
+    response_model=WhitelistRunOut,
+    summary="审定发布（银行此后可见）",
+)
 def approve(db: Db, principal: Manager, run_id: RunId) -> WhitelistRunOut:
     run = service.approve_run(db, principal, run_id)
     db.commit()
@@ -180,7 +196,9 @@ def export(db: Db, principal: ListReader, run_id: RunId) -> Response:
     return Response(
         content=data,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"},
+        headers={
+            "Content-Disposition": f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
+        },
     )
 
 
@@ -244,7 +262,11 @@ def matches(db: Db, principal: ScoreReader, enterprise_id: EnterpriseId) -> Prod
     return ProductMatchesOut(**service.product_matches(db, ent))
 
 
-@router.post("/finance/requests", response_model=list[FinancingRequestOut], summary="企业发送融资需求（可发给多家银行）")
+@router.post(
+    "/finance/requests",
+    response_model=list[FinancingRequestOut],
+    summary="企业发送融资需求（可发给多家银行）",
+)
 def create_requests(db: Db, principal: EnterpriseUser, body: FinancingRequestIn) -> list[FinancingRequestOut]:
     eid = principal.user.enterprise_id
     ent = enterprise_service.get_visible(db, principal.scope, eid or 0)
@@ -254,10 +276,15 @@ def create_requests(db: Db, principal: EnterpriseUser, body: FinancingRequestIn)
     return [FinancingRequestOut(**service.request_view(db, r, for_bank=False)) for r in reqs]
 
 
-@router.get("/finance/requests", response_model=list[FinancingRequestOut], summary="融资需求（银行只见发给本行的）")
+@router.get(
+    "/finance/requests", response_model=list[FinancingRequestOut], summary="融资需求（银行只见发给本行的）"
+)
 def list_requests(db: Db, principal: FinanceUser) -> list[FinancingRequestOut]:
     for_bank = principal.role is Role.bank
-    return [FinancingRequestOut(**service.request_view(db, r, for_bank=for_bank)) for r in service.list_requests(db, principal)]
+    return [
+        FinancingRequestOut(**service.request_view(db, r, for_bank=for_bank))
+        for r in service.list_requests(db, principal)
+    ]
 
 
 @router.get("/finance/requests/{request_id}", response_model=FinancingRequestOut, summary="融资需求详情")
@@ -266,8 +293,12 @@ def get_request(db: Db, principal: FinanceUser, request_id: RequestId) -> Financ
     return FinancingRequestOut(**service.request_view(db, req, for_bank=bank is not None))
 
 
-@router.post("/finance/requests/{request_id}/transitions", response_model=FinancingRequestOut, summary="处理融资需求")
-def transition(db: Db, principal: FinanceUser, request_id: RequestId, body: FinancingTransitionIn) -> FinancingRequestOut:
+@router.post(
+    "/finance/requests/{request_id}/transitions", response_model=FinancingRequestOut, summary="处理融资需求"
+)
+def transition(
+    db: Db, principal: FinanceUser, request_id: RequestId, body: FinancingTransitionIn
+) -> FinancingRequestOut:
     req = service.transition(
         db,
         principal,

@@ -203,6 +203,18 @@ def bank_or_none(db: Session, principal: Principal) -> Bank | None:
     return repository.bank_of_user(db, principal.user.id)
 
 
+def bank_of_user(db: Session, user_id: int) -> Bank | None:
+    return repository.bank_of_user(db, user_id)
+
+
+def banks(db: Session) -> list[Bank]:
+    return repository.banks(db)
+
+
+def runs_of(db: Session, key: str) -> list[WhitelistRun]:
+    return repository.runs_of(db, key)
+
+
 def _covers(prefixes: Sequence[str] | None, codes: Iterable[str]) -> bool:
     """Does a region scope (None = everywhere) cover every one of ``codes``?"""
     if prefixes is None:
@@ -210,7 +222,7 @@ def _covers(prefixes: Sequence[str] | None, codes: Iterable[str]) -> bool:
     return all(any(c.startswith(p) for p in prefixes) for c in codes)
 
 
-def _overlaps(a: str, b: str) -> bool:
+def overlaps(a: str, b: str) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
@@ -219,7 +231,7 @@ def official_may_manage(principal: Principal, wl: Whitelist) -> bool:
 
 
 def bank_sees_list(bank: Bank, wl: Whitelist) -> bool:
-    return any(_overlaps(bank.region_code, c) for c in wl.region_codes)
+    return any(overlaps(bank.region_code, c) for c in wl.region_codes)
 
 
 # --- facts -----------------------------------------------------------------------------------------------
@@ -249,7 +261,12 @@ def _condition_reasons(result: Result, rs: RuleSet) -> list[dict[str, Any]]:
 
 
 def generate_whitelist(
-    db: Session, key: str, period: str | None, actor: Principal | None, *, region_prefixes: Sequence[str] | None
+    db: Session,
+    key: str,
+    period: str | None,
+    actor: Principal | None,
+    *,
+    region_prefixes: Sequence[str] | None,
 ) -> WhitelistRun:
     """Evaluate the list's rule over every enterprise of its region for ``period``; record entries with their
     reasons and what changed since the last approved period. A draft until an official approves it."""
@@ -260,7 +277,9 @@ def generate_whitelist(
     if run is not None and run.status == RunStatus.approved:
         raise RunAlreadyApproved(key, period)
     prev = repository.previous_approved(db, key, period)
-    prev_members = {e.enterprise_id: e for e in repository.entries(db, prev.id, members_only=True)} if prev else {}
+    prev_members = (
+        {e.enterprise_id: e for e in repository.entries(db, prev.id, members_only=True)} if prev else {}
+    )
     rs = wl.rule_set
     if run is None:
         run = WhitelistRun(list_key=key, period=period)
@@ -291,9 +310,15 @@ def generate_whitelist(
                 if not was:
                     entered += 1
                     reasons["why_change"] = (
-                        ["首期名单：满足全部入选条件"] if prev is None else [f"上期（{prev.period}）未在名单，本期满足全部入选条件"]
+                        ["首期名单：满足全部入选条件"]
+                        if prev is None
+                        else [f"上期（{prev.period}）未在名单，本期满足全部入选条件"]
                     )
-                db.add(WhitelistEntry(run_id=run.id, enterprise_id=ent.id, member=True, change=change, reasons=reasons))
+                db.add(
+                    WhitelistEntry(
+                        run_id=run.id, enterprise_id=ent.id, member=True, change=change, reasons=reasons
+                    )
+                )
                 continue
             if result.passed is None:
                 undecided += 1
@@ -306,7 +331,11 @@ def generate_whitelist(
                 reasons["why_change"] = why
                 db.add(
                     WhitelistEntry(
-                        run_id=run.id, enterprise_id=ent.id, member=False, change=EntryChange.out, reasons=reasons
+                        run_id=run.id,
+                        enterprise_id=ent.id,
+                        member=False,
+                        change=EntryChange.out,
+                        reasons=reasons,
                     )
                 )
     for eid in set(prev_members) - seen:  # removed from the registry or moved out of the region
@@ -317,12 +346,22 @@ def generate_whitelist(
                 enterprise_id=eid,
                 member=False,
                 change=EntryChange.out,
-                reasons={"conditions": [], "why_change": ["企业已不在本名单适用地区"], "needs_verification": []},
+                reasons={
+                    "conditions": [],
+                    "why_change": ["企业已不在本名单适用地区"],
+                    "needs_verification": [],
+                },
             )
         )
     run.members, run.entered, run.exited, run.undecided = members, entered, exited, undecided
     if actor is not None:
-        audit(db, actor, "finance.whitelist_generate", ("whitelist_run", run.id), {"list": key, "period": period})
+        audit(
+            db,
+            actor,
+            "finance.whitelist_generate",
+            ("whitelist_run", run.id),
+            {"list": key, "period": period},
+        )
     db.flush()
     return run
 
@@ -334,7 +373,9 @@ def get_run(db: Session, run_id: int) -> WhitelistRun:
     return run
 
 
-def visible_run(db: Session, principal: Principal, run_id: int) -> tuple[WhitelistRun, Whitelist, Bank | None]:
+def visible_run(
+    db: Session, principal: Principal, run_id: int
+) -> tuple[WhitelistRun, Whitelist, Bank | None]:
     """The run if the caller may see it: officials covering the list's region; a bank cooperating in the region,
     approved runs only. Otherwise 404, as if it did not exist."""
     run = get_run(db, run_id)
@@ -345,7 +386,7 @@ def visible_run(db: Session, principal: Principal, run_id: int) -> tuple[Whiteli
             raise RunNotFound(run_id)
         return run, wl, bank
     prefixes = principal.scope.region_prefixes
-    if prefixes is not None and not any(_overlaps(p, c) for p in prefixes for c in wl.region_codes):
+    if prefixes is not None and not any(overlaps(p, c) for p in prefixes for c in wl.region_codes):
         raise RunNotFound(run_id)
     return run, wl, None
 
@@ -378,19 +419,26 @@ class EntryView:
 
 
 def run_entries(
-    db: Session, run: WhitelistRun, principal: Principal | None, bank: Bank | None, *, include_out: bool = True
+    db: Session,
+    run: WhitelistRun,
+    principal: Principal | None,
+    bank: Bank | None,
+    *,
+    include_out: bool = True,
 ) -> list[EntryView]:
     rows = repository.entries(db, run.id)
     if bank is not None:
         include_out = False  # a bank receives the list, not the registry's history of who left it
-    ents = {e.id: e for e in enterprise_service.with_facts(db, [r.enterprise_id for r in rows])} if rows else {}
+    ents = (
+        {e.id: e for e in enterprise_service.with_facts(db, [r.enterprise_id for r in rows])} if rows else {}
+    )
     prefixes = principal.scope.region_prefixes if bank is None and principal is not None else None
     out = []
     for r in rows:
         ent = ents.get(r.enterprise_id)
         if ent is None or (not r.member and not include_out):
             continue
-        if bank is not None and not _overlaps(ent.region_code, bank.region_code):
+        if bank is not None and not overlaps(ent.region_code, bank.region_code):
             continue
         if prefixes is not None and not any(ent.region_code.startswith(p) for p in prefixes):
             continue
@@ -432,8 +480,25 @@ def whitelist_xlsx(run: WhitelistRun, wl: Whitelist, rows: Sequence[EntryView]) 
     ws.title = "白名单"
     state = "已审定" if run.status == RunStatus.approved else "待审定（草稿）"
     ws.append([neutralise(f"{rs.meta.title} · {run.period} · {state}")])
-    ws.append([neutralise(f"规则：{rs.id}（{rs.meta.instrument} {rs.meta.article}），规则哈希 {run.content_hash[:12]}")])
-    ws.append(["序号", "企业名称", "统一社会信用代码", "行政区划代码", "与上期相比", "入选理由", "变化原因", "待核实项"])
+    ws.append(
+        [
+            neutralise(
+                f"规则：{rs.id}（{rs.meta.instrument} {rs.meta.article}），规则哈希 {run.content_hash[:12]}"
+            )
+        ]
+    )
+    ws.append(
+        [
+            "序号",
+            "企业名称",
+            "统一社会信用代码",
+            "行政区划代码",
+            "与上期相比",
+            "入选理由",
+            "变化原因",
+            "待核实项",
+        ]
+    )
     for n, e in enumerate(rows, 1):
         cells = (
             e.name,
@@ -546,7 +611,9 @@ def scorecard_view() -> dict[str, Any]:
                 "label": ind.label,
                 "category": cats[ind.category].label,
                 "max_points": ind.max_points,
-                "bands": [{"label": b.label, "points": b.points, "rule": b.when_text or "其他"} for b in ind.bands],
+                "bands": [
+                    {"label": b.label, "points": b.points, "rule": b.when_text or "其他"} for b in ind.bands
+                ],
                 "needs_verification": ind.citation.needs_verification,
             }
             for ind in rs.indicators
@@ -561,7 +628,16 @@ def enterprise_score(db: Session, ent: Enterprise, as_of: date | None = None) ->
 # --- loan products -----------------------------------------------------------------------------------------
 
 OPS = (">=", ">", "<=", "<", "==")
-OP_LABELS = {">=": "不低于", ">": "高于", "<=": "不高于", "<": "低于", "==": "等于", "is_true": "为是", "is_false": "为否", "in": "属于"}
+OP_LABELS = {
+    ">=": "不低于",
+    ">": "高于",
+    "<=": "不高于",
+    "<": "低于",
+    "==": "等于",
+    "is_true": "为是",
+    "is_false": "为否",
+    "in": "属于",
+}
 _STR_OPTIONS = {"size_class": ("large", "medium", "small", "micro")}
 _NUM = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -612,7 +688,9 @@ def _condition_expr(cond: Mapping[str, Any], fields: Mapping[str, Mapping[str, A
         return text, str(cond.get("label") or text)
     name = str(cond.get("field", ""))
     if name not in fields:
-        raise InvalidEligibility(f"准入条件引用了未知字段：{name or '（空）'}", f"unknown field {name!r}", [name])
+        raise InvalidEligibility(
+            f"准入条件引用了未知字段：{name or '（空）'}", f"unknown field {name!r}", [name]
+        )
     f = fields[name]
     op = str(cond.get("op", ""))
     if op not in f["ops"]:
@@ -639,7 +717,9 @@ def _condition_expr(cond: Mapping[str, Any], fields: Mapping[str, Mapping[str, A
     text = str(value).strip() if value is not None else ""
     if not _NUM.match(text):
         raise InvalidEligibility(
-            f"字段“{f['label']}”（{name}）的数值无效：{text or '（空）'}", f"field {name}: bad number {text!r}", [name]
+            f"字段“{f['label']}”（{name}）的数值无效：{text or '（空）'}",
+            f"field {name}: bad number {text!r}",
+            [name],
         )
     if f["type"] == "int" and "." in text:
         raise InvalidEligibility(
@@ -649,7 +729,9 @@ def _condition_expr(cond: Mapping[str, Any], fields: Mapping[str, Mapping[str, A
     return f"{name} {op} {literal}", f"{f['label']}{OP_LABELS[op]} {text}{f['unit']}"
 
 
-def eligibility_data(product_id: str, title: str, issuer: str, conditions: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def eligibility_data(
+    product_id: str, title: str, issuer: str, conditions: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
     fields = product_fields()
     if not conditions:
         raise InvalidEligibility("至少需要一个准入条件", "at least one eligibility condition is required")
@@ -680,7 +762,9 @@ _PRODUCT_SETS: dict[str, RuleSet] = {}
 
 def product_rule_set(product: LoanProduct, bank_name: str) -> RuleSet:
     data = eligibility_data(f"loan_product_{product.id}", product.name, bank_name, product.eligibility)
-    key = hashlib.sha256(json.dumps([data["conditions"], str(rules().root)], ensure_ascii=False).encode()).hexdigest()
+    key = hashlib.sha256(
+        json.dumps([data["conditions"], str(rules().root)], ensure_ascii=False).encode()
+    ).hexdigest()
     if key not in _PRODUCT_SETS:
         try:
             _PRODUCT_SETS[key] = build_rule_set(data, rules().root)
@@ -762,7 +846,9 @@ def list_products(db: Session, principal: Principal) -> list[LoanProduct]:
     return repository.products(db)
 
 
-def review_product(db: Session, principal: Principal, product_id: int, approve: bool, note: str) -> LoanProduct:
+def review_product(
+    db: Session, principal: Principal, product_id: int, approve: bool, note: str
+) -> LoanProduct:
     p = get_product(db, principal, product_id)
     if p.status != ProductStatus.pending_review:
         raise ProductNotReviewable(PRODUCT_STATUS_LABELS[ProductStatus(p.status)])
@@ -834,9 +920,16 @@ def product_matches(db: Session, ent: Enterprise, as_of: date | None = None) -> 
         unmet = [r for r in reasons if r["met"] is not True]
         if len(unmet) <= 2:
             gap = gap_analysis(result, rs)
-            missing = list(gap.conditions) + (["需补充数据：" + "、".join(gap.missing)] if gap.missing else [])
+            missing = list(gap.conditions) + (
+                ["需补充数据：" + "、".join(gap.missing)] if gap.missing else []
+            )
             near.append({**view, "reasons": reasons, "missing": missing})
-    return {"as_of": day.isoformat(), "credit_score": doc["finance"]["credit_score"], "qualified": qualified, "near_misses": near}
+    return {
+        "as_of": day.isoformat(),
+        "credit_score": doc["finance"]["credit_score"],
+        "qualified": qualified,
+        "near_misses": near,
+    }
 
 
 # --- financing requests ------------------------------------------------------------------------------------
@@ -854,7 +947,9 @@ class RequestIn:
     share: list[str] = field(default_factory=list)
 
 
-def create_requests(db: Session, principal: Principal, ent: Enterprise, data: RequestIn) -> list[FinancingRequest]:
+def create_requests(
+    db: Session, principal: Principal, ent: Enterprise, data: RequestIn
+) -> list[FinancingRequest]:
     share = list(dict.fromkeys(data.share))
     unknown = [s for s in share if s not in {f.value for f in ShareField}]
     if unknown:
@@ -879,7 +974,9 @@ def create_requests(db: Session, principal: Principal, ent: Enterprise, data: Re
         if product is None or product.status != ProductStatus.published:
             raise ProductNotFound(data.product_id)
         if set(data.bank_ids) != {product.bank_id}:
-            raise InvalidRequest("申请具体产品时只能发给该产品所属银行", "a product request goes to its own bank")
+            raise InvalidRequest(
+                "申请具体产品时只能发给该产品所属银行", "a product request goes to its own bank"
+            )
     group = uuid.uuid4().hex[:16]
     now = utcnow()
     out = []
@@ -913,13 +1010,21 @@ def create_requests(db: Session, principal: Principal, ent: Enterprise, data: Re
                 note="同意共享：" + ("、".join(share) if share else "无"),
             )
         )
-        audit(db, principal, "finance.request_submit", ("financing_request", req.id), {"bank": bid, "shared": share})
+        audit(
+            db,
+            principal,
+            "finance.request_submit",
+            ("financing_request", req.id),
+            {"bank": bid, "shared": share},
+        )
         out.append(req)
     db.flush()
     return out
 
 
-def visible_request(db: Session, principal: Principal, request_id: int) -> tuple[FinancingRequest, Bank | None]:
+def visible_request(
+    db: Session, principal: Principal, request_id: int
+) -> tuple[FinancingRequest, Bank | None]:
     req = db.get(FinancingRequest, request_id)
     if req is None:
         raise RequestNotFound(request_id)
@@ -956,7 +1061,13 @@ def transition(
     rate_percent: Decimal | None = None,
 ) -> FinancingRequest:
     req, bank = visible_request(db, principal, request_id)
-    allowed = BANK_ACTIONS if bank is not None else ENTERPRISE_ACTIONS if principal.role in (Role.enterprise, Role.chain_leader) else ()
+    allowed = (
+        BANK_ACTIONS
+        if bank is not None
+        else ENTERPRISE_ACTIONS
+        if principal.role in (Role.enterprise, Role.chain_leader)
+        else ()
+    )
     status = RequestStatus(req.status)
     target = TRANSITIONS.get((status, action))
     if action not in allowed or target is None:
@@ -988,7 +1099,13 @@ def transition(
             note=note.strip(),
         )
     )
-    audit(db, principal, f"finance.request_{action.value}", ("financing_request", req.id), {"status": target.value})
+    audit(
+        db,
+        principal,
+        f"finance.request_{action.value}",
+        ("financing_request", req.id),
+        {"status": target.value},
+    )
     db.flush()
     return req
 
@@ -1031,13 +1148,25 @@ def request_view(db: Session, req: FinancingRequest, *, for_bank: bool) -> dict[
         "status_label": REQUEST_STATUS_LABELS[RequestStatus(req.status)],
         "submitted_at": req.submitted_at,
         "decided_at": req.decided_at,
-        "working_days_to_decision": cal.working_days_between(req.submitted_at.date(), decided) if decided else None,
-        "approved_amount": fen_to_yuan(req.approved_amount_fen) if req.approved_amount_fen is not None else None,
-        "approved_rate_percent": Decimal(req.approved_rate_bp) / 100 if req.approved_rate_bp is not None else None,
+        "working_days_to_decision": cal.working_days_between(req.submitted_at.date(), decided)
+        if decided
+        else None,
+        "approved_amount": fen_to_yuan(req.approved_amount_fen)
+        if req.approved_amount_fen is not None
+        else None,
+        "approved_rate_percent": Decimal(req.approved_rate_bp) / 100
+        if req.approved_rate_bp is not None
+        else None,
         "decline_reason": req.decline_reason,
         "enterprise": None,
         "events": [
-            {"at": e.at, "actor": e.actor_label, "action": e.action, "status_after": e.status_after, "note": e.note}
+            {
+                "at": e.at,
+                "actor": e.actor_label,
+                "action": e.action,
+                "status_after": e.status_after,
+                "note": e.note,
+            }
             for e in repository.events(db, req.id)
         ],
     }
@@ -1050,7 +1179,13 @@ def request_view(db: Session, req: FinancingRequest, *, for_bank: bool) -> dict[
     as_of = beijing_today()
     info: dict[str, Any] = {}
     if ShareField.identity in shared:
-        info.update(enterprise_id=ent.id, name=ent.name, uscc=ent.uscc, region_code=ent.region_code, industry_code=ent.industry_code)
+        info.update(
+            enterprise_id=ent.id,
+            name=ent.name,
+            uscc=ent.uscc,
+            region_code=ent.region_code,
+            industry_code=ent.industry_code,
+        )
     if shared & {ShareField.credit_score, ShareField.financials, ShareField.recognitions}:
         full = enterprise_service.with_facts(db, [ent.id])[0]
         doc = facts_of(full)
@@ -1091,7 +1226,11 @@ def figures(db: Session, principal: Principal, by: str) -> list[dict[str, Any]]:
         decided = [r for r in rows if r.decided_at is not None]
         amount = sum(r.approved_amount_fen or 0 for r in approved)
         rates = [r.approved_rate_bp for r in approved if r.approved_rate_bp is not None]
-        days = [cal.working_days_between(r.submitted_at.date(), r.decided_at.date()) for r in decided if r.decided_at]
+        days = [
+            cal.working_days_between(r.submitted_at.date(), r.decided_at.date())
+            for r in decided
+            if r.decided_at
+        ]
         region = names.get(key) if by == "district" else None
         out.append(
             {
@@ -1102,8 +1241,12 @@ def figures(db: Session, principal: Principal, by: str) -> list[dict[str, Any]]:
                 "declined": sum(1 for r in rows if r.status == RequestStatus.declined),
                 "approved_amount": fen_to_yuan(amount),
                 "first_loans": sum(1 for r in approved if r.first_loan),
-                "average_rate_percent": (Decimal(sum(rates)) / len(rates) / 100).quantize(Decimal("0.01")) if rates else None,
-                "average_working_days_to_decision": (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1")) if days else None,
+                "average_rate_percent": (Decimal(sum(rates)) / len(rates) / 100).quantize(Decimal("0.01"))
+                if rates
+                else None,
+                "average_working_days_to_decision": (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1"))
+                if days
+                else None,
             }
         )
     return out

@@ -123,7 +123,8 @@ def build_rule_set(data: Mapping[str, Any], rules_dir: str | Path, subdir: str =
     file under ``rules_dir/subdir`` would be; it may ``include`` any rule file."""
     root = Path(rules_dir)
     errors = sorted(
-        jsonschema.Draft202012Validator(load_schema(root)).iter_errors(data), key=lambda e: list(e.absolute_path)
+        jsonschema.Draft202012Validator(load_schema(root)).iter_errors(data),
+        key=lambda e: list(e.absolute_path),
     )
     rid = str(data.get("id", "draft"))
     if errors:
@@ -133,7 +134,11 @@ def build_rule_set(data: Mapping[str, Any], rules_dir: str | Path, subdir: str =
     for path in rule_files(root):
         other = read_yaml(path)
         raw[str(other["id"])] = (path, other, path.read_text(encoding="utf-8"))
-    raw[rid] = (root / subdir / f"{rid}.yaml", dict(data), json.dumps(data, ensure_ascii=False, sort_keys=True))
+    raw[rid] = (
+        root / subdir / f"{rid}.yaml",
+        dict(data),
+        json.dumps(data, ensure_ascii=False, sort_keys=True),
+    )
     return _build(rid, raw, root)
 
 
