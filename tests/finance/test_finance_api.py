@@ -318,6 +318,13 @@ def test_enterprise_finds_a_product_sends_a_request_and_the_bank_approves_it(db,
         "2500000.00",
     ), r.text
     assert [e["action"] for e in r.json()["events"]] == ["submit", "accept", "approve"]
+    # The recorded loan and the policies it bears on: the interest subsidy's eligibility and the interest base.
+    links = me.get(f"/api/v1/finance/requests/{req['id']}").json()["policy_links"]
+    assert [(x["policy_id"], x["status"], x["interest_per_year"]) for x in links] == [
+        ("gd_srdi_loan_interest_subsidy", "eligible", "91250.00")
+    ]
+    assert links[0]["basis"] == "本笔贷款年利息约 9.13万元（250万元 × 3.65%）"
+    assert bank.get(f"/api/v1/finance/requests/{req['id']}").json()["policy_links"] == []
     r = other_bank.post(f"/api/v1/finance/requests/{blind['id']}/transitions", json={"action": "decline"})
     assert r.status_code == 422  # a decline needs its reason
     other_bank.post(

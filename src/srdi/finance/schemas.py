@@ -217,6 +217,7 @@ class FinancingRequestOut(BaseModel):
     approved_rate_percent: Decimal | None
     decline_reason: str | None
     enterprise: dict[str, Any] | None
+    policy_links: list[dict[str, Any]] = []
     events: list[dict[str, Any]]
 
 

@@ -77,6 +77,7 @@ from srdi.kit.money import fen_to_yuan, yuan_to_fen
 from srdi.kit.spreadsheet import neutralise
 from srdi.kit.workdays import WorkdayCalendar, beijing_today
 from srdi.rules_engine import RuleError, RuleSet, evaluate, gap_analysis, load_rule_sets
+from srdi.rules_engine import fmt as rule_fmt
 from srdi.rules_engine.expr.nodes import variables
 from srdi.rules_engine.expr.parser import parse
 from srdi.rules_engine.expr.types import Type
@@ -1110,6 +1111,65 @@ def transition(
     return req
 
 
+@lru_cache(maxsize=4)
+def _policies(root: Path) -> dict[str, Any]:
+    from srdi.rules_engine.policy import load_policies
+
+    return load_policies(root, _load(root).rule_sets)
+
+
+INTEREST_SUBSIDY_POLICY = "gd_srdi_loan_interest_subsidy"
+GUARANTEE_FEE_POLICY = "sz_guarantee_fee_cap"
+
+
+def policy_links(db: Session, req: FinancingRequest, doc: Mapping[str, Any], as_of: date) -> list[dict[str, Any]]:
+    """The policies a recorded loan bears on, decided by the policy files themselves: the interest subsidy
+    (eligibility from the policy; the interest it would apply to from the approved amount and rate) and, for a
+    product with government guarantee, the guarantee-fee cap. No rate the seeds do not give is invented."""
+    from srdi.rules_engine.policy import assess
+
+    if req.status != RequestStatus.approved or req.approved_amount_fen is None or req.approved_rate_bp is None:
+        return []
+    policies = _policies(rules().root)
+    out: list[dict[str, Any]] = []
+    sub = policies.get(INTEREST_SUBSIDY_POLICY)
+    if sub is not None:
+        a = assess(sub, doc, as_of)
+        yearly_interest = req.approved_amount_fen * req.approved_rate_bp // 10_000
+        out.append(
+            {
+                "policy_id": sub.id,
+                "title": sub.rule_set.meta.title,
+                "status": a.status,
+                "reasons": a.reasons,
+                "basis": f"本笔贷款年利息约 {rule_fmt.money(yearly_interest)}"
+                f"（{rule_fmt.money(req.approved_amount_fen)} × {Decimal(req.approved_rate_bp) / 100}%）",
+                "interest_per_year": fen_to_yuan(yearly_interest),
+                "amount": None,
+                "amount_note": str(sub.data["policy"]["benefit"]["amount_rule"]["text"]),
+                "needs_verification": True,
+            }
+        )
+    product = db.get(LoanProduct, req.product_id) if req.product_id else None
+    fee = policies.get(GUARANTEE_FEE_POLICY)
+    if fee is not None and product is not None and product.guarantee == "government_guarantee":
+        a = assess(fee, doc, as_of)
+        out.append(
+            {
+                "policy_id": fee.id,
+                "title": fee.rule_set.meta.title,
+                "status": a.status,
+                "reasons": a.reasons,
+                "basis": str(fee.data["policy"]["benefit"]["description"]),
+                "interest_per_year": None,
+                "amount": None,
+                "amount_note": "征求意见稿，未施行；“基准利率”的取值种子未载，不计算担保费上限（待核实）",
+                "needs_verification": True,
+            }
+        )
+    return out
+
+
 def _financials(doc: Mapping[str, Any], as_of: date) -> dict[str, Any]:
     year = str(as_of.year - 1)
     row = (doc.get("yearly") or {}).get(year) or {}
@@ -1159,6 +1219,7 @@ def request_view(db: Session, req: FinancingRequest, *, for_bank: bool) -> dict[
         else None,
         "decline_reason": req.decline_reason,
         "enterprise": None,
+        "policy_links": [],
         "events": [
             {
                 "at": e.at,
@@ -1177,6 +1238,9 @@ def request_view(db: Session, req: FinancingRequest, *, for_bank: bool) -> dict[
     if ent is None:
         return out
     as_of = beijing_today()
+    if not for_bank and req.status == RequestStatus.approved:
+        full_doc = facts_of(enterprise_service.with_facts(db, [ent.id])[0])
+        out["policy_links"] = policy_links(db, req, full_doc, as_of)
     info: dict[str, Any] = {}
     if ShareField.identity in shared:
         info.update(

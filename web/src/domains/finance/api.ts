@@ -25,6 +25,14 @@ export interface SharedEnterprise {
   financials?: { operating_revenue: string | null; net_profit: string | null; debt_ratio: string | null };
   recognitions?: { tier: string; level: string; valid_until: string }[];
 }
+export interface PolicyLink {
+  policy_id: string;
+  title: string;
+  status: string;
+  basis: string;
+  amount_note: string;
+  interest_per_year: string | null;
+}
 export const sharedOf = (r: FinancingRequest): SharedEnterprise | null => (r.enterprise as SharedEnterprise | null) ?? null;
 export const TIER_LABEL: Record<string, string> = {
   tech_sme: "科技型中小企业", innovative_sme: "创新型中小企业", tech_innovative_sme: "科技和创新型中小企业",
