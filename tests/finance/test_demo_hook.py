@@ -44,3 +44,6 @@ def test_demo_hook_gives_demo_bank_work_in_every_state_and_is_idempotent(db: Ses
     assert ("dg_industry_finance", "approved") in runs and ("dg_industry_finance", "draft") in runs
     again = demo_hook(conn, None, reset=False)
     assert "新建产品 0 个、白名单批次 0 个、融资需求 0 笔" in again
+    # --reset: the lists and demo requests are made again for the new demo enterprises.
+    after_reset = demo_hook(conn, None, reset=True)
+    assert "新建产品 0 个、白名单批次 3 个、融资需求 8 笔" in after_reset

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, select
 from sqlalchemy.orm import Session
 
 from srdi.auth.models import User
@@ -14,7 +14,15 @@ from srdi.db.base import utcnow
 from srdi.enterprise.models import Enterprise
 from srdi.finance import repository, service
 from srdi.finance.enums import ProductStatus, RequestStatus, RunStatus
-from srdi.finance.models import Bank, BankMember, FinancingEvent, FinancingRequest, LoanProduct
+from srdi.finance.models import (
+    Bank,
+    BankMember,
+    FinancingEvent,
+    FinancingRequest,
+    LoanProduct,
+    WhitelistEntry,
+    WhitelistRun,
+)
 from srdi.kit.workdays import beijing_today
 
 BANKS = (
@@ -210,7 +218,19 @@ def _bank(db: Session, code: str, name: str, region: str) -> Bank:
     return b
 
 
-def _seed(db: Session) -> str:
+def _clear(db: Session) -> None:
+    """After ``--reset`` the demo enterprises are new: the lists and requests about the old ones go too."""
+    db.execute(delete(WhitelistEntry))
+    db.execute(delete(WhitelistRun))
+    demo_requests = select(FinancingRequest.id).where(FinancingRequest.purpose.like("%（演示）"))
+    db.execute(delete(FinancingEvent).where(FinancingEvent.request_id.in_(demo_requests)))
+    db.execute(delete(FinancingRequest).where(FinancingRequest.purpose.like("%（演示）")))
+    db.flush()
+
+
+def _seed(db: Session, *, reset: bool = False) -> str:
+    if reset:
+        _clear(db)
     banks = {code: _bank(db, code, name, region) for code, name, region in BANKS}
     user = db.scalars(select(User).where(User.username == DEMO_BANK_USER[0])).first()
     if user is not None and db.get(BankMember, user.id) is None:
@@ -325,7 +345,7 @@ def _requests(db: Session, banks: dict[str, Bank]) -> int:
 def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
     session = Session(bind=conn, join_transaction_mode="create_savepoint")
     try:
-        message = _seed(session)
+        message = _seed(session, reset=reset)
         session.commit()
     finally:
         session.close()

@@ -1122,13 +1122,19 @@ INTEREST_SUBSIDY_POLICY = "gd_srdi_loan_interest_subsidy"
 GUARANTEE_FEE_POLICY = "sz_guarantee_fee_cap"
 
 
-def policy_links(db: Session, req: FinancingRequest, doc: Mapping[str, Any], as_of: date) -> list[dict[str, Any]]:
+def policy_links(
+    db: Session, req: FinancingRequest, doc: Mapping[str, Any], as_of: date
+) -> list[dict[str, Any]]:
     """The policies a recorded loan bears on, decided by the policy files themselves: the interest subsidy
     (eligibility from the policy; the interest it would apply to from the approved amount and rate) and, for a
     product with government guarantee, the guarantee-fee cap. No rate the seeds do not give is invented."""
     from srdi.rules_engine.policy import assess
 
-    if req.status != RequestStatus.approved or req.approved_amount_fen is None or req.approved_rate_bp is None:
+    if (
+        req.status != RequestStatus.approved
+        or req.approved_amount_fen is None
+        or req.approved_rate_bp is None
+    ):
         return []
     policies = _policies(rules().root)
     out: list[dict[str, Any]] = []
