@@ -90,3 +90,35 @@ def test_the_grid_of_all_band_combinations_is_monotone_in_each_factor() -> None:
             assert total(rd_expense_y1=rd_a * WAN, total_liabilities_y1=debt * WAN) <= total(
                 rd_expense_y1=rd_b * WAN, total_liabilities_y1=debt * WAN
             )
+
+
+def test_top_grade_still_shows_the_smallest_change_that_raises_the_score_and_banks_get_factors_only() -> None:
+    from srdi.finance.service import score_facts
+
+    doc = {
+        "yearly": {
+            "2025": {
+                "operating_revenue": "100000000.00",
+                "rd_expense": "4000000.00",
+                "net_profit": "6000000.00",
+                "total_assets": "80000000.00",
+                "total_liabilities": "40000000.00",
+            },
+            "2024": {"operating_revenue": "90000000.00"},
+        },
+        "recognitions": [
+            {
+                "tier": "little_giant",
+                "level": "national",
+                "status": "valid",
+                "announced_date": "2025-01-01",
+                "valid_until": "2028-01-01",
+            }
+        ],
+        "compliance_records": [],
+    }
+    s = score_facts(doc, AS_OF)
+    assert (s["total"], s["grade"], s["next_grade"]) == (87, "AAA", None)
+    assert s["improvements"] == ["上年度净利润率 6%，达到 10%，可得 10 分（+3 分）"]
+    bank = score_facts(doc, AS_OF, for_bank=True)
+    assert "improvements" not in bank and all("inputs" not in f for f in bank["factors"])

@@ -588,8 +588,10 @@ def score_facts(doc: Mapping[str, Any], as_of: date, *, for_bank: bool = False) 
         higher = [g for g in card.grades if result.total is not None and int(g["min"]) > result.total]
         nxt = higher[-1] if higher else None
         out["next_grade"] = nxt["id"] if nxt else None
+        # The next grade's threshold; at the top grade, any higher score (the smallest change that raises it).
+        target = int(nxt["min"]) if nxt else (result.total + 1 if result.total is not None else None)
         out["improvements"] = (
-            [u.sentence for u in upgrades_to(result, rs, int(nxt["min"]))] if nxt is not None else []
+            [u.sentence for u in upgrades_to(result, rs, target)] if target is not None else []
         )
         out["missing"] = [rs.labels.get(n, n) for n in result.deciding_inputs] if result.total is None else []
     return out
@@ -902,6 +904,14 @@ def finance_facts(db: Session, ent: Enterprise, as_of: date) -> dict[str, Any]:
     return doc
 
 
+def _trim(sentence: str, labels: Mapping[str, str]) -> str:
+    """ "需满足：X（P1 X）" → "需满足：X": a form-built condition's label already says what the sentence says."""
+    for suffix, label in labels.items():
+        if sentence.endswith(suffix) and label in sentence[: -len(suffix)]:
+            return sentence[: -len(suffix)]
+    return sentence
+
+
 def product_matches(db: Session, ent: Enterprise, as_of: date | None = None) -> dict[str, Any]:
     """Published products the enterprise qualifies for (with the conditions met) and those it nearly does (one or
     two conditions short, or undecided for lack of data) with what is missing."""
@@ -921,9 +931,9 @@ def product_matches(db: Session, ent: Enterprise, as_of: date | None = None) -> 
         unmet = [r for r in reasons if r["met"] is not True]
         if len(unmet) <= 2:
             gap = gap_analysis(result, rs)
-            missing = list(gap.conditions) + (
-                ["需补充数据：" + "、".join(gap.missing)] if gap.missing else []
-            )
+            labels = {f"（{f.id} {f.label}）": f.label for f in rs.conditions}
+            missing = [_trim(c, labels) for c in gap.conditions]
+            missing += ["需补充数据：" + "、".join(gap.missing)] if gap.missing else []
             near.append({**view, "reasons": reasons, "missing": missing})
     return {
         "as_of": day.isoformat(),
