@@ -342,3 +342,5 @@ def test_enterprise_finds_a_product_sends_a_request_and_the_bank_approves_it(db,
     assert figs["深圳科创银行（测试）"]["declined"] == 1
     by_district = province.get("/api/v1/finance/figures?by=district").json()
     assert [(f["key"], f["requests"], f["approved"]) for f in by_district] == [("441900", 2, 1)]
+    by_tier = province.get("/api/v1/finance/figures?by=tier").json()
+    assert [(f["label"], f["requests"], f["first_loans"]) for f in by_tier] == [("专精特新中小企业", 2, 1)]

@@ -314,7 +314,7 @@ def transition(
 
 @router.get("/finance/figures", response_model=list[FinanceFigureOut], summary="融资对接监测：按银行或区县")
 def figures(
-    db: Db, principal: FinanceUser, by: Annotated[str, Query(pattern="^(bank|district)$")] = "bank"
+    db: Db, principal: FinanceUser, by: Annotated[str, Query(pattern="^(bank|district|tier)$")] = "bank"
 ) -> list[FinanceFigureOut]:
     rows: list[dict[str, Any]] = service.figures(db, principal, by)
     return [FinanceFigureOut(**r) for r in rows]

@@ -1286,6 +1286,17 @@ def request_view(db: Session, req: FinancingRequest, *, for_bank: bool) -> dict[
 # --- monitoring figures --------------------------------------------------------------------------------------
 
 
+TIER_ORDER = ("little_giant", "srdi_sme", "tech_innovative_sme", "innovative_sme", "tech_sme")
+TIER_LABELS = {
+    "little_giant": "专精特新“小巨人”",
+    "srdi_sme": "专精特新中小企业",
+    "tech_innovative_sme": "科技和创新型中小企业",
+    "innovative_sme": "创新型中小企业",
+    "tech_sme": "科技型中小企业",
+    "none": "无梯度培育称号",
+}
+
+
 def figures(db: Session, principal: Principal, by: str) -> list[dict[str, Any]]:
     """Requests, approvals, approved amount, 首贷户, average approved rate and working days to decision, per bank
     or per district, over the requests the caller may see."""
@@ -1294,9 +1305,21 @@ def figures(db: Session, principal: Principal, by: str) -> list[dict[str, Any]]:
     reqs = list_requests(db, principal)
     banks = {b.id: b.name for b in repository.banks(db)}
     cal = WorkdayCalendar.bundled()
+    tier_of: dict[int, str] = {}
+    if by == "tier":  # the enterprise's highest valid tier today
+        ids = sorted({r.enterprise_id for r in reqs})
+        for i in range(0, len(ids), CHUNK):
+            for ent in enterprise_service.with_facts(db, ids[i : i + CHUNK]):
+                held = set(enterprise_service.valid_tiers(ent))
+                tier_of[ent.id] = next((t for t in TIER_ORDER if t in held), "none")
     groups: dict[str, list[FinancingRequest]] = {}
     for r in reqs:
-        key = banks.get(r.bank_id, str(r.bank_id)) if by == "bank" else r.region_code
+        if by == "bank":
+            key = banks.get(r.bank_id, str(r.bank_id))
+        elif by == "tier":
+            key = tier_of.get(r.enterprise_id, "none")
+        else:
+            key = r.region_code
         groups.setdefault(key, []).append(r)
     names = regions()
     out = []
@@ -1315,7 +1338,7 @@ def figures(db: Session, principal: Principal, by: str) -> list[dict[str, Any]]:
         out.append(
             {
                 "key": key,
-                "label": region.full_name if region else key,
+                "label": region.full_name if region else TIER_LABELS.get(key, key) if by == "tier" else key,
                 "requests": len(rows),
                 "approved": len(approved),
                 "declined": sum(1 for r in rows if r.status == RequestStatus.declined),

@@ -66,7 +66,7 @@ export const requests = () => call(api.GET("/api/v1/finance/requests"));
 export const sendRequest = (body: RequestBody) => call(api.POST("/api/v1/finance/requests", { body }));
 export const transition = (id: number, body: TransitionBody) =>
   call(api.POST("/api/v1/finance/requests/{request_id}/transitions", { params: { path: { request_id: id } }, body }));
-export const figures = (by: "bank" | "district") => call(api.GET("/api/v1/finance/figures", { params: { query: { by } } }));
+export const figures = (by: "bank" | "district" | "tier") => call(api.GET("/api/v1/finance/figures", { params: { query: { by } } }));
 
 export const STATUS_TAG: Record<string, "success" | "primary" | "warning" | "info" | "danger"> = {
   submitted: "warning", accepted: "primary", info_requested: "warning", approved: "success", declined: "danger",
