@@ -28,6 +28,7 @@ def _world(db: Session, client_as: Any) -> tuple[Any, ...]:
         "e2": factories.enterprise(db, "莞城普通贸易有限公司", srdi=False),
         "e3": factories.enterprise(db, "莞城失信电子有限公司", blacklisted=True),
         "e4": factories.enterprise(db, '=HYPERLINK("http://evil.example","点我")有限公司'),
+        "e5": factories.enterprise(db, "莞城缺数据科技有限公司", revenue_wan=0),
     }
     province = client_as(Role.provincial_official, region_code="44")
     a = client_as(Role.bank)
@@ -42,11 +43,12 @@ def test_official_generates_and_approves_a_whitelist_and_the_bank_downloads_it_w
     r = province.post("/api/v1/finance/whitelists/dg_industry_finance/runs", json={"period": "2026Q3"})
     assert r.status_code == 200, r.text
     run = r.json()
-    assert (run["status"], run["members"], run["entered"], run["exited"], run["as_of"]) == (
+    assert (run["status"], run["members"], run["entered"], run["exited"], run["undecided"], run["as_of"]) == (
         "draft",
         2,
         2,
         0,
+        1,
         "2026-07-01",
     )
     # A draft is not for banks.
@@ -67,6 +69,12 @@ def test_official_generates_and_approves_a_whitelist_and_the_bank_downloads_it_w
     assert e1["conditions"][2]["shown"]["上年度研发费用占营业收入比重"] == "4%"
     assert e1["why_change"] == ["首期名单：满足全部入选条件"]
     assert detail.json()["whitelist"]["unverified"][0]["item"] == "W2"
+    # Officials see who is undecided and what data is missing; the bank never sees non-members.
+    official = {
+        e["name"]: e for e in province.get(f"/api/v1/finance/whitelist-runs/{run['id']}").json()["entries"]
+    }
+    assert official[ents["e5"].name]["change_label"] == "数据不足待定"
+    assert official[ents["e5"].name]["why_change"] == ["数据不足，无法判定：上年度营业收入、上年度研发费用"]
 
     # Another bank (Shenzhen) does not cooperate in Dongguan: the run does not exist for it.
     assert other_bank.get(f"/api/v1/finance/whitelist-runs/{run['id']}").status_code == 404

@@ -17,9 +17,15 @@ class EntryChange(StrEnum):
     new = "new"
     kept = "kept"
     out = "out"
+    undecided = "undecided"  # not on the list for lack of data; officials see what is missing, banks never
 
 
-CHANGE_LABELS = {EntryChange.new: "本期新进", EntryChange.kept: "连续在列", EntryChange.out: "本期退出"}
+CHANGE_LABELS = {
+    EntryChange.new: "本期新进",
+    EntryChange.kept: "连续在列",
+    EntryChange.out: "本期退出",
+    EntryChange.undecided: "数据不足待定",
+}
 
 
 class ProductStatus(StrEnum):

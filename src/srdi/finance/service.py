@@ -323,6 +323,19 @@ def generate_whitelist(
                 continue
             if result.passed is None:
                 undecided += 1
+                if not was:
+                    labels = [rs.labels.get(n, n) for n in result.deciding_inputs]
+                    reasons["why_change"] = ["数据不足，无法判定：" + "、".join(labels)]
+                    db.add(
+                        WhitelistEntry(
+                            run_id=run.id,
+                            enterprise_id=ent.id,
+                            member=False,
+                            change=EntryChange.undecided,
+                            reasons=reasons,
+                        )
+                    )
+                    continue
             if was:
                 exited += 1
                 gap = gap_analysis(result, rs)
