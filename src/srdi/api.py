@@ -12,6 +12,7 @@ from srdi.casework.router import router as casework_router
 from srdi.criteria.router import router as criteria_router
 from srdi.enterprise.import_router import router as import_router
 from srdi.enterprise.router import router as enterprise_router
+from srdi.finance.router import router as finance_router
 from srdi.kit.errors import ERROR_RESPONSES
 from srdi.monitoring.router import router as monitoring_router
 from srdi.policy.router import router as policy_router
@@ -31,3 +32,4 @@ api_router.include_router(appeal_router)
 api_router.include_router(casework_router)
 api_router.include_router(open311_router)
 api_router.include_router(application_router)
+api_router.include_router(finance_router)

@@ -126,6 +126,10 @@ from srdi.appeal.cli import worker as _worker  # noqa: E402
 
 app.add_typer(appeals_app, name="appeals")
 app.add_typer(calendar_app, name="calendar")
+
+from srdi.finance.cli import finance_app  # noqa: E402 — kept next to its registration
+
+app.add_typer(finance_app, name="finance")
 app.command("worker")(_worker)
 
 from srdi.application.cli import applications_app  # noqa: E402 — kept next to its registration

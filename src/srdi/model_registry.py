@@ -12,6 +12,7 @@ from srdi.casework import models as casework_models
 from srdi.criteria import models as criteria_models
 from srdi.db.base import Base
 from srdi.enterprise import models as enterprise_models
+from srdi.finance import models as finance_models
 from srdi.notification import models as notification_models
 from srdi.policy import models as policy_models
 
@@ -24,6 +25,7 @@ __all__ = [
     "casework_models",
     "criteria_models",
     "enterprise_models",
+    "finance_models",
     "notification_models",
     "policy_models",
 ]

@@ -171,6 +171,15 @@ def _batch(_: Any) -> dict[str, Any]:
     }
 
 
+# Financing (srdi.finance.router): officials manage whitelists and review products; banks see approved lists of
+# their region, their own products and the requests addressed to them; enterprises their score, matches, requests.
+FIN_MANAGERS = frozenset({Role.admin}) | OFFICIALS
+FIN_LIST_READERS = FIN_MANAGERS | {Role.bank}
+FIN_SCORE_READERS = FIN_MANAGERS | {Role.service_commissioner} | ENTERPRISE_SELF
+FIN_USERS = FIN_MANAGERS | {Role.bank} | ENTERPRISE_SELF
+NO_OBJECT = lambda _: 2**31 - 1  # noqa: E731
+
+
 POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/health"): Rule(PUBLIC),
     ("GET", "/api/v1/openapi.json"): Rule(PUBLIC),
@@ -490,4 +499,72 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("PUT", "/api/v1/expert/assignments/{assignment_id}/scores"): Rule(
         EXPERTS, ok=404, params={"assignment_id": NO_ID}, body=lambda _: {"scores": {}}
     ),
+    # --- financing (srdi.finance.router); tests/finance covers the successful walks and the 404s between banks
+    ("GET", "/api/v1/finance/me"): Rule(FIN_USERS),
+    ("GET", "/api/v1/finance/banks"): Rule(FIN_USERS),
+    ("GET", "/api/v1/finance/whitelists"): Rule(FIN_LIST_READERS),
+    ("POST", "/api/v1/finance/whitelists/{list_key}/runs"): Rule(
+        FIN_MANAGERS,
+        ok=404,
+        params={"list_key": lambda _: "no_such_list"},
+        body=lambda _: {"period": "2026Q4"},
+    ),
+    ("GET", "/api/v1/finance/whitelist-runs/{run_id}"): Rule(
+        FIN_LIST_READERS, ok=404, params={"run_id": NO_OBJECT}
+    ),
+    ("POST", "/api/v1/finance/whitelist-runs/{run_id}/approval"): Rule(
+        FIN_MANAGERS, ok=404, params={"run_id": NO_OBJECT}
+    ),
+    ("GET", "/api/v1/finance/whitelist-runs/{run_id}/export"): Rule(
+        FIN_LIST_READERS, ok=404, params={"run_id": NO_OBJECT}
+    ),
+    ("GET", "/api/v1/finance/scorecard"): Rule(ANY),
+    ("GET", "/api/v1/finance/enterprises/{enterprise_id}/credit-score"): Rule(
+        FIN_SCORE_READERS, target="enterprise"
+    ),
+    ("GET", "/api/v1/finance/enterprises/{enterprise_id}/product-matches"): Rule(
+        FIN_SCORE_READERS, target="enterprise"
+    ),
+    ("GET", "/api/v1/finance/product-fields"): Rule(FIN_USERS),
+    ("GET", "/api/v1/finance/products"): Rule(FIN_USERS),
+    # The matrix's bank account is linked to no bank: refused (422) before anything is stored.
+    ("POST", "/api/v1/finance/products"): Rule(
+        frozenset({Role.bank}),
+        ok=422,
+        body=lambda _: {
+            "name": "矩阵测试产品",
+            "amount_min": "100000",
+            "amount_max": "1000000",
+            "rate_min_percent": "3",
+            "rate_max_percent": "4",
+            "term_months_max": 12,
+            "collateral": "none",
+            "guarantee": "none",
+            "eligibility": [{"field": "credit_score", "op": ">=", "value": "60"}],
+        },
+    ),
+    ("GET", "/api/v1/finance/products/{product_id}"): Rule(
+        FIN_USERS, ok=404, params={"product_id": NO_OBJECT}
+    ),
+    ("POST", "/api/v1/finance/products/{product_id}/review"): Rule(
+        FIN_MANAGERS, ok=404, params={"product_id": NO_OBJECT}, body=lambda _: {"decision": "publish"}
+    ),
+    ("POST", "/api/v1/finance/requests"): Rule(
+        ENTERPRISE_SELF,
+        ok=404,
+        body=lambda _: {
+            "bank_ids": [2**31 - 1],
+            "amount": "1000000",
+            "purpose": "流动资金",
+            "term_months": 12,
+        },
+    ),
+    ("GET", "/api/v1/finance/requests"): Rule(FIN_USERS),
+    ("GET", "/api/v1/finance/requests/{request_id}"): Rule(
+        FIN_USERS, ok=404, params={"request_id": NO_OBJECT}
+    ),
+    ("POST", "/api/v1/finance/requests/{request_id}/transitions"): Rule(
+        FIN_USERS, ok=404, params={"request_id": NO_OBJECT}, body=lambda _: {"action": "accept"}
+    ),
+    ("GET", "/api/v1/finance/figures"): Rule(FIN_USERS),
 }

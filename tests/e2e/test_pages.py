@@ -21,12 +21,16 @@ OFFICIAL_MENU = [
     "政策库",
     "免申即享",
     "核验队列",
+    "融资需求",
+    "融资白名单",
+    "贷款产品",
+    "融资监测",
     "诉求",
     "诉求指标",
     "申报审核",
 ]
-ENTERPRISE_MENU = ["我的企业档案", "梯度自评", "我的政策", "诉求", "申报审核"]
-ADMIN_MENU = [*OFFICIAL_MENU, "申报批次", "用户与角色", "审计日志", "规则版本", "工作日历"]
+ENTERPRISE_MENU = ["我的企业档案", "梯度自评", "我的政策", "融资服务", "诉求", "申报审核"]
+ADMIN_MENU = [*OFFICIAL_MENU, "申报批次", "用户与角色", "审计日志", "规则版本", "责任单位", "工作日历"]
 # username → (landing path pattern, menu entries the role must see)
 ROLES: dict[str, tuple[str, list[str]]] = {
     "demo-admin": (r"/admin/users$", ADMIN_MENU),
@@ -36,7 +40,7 @@ ROLES: dict[str, tuple[str, list[str]]] = {
     "demo-commissioner": (r"/casework$", ["企业信息库", "核验队列", "专员工作台", "诉求", "诉求指标"]),
     "demo-handler": (r"/appeals$", ["诉求"]),
     "demo-expert": (r"/expert$", ["评审任务"]),
-    "demo-bank": (r"/welcome$", ["工作台"]),
+    "demo-bank": (r"/finance/requests$", ["融资需求", "融资白名单", "贷款产品", "融资监测"]),
     "demo-enterprise": (r"/enterprises/\d+$", ENTERPRISE_MENU),
     "demo-chain-leader": (r"/enterprises/\d+$", ENTERPRISE_MENU),
 }

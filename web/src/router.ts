@@ -5,6 +5,7 @@ import { ADMIN_ROLES, BATCH_ROLES, DASHBOARD_ROLES, ENTERPRISE_ROLES, homeFor, I
 import { forgetSession, loadSession, type SessionUser } from "@/domains/auth/session";
 import { APPEAL_FILER_ROLES, APPEAL_KPI_ROLES, APPEAL_ROLES, POLICY_MANAGER_ROLES, VERIFIER_ROLES } from "@/domains/auth/roles";
 import { APPLICATION_BATCH_ROLES, APPLICATION_ROLES, EXPERT_ROLES } from "@/domains/auth/roles";
+import { FINANCE_LIST_ROLES, FINANCE_REQUEST_ROLES } from "@/domains/auth/roles";
 
 const ALL = undefined;
 
@@ -160,6 +161,37 @@ const routes: RouteRecordRaw[] = [
         path: "casework",
         component: () => import("@/domains/appeal/WorklistPage.vue"),
         meta: { title: "服务专员工作台", roles: ["service_commissioner"] },
+      },
+      {
+        path: "finance/whitelists",
+        component: () => import("@/domains/finance/WhitelistsPage.vue"),
+        meta: { title: "融资白名单", roles: FINANCE_LIST_ROLES },
+      },
+      {
+        path: "finance/whitelist-runs/:id(\\d+)",
+        component: () => import("@/domains/finance/WhitelistRunPage.vue"),
+        meta: { title: "白名单明细", roles: FINANCE_LIST_ROLES },
+        props: (r) => ({ id: Number(r.params.id) }),
+      },
+      {
+        path: "finance/products",
+        component: () => import("@/domains/finance/ProductsPage.vue"),
+        meta: { title: "贷款产品", roles: FINANCE_LIST_ROLES },
+      },
+      {
+        path: "finance/requests",
+        component: () => import("@/domains/finance/RequestsPage.vue"),
+        meta: { title: "融资需求", roles: FINANCE_REQUEST_ROLES },
+      },
+      {
+        path: "finance/figures",
+        component: () => import("@/domains/finance/FiguresPage.vue"),
+        meta: { title: "融资监测", roles: FINANCE_REQUEST_ROLES },
+      },
+      {
+        path: "my/finance",
+        component: () => import("@/domains/finance/MyFinancePage.vue"),
+        meta: { title: "融资服务", roles: ENTERPRISE_ROLES },
       },
       { path: ":rest(.*)*", component: () => import("@/kit/layout/NotFound.vue"), meta: { title: "页面不存在" } },
     ],

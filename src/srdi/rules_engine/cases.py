@@ -76,7 +76,9 @@ def all_cases(rules_dir: Path) -> Iterator[Case]:
 def files_without_cases(rules_dir: Path) -> list[str]:
     """Rule files (criteria and policies) that have no YAML case file, or an empty one (QUALITY R6)."""
     missing = []
-    for sub in ("criteria", "policies"):
+    from srdi.rules_engine.loader import RULE_DIRS
+
+    for sub in RULE_DIRS:
         for path in sorted((rules_dir / sub).rglob("*.yaml")):
             tests = cases_file_for(path, rules_dir)
             if not tests.exists() or not read_yaml(tests).get("cases"):

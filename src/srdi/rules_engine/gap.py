@@ -173,6 +173,16 @@ def gap_analysis(result: Result, rule_set: RuleSet) -> Gap:
     return gap
 
 
+def upgrades_to(result: Result, rule_set: RuleSet, score_total: int) -> list[Upgrade]:
+    """The smallest set of indicator changes that lifts ``score_total`` to at least the given value (a scorecard's
+    next grade), each with its Chinese sentence; empty when already there or when the score is unknown."""
+    env = result.values
+    current = env.get("score_total")
+    if not isinstance(current, int) or current >= score_total:
+        return []
+    return _smallest_upgrades(rule_set, env, [("score_total", score_total)])
+
+
 def _options(rs: RuleSet, env: Mapping[str, object]) -> dict[str, list[Upgrade]]:
     out: dict[str, list[Upgrade]] = {}
     for ind in rs.indicators:

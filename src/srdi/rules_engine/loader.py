@@ -29,7 +29,9 @@ from srdi.rules_engine.model import (
 )
 
 # policy: see srdi.rules_engine.policy; overlay: an annual notice that changes a base rule set for one batch.
-RULE_KINDS = ("rule_set", "provincial_variant", "policy", "overlay")
+# whitelist / scorecard: financing (产融对接, srdi.finance) — a 白名单 and a 信用评分 are rule sets like any other.
+RULE_KINDS = ("rule_set", "provincial_variant", "policy", "overlay", "whitelist", "scorecard", "loan_product")
+RULE_DIRS = ("criteria", "policies", "finance")
 SCHEMA_FILE = Path("schema/rule_set.schema.json")
 # Output columns of the batch executors carry these prefixes; an input named like one would be shadowed.
 RESERVED_PREFIXES = ("pts_", "band_", "cond_", "route_", "score_", "drv_")
@@ -84,9 +86,9 @@ def load_schema(rules_dir: Path) -> dict[str, Any]:
 
 
 def rule_files(rules_dir: Path) -> list[Path]:
-    """Every YAML file under ``criteria/`` and ``policies/`` whose ``kind`` this engine owns."""
+    """Every YAML file under ``criteria/``, ``policies/`` and ``finance/`` whose ``kind`` this engine owns."""
     out = []
-    for sub in ("criteria", "policies"):
+    for sub in RULE_DIRS:
         for path in sorted((rules_dir / sub).rglob("*.yaml")):
             data = read_yaml(path)
             if isinstance(data, dict) and data.get("kind") in RULE_KINDS:
@@ -114,6 +116,30 @@ def load_rule_sets(rules_dir: str | Path) -> dict[str, RuleSet]:
     for rid in raw:
         built[rid] = _build(rid, raw, root)
     return built
+
+
+def build_rule_set(data: Mapping[str, Any], rules_dir: str | Path, subdir: str = "finance") -> RuleSet:
+    """A rule set from plain data (e.g. a loan product's eligibility written through a form), checked exactly as a
+    file under ``rules_dir/subdir`` would be; it may ``include`` any rule file."""
+    root = Path(rules_dir)
+    errors = sorted(
+        jsonschema.Draft202012Validator(load_schema(root)).iter_errors(data),
+        key=lambda e: list(e.absolute_path),
+    )
+    rid = str(data.get("id", "draft"))
+    if errors:
+        where = "/".join(str(p) for p in errors[0].absolute_path)
+        raise RuleError(f"schema: {errors[0].message} (at /{where})", file=rid)
+    raw: dict[str, tuple[Path, dict[str, Any], str]] = {}
+    for path in rule_files(root):
+        other = read_yaml(path)
+        raw[str(other["id"])] = (path, other, path.read_text(encoding="utf-8"))
+    raw[rid] = (
+        root / subdir / f"{rid}.yaml",
+        dict(data),
+        json.dumps(data, ensure_ascii=False, sort_keys=True),
+    )
+    return _build(rid, raw, root)
 
 
 def _citation(data: Mapping[str, Any], item: Mapping[str, Any] | None = None) -> Citation:

@@ -20,6 +20,11 @@ export const APPLICATION_ROLES = [...ENTERPRISE_ROLES, ...OFFICIAL_ROLES, "admin
 export const APPLICATION_BATCH_ROLES = ["provincial_official", "admin"];
 export const EXPERT_ROLES = ["expert"];
 
+// Financing (产融对接): officials manage whitelists and review products; banks work on lists, products, requests.
+export const FINANCE_MANAGER_ROLES = [...OFFICIAL_ROLES, "admin"];
+export const FINANCE_LIST_ROLES = [...FINANCE_MANAGER_ROLES, "bank"];
+export const FINANCE_REQUEST_ROLES = [...FINANCE_MANAGER_ROLES, "bank"];
+
 export interface MenuItem {
   path: string;
   title: string;
@@ -27,8 +32,8 @@ export interface MenuItem {
   roles: string[];
 }
 
-// Roles whose own modules (评审, 白名单) are not built yet land on a 工作台 page that says so.
-export const WELCOME_ROLES = ["bank"];
+// Roles without a module of their own land on a 工作台 page that says so (none left: every role has work).
+export const WELCOME_ROLES: string[] = [];
 
 export const MENU: MenuItem[] = [
   { path: "/welcome", title: "工作台", icon: "House", roles: WELCOME_ROLES },
@@ -44,6 +49,11 @@ export const MENU: MenuItem[] = [
   { path: "/grant-runs", title: "免申即享", icon: "DataAnalysis", roles: POLICY_MANAGER_ROLES },
   { path: "/verifications", title: "核验队列", icon: "Checked", roles: VERIFIER_ROLES },
   { path: "/casework", title: "专员工作台", icon: "House", roles: ["service_commissioner"] },
+  { path: "/finance/requests", title: "融资需求", icon: "Money", roles: FINANCE_REQUEST_ROLES },
+  { path: "/finance/whitelists", title: "融资白名单", icon: "List", roles: FINANCE_LIST_ROLES },
+  { path: "/finance/products", title: "贷款产品", icon: "Wallet", roles: FINANCE_LIST_ROLES },
+  { path: "/finance/figures", title: "融资监测", icon: "DataAnalysis", roles: FINANCE_REQUEST_ROLES },
+  { path: "/my/finance", title: "融资服务", icon: "Money", roles: ENTERPRISE_ROLES },
   { path: "/appeals", title: "诉求", icon: "ChatLineSquare", roles: APPEAL_ROLES },
   { path: "/appeal-kpis", title: "诉求指标", icon: "DataAnalysis", roles: APPEAL_KPI_ROLES },
   { path: "/applications", title: "申报审核", icon: "Document", roles: APPLICATION_ROLES },
@@ -66,6 +76,7 @@ export function homeFor(user: { role: string; enterprise_id: number | null }): s
   if (user.role === "service_commissioner") return "/casework";
   if (user.role === "department_handler") return "/appeals";
   if (EXPERT_ROLES.includes(user.role)) return "/expert";
+  if (user.role === "bank") return "/finance/requests";
   if (DASHBOARD_ROLES.includes(user.role)) return "/dashboard";
   if (REGISTRY_ROLES.includes(user.role)) return "/enterprises";
   return "/welcome";

@@ -1,0 +1,124 @@
+"""Queries of the financing domain."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from srdi.enterprise.models import Enterprise
+from srdi.finance.models import (
+    Bank,
+    BankMember,
+    FinancingEvent,
+    FinancingRequest,
+    LoanProduct,
+    WhitelistEntry,
+    WhitelistRun,
+)
+
+
+def bank_of_user(db: Session, user_id: int) -> Bank | None:
+    q = select(Bank).join(BankMember, BankMember.bank_id == Bank.id).where(BankMember.user_id == user_id)
+    return db.scalars(q).first()
+
+
+def banks(db: Session) -> list[Bank]:
+    return list(db.scalars(select(Bank).where(Bank.active.is_(True)).order_by(Bank.id)).all())
+
+
+def bank_by_code(db: Session, code: str) -> Bank | None:
+    return db.scalars(select(Bank).where(Bank.code == code)).first()
+
+
+def enterprise_ids_in(db: Session, prefixes: Sequence[str]) -> list[int]:
+    if not prefixes:
+        return []
+    q = select(Enterprise.id).where(or_(*[Enterprise.region_code.startswith(p) for p in prefixes]))
+    return list(db.scalars(q.order_by(Enterprise.id)).all())
+
+
+def run_for(db: Session, list_key: str, period: str) -> WhitelistRun | None:
+    q = select(WhitelistRun).where(WhitelistRun.list_key == list_key, WhitelistRun.period == period)
+    return db.scalars(q).first()
+
+
+def previous_approved(db: Session, list_key: str, period: str) -> WhitelistRun | None:
+    q = (
+        select(WhitelistRun)
+        .where(
+            WhitelistRun.list_key == list_key, WhitelistRun.period < period, WhitelistRun.status == "approved"
+        )
+        .order_by(WhitelistRun.period.desc())
+    )
+    return db.scalars(q).first()
+
+
+def latest_approved(db: Session, list_key: str) -> WhitelistRun | None:
+    q = (
+        select(WhitelistRun)
+        .where(WhitelistRun.list_key == list_key, WhitelistRun.status == "approved")
+        .order_by(WhitelistRun.period.desc())
+    )
+    return db.scalars(q).first()
+
+
+def runs_of(db: Session, list_key: str) -> list[WhitelistRun]:
+    q = select(WhitelistRun).where(WhitelistRun.list_key == list_key).order_by(WhitelistRun.period.desc())
+    return list(db.scalars(q).all())
+
+
+def entries(db: Session, run_id: int, *, members_only: bool = False) -> list[WhitelistEntry]:
+    q = select(WhitelistEntry).where(WhitelistEntry.run_id == run_id)
+    if members_only:
+        q = q.where(WhitelistEntry.member.is_(True))
+    return list(db.scalars(q.order_by(WhitelistEntry.id)).all())
+
+
+def clear_entries(db: Session, run_id: int) -> None:
+    db.execute(delete(WhitelistEntry).where(WhitelistEntry.run_id == run_id))
+
+
+def member_of(db: Session, run_id: int, enterprise_id: int) -> bool:
+    q = select(WhitelistEntry.id).where(
+        WhitelistEntry.run_id == run_id,
+        WhitelistEntry.enterprise_id == enterprise_id,
+        WhitelistEntry.member.is_(True),
+    )
+    return db.scalars(q).first() is not None
+
+
+def products(
+    db: Session, *, bank_id: int | None = None, statuses: Sequence[str] | None = None
+) -> list[LoanProduct]:
+    q = select(LoanProduct)
+    if bank_id is not None:
+        q = q.where(LoanProduct.bank_id == bank_id)
+    if statuses is not None:
+        q = q.where(LoanProduct.status.in_(list(statuses)))
+    return list(db.scalars(q.order_by(LoanProduct.id)).all())
+
+
+def requests(
+    db: Session,
+    *,
+    bank_id: int | None = None,
+    enterprise_id: int | None = None,
+    region_prefixes: Sequence[str] | None = None,
+) -> list[FinancingRequest]:
+    q = select(FinancingRequest)
+    if bank_id is not None:
+        q = q.where(FinancingRequest.bank_id == bank_id)
+    if enterprise_id is not None:
+        q = q.where(FinancingRequest.enterprise_id == enterprise_id)
+    if region_prefixes is not None:
+        if not region_prefixes:
+            return []
+        q = q.where(or_(*[FinancingRequest.region_code.startswith(p) for p in region_prefixes]))
+    return list(db.scalars(q.order_by(FinancingRequest.id.desc())).all())
+
+
+def events(db: Session, request_id: int) -> list[FinancingEvent]:
+    q = select(FinancingEvent).where(FinancingEvent.request_id == request_id).order_by(FinancingEvent.id)
+    return list(db.scalars(q).all())

@@ -1,0 +1,97 @@
+// Financing — 产融对接 (srdi.finance.router): whitelists, the credit scorecard, loan products, requests, figures.
+import { api, call, downloadResponse, rawFetch, type Schemas } from "@/api/client";
+
+export type Whitelist = Schemas["WhitelistOut"];
+export type Run = Schemas["WhitelistRunOut"];
+export type RunDetail = Schemas["WhitelistRunDetailOut"];
+export type Score = Schemas["CreditScoreOut"];
+export type Scorecard = Schemas["ScorecardOut"];
+export type Product = Schemas["LoanProductOut"];
+export type ProductBody = Schemas["LoanProductIn"];
+export type ProductField = Schemas["ProductFieldOut"];
+export type Matches = Schemas["ProductMatchesOut"];
+export type FinancingRequest = Schemas["FinancingRequestOut"];
+export type RequestBody = Schemas["FinancingRequestIn"];
+export type TransitionBody = Schemas["FinancingTransitionIn"];
+export type Figure = Schemas["FinanceFigureOut"];
+export type Bank = Schemas["BankOut"];
+
+/** What a bank sees of an enterprise: only the parts the enterprise consented to share. */
+export interface SharedEnterprise {
+  name?: string;
+  uscc?: string;
+  region_code?: string;
+  credit_score?: { total: number | null; grade_label: string; factors: { id: string; label: string; points: number | null; max_points: number }[] };
+  financials?: { operating_revenue: string | null; net_profit: string | null; debt_ratio: string | null };
+  recognitions?: { tier: string; level: string; valid_until: string }[];
+}
+export interface PolicyLink {
+  policy_id: string;
+  title: string;
+  status: string;
+  basis: string;
+  amount_note: string;
+  interest_per_year: string | null;
+}
+export const sharedOf = (r: FinancingRequest): SharedEnterprise | null => (r.enterprise as SharedEnterprise | null) ?? null;
+export const TIER_LABEL: Record<string, string> = {
+  tech_sme: "科技型中小企业", innovative_sme: "创新型中小企业", tech_innovative_sme: "科技和创新型中小企业",
+  srdi_sme: "专精特新中小企业", little_giant: "专精特新“小巨人”",
+};
+
+export const me = () => call(api.GET("/api/v1/finance/me"));
+export const banks = () => call(api.GET("/api/v1/finance/banks"));
+export const whitelists = () => call(api.GET("/api/v1/finance/whitelists"));
+export const generateRun = (key: string, period?: string) =>
+  call(api.POST("/api/v1/finance/whitelists/{list_key}/runs", { params: { path: { list_key: key } }, body: { period } }));
+export const getRun = (id: number) =>
+  call(api.GET("/api/v1/finance/whitelist-runs/{run_id}", { params: { path: { run_id: id } } }));
+export const approveRun = (id: number) =>
+  call(api.POST("/api/v1/finance/whitelist-runs/{run_id}/approval", { params: { path: { run_id: id } } }));
+export async function downloadRun(id: number): Promise<void> {
+  const r = await rawFetch(`/api/v1/finance/whitelist-runs/${id}/export`);
+  await downloadResponse(r, `whitelist-${id}.xlsx`);
+}
+export const scorecard = () => call(api.GET("/api/v1/finance/scorecard"));
+export const creditScore = (enterpriseId: number) =>
+  call(api.GET("/api/v1/finance/enterprises/{enterprise_id}/credit-score", { params: { path: { enterprise_id: enterpriseId } } }));
+export const productMatches = (enterpriseId: number) =>
+  call(api.GET("/api/v1/finance/enterprises/{enterprise_id}/product-matches", { params: { path: { enterprise_id: enterpriseId } } }));
+export const productFields = () => call(api.GET("/api/v1/finance/product-fields"));
+export const products = () => call(api.GET("/api/v1/finance/products"));
+export const createProduct = (body: ProductBody) => call(api.POST("/api/v1/finance/products", { body }));
+export const reviewProduct = (id: number, decision: "publish" | "reject", note = "") =>
+  call(api.POST("/api/v1/finance/products/{product_id}/review", { params: { path: { product_id: id } }, body: { decision, note } }));
+export const requests = () => call(api.GET("/api/v1/finance/requests"));
+export const sendRequest = (body: RequestBody) => call(api.POST("/api/v1/finance/requests", { body }));
+export const transition = (id: number, body: TransitionBody) =>
+  call(api.POST("/api/v1/finance/requests/{request_id}/transitions", { params: { path: { request_id: id } }, body }));
+export const figures = (by: "bank" | "district" | "tier") => call(api.GET("/api/v1/finance/figures", { params: { query: { by } } }));
+
+export const STATUS_TAG: Record<string, "success" | "primary" | "warning" | "info" | "danger"> = {
+  submitted: "warning", accepted: "primary", info_requested: "warning", approved: "success", declined: "danger",
+  withdrawn: "info", draft: "warning", pending_review: "warning", published: "success", rejected: "danger",
+};
+export const ACTION_LABEL: Record<string, string> = {
+  submit: "提交", accept: "受理", ask_info: "要求补充材料", supply_info: "补充材料", approve: "批准",
+  decline: "不予批准", withdraw: "撤回",
+};
+/** Bank actions allowed from each status (the server decides; this only offers buttons). */
+export const BANK_NEXT: Record<string, string[]> = {
+  submitted: ["accept", "ask_info", "decline"],
+  accepted: ["ask_info", "approve", "decline"],
+  info_requested: ["decline"],
+};
+export const ENTERPRISE_NEXT: Record<string, string[]> = {
+  submitted: ["withdraw"], accepted: ["withdraw"], info_requested: ["supply_info", "withdraw"],
+};
+export const SHARE_LABEL: Record<string, string> = {
+  identity: "企业名称、统一社会信用代码、所在区县、行业",
+  credit_score: "信用评分与各因子得分（不含原始数据）",
+  financials: "上年度营业收入、净利润、资产负债率",
+  recognitions: "梯度培育称号及有效期",
+};
+export const OP_LABEL: Record<string, string> = {
+  ">=": "不低于", ">": "高于", "<=": "不高于", "<": "低于", "==": "等于", is_true: "为是", is_false: "为否", in: "属于",
+};
+export const SIZE_LABEL: Record<string, string> = { large: "大型", medium: "中型", small: "小型", micro: "微型" };
