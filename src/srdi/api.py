@@ -12,6 +12,7 @@ from srdi.criteria.router import router as criteria_router
 from srdi.enterprise.import_router import router as import_router
 from srdi.enterprise.router import router as enterprise_router
 from srdi.kit.errors import ERROR_RESPONSES
+from srdi.matchmaking.router import router as matchmaking_router
 from srdi.monitoring.router import router as monitoring_router
 from srdi.policy.router import router as policy_router
 from srdi.self_test.router import router as self_test_router
@@ -29,3 +30,4 @@ api_router.include_router(self_test_router)
 api_router.include_router(appeal_router)
 api_router.include_router(casework_router)
 api_router.include_router(open311_router)
+api_router.include_router(matchmaking_router)
