@@ -476,7 +476,8 @@ def transition(db: Session, need: MatchNeed, user: User, action: str, note: str 
 # --- bids (揭榜) -----------------------------------------------------------------------------------------------
 
 
-def place_bid(db: Session, need: MatchNeed, ent: Enterprise, data: BidData, actor: User) -> Bid:
+def place_bid(db: Session, need: MatchNeed, ent: Enterprise, data: BidData, actor: User | None) -> Bid:
+    """揭榜: ``actor`` is the bidder's user (None when the demo data records a bid for an enterprise)."""
     if need.status != NeedStatus.open.value:
         raise ActionNotAllowed(
             f"需求当前状态为“{NeedStatus(need.status).label}”，已不接受揭榜", f"bid on {need.status}"
@@ -503,7 +504,7 @@ def place_bid(db: Session, need: MatchNeed, ent: Enterprise, data: BidData, acto
         planned_days=data.planned_days,
         status=BidStatus.submitted.value,
         match_score=match.score if match else None,
-        submitted_by_user_id=actor.id,
+        submitted_by_user_id=actor.id if actor else None,
     )
     db.add(bid)
     db.flush()
@@ -645,13 +646,13 @@ def capability_draft(ent: Enterprise) -> dict[str, Any]:
     if niche:
         parts.append("细分市场：" + "；".join(niche[:2]))
     if products:
-        parts.append("主导产品：" + "、".join(p.name for p in products))
+        parts.append("主导产品：" + "、".join(dict.fromkeys(p.name for p in products)))
     if ips:
         parts.append("核心知识产权：" + "；".join(i.title for i in ips[:5]))
     return {
         "title": title[:100],
         "description": "。".join(parts)[:TEXT_MAX],
-        "keywords": [p.name for p in products][:10],
+        "keywords": list(dict.fromkeys(p.name for p in products if len(p.name) <= 30))[:10],
         "main_product_ids": [p.id for p in products],
         "ip_item_ids": [i.id for i in ips[:20]],
         "tier": best_tier(enterprise_service.valid_tiers(ent)),
