@@ -100,7 +100,7 @@ def test_leader_publishes_a_challenge_that_is_reviewed_matched_taken_selected_an
         f"/api/v1/match-needs/{need_id}/bids", json={"proposal": "以精密行星减速机方案替代，背隙3弧分。"}
     )
     assert r.status_code == 201, r.text
-    other_bid = r.json()["id"]
+
     # A second bid from the same enterprise is refused.
     r = bidder.post(f"/api/v1/match-needs/{need_id}/bids", json={"proposal": "再次提交同样的揭榜方案内容。"})
     assert (r.status_code, r.json()["message"]) == (409, "贵企业已对该需求提交过揭榜方案，请勿重复提交")

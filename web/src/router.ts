@@ -3,7 +3,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router"
 import { onUnauthorized } from "@/api/client";
 import { ADMIN_ROLES, BATCH_ROLES, DASHBOARD_ROLES, ENTERPRISE_ROLES, homeFor, IMPORT_ROLES, REGISTRY_ROLES } from "@/domains/auth/roles";
 import { forgetSession, loadSession, type SessionUser } from "@/domains/auth/session";
-import { APPEAL_FILER_ROLES, APPEAL_KPI_ROLES, APPEAL_ROLES, POLICY_MANAGER_ROLES, VERIFIER_ROLES } from "@/domains/auth/roles";
+import { APPEAL_FILER_ROLES, APPEAL_KPI_ROLES, APPEAL_ROLES, MATCH_ROLES, POLICY_MANAGER_ROLES, VERIFIER_ROLES } from "@/domains/auth/roles";
 
 const ALL = undefined;
 
@@ -133,6 +133,32 @@ const routes: RouteRecordRaw[] = [
         path: "casework",
         component: () => import("@/domains/appeal/WorklistPage.vue"),
         meta: { title: "服务专员工作台", roles: ["service_commissioner"] },
+      },
+      {
+        path: "matchmaking/needs",
+        component: () => import("@/domains/matchmaking/NeedsPage.vue"),
+        meta: { title: "供需对接", roles: MATCH_ROLES },
+      },
+      {
+        path: "matchmaking/needs/new",
+        component: () => import("@/domains/matchmaking/NewNeedPage.vue"),
+        meta: { title: "发布需求", roles: ["chain_leader"] },
+      },
+      {
+        path: "matchmaking/needs/:id(\\d+)",
+        component: () => import("@/domains/matchmaking/NeedDetailPage.vue"),
+        meta: { title: "需求详情", roles: MATCH_ROLES },
+        props: (r) => ({ id: Number(r.params.id) }),
+      },
+      {
+        path: "matchmaking/capabilities",
+        component: () => import("@/domains/matchmaking/CapabilitiesPage.vue"),
+        meta: { title: "我的能力与产品", roles: ENTERPRISE_ROLES },
+      },
+      {
+        path: "matchmaking/bids",
+        component: () => import("@/domains/matchmaking/MyBidsPage.vue"),
+        meta: { title: "我的揭榜", roles: ENTERPRISE_ROLES },
       },
       { path: ":rest(.*)*", component: () => import("@/kit/layout/NotFound.vue"), meta: { title: "页面不存在" } },
     ],

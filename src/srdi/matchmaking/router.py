@@ -33,7 +33,7 @@ from srdi.matchmaking.schemas import (
     CapabilityIn,
     CapabilityOut,
     DimensionOut,
-    MatchOut,
+    NeedMatchOut,
     MilestoneDoneIn,
     MilestoneIn,
     MilestoneOut,
@@ -43,7 +43,7 @@ from srdi.matchmaking.schemas import (
     NeedOut,
     RecommendationOut,
     ReviewOut,
-    TransitionIn,
+    NeedTransitionIn,
 )
 
 router = APIRouter(tags=["供需对接 matchmaking"])
@@ -247,7 +247,7 @@ def get_need(db: Db, principal: MatchUser, need_id: NeedId) -> NeedDetailOut:
     response_model=ReviewOut,
     summary="审核、撤回、开始攻关、交付或记录未成功",
 )
-def transition(db: Db, principal: NeedManager, need_id: NeedId, body: TransitionIn) -> ReviewOut:
+def transition(db: Db, principal: NeedManager, need_id: NeedId, body: NeedTransitionIn) -> ReviewOut:
     need = service.owned_need(db, principal.user, need_id)
     notified = service.transition(db, need, principal.user, body.action, body.note)
     audit(
@@ -261,17 +261,17 @@ def transition(db: Db, principal: NeedManager, need_id: NeedId, body: Transition
 
 
 @router.get(
-    "/match-needs/{need_id}/matches", response_model=list[MatchOut], summary="匹配企业排名（含各维度理由）"
+    "/match-needs/{need_id}/matches", response_model=list[NeedMatchOut], summary="匹配企业排名（含各维度理由）"
 )
 def need_matches(
     db: Db, principal: NeedManager, need_id: NeedId, top_k: Annotated[int, Query(ge=1, le=100)] = 20
-) -> list[MatchOut]:
+) -> list[NeedMatchOut]:
     need = service.owned_need(db, principal.user, need_id)
     ranked = service.matches_for_need(db, need, top_k=top_k)
     ents = service.enterprises_by_ids(db, [m.enterprise_id for m in ranked])
     bids = {b.enterprise_id: b.status for b in service.bids_of_need(db, need)}
     return [
-        MatchOut(
+        NeedMatchOut(
             enterprise_id=m.enterprise_id,
             enterprise_name=ents[m.enterprise_id].name if m.enterprise_id in ents else "",
             region_name=region_name(ents[m.enterprise_id].region_code) if m.enterprise_id in ents else "",

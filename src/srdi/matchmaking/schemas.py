@@ -81,7 +81,7 @@ class NeedDetailOut(NeedOut):
     selected_enterprise_name: str | None = None
 
 
-class TransitionIn(BaseModel):
+class NeedTransitionIn(BaseModel):
     action: str = Field(description="approve | reject | withdraw | start | deliver | fail")
     note: str | None = Field(None, max_length=BODY_TEXT_MAX, description="审核意见、交付说明或未成功原因")
 
@@ -99,7 +99,7 @@ class DimensionOut(BaseModel):
     sentence: str = Field(description="本维度的中文说明")
 
 
-class MatchOut(BaseModel):
+class NeedMatchOut(BaseModel):
     enterprise_id: int
     enterprise_name: str
     region_name: str

@@ -15,6 +15,8 @@ export const ADMIN_ROLES = ["admin"];
 export const APPEAL_ROLES = [...ENTERPRISE_ROLES, ...OFFICIAL_ROLES, "service_commissioner", "department_handler", "admin"];
 export const APPEAL_FILER_ROLES = [...ENTERPRISE_ROLES, ...OFFICIAL_ROLES, "service_commissioner", "admin"];
 export const APPEAL_KPI_ROLES = [...OFFICIAL_ROLES, "service_commissioner", "admin"];
+// 供需对接 / 揭榜挂帅: leaders post needs, enterprises bid and publish capabilities, officials review.
+export const MATCH_ROLES = [...ENTERPRISE_ROLES, ...OFFICIAL_ROLES, "admin"];
 
 export interface MenuItem {
   path: string;
@@ -40,6 +42,9 @@ export const MENU: MenuItem[] = [
   { path: "/verifications", title: "核验队列", icon: "Checked", roles: VERIFIER_ROLES },
   { path: "/casework", title: "专员工作台", icon: "House", roles: ["service_commissioner"] },
   { path: "/appeals", title: "诉求", icon: "ChatLineSquare", roles: APPEAL_ROLES },
+  { path: "/matchmaking/needs", title: "供需对接", icon: "Connection", roles: MATCH_ROLES },
+  { path: "/matchmaking/capabilities", title: "我的能力与产品", icon: "Box", roles: ENTERPRISE_ROLES },
+  { path: "/matchmaking/bids", title: "我的揭榜", icon: "Flag", roles: ENTERPRISE_ROLES },
   { path: "/appeal-kpis", title: "诉求指标", icon: "DataAnalysis", roles: APPEAL_KPI_ROLES },
   { path: "/admin/users", title: "用户与角色", icon: "User", roles: ADMIN_ROLES },
   { path: "/admin/audit", title: "审计日志", icon: "Document", roles: ADMIN_ROLES },
@@ -54,6 +59,8 @@ export function menuFor(role: string | undefined): MenuItem[] {
 /** Where a role lands after signing in. */
 export function homeFor(user: { role: string; enterprise_id: number | null }): string {
   if (ADMIN_ROLES.includes(user.role)) return "/admin/users";
+  // A chain leader's work is its needs and challenges: their matches, bidders and progress.
+  if (user.role === "chain_leader") return "/matchmaking/needs";
   if (ENTERPRISE_ROLES.includes(user.role) && user.enterprise_id) return `/enterprises/${user.enterprise_id}`;
   if (user.role === "service_commissioner") return "/casework";
   if (user.role === "department_handler") return "/appeals";
