@@ -22,7 +22,9 @@ def test_a_challenge_from_publication_to_delivery(pages: Pages, live_server: Liv
     wait_idle(leader)
     leader.click("[data-testid=new-need]")
     leader.fill("[data-testid=need-title]", "晶圆精密定位平台国产化")
-    leader.fill("[data-testid=need-problem]", "我司半导体设备需晶圆精密定位平台，重复定位精度±1微米，替代进口产品。")
+    leader.fill(
+        "[data-testid=need-problem]", "我司半导体设备需晶圆精密定位平台，重复定位精度±1微米，替代进口产品。"
+    )
     leader.fill("[data-testid=need-industries]", "3562")
     leader.fill("[data-testid=need-reward]", "50")
     leader.click("[data-testid=need-submit]")

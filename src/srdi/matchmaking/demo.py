@@ -177,7 +177,9 @@ def _leader_accounts(session: Session, leaders: dict[str, Any], users: dict[str,
 def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
     from srdi.auth.models import User
     from srdi.config import get_settings
+    from srdi.enterprise import service as enterprise_service
     from srdi.enterprise.models import Enterprise, MainProduct
+    from srdi.kit.workdays import beijing_today
     from srdi.matchmaking import service
     from srdi.matchmaking.enums import BidAction, NeedStatus
 
@@ -227,9 +229,7 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
         if own is not None and own.enterprise_id and own.enterprise_id not in with_products:
             with_products.insert(0, own.enterprise_id)
         caps = 0
-        for ent in service.enterprise_service.with_facts(
-            session, [i for i in with_products if i not in leader_ids]
-        ):
+        for ent in enterprise_service.with_facts(session, [i for i in with_products if i not in leader_ids]):
             if service.capabilities_of(session, ent.id) or not ent.main_products:
                 continue
             d = service.capability_draft(ent)
@@ -248,14 +248,12 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
 
         posted = 0
         bids = 0
-        today = service.beijing_today()
+        today = beijing_today()
         for key, needs in (("sz", SHENZHEN), ("dg", DONGGUAN), ("cq", CHONGQING)):
             leader, user = leaders.get(key), accounts.get(key)
             if leader is None or user is None:
                 continue
-            existing = {
-                n.title_key for n in service.repository.needs(session, leader_enterprise_id=leader.id)
-            }
+            existing = {n.title_key for n in service.needs_of_leader(session, leader.id)}
             for i, (title, kind, problem, required, reward, budget, codes, ip_terms, final) in enumerate(
                 needs
             ):
@@ -290,7 +288,7 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
                 ][:3]
                 placed = []
                 for j, ent_id in enumerate(takers):
-                    ent = service.enterprise_service.get_or_404(session, ent_id)
+                    ent = enterprise_service.get_or_404(session, ent_id)
                     bid = service.place_bid(
                         session,
                         need,

@@ -33,17 +33,17 @@ from srdi.matchmaking.schemas import (
     CapabilityIn,
     CapabilityOut,
     DimensionOut,
-    NeedMatchOut,
     MilestoneDoneIn,
     MilestoneIn,
     MilestoneOut,
     NeedDetailOut,
     NeedEventOut,
     NeedIn,
+    NeedMatchOut,
     NeedOut,
+    NeedTransitionIn,
     RecommendationOut,
     ReviewOut,
-    NeedTransitionIn,
 )
 
 router = APIRouter(tags=["供需对接 matchmaking"])
@@ -261,7 +261,9 @@ def transition(db: Db, principal: NeedManager, need_id: NeedId, body: NeedTransi
 
 
 @router.get(
-    "/match-needs/{need_id}/matches", response_model=list[NeedMatchOut], summary="匹配企业排名（含各维度理由）"
+    "/match-needs/{need_id}/matches",
+    response_model=list[NeedMatchOut],
+    summary="匹配企业排名（含各维度理由）",
 )
 def need_matches(
     db: Db, principal: NeedManager, need_id: NeedId, top_k: Annotated[int, Query(ge=1, le=100)] = 20

@@ -347,6 +347,10 @@ def list_needs(db: Session, user: User, *, view: str, status: str | None = None)
     return [n for n in repository.needs(db, statuses=wanted) if NeedStatus(n.status) in PUBLIC_STATUSES]
 
 
+def needs_of_leader(db: Session, leader_enterprise_id: int) -> list[MatchNeed]:
+    return repository.needs(db, leader_enterprise_id=leader_enterprise_id)
+
+
 def review_need(db: Session, need: MatchNeed, actor: User, *, approve: bool, note: str | None) -> int:
     """An official approves (the need is published and matching enterprises told) or rejects with a reason.
 
