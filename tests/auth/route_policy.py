@@ -381,6 +381,15 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/match-milestones/{milestone_id}/done"): Rule(
         LEADERS, ok=404, params={"milestone_id": NO_OBJECT}, body=lambda _: {}
     ),
+    ("POST", "/api/v1/match-needs/{need_id}/contract"): Rule(
+        LEADERS, ok=404, params={"need_id": NO_OBJECT}, body=lambda _: {"amount_yuan": "100000"}
+    ),
+    ("POST", "/api/v1/match-needs/{need_id}/contract/confirm"): Rule(
+        ENTERPRISE_SELF, ok=404, params={"need_id": NO_OBJECT}
+    ),
+    ("POST", "/api/v1/match-needs/{need_id}/contract/verify"): Rule(
+        frozenset({Role.admin}) | OFFICIALS, ok=404, params={"need_id": NO_OBJECT}
+    ),
     ("GET", "/api/v1/match-recommendations"): Rule(ENTERPRISE_SELF),
     ("GET", "/api/v1/match-capabilities"): Rule(ENTERPRISE_SELF),
     ("GET", "/api/v1/match-capabilities/draft"): Rule(ENTERPRISE_SELF),

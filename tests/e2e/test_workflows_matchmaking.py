@@ -68,6 +68,17 @@ def test_a_challenge_from_publication_to_delivery(pages: Pages, live_server: Liv
     leader.fill("[data-testid=action-note]", "样机精度达标，转入批量采购")
     leader.click("[data-testid=action-confirm]")
     expect(leader.locator("[data-testid=need-status]")).to_have_text("已交付")
+    leader.fill("[data-testid=contract-amount]", "120")
+    leader.click("[data-testid=contract-record]")
+    expect(leader.locator("[data-testid=first-purchase]")).to_contain_text("暂不符合首购奖励条件")
+    ent.goto(need_url)
+    wait_idle(ent)
+    ent.click("[data-testid=contract-confirm]")
+    expect(ent.locator("[data-testid=first-purchase] .el-tag")).to_have_text("符合首购奖励条件")
+    expect(ent.locator("[data-testid=contract-card]")).to_contain_text("120.00 万元，供方确认")
+    leader.goto(need_url)
+    wait_idle(leader)
+    expect(leader.locator("[data-testid=first-purchase]")).to_contain_text("买方首次向该企业采购")
     screenshot(leader, "matchmaking-delivered")
     for p in (leader, district, ent):
         assert p.js_errors == []

@@ -156,6 +156,35 @@ def test_leader_publishes_a_challenge_that_is_reviewed_matched_taken_selected_an
         "揭榜成功：协作机器人关节谐波减速器国产化",
         "揭榜任务已确认交付",
     ]
+    # The purchase that followed (首购, SEED-001 (二十七)): the buyer records it, the seller confirms it.
+    r = leader.post(f"/api/v1/match-needs/{need_id}/contract", json={"amount_yuan": "1200000"})
+    assert r.status_code == 200, r.text
+    fp = r.json()["first_purchase"]
+    assert (fp["eligible"], fp["provenance"], fp["reasons"][0]) == (
+        False,
+        "仅买方登记",
+        "合同尚待供方确认或主管部门核实",
+    )
+    assert bidder.get(f"/api/v1/match-needs/{need_id}").json()["can_confirm_contract"] is True
+    assert other.post(f"/api/v1/match-needs/{need_id}/contract/confirm").status_code == 404
+    r = bidder.post(f"/api/v1/match-needs/{need_id}/contract/confirm")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["contract_amount_yuan"] == "1200000.00"
+    assert body["first_purchase"] == {
+        "eligible": True,
+        "reasons": [
+            "合同已由供方确认或经主管部门核实",
+            "供方位于广东省深圳市宝安区",
+            "供方为有效期内的专精特新企业",
+            "买方首次向该企业采购",
+        ],
+        "cite": "SEED-001 (二十七)",
+        "amount_note": "奖励金额待核实（政策原文未给出标准）",
+        "provenance": "供方确认",
+    }
+    r = leader.post(f"/api/v1/match-needs/{need_id}/contract", json={"amount_yuan": "1"})
+    assert (r.status_code, r.json()["message"]) == (409, "采购合同已确认，不能再修改")
     # The delivery now counts as a past outcome of that enterprise.
     m = service.get_matcher(db).profile(ents["harmonic"].id)
     assert m is not None and (m.delivered, m.failed) == (1, 0)

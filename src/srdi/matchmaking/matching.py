@@ -364,11 +364,30 @@ class Matcher:
             for code in need.industry_codes:
                 if code[:2].isdigit():
                     candidates.update(k for k in self._by_division.get(code[:2], ()) if k in wanted)
-        out = []
+        # Threshold pruning: text and industry are cheap and bound the total (the other dimensions add at most
+        # their weights), so candidates are scored in order of that bound until it falls below the k-th total.
+        w = self.weights.weights
+        rest = w["ip"] + w["tier"] + w["region"] + w["outcomes"]
+        bounds = []
         for key in candidates - excluded:
+            text = min(sum(hits[key].values()) / norm, 1.0) if key in hits else 0.0
+            ind, _ = industry_proximity(
+                need.industry_codes, self._docs[key].profile.industry_code, self.weights
+            )
+            bounds.append((w["text"] * text + w["industry"] * ind + rest, key))
+        bounds.sort(key=lambda b: -b[0])
+        out: list[Match] = []
+        kth = -1.0
+        for bound, key in bounds:
+            if len(out) >= top_k and bound + 1e-9 < kth:
+                break
             m = self._pair(need, self._docs[key], words, hits.get(key, {}), norm)
             if m is not None:
                 out.append(m)
+                if len(out) >= top_k:
+                    out.sort(key=lambda m: (-m.score, m.enterprise_id))
+                    del out[top_k:]
+                    kth = out[-1].score
         out.sort(key=lambda m: (-m.score, m.enterprise_id))
         return out[:top_k]
 

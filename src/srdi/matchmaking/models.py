@@ -59,6 +59,15 @@ class MatchNeed(TimestampMixin, Base):
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     delivery_note: Mapped[str | None] = mapped_column(Text)
     failure_reason: Mapped[str | None] = mapped_column(Text)
+    # The purchase that followed the delivery (SEED-001 (二十七) 首购 reward): recorded by the buyer (the leader),
+    # confirmed by the seller (the selected bidder) or verified by an official — the reward's provenance.
+    contract_amount_fen: Mapped[int | None] = mapped_column(BigInteger)
+    contract_recorded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    contract_confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    contract_verified_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    contract_verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # How many enterprises were told of this need when it was published (in-app messages).
     notified_count: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -22,7 +22,7 @@ from srdi.kit.money import fen_to_yuan
 from srdi.kit.reference import industry, region
 from srdi.matchmaking import service
 from srdi.matchmaking.enums import BidStatus, NeedAction, NeedKind, NeedStatus
-from srdi.matchmaking.exceptions import BidNotFound, InvalidPosting
+from srdi.matchmaking.exceptions import BidNotFound, InvalidPosting, NeedNotFound
 from srdi.matchmaking.matching import TIER_LABELS, Match
 from srdi.matchmaking.models import Bid, Capability, MatchNeed, MatchNeedEvent, Milestone
 from srdi.matchmaking.schemas import (
@@ -32,7 +32,9 @@ from srdi.matchmaking.schemas import (
     CapabilityDraftOut,
     CapabilityIn,
     CapabilityOut,
+    ContractIn,
     DimensionOut,
+    FirstPurchaseOut,
     MilestoneDoneIn,
     MilestoneIn,
     MilestoneOut,
@@ -55,6 +57,7 @@ MatchUser = Annotated[Principal, Depends(require_roles(*MATCH_USERS))]
 NeedManager = Annotated[Principal, Depends(require_roles(*NEED_MANAGERS))]
 Leader = Annotated[Principal, Depends(require_roles(Role.chain_leader))]
 SelfUser = Annotated[Principal, Depends(require_roles(*ENTERPRISE_SELF))]
+Reviewer = Annotated[Principal, Depends(require_roles(Role.admin, *OFFICIALS))]
 NeedId = Annotated[int, Path(ge=1, le=2**31 - 1, description="需求编号")]
 BidId = Annotated[int, Path(ge=1, le=2**31 - 1, description="揭榜方案编号")]
 CapabilityId = Annotated[int, Path(ge=1, le=2**31 - 1, description="能力编号")]
@@ -68,6 +71,9 @@ EVENT_LABELS = {
     "bid_decline": "方案未入选",
     "milestone_add": "新增里程碑",
     "milestone_done": "里程碑完成",
+    "contract_record": "登记采购合同",
+    "contract_confirm": "供方确认合同",
+    "contract_verify": "主管部门核实合同",
 }
 
 
@@ -158,9 +164,15 @@ def detail_out(db: Session, n: MatchNeed, principal: Principal) -> NeedDetailOut
             None,
         )
     selected_name = None
+    seller_id = None
     if n.selected_bid_id:
         bid = service.get_bid(db, n.selected_bid_id)
+        seller_id = bid.enterprise_id
         selected_name = service.enterprises_by_ids(db, [bid.enterprise_id])[bid.enterprise_id].name
+    delivered = n.status == NeedStatus.delivered.value
+    confirmed = n.contract_confirmed_at is not None or n.contract_verified_at is not None
+    recorded = n.contract_recorded_at is not None
+    fp = service.first_purchase(db, n) if (sees or principal.user.enterprise_id == seller_id) else None
     return NeedDetailOut(
         **need_out(n, leaders, count).model_dump(),
         events=[event_out(e) for e in service.events(db, n)],
@@ -168,6 +180,19 @@ def detail_out(db: Session, n: MatchNeed, principal: Principal) -> NeedDetailOut
         allowed_actions=service.allowed_actions(db, n, principal.user),
         my_bid_id=my_bid,
         selected_enterprise_name=selected_name,
+        contract_amount_yuan=_yuan(n.contract_amount_fen),  # type: ignore[arg-type]
+        contract_recorded_at=n.contract_recorded_at,
+        contract_confirmed_at=n.contract_confirmed_at,
+        contract_verified_at=n.contract_verified_at,
+        can_record_contract=delivered and not confirmed and service.is_leader_of(principal.user, n),
+        can_confirm_contract=recorded
+        and n.contract_confirmed_at is None
+        and seller_id is not None
+        and principal.user.enterprise_id == seller_id,
+        can_verify_contract=recorded
+        and n.contract_verified_at is None
+        and service.is_official_for(principal.user, n),
+        first_purchase=FirstPurchaseOut(**fp) if fp else None,
     )
 
 
@@ -349,6 +374,44 @@ def milestone_done(
     service.complete_milestone(db, m, principal.user, body.done_date, body.note)
     audit(db, principal, "matchmaking.milestone.done", ("match_milestone", m.id), {"need_id": m.need_id})
     return milestone_out(m)
+
+
+@router.post(
+    "/match-needs/{need_id}/contract", response_model=NeedDetailOut, summary="登记交付后的采购合同（发榜方）"
+)
+def record_contract(db: Db, principal: Leader, need_id: NeedId, body: ContractIn) -> NeedDetailOut:
+    need = service.owned_need(db, principal.user, need_id)
+    service.record_contract(db, need, principal.user, body.amount_yuan)
+    audit(
+        db,
+        principal,
+        "matchmaking.contract.record",
+        ("match_need", need.id),
+        {"amount_yuan": str(body.amount_yuan)},
+    )
+    return detail_out(db, need, principal)
+
+
+@router.post(
+    "/match-needs/{need_id}/contract/confirm", response_model=NeedDetailOut, summary="供方确认采购合同"
+)
+def confirm_contract(db: Db, principal: SelfUser, need_id: NeedId) -> NeedDetailOut:
+    need = service.visible_need(db, principal.user, need_id)
+    service.confirm_contract(db, need, principal.user)
+    audit(db, principal, "matchmaking.contract.confirm", ("match_need", need.id))
+    return detail_out(db, need, principal)
+
+
+@router.post(
+    "/match-needs/{need_id}/contract/verify", response_model=NeedDetailOut, summary="主管部门核实采购合同"
+)
+def verify_contract(db: Db, principal: Reviewer, need_id: NeedId) -> NeedDetailOut:
+    need = service.owned_need(db, principal.user, need_id)
+    if not service.is_official_for(principal.user, need):
+        raise NeedNotFound(need.id)
+    service.verify_contract(db, need, principal.user)
+    audit(db, principal, "matchmaking.contract.verify", ("match_need", need.id))
+    return detail_out(db, need, principal)
 
 
 # --- enterprises: recommendations and capabilities ------------------------------------------------------------

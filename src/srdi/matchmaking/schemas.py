@@ -73,11 +73,31 @@ class MilestoneOut(BaseModel):
     note: str | None
 
 
+class FirstPurchaseOut(BaseModel):
+    eligible: bool = Field(description="是否符合首购奖励条件")
+    reasons: list[str] = Field(description="逐项条件说明")
+    cite: str = Field(description="政策依据")
+    amount_note: str = Field(description="奖励金额（待核实时为说明）")
+    provenance: str = Field(description="合同来源：供方确认 / 主管部门核实 / 仅买方登记")
+
+
+class ContractIn(BaseModel):
+    amount_yuan: Decimal = Field(description="采购合同金额（元）")
+
+
 class NeedDetailOut(NeedOut):
     events: list[NeedEventOut]
     milestones: list[MilestoneOut]
     allowed_actions: list[str]
     my_bid_id: int | None = Field(None, description="本企业对此需求的揭榜方案编号")
+    contract_amount_yuan: Decimal | None = None
+    contract_recorded_at: datetime | None = None
+    contract_confirmed_at: datetime | None = None
+    contract_verified_at: datetime | None = None
+    can_record_contract: bool = False
+    can_confirm_contract: bool = False
+    can_verify_contract: bool = False
+    first_purchase: FirstPurchaseOut | None = None
     selected_enterprise_name: str | None = None
 
 

@@ -477,6 +477,93 @@ def transition(db: Session, need: MatchNeed, user: User, action: str, note: str 
     return 0
 
 
+# --- the purchase after delivery (首购, SEED-001 (二十七)) ------------------------------------------------------------
+
+
+def record_contract(db: Session, need: MatchNeed, actor: User, amount_yuan: Decimal) -> None:
+    """The buyer (the leader) records the purchase contract that followed a delivery; the seller must confirm."""
+    if need.status != NeedStatus.delivered.value:
+        raise ActionNotAllowed("确认交付后才能登记采购合同", "contract before delivery")
+    if need.contract_confirmed_at is not None or need.contract_verified_at is not None:
+        raise ActionNotAllowed("采购合同已确认，不能再修改", "contract already confirmed")
+    fen = _money(amount_yuan, "合同金额")
+    if not fen:
+        raise InvalidPosting("合同金额须大于 0", "contract amount must be positive")
+    need.contract_amount_fen = fen
+    need.contract_recorded_at = utcnow()
+    _event(db, need, "contract_record", actor, need.status, detail={"amount_fen": fen})
+
+
+def confirm_contract(db: Session, need: MatchNeed, actor: User) -> None:
+    """The seller (the selected bidder) confirms the contract the buyer recorded."""
+    bid = repository.get_bid(db, need.selected_bid_id) if need.selected_bid_id else None
+    if bid is None or actor.enterprise_id != bid.enterprise_id:
+        raise NeedNotFound(need.id)
+    if need.contract_recorded_at is None:
+        raise ActionNotAllowed("发榜方尚未登记采购合同", "no contract recorded")
+    need.contract_confirmed_at = utcnow()
+    _event(db, need, "contract_confirm", actor, need.status)
+
+
+def verify_contract(db: Session, need: MatchNeed, actor: User) -> None:
+    """An official of the need's region verifies the recorded contract (instead of, or beside, the seller)."""
+    if need.contract_recorded_at is None:
+        raise ActionNotAllowed("发榜方尚未登记采购合同", "no contract recorded")
+    need.contract_verified_by_user_id = actor.id
+    need.contract_verified_at = utcnow()
+    _event(db, need, "contract_verify", actor, need.status)
+
+
+def first_purchase(db: Session, need: MatchNeed) -> dict[str, Any] | None:
+    """Whether the purchase counts for the 首购 reward, with the reason for each condition (None: no contract)."""
+    if need.contract_amount_fen is None or not need.selected_bid_id:
+        return None
+    import yaml
+
+    rules = yaml.safe_load((get_settings().rules_dir / "matchmaking.yaml").read_text(encoding="utf-8"))
+    fp = rules["first_purchase"]
+    bid = repository.get_bid(db, need.selected_bid_id)
+    seller = enterprise_service.get_or_404(db, bid.enterprise_id) if bid else None
+    if seller is None:
+        return None
+    tiers = set(enterprise_service.valid_tiers(seller))
+    proven = need.contract_confirmed_at is not None or need.contract_verified_at is not None
+    earlier = [
+        n
+        for n in repository.needs(db, leader_enterprise_id=need.leader_enterprise_id, statuses=[NeedStatus.delivered.value])
+        if n.id < need.id and n.contract_amount_fen is not None and n.selected_bid_id
+        and (b := repository.get_bid(db, n.selected_bid_id)) is not None and b.enterprise_id == seller.id
+    ]  # fmt: skip
+    seller_region = region(seller.region_code)
+    checks = [
+        (proven, "合同已由供方确认或经主管部门核实" if proven else "合同尚待供方确认或主管部门核实"),
+        (
+            seller.region_code.startswith(fp["seller_region_prefix"]),
+            f"供方位于{seller_region.full_name if seller_region else seller.region_code}",
+        ),
+        (
+            bool(tiers & set(fp["seller_tiers"])),
+            "供方为有效期内的专精特新企业"
+            if tiers & set(fp["seller_tiers"])
+            else "供方不是有效期内的专精特新企业",
+        ),
+        (not earlier, "买方首次向该企业采购" if not earlier else "买方此前已向该企业采购"),
+    ]
+    return {
+        "eligible": all(ok for ok, _ in checks),
+        "reasons": [text for _, text in checks],
+        "cite": fp["cite"],
+        "amount_note": "奖励金额待核实（政策原文未给出标准）"
+        if fp.get("amount") is None
+        else str(fp["amount"]),
+        "provenance": "供方确认"
+        if need.contract_confirmed_at
+        else "主管部门核实"
+        if need.contract_verified_at
+        else "仅买方登记",
+    }
+
+
 # --- bids (揭榜) -----------------------------------------------------------------------------------------------
 
 
@@ -513,6 +600,15 @@ def place_bid(db: Session, need: MatchNeed, ent: Enterprise, data: BidData, acto
     db.add(bid)
     db.flush()
     _event(db, need, "bid", actor, need.status, detail={"bid_id": bid.id, "enterprise_id": ent.id})
+    policy_service.notify(
+        db,
+        need.leader_enterprise_id,
+        kind="match_bid_received",
+        title=f"新的揭榜方案：{need.title}",
+        body=f"{ent.name}提交了揭榜方案" + (f"，匹配度 {round(match.score * 100)}" if match else "") + "。",
+        link=f"/matchmaking/needs/{need.id}",
+        dedupe_key=f"match_bid_received:{bid.id}",
+    )
     return bid
 
 

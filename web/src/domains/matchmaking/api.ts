@@ -50,3 +50,9 @@ export const ACTION_NOTE: Record<string, string> = {
 export const BID_STATUS_TAG: Record<string, "success" | "primary" | "warning" | "info" | "danger"> = {
   submitted: "warning", shortlisted: "primary", selected: "success", declined: "info", withdrawn: "info",
 };
+export const recordContract = (id: number, amount_yuan: string) =>
+  call(api.POST("/api/v1/match-needs/{need_id}/contract", { params: { path: { need_id: id } }, body: { amount_yuan } }));
+export const confirmContract = (id: number) =>
+  call(api.POST("/api/v1/match-needs/{need_id}/contract/confirm", { params: { path: { need_id: id } } }));
+export const verifyContract = (id: number) =>
+  call(api.POST("/api/v1/match-needs/{need_id}/contract/verify", { params: { path: { need_id: id } } }));
