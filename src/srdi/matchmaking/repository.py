@@ -137,3 +137,24 @@ def stamp(db: Session) -> tuple[object, ...]:
     cap = db.execute(select(func.count(Capability.id), func.max(Capability.updated_at))).one()
     done = db.scalar(select(func.count(MatchNeed.id)).where(MatchNeed.status.in_(["delivered", "failed"])))
     return (*ent, *cap, done)
+
+
+def enterprises_for_index(db: Session, ids: Sequence[int]) -> list[object]:
+    """Enterprises with only what the matcher reads (products, niche markets, IP, recognitions) loaded."""
+    from sqlalchemy.orm import selectinload
+
+    from srdi.enterprise.models import Enterprise
+
+    return list(
+        db.scalars(
+            select(Enterprise)
+            .where(Enterprise.id.in_(list(ids)))
+            .options(
+                selectinload(Enterprise.main_products),
+                selectinload(Enterprise.niche_markets),
+                selectinload(Enterprise.ip_items),
+                selectinload(Enterprise.recognitions),
+            )
+            .order_by(Enterprise.id)
+        )
+    )

@@ -865,7 +865,8 @@ def get_matcher(db: Session) -> Matcher:
     ids = list(db.scalars(select(Enterprise.id).order_by(Enterprise.id)))
     profiles: list[Profile] = []
     for i in range(0, len(ids), 1000):
-        for ent in enterprise_service.with_facts(db, ids[i : i + 1000]):
+        for ent in repository.enterprises_for_index(db, ids[i : i + 1000]):
+            assert isinstance(ent, Enterprise)
             profiles.append(profile_of(ent, caps.get(ent.id, []), outcomes.get(ent.id, (0, 0))))
     matcher = Matcher(profiles, load_weights(get_settings().rules_dir), load_vocabulary())
     with _cache_lock:
