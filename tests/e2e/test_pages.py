@@ -22,9 +22,10 @@ OFFICIAL_MENU = [
     "免申即享",
     "核验队列",
     "诉求",
+    "供需对接",
     "诉求指标",
 ]
-ENTERPRISE_MENU = ["我的企业档案", "梯度自评", "我的政策", "诉求"]
+ENTERPRISE_MENU = ["我的企业档案", "梯度自评", "我的政策", "诉求", "供需对接", "我的能力与产品", "我的揭榜"]
 ADMIN_MENU = [*OFFICIAL_MENU, "用户与角色", "审计日志", "规则版本", "工作日历"]
 # username → (landing path pattern, menu entries the role must see)
 ROLES: dict[str, tuple[str, list[str]]] = {
@@ -37,7 +38,8 @@ ROLES: dict[str, tuple[str, list[str]]] = {
     "demo-expert": (r"/welcome$", ["工作台"]),
     "demo-bank": (r"/welcome$", ["工作台"]),
     "demo-enterprise": (r"/enterprises/\d+$", ENTERPRISE_MENU),
-    "demo-chain-leader": (r"/enterprises/\d+$", ENTERPRISE_MENU),
+    # A chain leader's work is its needs and challenges (issue 17), not its own file.
+    "demo-chain-leader": (r"/matchmaking/needs$", ENTERPRISE_MENU),
 }
 
 
