@@ -233,6 +233,8 @@ def test_empty_oversized_and_duplicate_postings_are_refused_in_chinese(db, clien
         ({"industry_codes": ["9999"]}, 422, "行业代码 9999 不在《国民经济行业分类》(GB/T 4754-2017) 中"),
         ({"reward_yuan": None}, 422, "揭榜挂帅需填写榜单奖励金额（元）"),
         ({"reward_yuan": "-1"}, 422, "榜单奖励不能为负数"),
+        ({"reward_yuan": "0.001"}, 422, "榜单奖励最多精确到分（小数点后两位）"),
+        ({"budget_yuan": "1e400"}, 422, "预算超过 100 亿元，请核对单位（元）"),
         ({"deadline_date": beijing_today().isoformat()}, 422, "揭榜截止日期须晚于今天"),
     ]
     for changes, status, message in cases:

@@ -112,7 +112,10 @@ def _money(value: Decimal | None, label: str) -> int | None:
         raise InvalidPosting(f"{label}不能为负数", f"{label} negative")
     if value > MONEY_MAX_YUAN:
         raise InvalidPosting(f"{label}超过 100 亿元，请核对单位（元）", f"{label} too large")
-    return yuan_to_fen(value)
+    try:
+        return yuan_to_fen(value)
+    except ValueError:
+        raise InvalidPosting(f"{label}最多精确到分（小数点后两位）", f"{label} finer than one fen") from None
 
 
 def _industry_codes(codes: Sequence[str]) -> list[str]:
