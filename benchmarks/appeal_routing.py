@@ -23,7 +23,8 @@ from pathlib import Path
 import yaml
 from common import ROOT, machine
 
-from srdi.appeal.routing import BM25_B, BM25_K1, Router
+from srdi.appeal.routing import Router
+from srdi.kit.text_search import BM25_B, BM25_K1
 
 SETS = {
     "labelled": ROOT / "tests/appeal/data/appeals_labelled.yaml",

@@ -14,6 +14,7 @@ from srdi.enterprise.import_router import router as import_router
 from srdi.enterprise.router import router as enterprise_router
 from srdi.finance.router import router as finance_router
 from srdi.kit.errors import ERROR_RESPONSES
+from srdi.matchmaking.router import router as matchmaking_router
 from srdi.monitoring.router import router as monitoring_router
 from srdi.policy.router import router as policy_router
 from srdi.self_test.router import router as self_test_router
@@ -33,3 +34,4 @@ api_router.include_router(casework_router)
 api_router.include_router(open311_router)
 api_router.include_router(application_router)
 api_router.include_router(finance_router)
+api_router.include_router(matchmaking_router)

@@ -13,6 +13,7 @@ from srdi.criteria import models as criteria_models
 from srdi.db.base import Base
 from srdi.enterprise import models as enterprise_models
 from srdi.finance import models as finance_models
+from srdi.matchmaking import models as matchmaking_models
 from srdi.notification import models as notification_models
 from srdi.policy import models as policy_models
 
@@ -26,6 +27,7 @@ __all__ = [
     "criteria_models",
     "enterprise_models",
     "finance_models",
+    "matchmaking_models",
     "notification_models",
     "policy_models",
 ]

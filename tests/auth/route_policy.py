@@ -139,6 +139,13 @@ APPEAL_USERS = APPEAL_STAFF | ENTERPRISE_SELF
 APPEAL_FILERS = frozenset({Role.admin, Role.service_commissioner}) | OFFICIALS | ENTERPRISE_SELF
 NO_APPEAL = lambda _: 2**31 - 1  # noqa: E731
 
+# Matchmaking (srdi.matchmaking.router): chain leaders post needs and see their own needs' matches and bidders;
+# officials review in their region; enterprises (and leaders, who are enterprises) bid and publish capabilities.
+MATCH_USERS = frozenset({Role.admin}) | OFFICIALS | ENTERPRISE_SELF
+NEED_MANAGERS = frozenset({Role.admin, Role.chain_leader}) | OFFICIALS
+LEADERS = frozenset({Role.chain_leader})
+NO_OBJECT = lambda _: 2**31 - 1  # noqa: E731
+
 
 def _department(_: Any) -> dict[str, Any]:
     return {
@@ -374,6 +381,54 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/grant-publicity/{policy_key}/{period}"): Rule(
         ANY,
         params={"policy_key": lambda _: "dg_srdi_award_auto_grant", "period": lambda _: "2025"},
+    ),
+    # --- matchmaking (srdi.matchmaking.router); an empty title is refused (422) once authorization passed
+    ("POST", "/api/v1/match-needs"): Rule(
+        LEADERS, ok=422, body=lambda _: {"kind": "supply_need", "title": "", "problem": ""}
+    ),
+    ("GET", "/api/v1/match-needs"): Rule(MATCH_USERS),
+    ("GET", "/api/v1/match-needs/{need_id}"): Rule(MATCH_USERS, ok=404, params={"need_id": NO_OBJECT}),
+    ("POST", "/api/v1/match-needs/{need_id}/transitions"): Rule(
+        NEED_MANAGERS, ok=404, params={"need_id": NO_OBJECT}, body=lambda _: {"action": "approve"}
+    ),
+    ("GET", "/api/v1/match-needs/{need_id}/matches"): Rule(
+        NEED_MANAGERS, ok=404, params={"need_id": NO_OBJECT}
+    ),
+    ("GET", "/api/v1/match-needs/{need_id}/bids"): Rule(NEED_MANAGERS, ok=404, params={"need_id": NO_OBJECT}),
+    ("POST", "/api/v1/match-needs/{need_id}/bids"): Rule(
+        ENTERPRISE_SELF,
+        ok=404,
+        params={"need_id": NO_OBJECT},
+        body=lambda _: {"proposal": "矩阵测试揭榜方案内容"},
+    ),
+    ("GET", "/api/v1/match-bids"): Rule(ENTERPRISE_SELF),
+    ("POST", "/api/v1/match-bids/{bid_id}/transitions"): Rule(
+        ENTERPRISE_SELF, ok=404, params={"bid_id": NO_OBJECT}, body=lambda _: {"action": "select"}
+    ),
+    ("POST", "/api/v1/match-needs/{need_id}/milestones"): Rule(
+        LEADERS, ok=404, params={"need_id": NO_OBJECT}, body=lambda _: {"title": "样机交付"}
+    ),
+    ("POST", "/api/v1/match-milestones/{milestone_id}/done"): Rule(
+        LEADERS, ok=404, params={"milestone_id": NO_OBJECT}, body=lambda _: {}
+    ),
+    ("POST", "/api/v1/match-needs/{need_id}/contract"): Rule(
+        LEADERS, ok=404, params={"need_id": NO_OBJECT}, body=lambda _: {"amount_yuan": "100000"}
+    ),
+    ("POST", "/api/v1/match-needs/{need_id}/contract/confirm"): Rule(
+        ENTERPRISE_SELF, ok=404, params={"need_id": NO_OBJECT}
+    ),
+    ("POST", "/api/v1/match-needs/{need_id}/contract/verify"): Rule(
+        frozenset({Role.admin}) | OFFICIALS, ok=404, params={"need_id": NO_OBJECT}
+    ),
+    ("GET", "/api/v1/match-recommendations"): Rule(ENTERPRISE_SELF),
+    ("GET", "/api/v1/match-capabilities"): Rule(ENTERPRISE_SELF),
+    ("GET", "/api/v1/match-capabilities/draft"): Rule(ENTERPRISE_SELF),
+    ("POST", "/api/v1/match-capabilities"): Rule(ENTERPRISE_SELF, ok=422, body=lambda _: {"title": ""}),
+    ("PUT", "/api/v1/match-capabilities/{capability_id}"): Rule(
+        ENTERPRISE_SELF, ok=404, params={"capability_id": NO_OBJECT}, body=lambda _: {"title": "矩阵测试能力"}
+    ),
+    ("DELETE", "/api/v1/match-capabilities/{capability_id}"): Rule(
+        ENTERPRISE_SELF, ok=404, params={"capability_id": NO_OBJECT}
     ),
     # --- appeals closed loop (srdi.appeal.router, srdi.casework.router, srdi.appeal.open311_router)
     ("GET", "/api/v1/appeal-departments"): Rule(ANY),

@@ -27,9 +27,20 @@ OFFICIAL_MENU = [
     "融资监测",
     "诉求",
     "诉求指标",
+    "供需对接",
     "申报审核",
 ]
-ENTERPRISE_MENU = ["我的企业档案", "梯度自评", "我的政策", "融资服务", "诉求", "申报审核"]
+ENTERPRISE_MENU = [
+    "我的企业档案",
+    "梯度自评",
+    "我的政策",
+    "融资服务",
+    "诉求",
+    "供需对接",
+    "我的能力与产品",
+    "我的揭榜",
+    "申报审核",
+]
 ADMIN_MENU = [*OFFICIAL_MENU, "申报批次", "用户与角色", "审计日志", "规则版本", "责任单位", "工作日历"]
 # username → (landing path pattern, menu entries the role must see)
 ROLES: dict[str, tuple[str, list[str]]] = {
@@ -42,7 +53,8 @@ ROLES: dict[str, tuple[str, list[str]]] = {
     "demo-expert": (r"/expert$", ["评审任务"]),
     "demo-bank": (r"/finance/requests$", ["融资需求", "融资白名单", "贷款产品", "融资监测"]),
     "demo-enterprise": (r"/enterprises/\d+$", ENTERPRISE_MENU),
-    "demo-chain-leader": (r"/enterprises/\d+$", ENTERPRISE_MENU),
+    # A chain leader's work is its needs and challenges (issue 17), not its own file.
+    "demo-chain-leader": (r"/matchmaking/needs$", ENTERPRISE_MENU),
 }
 
 

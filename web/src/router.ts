@@ -3,9 +3,9 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router"
 import { onUnauthorized } from "@/api/client";
 import { ADMIN_ROLES, BATCH_ROLES, DASHBOARD_ROLES, ENTERPRISE_ROLES, homeFor, IMPORT_ROLES, REGISTRY_ROLES } from "@/domains/auth/roles";
 import { forgetSession, loadSession, type SessionUser } from "@/domains/auth/session";
-import { APPEAL_FILER_ROLES, APPEAL_KPI_ROLES, APPEAL_ROLES, POLICY_MANAGER_ROLES, VERIFIER_ROLES } from "@/domains/auth/roles";
 import { APPLICATION_BATCH_ROLES, APPLICATION_ROLES, EXPERT_ROLES } from "@/domains/auth/roles";
 import { FINANCE_LIST_ROLES, FINANCE_REQUEST_ROLES } from "@/domains/auth/roles";
+import { APPEAL_FILER_ROLES, APPEAL_KPI_ROLES, APPEAL_ROLES, MATCH_ROLES, POLICY_MANAGER_ROLES, VERIFIER_ROLES } from "@/domains/auth/roles";
 
 const ALL = undefined;
 
@@ -192,6 +192,32 @@ const routes: RouteRecordRaw[] = [
         path: "my/finance",
         component: () => import("@/domains/finance/MyFinancePage.vue"),
         meta: { title: "融资服务", roles: ENTERPRISE_ROLES },
+      },
+      {
+        path: "matchmaking/needs",
+        component: () => import("@/domains/matchmaking/NeedsPage.vue"),
+        meta: { title: "供需对接", roles: MATCH_ROLES },
+      },
+      {
+        path: "matchmaking/needs/new",
+        component: () => import("@/domains/matchmaking/NewNeedPage.vue"),
+        meta: { title: "发布需求", roles: ["chain_leader"] },
+      },
+      {
+        path: "matchmaking/needs/:id(\\d+)",
+        component: () => import("@/domains/matchmaking/NeedDetailPage.vue"),
+        meta: { title: "需求详情", roles: MATCH_ROLES },
+        props: (r) => ({ id: Number(r.params.id) }),
+      },
+      {
+        path: "matchmaking/capabilities",
+        component: () => import("@/domains/matchmaking/CapabilitiesPage.vue"),
+        meta: { title: "我的能力与产品", roles: ENTERPRISE_ROLES },
+      },
+      {
+        path: "matchmaking/bids",
+        component: () => import("@/domains/matchmaking/MyBidsPage.vue"),
+        meta: { title: "我的揭榜", roles: ENTERPRISE_ROLES },
       },
       { path: ":rest(.*)*", component: () => import("@/kit/layout/NotFound.vue"), meta: { title: "页面不存在" } },
     ],

@@ -24,6 +24,7 @@ DEMO_HOOKS: list[str] = [
     "srdi.appeal.demo:demo_hook",
     "srdi.application.demo:demo_hook",
     "srdi.finance.demo:demo_hook",
+    "srdi.matchmaking.demo:demo_hook",
 ]
 
 

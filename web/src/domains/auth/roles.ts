@@ -24,6 +24,8 @@ export const EXPERT_ROLES = ["expert"];
 export const FINANCE_MANAGER_ROLES = [...OFFICIAL_ROLES, "admin"];
 export const FINANCE_LIST_ROLES = [...FINANCE_MANAGER_ROLES, "bank"];
 export const FINANCE_REQUEST_ROLES = [...FINANCE_MANAGER_ROLES, "bank"];
+// 供需对接 / 揭榜挂帅: leaders post needs, enterprises bid and publish capabilities, officials review.
+export const MATCH_ROLES = [...ENTERPRISE_ROLES, ...OFFICIAL_ROLES, "admin"];
 
 export interface MenuItem {
   path: string;
@@ -56,6 +58,9 @@ export const MENU: MenuItem[] = [
   { path: "/my/finance", title: "融资服务", icon: "Money", roles: ENTERPRISE_ROLES },
   { path: "/appeals", title: "诉求", icon: "ChatLineSquare", roles: APPEAL_ROLES },
   { path: "/appeal-kpis", title: "诉求指标", icon: "DataAnalysis", roles: APPEAL_KPI_ROLES },
+  { path: "/matchmaking/needs", title: "供需对接", icon: "Connection", roles: MATCH_ROLES },
+  { path: "/matchmaking/capabilities", title: "我的能力与产品", icon: "Box", roles: ENTERPRISE_ROLES },
+  { path: "/matchmaking/bids", title: "我的揭榜", icon: "Flag", roles: ENTERPRISE_ROLES },
   { path: "/applications", title: "申报审核", icon: "Document", roles: APPLICATION_ROLES },
   { path: "/application-batches", title: "申报批次", icon: "Calendar", roles: APPLICATION_BATCH_ROLES },
   { path: "/admin/users", title: "用户与角色", icon: "User", roles: ADMIN_ROLES },
@@ -72,6 +77,8 @@ export function menuFor(role: string | undefined): MenuItem[] {
 /** Where a role lands after signing in. */
 export function homeFor(user: { role: string; enterprise_id: number | null }): string {
   if (ADMIN_ROLES.includes(user.role)) return "/admin/users";
+  // A chain leader's work is its needs and challenges: their matches, bidders and progress.
+  if (user.role === "chain_leader") return "/matchmaking/needs";
   if (ENTERPRISE_ROLES.includes(user.role) && user.enterprise_id) return `/enterprises/${user.enterprise_id}`;
   if (user.role === "service_commissioner") return "/casework";
   if (user.role === "department_handler") return "/appeals";

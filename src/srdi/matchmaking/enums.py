@@ -1,0 +1,92 @@
+"""String enums of matchmaking (供需对接 / 揭榜挂帅): values are identifiers, labels are UI text."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class NeedKind(StrEnum):
+    open_challenge = "open_challenge"  # 揭榜挂帅: a technology problem with a reward
+    supply_need = "supply_need"  # 供应需求: a product or part the leader wants to buy
+
+    @property
+    def label(self) -> str:
+        return {"open_challenge": "揭榜挂帅技术难题", "supply_need": "供应链配套需求"}[self.value]
+
+
+class NeedStatus(StrEnum):
+    pending_review = "pending_review"
+    rejected = "rejected"
+    open = "open"
+    taken = "taken"
+    in_progress = "in_progress"
+    delivered = "delivered"
+    failed = "failed"
+    withdrawn = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return NEED_STATUS_LABELS[self]
+
+
+NEED_STATUS_LABELS = {
+    NeedStatus.pending_review: "待审核",
+    NeedStatus.rejected: "审核未通过",
+    NeedStatus.open: "征集中",
+    NeedStatus.taken: "已揭榜",
+    NeedStatus.in_progress: "攻关中",
+    NeedStatus.delivered: "已交付",
+    NeedStatus.failed: "未成功",
+    NeedStatus.withdrawn: "已撤回",
+}
+# Needs that still count for duplicate postings and appear as current work.
+LIVE_STATUSES = (NeedStatus.pending_review, NeedStatus.open, NeedStatus.taken, NeedStatus.in_progress)
+
+
+class NeedAction(StrEnum):
+    submit = "submit"
+    approve = "approve"
+    reject = "reject"
+    withdraw = "withdraw"
+    select = "select"
+    start = "start"
+    deliver = "deliver"
+    fail = "fail"
+
+    @property
+    def label(self) -> str:
+        return {
+            "submit": "发布（提交审核）",
+            "approve": "审核通过",
+            "reject": "审核不通过",
+            "withdraw": "撤回",
+            "select": "选定揭榜方",
+            "start": "开始攻关",
+            "deliver": "确认交付",
+            "fail": "记录未成功",
+        }[self.value]
+
+
+class BidStatus(StrEnum):
+    submitted = "submitted"
+    shortlisted = "shortlisted"
+    selected = "selected"
+    declined = "declined"
+    withdrawn = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return {
+            "submitted": "已提交",
+            "shortlisted": "已入围",
+            "selected": "已选定",
+            "declined": "未入选",
+            "withdrawn": "已撤回",
+        }[self.value]
+
+
+class BidAction(StrEnum):
+    shortlist = "shortlist"
+    select = "select"
+    decline = "decline"
+    withdraw = "withdraw"
