@@ -7,6 +7,7 @@ from srdi.casework import models as casework_models
 from srdi.criteria import models as criteria_models
 from srdi.db.base import Base
 from srdi.enterprise import models as enterprise_models
+from srdi.monitoring import models as monitoring_models
 from srdi.notification import models as notification_models
 from srdi.policy import models as policy_models
 
@@ -18,6 +19,7 @@ __all__ = [
     "casework_models",
     "criteria_models",
     "enterprise_models",
+    "monitoring_models",
     "notification_models",
     "policy_models",
 ]

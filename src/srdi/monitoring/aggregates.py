@@ -1,0 +1,107 @@
+"""Pre-aggregated registry counts per district, for the dashboard over a million enterprises (QUALITY P7).
+
+One refresh rebuilds the whole table in one transaction with INSERT … SELECT … GROUP BY (no rows pass through
+Python): enterprises per district and enterprises holding each tier on the refresh's date. The refresh row keeps
+the newest change-log id and enterprise id it saw; any registry change after it (a new, edited or imported
+enterprise, a recognition written through the registry service) makes the aggregate *stale*. A stale aggregate
+is still served — flagged, with its time, on the page — and the API schedules a refresh; ``srdi monitoring
+refresh`` does the same from the scheduler (cron), so the aggregate is at most one refresh behind. A date other
+than the refresh's (a past period) is computed live.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import String, delete, func, insert, literal, select
+from sqlalchemy.orm import Session
+
+from srdi.enterprise.models import Enterprise, Recognition
+from srdi.monitoring import repository
+from srdi.monitoring.models import AggregateRefresh, RegionAggregate
+from srdi.monitoring.schemas import Freshness
+
+
+def _position(db: Session) -> int:
+    """Change-log id and enterprise id folded into one number that grows with every registry change."""
+    top = int(db.scalar(select(func.max(Enterprise.id))) or 0)
+    return repository.registry_position(db) * 10_000_000_000 + top
+
+
+def refresh(db: Session, as_of: date, trigger: str = "manual") -> AggregateRefresh:
+    """Rebuild the aggregate for ``as_of`` (the caller commits)."""
+    started = time.perf_counter()
+    position = _position(db)
+    db.execute(delete(RegionAggregate))
+    db.execute(
+        insert(RegionAggregate).from_select(
+            ["region_code", "key", "value"],
+            select(Enterprise.region_code, literal("total"), func.count()).group_by(Enterprise.region_code),
+        )
+    )
+    key = literal("tier:", String) + Recognition.tier
+    db.execute(
+        insert(RegionAggregate).from_select(
+            ["region_code", "key", "value"],
+            select(Enterprise.region_code, key, func.count(func.distinct(Enterprise.id)))
+            .join(Recognition, Recognition.enterprise_id == Enterprise.id)
+            .where(repository._held_on(as_of))
+            .group_by(Enterprise.region_code, Recognition.tier),
+        )
+    )
+    total = int(db.scalar(select(func.coalesce(func.sum(RegionAggregate.value), 0)).where(RegionAggregate.key == "total")) or 0)
+    row = AggregateRefresh(
+        as_of=as_of,
+        change_log_id=position,
+        enterprises=total,
+        duration_ms=int((time.perf_counter() - started) * 1000),
+        trigger=trigger,
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def latest(db: Session) -> AggregateRefresh | None:
+    return db.scalar(select(AggregateRefresh).order_by(AggregateRefresh.id.desc()).limit(1))
+
+
+def is_stale(db: Session, ref: AggregateRefresh) -> bool:
+    return _position(db) != ref.change_log_id
+
+
+@dataclass
+class Snapshot:
+    rows: list[tuple[str, str, int]]
+    freshness: Freshness
+
+    def totals(self, group_len: int | None) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for code, key, n in self.rows:
+            if key == "total":
+                out[code[: group_len or 6]] += n
+        return dict(out)
+
+    def tiers(self, group_len: int | None) -> list[tuple[str, str, int]]:
+        out: dict[tuple[str, str], int] = defaultdict(int)
+        for code, key, n in self.rows:
+            if key.startswith("tier:"):
+                out[(code[: group_len or 6], key[5:])] += n
+        return [(g, t, n) for (g, t), n in out.items()]
+
+
+def read(db: Session, region: str | None, scope: list[str] | None, as_of: date) -> Snapshot | None:
+    """The aggregate rows within ``region`` and ``scope`` if the aggregate was built for ``as_of``; else None."""
+    ref = latest(db)
+    if ref is None or ref.as_of != as_of:
+        return None
+    q = select(RegionAggregate.region_code, RegionAggregate.key, RegionAggregate.value)
+    if region:
+        q = q.where(RegionAggregate.region_code.startswith(region))
+    rows = [(c, k, int(v)) for c, k, v in db.execute(q).all()]
+    if scope is not None:
+        rows = [r for r in rows if any(r[0].startswith(p) for p in scope)]
+    return Snapshot(rows, Freshness(source="aggregate", refreshed_at=ref.refreshed_at, stale=is_stale(db, ref)))
