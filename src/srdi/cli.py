@@ -128,6 +128,11 @@ app.add_typer(appeals_app, name="appeals")
 app.add_typer(calendar_app, name="calendar")
 app.command("worker")(_worker)
 
+from srdi.monitoring.cli import monitoring_app, report_app  # noqa: E402 — kept next to its registration
+
+app.add_typer(report_app, name="report")
+app.add_typer(monitoring_app, name="monitoring")
+
 
 def _safe_url() -> str:
     url = get_settings().database_url

@@ -22,6 +22,7 @@ DEMO_HOOKS: list[str] = [
     "srdi.auth.demo:demo_hook",
     "srdi.auto_grant.demo:demo_hook",
     "srdi.appeal.demo:demo_hook",
+    "srdi.monitoring.demo:demo_hook",
 ]
 
 

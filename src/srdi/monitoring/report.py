@@ -55,6 +55,7 @@ def check_request(
 ) -> targets.Period:
     """Every refusal a report can meet, before anything is written."""
     period = targets.parse_period(period_text)
+    region = service.normalize_region(region) or region
     service.check_region(region, scope)
     if fmt == ReportFormat.pdf and not pdf_available():
         raise PdfUnavailable()
@@ -96,7 +97,7 @@ def create(
     db: Session, period_text: str, region: str, fmt: str, scope: list[str] | None, actor: str
 ) -> DistrictReport:
     period = check_request(db, period_text, region, fmt, scope, beijing_today())
-    rep = DistrictReport(period=period.key, region_code=region, fmt=fmt, created_by=actor, status="queued", data={})
+    rep = DistrictReport(period=period.key, region_code=service.normalize_region(region) or region, fmt=fmt, created_by=actor, status="queued", data={})
     db.add(rep)
     db.flush()
     return rep
@@ -218,7 +219,7 @@ def sections_of(ov: OverviewOut) -> list[Section]:
     tier_keys = [t.key for t in ov.by_tier]
     tier_labels = [t.label for t in ov.by_tier]
     return [
-        ("概况", ["内容"], [[s] for s in headline(ov)] + [[f"口径：{ov.growth.method}"]]),
+        ("概况", ["内容"], [[s] for s in headline(ov)] + [[ov.growth.method]]),
         (
             "称号分布",
             ["地区", "企业总数", *tier_labels],

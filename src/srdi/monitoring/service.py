@@ -149,6 +149,15 @@ LEVELS = {2: "province", 4: "city", 6: "district"}
 ONE = Decimal("0.1")
 
 
+def normalize_region(code: str | None) -> str | None:
+    """440300 → 4403 and 440000 → 44 (a GB/T 2260 code ending in zeros names the city or province); 440305 stays."""
+    if not code:
+        return code
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
 def check_region(region: str | None, scope: list[str] | None) -> None:
     """A region outside the caller's area answers 404 — a broader one (the province for a city official) too."""
     if region and scope is not None and not any(region.startswith(p) for p in scope):
@@ -432,6 +441,7 @@ def money(db: Session, region: str | None, scope: list[str] | None, start: date,
 def overview(
     db: Session, region: str | None, scope: list[str] | None, period: targets.Period, today: date
 ) -> OverviewOut:
+    region = normalize_region(region)
     check_region(region, scope)
     region = region or default_region(scope)
     as_of = min(period.end, today)
