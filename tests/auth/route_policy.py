@@ -131,7 +131,13 @@ MONITORS = frozenset({Role.admin, Role.service_commissioner}) | OFFICIALS
 
 
 def _target(_: Any) -> dict[str, Any]:
-    return {"region_code": "440305", "year": 2026, "measure": "srdi_sme_count", "value": 3, "source": "矩阵测试文件"}
+    return {
+        "region_code": "440305",
+        "year": 2026,
+        "measure": "srdi_sme_count",
+        "value": 3,
+        "source": "矩阵测试文件",
+    }
 
 
 def _reported_figure(_: Any) -> dict[str, Any]:
@@ -140,6 +146,8 @@ def _reported_figure(_: Any) -> dict[str, Any]:
 
 def _report(_: Any) -> dict[str, Any]:
     return {"period": "2025Q3", "region_code": "440305", "fmt": "html"}
+
+
 ASSESSORS = READERS
 RUNNERS = frozenset({Role.admin}) | OFFICIALS
 RUN_READERS = MONITORS

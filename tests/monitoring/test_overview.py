@@ -19,7 +19,12 @@ WAN = 1_000_000  # fen in 1 万元
 def _ent(db, n: int, region: str, years: dict[int, dict[str, int]]):
     ent = enterprise_service.create(
         db,
-        EnterpriseIn(uscc=make_uscc(800 + n, region), name=f"监测测试第{n}号科技有限公司", region_code=region, industry_code="3562"),
+        EnterpriseIn(
+            uscc=make_uscc(800 + n, region),
+            name=f"监测测试第{n}号科技有限公司",
+            region_code=region,
+            industry_code="3562",
+        ),
         actor="test",
     )
     db.flush()
@@ -48,12 +53,32 @@ def seed_monitoring(db) -> None:
     """A, B: 专精特新 (南山) growing 30 %; C, D: other SMEs (福田) growing 5 %; E new 创新型 in 2025Q3; F's 创新型
     expired 2025-07-31; G's 专精特新 revoked 2025-09-10."""
     srdi = {
-        2024: {"operating_revenue": 100 * WAN, "net_profit": 10 * WAN, "rd_expense": 10 * WAN, "employees": 50},
-        2025: {"operating_revenue": 130 * WAN, "net_profit": 15 * WAN, "rd_expense": 13 * WAN, "employees": 55},
+        2024: {
+            "operating_revenue": 100 * WAN,
+            "net_profit": 10 * WAN,
+            "rd_expense": 10 * WAN,
+            "employees": 50,
+        },
+        2025: {
+            "operating_revenue": 130 * WAN,
+            "net_profit": 15 * WAN,
+            "rd_expense": 13 * WAN,
+            "employees": 55,
+        },
     }
     other = {
-        2024: {"operating_revenue": 100 * WAN, "net_profit": 10 * WAN, "rd_expense": 2 * WAN, "employees": 50},
-        2025: {"operating_revenue": 105 * WAN, "net_profit": 10 * WAN, "rd_expense": 2_100_000, "employees": 50},
+        2024: {
+            "operating_revenue": 100 * WAN,
+            "net_profit": 10 * WAN,
+            "rd_expense": 2 * WAN,
+            "employees": 50,
+        },
+        2025: {
+            "operating_revenue": 105 * WAN,
+            "net_profit": 10 * WAN,
+            "rd_expense": 2_100_000,
+            "employees": 50,
+        },
     }
     a = _ent(db, 1, "440305", srdi)
     b = _ent(db, 2, "440305", srdi)
@@ -130,7 +155,10 @@ def test_city_official_sees_drill_down_movements_growth_and_ranked_district_shar
         ("广东省深圳市南山区", "4.00", "2", "50.0", "behind"),
         ("广东省深圳市福田区", "1.00", "0", "0.0", "behind"),
     ]
-    mine = {t["measure"]: (t["value"], t["actual"], t["percent"], t["status"], t["source"]) for t in body["targets"]}
+    mine = {
+        t["measure"]: (t["value"], t["actual"], t["percent"], t["status"], t["source"])
+        for t in body["targets"]
+    }
     assert mine == {
         "trainees": ("100", "120.00", "120.0", "done", "SEED-001"),
         "product_launches": ("2", None, None, "no_data", "SEED-001"),
@@ -181,7 +209,12 @@ def test_officials_restating_a_target_replace_it_and_the_change_is_audited(clien
     first = _share(city, "440305", 4).json()
     second = _share(city, "440305", 2).json()
     assert first["id"] == second["id"]
-    assert (second["value"], second["actual"], second["status"], second["origin"]) == ("2.00", "2", "done", "official")
+    assert (second["value"], second["actual"], second["status"], second["origin"]) == (
+        "2.00",
+        "2",
+        "done",
+        "official",
+    )
     actions = db.scalars(select(AuditLog.action).where(AuditLog.action == "monitoring.target.set")).all()
     assert len(actions) == 2
     assert city.delete(f"{TARGETS}/{first['id']}").status_code == 204

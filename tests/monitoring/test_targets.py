@@ -57,7 +57,9 @@ def test_every_seed_target_cites_a_key_defined_in_docs_sources():
 def test_a_target_file_naming_an_unknown_measure_is_refused_naming_it():
     data = {
         "measures": {"trainees": {"label": "培训人数", "kind": "reported"}},
-        "targets": [{"region": "4403", "year": 2026, "measure": "happiness", "value": 1, "source": "SEED-001"}],
+        "targets": [
+            {"region": "4403", "year": 2026, "measure": "happiness", "value": 1, "source": "SEED-001"}
+        ],
     }
     with pytest.raises(UnknownMeasure) as e:
         targets.parse(data)

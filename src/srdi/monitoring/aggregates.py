@@ -52,7 +52,12 @@ def refresh(db: Session, as_of: date, trigger: str = "manual") -> AggregateRefre
             .group_by(Enterprise.region_code, Recognition.tier),
         )
     )
-    total = int(db.scalar(select(func.coalesce(func.sum(RegionAggregate.value), 0)).where(RegionAggregate.key == "total")) or 0)
+    total = int(
+        db.scalar(
+            select(func.coalesce(func.sum(RegionAggregate.value), 0)).where(RegionAggregate.key == "total")
+        )
+        or 0
+    )
     row = AggregateRefresh(
         as_of=as_of,
         change_log_id=position,
@@ -104,4 +109,6 @@ def read(db: Session, region: str | None, scope: list[str] | None, as_of: date) 
     rows = [(c, k, int(v)) for c, k, v in db.execute(q).all()]
     if scope is not None:
         rows = [r for r in rows if any(r[0].startswith(p) for p in scope)]
-    return Snapshot(rows, Freshness(source="aggregate", refreshed_at=ref.refreshed_at, stale=is_stale(db, ref)))
+    return Snapshot(
+        rows, Freshness(source="aggregate", refreshed_at=ref.refreshed_at, stale=is_stale(db, ref))
+    )

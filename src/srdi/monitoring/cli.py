@@ -24,12 +24,14 @@ def district_command(
 
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in report.MEDIA_TYPES:
-        typer.echo("输出文件须以 .xlsx、.pdf 或 .html 结尾 / output must end in .xlsx, .pdf or .html", err=True)
+        typer.echo(
+            "输出文件须以 .xlsx、.pdf 或 .html 结尾 / output must end in .xlsx, .pdf or .html", err=True
+        )
         raise typer.Exit(2)
     actor = f"cli:{getpass.getuser()}"
     try:
         with session_scope() as db:
-            rep = report.create(db, period, service.normalize_region(region), fmt, None, actor)
+            rep = report.create(db, period, service.normalize_region(region) or region, fmt, None, actor)
             db.commit()
 
             def progress() -> None:

@@ -10,6 +10,7 @@ figures are written once a year.
 from __future__ import annotations
 
 import math
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -47,15 +48,21 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
             select(ReportedFigure.id).where(ReportedFigure.region_code == CITY).limit(1)
         )
         if not has_figures:
-            for measure, on, value, note in (
+            figures: list[tuple[str, date, int, str]] = [
                 ("trainees", today.replace(month=4, day=18), 46, "专精特新企业家培训班（第一期）"),
                 ("trainees", today.replace(month=9, day=12), 38, "专精特新企业家培训班（第二期）"),
                 ("product_launches", today.replace(month=6, day=6), 1, "深圳产业会客厅新品发布会"),
-            ):
+            ]
+            for measure, on, count, note in figures:
                 if on <= today:
                     session.add(
                         ReportedFigure(
-                            region_code=CITY, measure=measure, on_date=on, value=Decimal(value), note=note, reported_by="demo-city"
+                            region_code=CITY,
+                            measure=measure,
+                            on_date=on,
+                            value=Decimal(count),
+                            note=note,
+                            reported_by="demo-city",
                         )
                     )
         session.commit()

@@ -29,7 +29,9 @@ class MonitoringTarget(Base):
     subject takes precedence (the official restated it)."""
 
     __tablename__ = "monitoring_target"
-    __table_args__ = (UniqueConstraint("region_code", "year", "measure", "subject", name="uq_monitoring_target"),)
+    __table_args__ = (
+        UniqueConstraint("region_code", "year", "measure", "subject", name="uq_monitoring_target"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     region_code: Mapped[str] = mapped_column(String(6), index=True)  # prefix: 2, 4 or 6 digits

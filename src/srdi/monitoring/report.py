@@ -65,7 +65,9 @@ def check_request(
         raise NoDataForPeriod(period.key, name, f"该期间自 {period.start.isoformat()} 开始，尚未到来")
     districts = int(
         db.scalar(
-            select(func.count(func.distinct(Enterprise.region_code))).where(Enterprise.region_code.startswith(region))
+            select(func.count(func.distinct(Enterprise.region_code))).where(
+                Enterprise.region_code.startswith(region)
+            )
         )
         or 0
     )
@@ -97,7 +99,14 @@ def create(
     db: Session, period_text: str, region: str, fmt: str, scope: list[str] | None, actor: str
 ) -> DistrictReport:
     period = check_request(db, period_text, region, fmt, scope, beijing_today())
-    rep = DistrictReport(period=period.key, region_code=service.normalize_region(region) or region, fmt=fmt, created_by=actor, status="queued", data={})
+    rep = DistrictReport(
+        period=period.key,
+        region_code=service.normalize_region(region) or region,
+        fmt=fmt,
+        created_by=actor,
+        status="queued",
+        data={},
+    )
     db.add(rep)
     db.flush()
     return rep
@@ -126,7 +135,11 @@ def out(rep: DistrictReport) -> ReportOut:
 def archive(db: Session, scope: list[str] | None) -> list[DistrictReport]:
     q = select(DistrictReport).order_by(DistrictReport.id.desc()).limit(200)
     if scope is not None:
-        q = q.where(or_(*[DistrictReport.region_code.startswith(p) for p in scope]) if scope else DistrictReport.id < 0)
+        q = q.where(
+            or_(*[DistrictReport.region_code.startswith(p) for p in scope])
+            if scope
+            else DistrictReport.id < 0
+        )
     return list(db.scalars(q).all())
 
 
@@ -168,7 +181,9 @@ def build(db: Session, rep: DistrictReport, commit: Callable[[], None], today: d
         "enterprises": ov.total,
         "as_of": ov.as_of.isoformat(),
         "aggregate": ov.freshness.source,
-        "aggregate_refreshed_at": ov.freshness.refreshed_at.isoformat() if ov.freshness.refreshed_at else None,
+        "aggregate_refreshed_at": ov.freshness.refreshed_at.isoformat()
+        if ov.freshness.refreshed_at
+        else None,
         "targets": len(ov.targets),
         "appeals": ov.appeals.filed,
         "bytes": len(content),
@@ -192,7 +207,9 @@ def _n(v: Decimal | None, suffix: str = "") -> str:
 
 def headline(ov: OverviewOut) -> list[str]:
     tiers = "，".join(f"{t.label} {t.count} 家" for t in ov.by_tier if t.count)
-    lines = [f"截至 {ov.as_of.isoformat()}，{ov.region_name}企业库共有企业 {ov.total} 家；{tiers or '暂无有效称号企业'}。"]
+    lines = [
+        f"截至 {ov.as_of.isoformat()}，{ov.region_name}企业库共有企业 {ov.total} 家；{tiers or '暂无有效称号企业'}。"
+    ]
     moves = "；".join(
         f"{m.tier_label}新认定 {m.new} 家、届满 {m.expired} 家、撤销 {m.revoked} 家" for m in ov.movements
     )
@@ -240,7 +257,11 @@ def sections_of(ov: OverviewOut) -> list[Section]:
             "同比增长",
             ["指标", "专精特新企业（%）", "全部监测中小企业（%）", "差（百分点）"],
             [[r.label, _n(r.srdi), _n(r.all_smes), _n(r.difference_pp)] for r in ov.growth.rows]
-            + [[f"{ov.growth.fiscal_year or '—'}年度同口径样本：专精特新 {ov.growth.srdi_sample} 家，全部 {ov.growth.all_sample} 家"]],
+            + [
+                [
+                    f"{ov.growth.fiscal_year or '—'}年度同口径样本：专精特新 {ov.growth.srdi_sample} 家，全部 {ov.growth.all_sample} 家"
+                ]
+            ],
         ),
         (
             "目标进度",
@@ -263,7 +284,10 @@ def sections_of(ov: OverviewOut) -> list[Section]:
         (
             "地区排名",
             ["排名", "地区", "指标", "目标", "完成", "完成进度（%）"],
-            [[i + 1, r.name, r.measure_label, str(r.target), _n(r.actual), _n(r.percent)] for i, r in enumerate(ov.ranking)],
+            [
+                [i + 1, r.name, r.measure_label, str(r.target), _n(r.actual), _n(r.percent)]
+                for i, r in enumerate(ov.ranking)
+            ],
         ),
         (
             "诉求办理",
@@ -284,7 +308,12 @@ def sections_of(ov: OverviewOut) -> list[Section]:
             "资金拨付",
             ["政策", "拨付（万元）", "预算（万元）", "占预算（%）"],
             [
-                [m.title, str(m.disbursed / 10000), _n(None if m.budget is None else m.budget / 10000), _n(m.percent)]
+                [
+                    m.title,
+                    str(m.disbursed / 10000),
+                    _n(None if m.budget is None else m.budget / 10000),
+                    _n(m.percent),
+                ]
                 for m in ov.money
             ],
         ),
@@ -296,7 +325,7 @@ def to_xlsx(ov: OverviewOut, sections: list[Section]) -> bytes:
     from openpyxl.styles import Font
 
     wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb.remove(wb.active)
     for title, header, rows in sections:
         ws = wb.create_sheet(title)
         ws.append([neutralise(f"{ov.region_name}{ov.period_label}专精特新企业发展情况通报 — {title}")])
@@ -324,7 +353,9 @@ def _bars_svg(items: list[tuple[str, float, str]], width: int = 640) -> str:
             f'<text x="{146 + w}" y="{y + 17}" font-size="12">{html.escape(caption)}</text>'
         )
     line = 140 + int((width - 220) * 100 / top)
-    rows.append(f'<line x1="{line}" y1="0" x2="{line}" y2="{h * len(items)}" stroke="#c00" stroke-dasharray="4"/>')
+    rows.append(
+        f'<line x1="{line}" y1="0" x2="{line}" y2="{h * len(items)}" stroke="#c00" stroke-dasharray="4"/>'
+    )
     return f'<svg width="{width}" height="{h * len(items) + 4}" role="img">{"".join(rows)}</svg>'
 
 
@@ -350,7 +381,10 @@ def to_html(ov: OverviewOut, sections: list[Section], author: str) -> str:
         if title == "目标进度" and ov.targets:
             parts.append(
                 _bars_svg(
-                    [(t.measure_label[:9], float(t.percent or 0), f"{_n(t.percent, '%')}") for t in ov.targets]
+                    [
+                        (t.measure_label[:9], float(t.percent or 0), f"{_n(t.percent, '%')}")
+                        for t in ov.targets
+                    ]
                 )
             )
         parts.append("<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in header) + "</tr>")
@@ -387,7 +421,16 @@ def to_pdf(ov: OverviewOut, sections: list[Section], author: str) -> bytes:
         for i, (label, value, caption) in enumerate(reversed(items)):
             w = (width - 220) * value / top
             d.add(String(0, i * h + 5, label, fontName="STSong-Light", fontSize=9))
-            d.add(Rect(140, i * h + 2, w, 12, fillColor=colors.HexColor("#2f7d32" if value >= 100 else "#1f5fa8"), strokeColor=None))
+            d.add(
+                Rect(
+                    140,
+                    i * h + 2,
+                    w,
+                    12,
+                    fillColor=colors.HexColor("#2f7d32" if value >= 100 else "#1f5fa8"),
+                    strokeColor=None,
+                )
+            )
             d.add(String(144 + w, i * h + 5, caption, fontName="STSong-Light", fontSize=8))
         x = 140 + (width - 220) * 100 / top
         d.add(Line(x, 0, x, h * len(items), strokeColor=colors.red, strokeDashArray=[3, 3]))
@@ -395,7 +438,12 @@ def to_pdf(ov: OverviewOut, sections: list[Section], author: str) -> bytes:
 
     story: list[Any] = [
         Paragraph(e(f"{ov.region_name}{ov.period_label}专精特新企业发展情况通报"), h1),
-        Paragraph(e(f"数据截至 {ov.as_of.isoformat()}；生成人 {author}；数据来源：企业库、诉求与免申即享拨付记录。"), body),
+        Paragraph(
+            e(
+                f"数据截至 {ov.as_of.isoformat()}；生成人 {author}；数据来源：企业库、诉求与免申即享拨付记录。"
+            ),
+            body,
+        ),
     ]
     for title, header, rows in sections:
         story.append(Paragraph(e(title), h2))
@@ -405,13 +453,24 @@ def to_pdf(ov: OverviewOut, sections: list[Section], author: str) -> bytes:
         if title == "地区排名" and ov.ranking:
             story.append(bars([(r.name, float(r.percent or 0), _n(r.percent, "%")) for r in ov.ranking]))
         if title == "目标进度" and ov.targets:
-            story.append(bars([(t.measure_label[:9], float(t.percent or 0), _n(t.percent, "%")) for t in ov.targets]))
+            story.append(
+                bars([(t.measure_label[:9], float(t.percent or 0), _n(t.percent, "%")) for t in ov.targets])
+            )
         data = [[Paragraph(e(str(h)), body) for h in header]] + [
             [Paragraph(e(str(v)), body) for v in row] for row in rows
         ]
         table = Table(data, repeatRows=1)
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7"))]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
+                ]
+            )
+        )
         story += [table, Spacer(1, 6)]
     buf = io.BytesIO()
-    SimpleDocTemplate(buf, pagesize=landscape(A4), title=f"{ov.region_name}{ov.period_label}通报", author=author).build(story)
+    SimpleDocTemplate(
+        buf, pagesize=landscape(A4), title=f"{ov.region_name}{ov.period_label}通报", author=author
+    ).build(story)
     return buf.getvalue()

@@ -132,7 +132,9 @@ def tier_counts_on(
     return [(str(g), t, int(n)) for g, t, n in db.execute(q).all()]
 
 
-def count_by_group(db: Session, region_prefix: str | None, scope: list[str] | None, group_len: int) -> dict[str, int]:
+def count_by_group(
+    db: Session, region_prefix: str | None, scope: list[str] | None, group_len: int
+) -> dict[str, int]:
     group = func.substr(Enterprise.region_code, 1, group_len)
     q = select(group, func.count()).where(_where(region_prefix, scope)).group_by(group)
     return {str(g): int(n) for g, n in db.execute(q).all()}
@@ -163,16 +165,26 @@ def tier_entries(
         select(func.count())
         .select_from(Recognition)
         .join(Enterprise, Enterprise.id == Recognition.enterprise_id)
-        .where(_where(region_prefix, scope), Recognition.tier == tier, Recognition.announced_date.between(start, end))
+        .where(
+            _where(region_prefix, scope),
+            Recognition.tier == tier,
+            Recognition.announced_date.between(start, end),
+        )
     )
     return int(db.scalar(q) or 0)
 
 
-def latest_fiscal_year(db: Session, region_prefix: str | None, scope: list[str] | None, up_to: int) -> int | None:
+def latest_fiscal_year(
+    db: Session, region_prefix: str | None, scope: list[str] | None, up_to: int
+) -> int | None:
     q = (
         select(func.max(YearlyFigure.fiscal_year))
         .join(Enterprise, Enterprise.id == YearlyFigure.enterprise_id)
-        .where(_where(region_prefix, scope), YearlyFigure.fiscal_year <= up_to, YearlyFigure.operating_revenue.is_not(None))
+        .where(
+            _where(region_prefix, scope),
+            YearlyFigure.fiscal_year <= up_to,
+            YearlyFigure.operating_revenue.is_not(None),
+        )
     )
     y = db.scalar(q)
     return None if y is None else int(y)
@@ -188,7 +200,7 @@ def same_sample_totals(
     """Σ of ``year`` and ``year − 1`` over the enterprises that reported operating revenue for both years (同口径),
     SMEs only (size class not ``large``); with ``srdi_tiers``, only those holding one of the tiers at year end."""
     cur, prev = aliased(YearlyFigure), aliased(YearlyFigure)
-    cols = {
+    cols: dict[str, Any] = {
         "n": func.count(),
         "rev": func.sum(cur.operating_revenue),
         "rev_prev": func.sum(prev.operating_revenue),
@@ -247,7 +259,9 @@ def appeal_counts(
         func.coalesce(func.sum(case((Appeal.satisfied.is_(True), 1), else_=0)), 0).label("satisfied"),
     ).where(*conds)
     row = db.execute(q).one()
-    return {k: int(getattr(row, k) or 0) for k in ("filed", "rejected", "done", "on_time", "rated", "satisfied")}
+    return {
+        k: int(getattr(row, k) or 0) for k in ("filed", "rejected", "done", "on_time", "rated", "satisfied")
+    }
 
 
 def disbursed_by_policy(
@@ -299,9 +313,13 @@ def registry_position(db: Session) -> int:
 def official_targets(db: Session, prefixes: list[str] | None = None) -> list[Any]:
     from srdi.monitoring.models import MonitoringTarget
 
-    q = select(MonitoringTarget).order_by(MonitoringTarget.region_code, MonitoringTarget.year, MonitoringTarget.id)
+    q = select(MonitoringTarget).order_by(
+        MonitoringTarget.region_code, MonitoringTarget.year, MonitoringTarget.id
+    )
     if prefixes is not None:
-        q = q.where(or_(*[MonitoringTarget.region_code.startswith(p) for p in prefixes]) if prefixes else false())
+        q = q.where(
+            or_(*[MonitoringTarget.region_code.startswith(p) for p in prefixes]) if prefixes else false()
+        )
     return list(db.scalars(q).all())
 
 

@@ -85,7 +85,8 @@ def district_summary(
 # --- targets, overview, reports (issue 18) -------------------------------------------------------------------
 
 Manager = Annotated[
-    Principal, Depends(require_roles(Role.district_official, Role.city_official, Role.provincial_official, Role.admin))
+    Principal,
+    Depends(require_roles(Role.district_official, Role.city_official, Role.provincial_official, Role.admin)),
 ]
 Period = Annotated[
     str | None,
@@ -98,7 +99,9 @@ Period = Annotated[
 ]
 Region = Annotated[
     str | None,
-    Query(description="行政区划代码前缀（省2位/市4位/区县6位），默认本人辖区", pattern=r"^\d{2}(\d{2}){0,2}$"),
+    Query(
+        description="行政区划代码前缀（省2位/市4位/区县6位），默认本人辖区", pattern=r"^\d{2}(\d{2}){0,2}$"
+    ),
 ]
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
@@ -136,32 +139,54 @@ def put_target(db: Db, principal: Manager, body: TargetIn) -> TargetProgressOut:
 @router.delete("/targets/{target_id}", status_code=204, summary="删除官员设定的目标")
 def remove_target(db: Db, principal: Manager, target_id: Id) -> Response:
     row = service.delete_target(db, target_id, _scope(principal))
-    audit(db, principal, "monitoring.target.delete", ("monitoring_target", target_id), {"measure": row.measure})
+    audit(
+        db, principal, "monitoring.target.delete", ("monitoring_target", target_id), {"measure": row.measure}
+    )
     return Response(status_code=204)
 
 
 @router.post(
-    "/reported-figures", response_model=ReportedFigureOut, status_code=201, summary="填报完成值（培训、活动等）"
+    "/reported-figures",
+    response_model=ReportedFigureOut,
+    status_code=201,
+    summary="填报完成值（培训、活动等）",
 )
 def post_reported_figure(db: Db, principal: Manager, body: ReportedFigureIn) -> ReportedFigureOut:
     row = service.report_figure(db, body, _scope(principal), principal.username)
-    audit(db, principal, "monitoring.figure.report", ("monitoring_reported_figure", row.id), body.model_dump(mode="json"))
+    audit(
+        db,
+        principal,
+        "monitoring.figure.report",
+        ("monitoring_reported_figure", row.id),
+        body.model_dump(mode="json"),
+    )
     return ReportedFigureOut(**body.model_dump(), id=row.id, reported_by=row.reported_by)
 
 
-@router.get("/overview", response_model=OverviewOut, summary="监测看板：省→市→区县钻取、进出、同比、诉求、资金、目标")
+@router.get(
+    "/overview", response_model=OverviewOut, summary="监测看板：省→市→区县钻取、进出、同比、诉求、资金、目标"
+)
 def get_overview(
-    db: Db, principal: Official, background: BackgroundTasks, sessions: TaskSessions, region: Region = None, period: Period = None
+    db: Db,
+    principal: Official,
+    background: BackgroundTasks,
+    sessions: TaskSessions,
+    region: Region = None,
+    period: Period = None,
 ) -> OverviewOut:
     today = beijing_today()
-    out = service.overview(db, region, _scope(principal), targets.parse_period(period or current_quarter(today)), today)
+    out = service.overview(
+        db, region, _scope(principal), targets.parse_period(period or current_quarter(today)), today
+    )
     if out.freshness.stale:
         background.add_task(tasks.refresh_aggregates, sessions, "stale_read")
     return out
 
 
 @router.post("/aggregates/refresh", response_model=Freshness, summary="立即刷新预汇总（管理员）")
-def refresh_aggregates(db: Db, principal: Annotated[Principal, Depends(require_roles(Role.admin))]) -> Freshness:
+def refresh_aggregates(
+    db: Db, principal: Annotated[Principal, Depends(require_roles(Role.admin))]
+) -> Freshness:
     ref = aggregates.refresh(db, beijing_today(), trigger="api")
     audit(db, principal, "monitoring.aggregates.refresh", ("monitoring_aggregate_refresh", ref.id), None)
     return Freshness(source="aggregate", refreshed_at=ref.refreshed_at, stale=False)
@@ -172,7 +197,9 @@ def create_report(
     db: Db, principal: Manager, body: ReportIn, background: BackgroundTasks, sessions: TaskSessions
 ) -> ReportOut:
     rep = report.create(db, body.period, body.region_code, body.fmt, _scope(principal), principal.username)
-    audit(db, principal, "monitoring.report.create", ("monitoring_report", rep.id), body.model_dump(mode="json"))
+    audit(
+        db, principal, "monitoring.report.create", ("monitoring_report", rep.id), body.model_dump(mode="json")
+    )
     background.add_task(tasks.build_report, rep.id, sessions)
     return report.out(rep)
 

@@ -183,7 +183,13 @@ def _growth(cur: int, prev: int) -> Decimal | None:
 def measures_out() -> list[MeasureOut]:
     r = targets.rules()
     return [
-        MeasureOut(key=m.key, label=m.label, unit=m.unit, kind=m.kind.value, reportable=m.kind is MeasureKind.reported)
+        MeasureOut(
+            key=m.key,
+            label=m.label,
+            unit=m.unit,
+            kind=m.kind.value,
+            reportable=m.kind is MeasureKind.reported,
+        )
         for m in r.measures.values()
     ]
 
@@ -214,7 +220,9 @@ def _official_targets(db: Session, prefixes: list[str] | None) -> list[targets.T
 
 def all_targets(db: Session, scope: list[str] | None) -> list[tuple[targets.Target, int | None]]:
     """File targets within the caller's area, then officials' rows (which replace a file row with the same key)."""
-    ids = {(r.region_code, r.year, r.measure, r.subject): r.id for r in repository.official_targets(db, scope)}
+    ids = {
+        (r.region_code, r.year, r.measure, r.subject): r.id for r in repository.official_targets(db, scope)
+    }
     official = _official_targets(db, scope)
     keys = {(t.region, t.year, t.measure, t.subject) for t in official}
     out: list[tuple[targets.Target, int | None]] = [
@@ -302,7 +310,9 @@ def set_target(db: Session, body: TargetIn, scope: list[str] | None, actor: str)
     from_year = body.from_year or body.year
     if from_year > body.year:
         raise ValidationFailed("起算年度不能晚于目标年度", "from_year after year")
-    row = repository.find_target(db, body.region_code, body.year, body.measure, body.subject)
+    row: MonitoringTarget | None = repository.find_target(
+        db, body.region_code, body.year, body.measure, body.subject
+    )
     if row is None:
         row = MonitoringTarget(
             region_code=body.region_code, year=body.year, measure=body.measure, subject=body.subject
@@ -372,7 +382,10 @@ def growth(db: Session, region: str | None, scope: list[str] | None, up_to_year:
         gs, ga = (_growth(s[cur], s[prev]) if s["n"] else None), _growth(a[cur], a[prev])
         rows.append(GrowthRow(measure=key, label=label, srdi=gs, all_smes=ga, difference_pp=diff(gs, ga)))
     rs, ra = (_pct(s["rd"], s["rev"]) if s["n"] else None), _pct(a["rd"], a["rev"])
-    rows.insert(2, GrowthRow(measure="rd_intensity", label="研发强度", srdi=rs, all_smes=ra, difference_pp=diff(rs, ra)))
+    rows.insert(
+        2,
+        GrowthRow(measure="rd_intensity", label="研发强度", srdi=rs, all_smes=ra, difference_pp=diff(rs, ra)),
+    )
     return GrowthOut(
         fiscal_year=year,
         srdi_sample=s["n"],
@@ -410,7 +423,9 @@ def growth_sentences(year: int, sample: int, rows: list[GrowthRow]) -> list[str]
     return [f"{year}年，纳入监测的专精特新企业（同口径 {sample} 家）" + "；".join(parts) + "。"]
 
 
-def appeal_kpis(db: Session, region: str | None, scope: list[str] | None, start: date, end: date) -> AppealKpiOut:
+def appeal_kpis(
+    db: Session, region: str | None, scope: list[str] | None, start: date, end: date
+) -> AppealKpiOut:
     c = repository.appeal_counts(db, region, scope, start, end)
     return AppealKpiOut(
         **c,

@@ -185,7 +185,9 @@ def elapsed_share(from_year: int, year: int, as_of: date) -> Decimal:
     return Decimal((as_of - start).days + 1) / Decimal((end - start).days + 1)
 
 
-def progress(value: Decimal, actual: Decimal | None, elapsed: Decimal) -> tuple[Decimal | None, ProgressStatus]:
+def progress(
+    value: Decimal, actual: Decimal | None, elapsed: Decimal
+) -> tuple[Decimal | None, ProgressStatus]:
     """(percent done, rounded to 0.1; status) of a target of ``value`` with ``actual`` reached so far."""
     if actual is None:
         return None, ProgressStatus.no_data
