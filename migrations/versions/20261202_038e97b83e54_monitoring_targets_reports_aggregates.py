@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("as_of", sa.Date(), nullable=False),
         sa.Column("change_log_id", sa.BigInteger(), nullable=False),
         sa.Column("enterprises", sa.BigInteger(), nullable=False),
+        sa.Column("growth_year", sa.Integer(), nullable=True),
         sa.Column("duration_ms", sa.Integer(), nullable=False),
         sa.Column("trigger", sa.String(length=20), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_monitoring_aggregate_refresh")),

@@ -9,7 +9,7 @@ from srdi.enterprise.schemas import EnterpriseIn
 from tests.e2e.seed import make_uscc
 from tests.monitoring.test_overview import OVERVIEW, seed_monitoring
 
-SAME = ("total", "by_tier", "children")
+SAME = ("total", "by_tier", "children", "trend", "growth")
 
 
 def test_the_aggregate_gives_the_live_figures_goes_stale_on_change_and_refreshes_itself(client_as, db):

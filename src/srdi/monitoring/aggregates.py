@@ -24,6 +24,9 @@ from srdi.monitoring import repository
 from srdi.monitoring.models import AggregateRefresh, RegionAggregate
 from srdi.monitoring.schemas import Freshness
 
+SRDI_TIERS = ("srdi_sme", "little_giant")  # as srdi.monitoring.service.SRDI_TIERS
+TREND_YEARS = 4
+
 
 def _position(db: Session) -> int:
     """Change-log id and enterprise id folded into one number that grows with every registry change."""
@@ -52,6 +55,31 @@ def refresh(db: Session, as_of: date, trigger: str = "manual") -> AggregateRefre
             .group_by(Enterprise.region_code, Recognition.tier),
         )
     )
+    # The trend (tiers held at the last year ends) and the same-sample growth sums of the latest fiscal year.
+    for year in range(as_of.year - TREND_YEARS, as_of.year):
+        db.execute(
+            insert(RegionAggregate).from_select(
+                ["region_code", "key", "value"],
+                select(
+                    Enterprise.region_code,
+                    literal(f"trend:{year}:", String) + Recognition.tier,
+                    func.count(func.distinct(Enterprise.id)),
+                )
+                .join(Recognition, Recognition.enterprise_id == Enterprise.id)
+                .where(repository._held_on(date(year, 12, 31)))
+                .group_by(Enterprise.region_code, Recognition.tier),
+            )
+        )
+    fy = repository.latest_fiscal_year(db, None, None, as_of.year)
+    if fy is not None:
+        values = []
+        for sample, tiers in (("srdi", SRDI_TIERS), ("all", None)):
+            for code, sums in repository.same_sample_by_district(db, None, None, fy, tiers).items():
+                values += [
+                    {"region_code": code, "key": f"g:{fy}:{sample}:{k}", "value": v} for k, v in sums.items()
+                ]
+        if values:
+            db.execute(insert(RegionAggregate), values)
     total = int(
         db.scalar(
             select(func.coalesce(func.sum(RegionAggregate.value), 0)).where(RegionAggregate.key == "total")
@@ -62,6 +90,7 @@ def refresh(db: Session, as_of: date, trigger: str = "manual") -> AggregateRefre
         as_of=as_of,
         change_log_id=position,
         enterprises=total,
+        growth_year=fy,
         duration_ms=int((time.perf_counter() - started) * 1000),
         trigger=trigger,
     )
@@ -82,6 +111,8 @@ def is_stale(db: Session, ref: AggregateRefresh) -> bool:
 class Snapshot:
     rows: list[tuple[str, str, int]]
     freshness: Freshness
+    as_of: date
+    growth_year: int | None = None
 
     def totals(self, group_len: int | None) -> dict[str, int]:
         out: dict[str, int] = defaultdict(int)
@@ -89,6 +120,29 @@ class Snapshot:
             if key == "total":
                 out[code[: group_len or 6]] += n
         return dict(out)
+
+    def trend(self, year: int) -> dict[str, int] | None:
+        """Tiers held on 31 December ``year`` (None if the refresh did not keep that year)."""
+        if not self.as_of.year - TREND_YEARS <= year < self.as_of.year:
+            return None
+        prefix = f"trend:{year}:"
+        out: dict[str, int] = defaultdict(int)
+        for _, key, n in self.rows:
+            if key.startswith(prefix):
+                out[key[len(prefix) :]] += n
+        return dict(out)
+
+    def growth(self) -> tuple[int, dict[str, int], dict[str, int]] | None:
+        """(fiscal year, SRDI sums, all-SME sums) over the rows, if the refresh computed them."""
+        if self.growth_year is None:
+            return None
+        sums = {sample: dict.fromkeys(repository.SAMPLE_FIELDS, 0) for sample in ("srdi", "all")}
+        prefix = f"g:{self.growth_year}:"
+        for _, key, n in self.rows:
+            if key.startswith(prefix):
+                _, _, sample, field = key.split(":")
+                sums[sample][field] += n
+        return self.growth_year, sums["srdi"], sums["all"]
 
     def tiers(self, group_len: int | None) -> list[tuple[str, str, int]]:
         out: dict[tuple[str, str], int] = defaultdict(int)
@@ -109,6 +163,5 @@ def read(db: Session, region: str | None, scope: list[str] | None, as_of: date) 
     rows = [(c, k, int(v)) for c, k, v in db.execute(q).all()]
     if scope is not None:
         rows = [r for r in rows if any(r[0].startswith(p) for p in scope)]
-    return Snapshot(
-        rows, Freshness(source="aggregate", refreshed_at=ref.refreshed_at, stale=is_stale(db, ref))
-    )
+    fresh = Freshness(source="aggregate", refreshed_at=ref.refreshed_at, stale=is_stale(db, ref))
+    return Snapshot(rows, fresh, ref.as_of, ref.growth_year)

@@ -107,5 +107,6 @@ class AggregateRefresh(Base):
     as_of: Mapped[date] = mapped_column(Date)
     change_log_id: Mapped[int] = mapped_column(BigInteger)
     enterprises: Mapped[int] = mapped_column(BigInteger)
+    growth_year: Mapped[int | None] = mapped_column(Integer)  # the fiscal year of the growth sums kept
     duration_ms: Mapped[int] = mapped_column(Integer)
     trigger: Mapped[str] = mapped_column(String(20))

@@ -199,6 +199,23 @@ def same_sample_totals(
 ) -> dict[str, int]:
     """Σ of ``year`` and ``year − 1`` over the enterprises that reported operating revenue for both years (同口径),
     SMEs only (size class not ``large``); with ``srdi_tiers``, only those holding one of the tiers at year end."""
+    rows = same_sample_by_district(db, region_prefix, scope, year, srdi_tiers, grouped=False)
+    return rows.get("", dict.fromkeys(SAMPLE_FIELDS, 0))
+
+
+SAMPLE_FIELDS = ("n", "rev", "rev_prev", "profit", "profit_prev", "rd", "rd_prev", "emp", "emp_prev")
+
+
+def same_sample_by_district(
+    db: Session,
+    region_prefix: str | None,
+    scope: list[str] | None,
+    year: int,
+    srdi_tiers: tuple[str, ...] | None,
+    *,
+    grouped: bool = True,
+) -> dict[str, dict[str, int]]:
+    """``same_sample_totals`` per district (``grouped``) or as one group ``""``."""
     cur, prev = aliased(YearlyFigure), aliased(YearlyFigure)
     cols: dict[str, Any] = {
         "n": func.count(),
@@ -211,8 +228,9 @@ def same_sample_totals(
         "emp": func.coalesce(func.sum(cur.employees), 0),
         "emp_prev": func.coalesce(func.sum(prev.employees), 0),
     }
+    group: Any = Enterprise.region_code if grouped else literal("")
     q = (
-        select(*[c.label(k) for k, c in cols.items()])
+        select(group.label("g"), *[c.label(k) for k, c in cols.items()])
         .select_from(cur)
         .join(prev, (prev.enterprise_id == cur.enterprise_id) & (prev.fiscal_year == year - 1))
         .join(Enterprise, Enterprise.id == cur.enterprise_id)
@@ -231,8 +249,8 @@ def same_sample_totals(
                 Recognition.enterprise_id == Enterprise.id, Recognition.tier.in_(srdi_tiers), _held_on(end)
             )
         )
-    row = db.execute(q).one()
-    return {k: int(getattr(row, k) or 0) for k in cols}
+    q = q.group_by(group)
+    return {str(row.g): {k: int(getattr(row, k) or 0) for k in cols} for row in db.execute(q).all()}
 
 
 def appeal_counts(

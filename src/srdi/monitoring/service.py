@@ -357,16 +357,26 @@ def report_figure(db: Session, body: ReportedFigureIn, scope: list[str] | None, 
     return row
 
 
-def growth(db: Session, region: str | None, scope: list[str] | None, up_to_year: int) -> GrowthOut:
-    year = repository.latest_fiscal_year(db, region, scope, up_to_year)
+def growth(
+    db: Session,
+    region: str | None,
+    scope: list[str] | None,
+    up_to_year: int,
+    snapshot: aggregates.Snapshot | None = None,
+) -> GrowthOut:
+    kept = snapshot.growth() if snapshot is not None else None
+    year = kept[0] if kept else repository.latest_fiscal_year(db, region, scope, up_to_year)
     method = (
         "同口径：本年度与上年度均填报营业收入的中小企业（不含大型企业），合计值同比；"
         "专精特新企业指年末持有有效专精特新中小企业或“小巨人”称号的企业；研发强度 = 研发费用 ÷ 营业收入"
     )
     if year is None:
         return GrowthOut(fiscal_year=None, srdi_sample=0, all_sample=0, method=method, rows=[], sentences=[])
-    s = repository.same_sample_totals(db, region, scope, year, SRDI_TIERS)
-    a = repository.same_sample_totals(db, region, scope, year, None)
+    if kept:
+        s, a = kept[1], kept[2]
+    else:
+        s = repository.same_sample_totals(db, region, scope, year, SRDI_TIERS)
+        a = repository.same_sample_totals(db, region, scope, year, None)
     if a["n"] == 0:
         return GrowthOut(fiscal_year=year, srdi_sample=0, all_sample=0, method=method, rows=[], sentences=[])
 
@@ -490,9 +500,13 @@ def overview(
 
     trend = []
     for on in [date(y, 12, 31) for y in range(as_of.year - TREND_YEARS, as_of.year)] + [as_of]:
-        counts: dict[str, int] = {}
-        for _, tier, n in repository.tier_counts_on(db, region, scope, on, None):
-            counts[tier] = n
+        kept = fresh.trend(on.year) if fresh is not None and on != as_of else None
+        if on == as_of:
+            counts = dict(tiers)
+        elif kept is not None:
+            counts = kept
+        else:
+            counts = {t: n for _, t, n in repository.tier_counts_on(db, region, scope, on, None)}
         trend.append(TrendPoint(on=on, tiers=counts))
 
     moves: dict[str, dict[str, int]] = {}
@@ -545,7 +559,7 @@ def overview(
         children=children,
         trend=trend,
         movements=movement_rows,
-        growth=growth(db, region, scope, period.year),
+        growth=growth(db, region, scope, period.year, fresh),
         appeals=appeal_kpis(db, region, scope, period.start, as_of),
         money=money(db, region, scope, period.start, as_of),
         targets=mine,
