@@ -6,17 +6,21 @@ from __future__ import annotations
 from srdi.auth.enums import Role
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.schemas import EnterpriseIn
+from srdi.kit.workdays import beijing_today
 from tests.e2e.seed import make_uscc
-from tests.monitoring.test_overview import OVERVIEW, seed_monitoring
+from tests.monitoring.test_overview import OVERVIEW, TARGETS, seed_monitoring
 
-SAME = ("total", "by_tier", "children", "trend", "growth")
+SAME = ("total", "by_tier", "children", "trend", "growth", "targets", "ranking")
 
 
 def test_the_aggregate_gives_the_live_figures_goes_stale_on_change_and_refreshes_itself(client_as, db):
     seed_monitoring(db)
     city = client_as(Role.city_official)
+    share = {"region_code": "440305", "year": beijing_today().year, "measure": "srdi_sme_count", "value": 4}
+    assert city.put(TARGETS, json={**share, "source": "分解目标"}).status_code == 200
     live = city.get(OVERVIEW).json()
     assert live["freshness"]["source"] == "live"
+    assert [(r["code"], r["actual"]) for r in live["ranking"]] == [("440305", "2")]
 
     r = client_as(Role.admin).post("/api/v1/monitoring/aggregates/refresh")
     assert (r.status_code, r.json()["stale"]) == (200, False)

@@ -144,6 +144,11 @@ class Snapshot:
                 sums[sample][field] += n
         return self.growth_year, sums["srdi"], sums["all"]
 
+    def tier_count(self, region: str, tier: str) -> int:
+        """Enterprises of ``region`` (a prefix within the snapshot's rows) holding ``tier`` on the refresh date."""
+        key = f"tier:{tier}"
+        return sum(n for code, k, n in self.rows if k == key and code.startswith(region))
+
     def tiers(self, group_len: int | None) -> list[tuple[str, str, int]]:
         out: dict[tuple[str, str], int] = defaultdict(int)
         for code, key, n in self.rows:

@@ -235,7 +235,9 @@ def all_targets(db: Session, scope: list[str] | None) -> list[tuple[targets.Targ
     return out
 
 
-def actual_of(db: Session, t: targets.Target, as_of: date) -> Decimal | None:
+def actual_of(
+    db: Session, t: targets.Target, as_of: date, snapshot: aggregates.Snapshot | None = None
+) -> Decimal | None:
     """What has been reached of target ``t`` by ``as_of`` (computed from the registry, appeals and grants, or
     the figures officials reported)."""
     m = targets.rules().measure(t.measure)
@@ -243,6 +245,8 @@ def actual_of(db: Session, t: targets.Target, as_of: date) -> Decimal | None:
     if end < start:
         return Decimal(0) if m.kind is not MeasureKind.reported else None
     if m.kind is MeasureKind.tier_count:
+        if snapshot is not None and snapshot.as_of == end:
+            return Decimal(snapshot.tier_count(t.region, str(m.tier)))
         rows = repository.tier_counts_on(db, t.region, None, end, None)
         return Decimal(sum(n for _, tier, n in rows if tier == m.tier))
     if m.kind is MeasureKind.tier_entries:
@@ -260,9 +264,15 @@ def actual_of(db: Session, t: targets.Target, as_of: date) -> Decimal | None:
     return None if v is None else Decimal(v)
 
 
-def target_progress(db: Session, t: targets.Target, target_id: int | None, as_of: date) -> TargetProgressOut:
+def target_progress(
+    db: Session,
+    t: targets.Target,
+    target_id: int | None,
+    as_of: date,
+    snapshot: aggregates.Snapshot | None = None,
+) -> TargetProgressOut:
     m = targets.rules().measure(t.measure)
-    actual = actual_of(db, t, as_of)
+    actual = actual_of(db, t, as_of, snapshot)
     elapsed = targets.elapsed_share(t.from_year, t.year, as_of)
     pct, status = targets.progress(t.value, actual, elapsed)
     return TargetProgressOut(
@@ -291,7 +301,14 @@ def target_progress(db: Session, t: targets.Target, target_id: int | None, as_of
 
 
 def targets_for(
-    db: Session, region: str | None, scope: list[str] | None, year: int, as_of: date, *, children: bool
+    db: Session,
+    region: str | None,
+    scope: list[str] | None,
+    year: int,
+    as_of: date,
+    *,
+    children: bool,
+    snapshot: aggregates.Snapshot | None = None,
 ) -> list[TargetProgressOut]:
     """Targets of ``region`` (and, with ``children``, of the regions below it) whose span includes ``year``."""
     out = []
@@ -300,7 +317,7 @@ def targets_for(
             continue
         if region and not (t.region == region or (children and t.region.startswith(region))):
             continue
-        out.append(target_progress(db, t, tid, as_of))
+        out.append(target_progress(db, t, tid, as_of, snapshot))
     return sorted(out, key=lambda p: (len(p.region_code), p.region_code, p.measure, p.subject))
 
 
@@ -525,7 +542,7 @@ def overview(
         if t.value in moves
     ]
 
-    target_rows = targets_for(db, region, scope, period.year, as_of, children=True)
+    target_rows = targets_for(db, region, scope, period.year, as_of, children=True, snapshot=fresh)
     mine = [t for t in target_rows if t.region_code == region] if region else target_rows
     ranking = sorted(
         (
