@@ -89,6 +89,26 @@ def measure(url: str, repeat: int) -> None:
             med, mx, _ = timed_get(c, "/api/v1/monitoring/overview", repeat)
             rows.append((who, "overview aggregate", med, mx))
     print(f"aggregate refresh: {refresh_ms:.0f} ms ({ref.enterprises:,} enterprises)")
+    # Where the time of one overview goes (city scope, from the aggregate): the repository calls, by cumulative time.
+    import cProfile
+    import pstats
+
+    from srdi.monitoring import service, targets
+
+    prof = cProfile.Profile()
+    prof.enable()
+    service.overview(
+        db,
+        "4403",
+        ["4403"],
+        targets.parse_period(f"{beijing_today().year}Q{(beijing_today().month - 1) // 3 + 1}"),
+        beijing_today(),
+    )
+    prof.disable()
+    stats = pstats.Stats(prof)
+    for (file, _, fn), (_, _, _, cum, _) in sorted(stats.stats.items(), key=lambda kv: -kv[1][3]):  # type: ignore[attr-defined]
+        if file.endswith(("monitoring/repository.py", "monitoring/aggregates.py")):
+            print(f"    {fn:<28} {cum * 1000:8.1f} ms")
     for who, name, med, mx in rows:
         print(f"  {who:<12} {name:<20} median {med:8.1f} ms   max {mx:8.1f} ms")
     print(machine())
