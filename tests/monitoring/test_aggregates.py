@@ -3,24 +3,40 @@ after a registry change (shown on the page), refreshed in the background by the 
 
 from __future__ import annotations
 
+from datetime import date
+
+from sqlalchemy import select
+
 from srdi.auth.enums import Role
 from srdi.enterprise import service as enterprise_service
+from srdi.enterprise.models import Enterprise
 from srdi.enterprise.schemas import EnterpriseIn
 from srdi.kit.workdays import beijing_today
 from tests.e2e.seed import make_uscc
-from tests.monitoring.test_overview import OVERVIEW, TARGETS, seed_monitoring
+from tests.monitoring.test_overview import OVERVIEW, TARGETS, _rec, seed_monitoring
 
-SAME = ("total", "by_tier", "children", "trend", "growth", "targets", "ranking")
+SAME = ("total", "by_tier", "children", "trend", "growth", "targets", "ranking", "movements")
 
 
 def test_the_aggregate_gives_the_live_figures_goes_stale_on_change_and_refreshes_itself(client_as, db):
     seed_monitoring(db)
+    today = beijing_today()
+    # Entries and exits in the current quarter: a new 创新型 today, one expiring today, one revoked today.
+    ents = db.scalars(select(Enterprise).order_by(Enterprise.id)).all()
+    _rec(db, ents[2], "innovative_sme", today, date(today.year + 3, 1, 1))
+    _rec(db, ents[3], "innovative_sme", date(today.year - 3, 1, 1), today, status="expired")
+    _rec(
+        db, ents[0], "little_giant", date(today.year - 1, 1, 1), date(today.year + 2, 1, 1), "revoked", today
+    )
+    db.flush()
     city = client_as(Role.city_official)
     share = {"region_code": "440305", "year": beijing_today().year, "measure": "srdi_sme_count", "value": 4}
     assert city.put(TARGETS, json={**share, "source": "分解目标"}).status_code == 200
     live = city.get(OVERVIEW).json()
     assert live["freshness"]["source"] == "live"
     assert [(r["code"], r["actual"]) for r in live["ranking"]] == [("440305", "2")]
+    moves = {m["tier"]: (m["new"], m["expired"], m["revoked"]) for m in live["movements"]}
+    assert (moves["innovative_sme"], moves["little_giant"]) == ((1, 1, 0), (0, 0, 1))
 
     r = client_as(Role.admin).post("/api/v1/monitoring/aggregates/refresh")
     assert (r.status_code, r.json()["stale"]) == (200, False)

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import String, delete, func, insert, literal, select
+from sqlalchemy import Integer, String, cast, delete, extract, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from srdi.enterprise.models import Enterprise, Recognition
@@ -68,6 +68,24 @@ def refresh(db: Session, as_of: date, trigger: str = "manual") -> AggregateRefre
                 .join(Recognition, Recognition.enterprise_id == Enterprise.id)
                 .where(repository._held_on(date(year, 12, 31)))
                 .group_by(Enterprise.region_code, Recognition.tier),
+            )
+        )
+    # Entries and exits per month of the refresh's year up to its date (a current period is whole months).
+    year_start = date(as_of.year, 1, 1)
+    for reason, column, cond in (
+        ("new", Recognition.announced_date, Recognition.id.is_not(None)),
+        ("expired", Recognition.valid_until, Recognition.status != "revoked"),
+        ("revoked", Recognition.revoked_date, Recognition.status == "revoked"),
+    ):
+        month = cast(cast(extract("month", column), Integer), String)
+        key = literal(f"mv:{reason}:", String) + Recognition.tier + literal(":", String) + month
+        db.execute(
+            insert(RegionAggregate).from_select(
+                ["region_code", "key", "value"],
+                select(Enterprise.region_code, key, func.count())
+                .join(Recognition, Recognition.enterprise_id == Enterprise.id)
+                .where(column.between(year_start, as_of), cond)
+                .group_by(Enterprise.region_code, key),
             )
         )
     fy = repository.latest_fiscal_year(db, None, None, as_of.year)
@@ -143,6 +161,19 @@ class Snapshot:
                 _, _, sample, field = key.split(":")
                 sums[sample][field] += n
         return self.growth_year, sums["srdi"], sums["all"]
+
+    def movements(self, start: date, end: date) -> list[tuple[str, str, int]] | None:
+        """(tier, reason, recognitions) within whole months ``start`` … ``end`` = the refresh date, else None."""
+        if end != self.as_of or start.year != end.year or start.day != 1:
+            return None
+        months = {str(m) for m in range(start.month, end.month + 1)}
+        out: dict[tuple[str, str], int] = defaultdict(int)
+        for _, key, n in self.rows:
+            if key.startswith("mv:"):
+                _, reason, tier, month = key.split(":")
+                if month in months:
+                    out[(tier, reason)] += n
+        return [(t, r, n) for (t, r), n in out.items()]
 
     def tier_count(self, region: str, tier: str) -> int:
         """Enterprises of ``region`` (a prefix within the snapshot's rows) holding ``tier`` on the refresh date."""

@@ -527,7 +527,10 @@ def overview(
         trend.append(TrendPoint(on=on, tiers=counts))
 
     moves: dict[str, dict[str, int]] = {}
-    for tier, reason, n in repository.movements(db, region, scope, period.start, as_of):
+    kept_moves = fresh.movements(period.start, as_of) if fresh is not None else None
+    if kept_moves is None:
+        kept_moves = repository.movements(db, region, scope, period.start, as_of)
+    for tier, reason, n in kept_moves:
         moves.setdefault(tier, {"new": 0, "expired": 0, "revoked": 0})[reason] = n
     movement_rows = [
         MovementRow(
