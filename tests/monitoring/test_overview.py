@@ -219,3 +219,11 @@ def test_officials_restating_a_target_replace_it_and_the_change_is_audited(clien
     assert len(actions) == 2
     assert city.delete(f"{TARGETS}/{first['id']}").status_code == 204
     assert city.get(f"{TARGETS}?year=2025&region=440305").json() == []
+
+
+def test_a_period_that_has_not_begun_is_refused_in_chinese(client_as, db):
+    r = client_as(Role.city_official).get(f"{OVERVIEW}?period=2099Q1")
+    assert r.status_code == 422
+    assert (
+        r.json()["message"] == "广东省深圳市在 2099Q1 没有可通报的数据（该期间自 2099-01-01 开始，尚未到来）"
+    )

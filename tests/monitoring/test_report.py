@@ -110,11 +110,11 @@ def test_a_period_with_no_data_is_refused_and_nothing_is_archived(client_as, db)
     assert r.status_code == 422
     assert (
         r.json()["message"]
-        == "广东省深圳市在 2099Q1 没有可通报的数据（该期间自 2099-01-01 开始，尚未到来），未生成报告"
+        == "广东省深圳市在 2099Q1 没有可通报的数据（该期间自 2099-01-01 开始，尚未到来，未生成报告）"
     )
     r = _make(city, region="440306")  # 宝安区: no enterprise in the registry
     assert r.status_code == 422
-    assert r.json()["message"].endswith("没有可通报的数据（企业库中该地区没有企业），未生成报告")
+    assert r.json()["message"].endswith("没有可通报的数据（企业库中该地区没有企业，未生成报告）")
     assert _reports(db) == 0
 
 

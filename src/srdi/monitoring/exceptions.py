@@ -48,7 +48,7 @@ class NoDataForPeriod(ValidationFailed):
 
     def __init__(self, period: str, region_name: str, why: str) -> None:
         super().__init__(
-            f"{region_name}在 {period} 没有可通报的数据（{why}），未生成报告",
+            f"{region_name}在 {period} 没有可通报的数据（{why}）",
             f"no data for {period} in {region_name}",
         )
 

@@ -62,7 +62,9 @@ def check_request(
     rules = targets.rules().report
     name = service.region_name(region)
     if period.start > today:
-        raise NoDataForPeriod(period.key, name, f"该期间自 {period.start.isoformat()} 开始，尚未到来")
+        raise NoDataForPeriod(
+            period.key, name, f"该期间自 {period.start.isoformat()} 开始，尚未到来，未生成报告"
+        )
     districts = int(
         db.scalar(
             select(func.count(func.distinct(Enterprise.region_code))).where(
@@ -72,7 +74,7 @@ def check_request(
         or 0
     )
     if districts == 0:
-        raise NoDataForPeriod(period.key, name, "企业库中该地区没有企业")
+        raise NoDataForPeriod(period.key, name, "企业库中该地区没有企业，未生成报告")
     limit = int(rules.get("max_districts", 60))
     child_len = {2: 4, 4: 6}.get(len(region))
     groups = (

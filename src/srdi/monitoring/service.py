@@ -13,7 +13,7 @@ from srdi.kit.errors import NotFoundError, ValidationFailed
 from srdi.kit.money import fen_to_yuan
 from srdi.monitoring import aggregates, repository, targets
 from srdi.monitoring.enums import MeasureKind
-from srdi.monitoring.exceptions import NotReportable, RegionOutOfScope
+from srdi.monitoring.exceptions import NoDataForPeriod, NotReportable, RegionOutOfScope
 from srdi.monitoring.models import MonitoringTarget, ReportedFigure
 from srdi.monitoring.schemas import (
     AppealKpiOut,
@@ -486,6 +486,10 @@ def overview(
     region = normalize_region(region)
     check_region(region, scope)
     region = region or default_region(scope)
+    if period.start > today:
+        raise NoDataForPeriod(
+            period.key, region_name(region), f"该期间自 {period.start.isoformat()} 开始，尚未到来"
+        )
     as_of = min(period.end, today)
     level = LEVELS.get(len(region), "all") if region else "all"
     child_len = {None: 2, 2: 4, 4: 6}.get(len(region) if region else None)
