@@ -54,6 +54,19 @@ def _build():  # type: ignore[no-untyped-def]
             session.close()
 
     app.dependency_overrides[db_session.get_db] = _db
+
+    # Background tasks (a 通报 build, an aggregate refresh) work on the fuzz database too, not the configured one.
+    from contextlib import contextmanager
+
+    @contextmanager
+    def _task_session():  # type: ignore[no-untyped-def]
+        session = maker()
+        try:
+            yield session
+        finally:
+            session.close()
+
+    app.dependency_overrides[db_session.get_task_session_factory] = lambda: _task_session
     return app, headers
 
 

@@ -135,6 +135,10 @@ app.command("worker")(_worker)
 from srdi.application.cli import applications_app  # noqa: E402 — kept next to its registration
 
 app.add_typer(applications_app, name="applications")
+from srdi.monitoring.cli import monitoring_app, report_app  # noqa: E402 — kept next to its registration
+
+app.add_typer(report_app, name="report")
+app.add_typer(monitoring_app, name="monitoring")
 
 
 def _safe_url() -> str:

@@ -14,6 +14,7 @@ from srdi.db.base import Base
 from srdi.enterprise import models as enterprise_models
 from srdi.finance import models as finance_models
 from srdi.matchmaking import models as matchmaking_models
+from srdi.monitoring import models as monitoring_models
 from srdi.notification import models as notification_models
 from srdi.policy import models as policy_models
 
@@ -28,6 +29,7 @@ __all__ = [
     "enterprise_models",
     "finance_models",
     "matchmaking_models",
+    "monitoring_models",
     "notification_models",
     "policy_models",
 ]

@@ -128,6 +128,26 @@ def _summary_total(body: Any, visible: list[Any]) -> str | None:
 
 
 MONITORS = frozenset({Role.admin, Role.service_commissioner}) | OFFICIALS
+
+
+def _target(_: Any) -> dict[str, Any]:
+    return {
+        "region_code": "440305",
+        "year": 2026,
+        "measure": "srdi_sme_count",
+        "value": 3,
+        "source": "矩阵测试文件",
+    }
+
+
+def _reported_figure(_: Any) -> dict[str, Any]:
+    return {"region_code": "440305", "measure": "trainees", "on_date": "2026-06-01", "value": 10}
+
+
+def _report(_: Any) -> dict[str, Any]:
+    return {"period": "2025Q3", "region_code": "440305", "fmt": "html"}
+
+
 ASSESSORS = READERS
 RUNNERS = frozenset({Role.admin}) | OFFICIALS
 RUN_READERS = MONITORS
@@ -257,6 +277,23 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/monitoring/regions"): Rule(MONITORS, check=_regions_within),
     ("GET", "/api/v1/monitoring/industries"): Rule(MONITORS, check=_counts_sum),
     ("GET", "/api/v1/monitoring/district-summary"): Rule(MONITORS, check=_summary_total),
+    ("GET", "/api/v1/monitoring/measures"): Rule(MONITORS),
+    ("GET", "/api/v1/monitoring/targets"): Rule(MONITORS),
+    ("PUT", "/api/v1/monitoring/targets"): Rule(CREATORS, body=_target),
+    ("DELETE", "/api/v1/monitoring/targets/{target_id}"): Rule(
+        CREATORS, ok=404, params={"target_id": lambda _: 2**31 - 1}
+    ),
+    ("POST", "/api/v1/monitoring/reported-figures"): Rule(CREATORS, body=_reported_figure, ok=201),
+    ("GET", "/api/v1/monitoring/overview"): Rule(MONITORS, check=_summary_total),
+    ("POST", "/api/v1/monitoring/aggregates/refresh"): Rule(ADMIN),
+    ("POST", "/api/v1/monitoring/reports"): Rule(CREATORS, body=_report, ok=202),
+    ("GET", "/api/v1/monitoring/reports"): Rule(MONITORS),
+    ("GET", "/api/v1/monitoring/reports/{report_id}"): Rule(
+        MONITORS, ok=404, params={"report_id": lambda _: 2**31 - 1}
+    ),
+    ("GET", "/api/v1/monitoring/reports/{report_id}/file"): Rule(
+        MONITORS, ok=404, params={"report_id": lambda _: 2**31 - 1}
+    ),
     # --- tier evaluation (srdi.criteria.router). Self-assessment of a registered enterprise: anyone who may
     # read it; a posted facts document and the rule sets are public (a prospective enterprise tests itself).
     ("POST", "/api/v1/enterprises/{enterprise_id}/evaluations"): Rule(

@@ -235,13 +235,14 @@ class Recognition(_Fact, Base):
     tier: Mapped[str] = mapped_column(String(ENUM_LEN), index=True)
     level: Mapped[str] = mapped_column(String(ENUM_LEN))
     batch: Mapped[str | None] = mapped_column(String(100))
-    announced_date: Mapped[date] = mapped_column(Date)
-    valid_until: Mapped[date] = mapped_column(Date)
+    # Indexed for the monitoring views' date ranges (entries, expiries, revocations per period; issue 18).
+    announced_date: Mapped[date] = mapped_column(Date, index=True)
+    valid_until: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(ENUM_LEN), default="valid", index=True)
     document_no: Mapped[str | None] = mapped_column(String(100))
     # 撤销: when and why (enums.RevocationReason); fraud, a major accident or serious dishonesty bar a new
     # application for three years (common_eligibility E6).
-    revoked_date: Mapped[date | None] = mapped_column(Date)
+    revoked_date: Mapped[date | None] = mapped_column(Date, index=True)
     revocation_reason: Mapped[str | None] = mapped_column(String(ENUM_LEN))
 
 
