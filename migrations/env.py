@@ -6,8 +6,8 @@ from alembic import context
 from sqlalchemy import Connection
 
 from srdi.config import get_settings
-from srdi.model_registry import Base
 from srdi.db.session import make_engine
+from srdi.model_registry import Base
 
 target_metadata = Base.metadata
 
