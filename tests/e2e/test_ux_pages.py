@@ -100,6 +100,10 @@ def test_rule_sets_and_calendar_pages_show_their_lists(pages: Pages, viewport: s
     assert page.js_errors == []
 
 
+# This Element Plus version drops a date picker's data-testid, so the 调休 date input is found by its row.
+MAKE_UP_INPUT = "[data-testid=calendar-editor] .adder:has-text('调休上班') .el-date-editor input"
+
+
 def test_admin_enters_the_missing_year_with_a_holiday_and_a_make_up_day(pages: Pages) -> None:
     page = pages.new("demo-admin")
     page.goto("/admin/calendar")
@@ -115,8 +119,8 @@ def test_admin_enters_the_missing_year_with_a_holiday_and_a_make_up_day(pages: P
     page.fill("input[name=calendar-holiday-name]", "春节")
     page.click("[data-testid=calendar-add-holiday]")
     # A 调休 working day on a Monday is flagged before saving, and saving is disabled.
-    page.locator("[data-testid=calendar-make-up-day] input").fill("2027-03-01")
-    page.locator("[data-testid=calendar-make-up-day] input").press("Enter")
+    page.locator(MAKE_UP_INPUT).fill("2027-03-01")
+    page.locator(MAKE_UP_INPUT).press("Enter")
     page.fill("input[name=calendar-make-up-name]", "春节")
     page.click("[data-testid=calendar-add-make-up]")
     expect(page.locator("[data-testid=calendar-problems]")).to_contain_text(
@@ -124,8 +128,8 @@ def test_admin_enters_the_missing_year_with_a_holiday_and_a_make_up_day(pages: P
     )
     expect(page.locator("[data-testid=calendar-save]")).to_be_disabled()
     page.locator("[data-testid=calendar-table] tr", has_text="2027-03-01").get_by_text("删除").click()
-    page.locator("[data-testid=calendar-make-up-day] input").fill("2027-02-14")
-    page.locator("[data-testid=calendar-make-up-day] input").press("Enter")
+    page.locator(MAKE_UP_INPUT).fill("2027-02-14")
+    page.locator(MAKE_UP_INPUT).press("Enter")
     page.click("[data-testid=calendar-add-make-up]")
     expect(page.locator("[data-testid=calendar-problems]")).to_have_count(0)
     page.click("[data-testid=calendar-save]")

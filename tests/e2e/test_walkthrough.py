@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 # What a person must never read on a page: identifiers (snake_case, dotted codes such as enum or audit values)
 # and English words. Usernames (demo-admin) and e-mail addresses are names people chose, not codes.
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
-DOTTED = re.compile(r"\b[a-z]+\.[a-z_]+\b")
+DOTTED = re.compile(r"\b[a-z_]+(?:\.[a-z_]+)+\b")
 ENGLISH = re.compile(r"\b[a-z]{4,}\b")
 # Usernames and actors (demo-admin, e2e-seed) are hyphenated names people chose, file types (xlsx, csv) are
 # what a user's own files are called; neither is a code of ours.
