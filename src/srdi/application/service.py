@@ -12,7 +12,6 @@ Services never commit; the request (or CLI command) that calls them does.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import secrets
 import statistics
@@ -69,6 +68,7 @@ from srdi.criteria.enums import Purpose
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.enums import Provenance, Tier
 from srdi.enterprise.models import Enterprise, Recognition
+from srdi.kit.file_store import FileStore, sniff_type
 from srdi.kit.workdays import WorkdayCalendar, beijing_today, utc_now
 from srdi.policy import service as policy_service
 
@@ -465,23 +465,10 @@ def submit(db: Session, user: User, application_id: int) -> Application:
 
 # --- evidence files --------------------------------------------------------------------------------------------
 
-MAGIC: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF-", "application/pdf", "PDF"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "PNG"),
-    (b"\xff\xd8\xff", "image/jpeg", "JPEG"),
-)
 
-
-def sniff(head: bytes) -> str | None:
-    """The content type by the file's first bytes (PDF, PNG, JPEG), whatever its name says."""
-    for magic, ctype, _ in MAGIC:
-        if head.startswith(magic):
-            return ctype
-    return None
-
-
-def _path_for(sha: str) -> Path:
-    return evidence_root() / sha[:2] / sha
+def _store() -> FileStore:
+    """Evidence is kept by content in the shared store (srdi.kit.file_store, decision 0019)."""
+    return FileStore(evidence_root())
 
 
 def store_evidence(
@@ -499,19 +486,13 @@ def store_evidence(
         )
     if not content:
         raise ForbiddenFile("文件为空", "empty file")
-    ctype = sniff(content[:16])
+    ctype = sniff_type(content[:16])
     if ctype is None:
         raise ForbiddenFile(
             "只接受 PDF、PNG 或 JPEG 文件（按文件内容识别，与文件名无关）",
             "file content is not PDF, PNG or JPEG",
         )
-    sha = hashlib.sha256(content).hexdigest()
-    path = _path_for(sha)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(content)
-        tmp.replace(path)
+    sha = _store().save(content)
     name = Path(filename or "file").name[:200] or "file"
     row = EvidenceFile(
         application_id=app.id,
@@ -544,7 +525,7 @@ def evidence_file(db: Session, user: User, file_id: int) -> tuple[EvidenceFile, 
     app = db.get(Application, row.application_id)
     if app is None or not visible(user, app):
         raise EvidenceNotFound(file_id)
-    path = _path_for(row.sha256)
+    path = _store().path(row.sha256)
     if not path.exists():
         raise EvidenceNotFound(file_id)
     return row, path
