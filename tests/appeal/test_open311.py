@@ -1,8 +1,8 @@
-"""Open311 GeoReport v2: our conformance tests, and a client someone else wrote (PyPI ``georeport``)."""
+"""Open311 GeoReport v2: our conformance tests, and clients someone else wrote (PyPI ``georeport``
+reads, PyPI ``civicbot`` files and reads)."""
 
 from __future__ import annotations
 
-import threading
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -11,6 +11,7 @@ from srdi.appeal import open311_service, service
 from srdi.appeal.enums import AppealAction, RejectReason
 from srdi.auth.enums import Role
 from tests.appeal import factories
+from tests.live_server import serving
 
 BASE = "/api/v1/open311/v2"
 
@@ -119,30 +120,73 @@ def test_requests_refuse_a_missing_key_and_hide_other_enterprises(db, anon_clien
 
 def test_the_georeport_client_from_pypi_reads_services_and_definitions(app, db):
     georeport = pytest.importorskip("georeport")
-    import uvicorn
 
     factories.catalogue(db)
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    started = threading.Event()
-    for _ in range(500):
-        if server.started:
-            started.set()
-            break
-        threading.Event().wait(0.02)
-    assert started.is_set()
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
+    with serving(app) as root:
         for fmt in ("json", "xml"):
-            client = georeport.GeoReport(
-                f"http://127.0.0.1:{port}{BASE}", jurisdiction="srdi.gov.cn", output_format=fmt
-            )
+            client = georeport.GeoReport(f"{root}{BASE}", jurisdiction="srdi.gov.cn", output_format=fmt)
             names = {s["service_code"]: s["service_name"] for s in client.get_service_list()}
             assert names["policy_consulting"] == "惠企政策咨询与资金兑现"
             definition = client.get_service_definition("financing")
             assert definition["service_code"] == "financing"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+
+
+class _KeyedReads:
+    """civicbot's transport, adding the caller's ``api_key`` to reads: the standard leaves read access to the
+    jurisdiction, and ours needs a key because appeals are an enterprise's own affairs. Filing goes through
+    civicbot untouched (its form carries the key)."""
+
+    def __init__(self, key: str) -> None:
+        from civicbot.http import HttpTransport, RateLimiter
+
+        self._http = HttpTransport(rate_limiter=RateLimiter(min_interval=0.0))
+        self._key = key
+
+    def get_json(self, url: str, params: dict | None = None, headers: dict | None = None) -> object:
+        return self._http.get_json(url, {**(params or {}), "api_key": self._key}, headers)
+
+    def post_form(self, url: str, data: dict, headers: dict | None = None) -> object:
+        return self._http.post_form(url, data, headers)
+
+
+def test_the_civicbot_client_from_pypi_files_an_appeal_and_reads_it_back(app, db, keyed):
+    """An Open311 client someone else wrote (PyPI ``civicbot``, MIT) files through ``POST requests.json``,
+    validating its form against our service list and definition first, then reads the request, its token and
+    the list back; the appeal exists in our registry with the API channel."""
+    pytest.importorskip("civicbot")
+    from civicbot.open311 import Open311Client, Open311Error
+    from civicbot.registry import Endpoint
+
+    ent, _user, key = keyed
+    with serving(app) as root:
+        endpoint = Endpoint(id="srdi", name="专精特新服务平台", base_url=f"{root}{BASE}", write=True)
+        client = Open311Client(endpoint, transport=_KeyedReads(key), jurisdiction_id="srdi.gov.cn")
+        codes = {s["service_code"] for s in client.list_services()}
+        assert {"financing", "policy_consulting"} <= codes
+        with pytest.raises(Open311Error):  # the client's own check: a code we do not offer is never sent
+            client.create_request("no_such_service", validate_remote=True, address_string="深圳市南山区")
+        sent = client.create_request(
+            "financing",
+            dry_run=False,
+            confirm="SEND",
+            api_key=key,
+            validate_remote=True,
+            address_string="深圳市南山区科技园",
+            description="我司计划扩产，需要300万元流动资金贷款，请协助对接合作银行并说明贴息政策。",
+            attributes={"title": "扩产流动资金贷款"},
+        )
+        [created] = sent.response
+        rid = created["service_request_id"]
+        one = client.get_request(rid)
+        assert one is not None
+        assert (one["service_request_id"], one["status"], one["status_notes"], one["service_code"]) == (
+            rid,
+            "open",
+            "已提交",
+            "financing",
+        )
+        assert one["expected_datetime"].endswith("+08:00")
+        assert client.get_token(created["token"]) == [{"service_request_id": rid, "token": created["token"]}]
+        assert [r["service_request_id"] for r in client.list_requests(status="open")] == [rid]
+    appeal = service.get_visible(db, service.AppealScope(), int(rid))
+    assert (appeal.enterprise_id, appeal.channel, appeal.title) == (ent.id, "api", "扩产流动资金贷款")

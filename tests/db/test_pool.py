@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
 import httpx
-import uvicorn
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +19,7 @@ from srdi.main import create_app
 from tests.auth_support import bearer_for, make_user
 from tests.auto_grant.realdb import real_db  # noqa: F401 - fixture
 from tests.auto_grant.variable_policy import KEY, publish_variable_policy
+from tests.live_server import serving
 from tests.policy.factories import enterprise
 
 N = 50
@@ -52,25 +50,9 @@ def _app_on(engine):  # type: ignore[no-untyped-def]
     return app
 
 
-@contextmanager
-def _serve(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def _serve(app):  # type: ignore[no-untyped-def]
     """The app under a real uvicorn (one event loop, anyio's 40 worker threads), as ``srdi serve`` runs it."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        for _ in range(500):
-            if server.started:
-                break
-            # Waiting for start-up only: nothing races it, the result does not depend on how long it takes.
-            time.sleep(0.01)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(30)
+    return serving(app, lifespan="auto")
 
 
 def test_the_default_pool_is_as_large_as_the_worker_thread_pool():
