@@ -76,3 +76,23 @@ def test_a_year_missing_from_the_calendar_says_so_instead_of_guessing(db):
     g = _consented(db, _bj(2031, 3, 2))
     pd = service.payment_deadline(db, g, now=_bj(2031, 3, 9))
     assert (pd.due_at, pd.overdue, pd.note) == (None, False, "节假日安排缺少相应年份，拨付时限暂无法计算")
+
+
+def test_a_year_an_administrator_entered_counts_for_the_payment_deadline(db):
+    """2031 is not in the bundled calendar: once an administrator enters its holidays, the deadline computes on
+    them (here 3–4 March 2031 entered as days off, so the 2 working days after Sunday 2 March are Wednesday 5th and Thursday 6th;
+    on Sunday 9th it is 1 working day late, Friday 7th)."""
+    from srdi.appeal import service as appeal_service
+    from srdi.kit.workdays import DayOverride
+
+    g = _consented(db, _bj(2031, 3, 2))
+    appeal_service.set_calendar_year(
+        db,
+        2031,
+        [DayOverride(date(2031, 3, 3), True, "测试假日"), DayOverride(date(2031, 3, 4), True, "测试假日")],
+        entered_by="admin",
+    )
+    pd = service.payment_deadline(db, g, now=_bj(2031, 3, 9))
+    assert pd.note == ""
+    assert pd.due_at == datetime(2031, 3, 7, 0, 0, tzinfo=BEIJING).astimezone(UTC)
+    assert (pd.overdue, pd.working_days_late) == (True, 1)

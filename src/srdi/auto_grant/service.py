@@ -35,6 +35,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from srdi.appeal import service as appeal_service
 from srdi.auto_grant import repository
 from srdi.auto_grant.enums import (
     LOCKED,
@@ -796,7 +797,11 @@ class PaymentDeadline:
         return f"{what}（时限为确认后{self.working_days}个工作日{late}）"
 
 
-def payment_deadline(db: Session, g: Grant, *, now: datetime | None = None) -> PaymentDeadline:
+def payment_deadline(
+    db: Session, g: Grant, *, now: datetime | None = None, cal: WorkdayCalendar | None = None
+) -> PaymentDeadline:
+    """``cal``: the working-day calendar with the years administrators entered (``appeal_service.calendar``);
+    read once by callers that check many grants."""
     now = now or utcnow()
     pol = policy_service.policy_of(policy_service.get_version(db, g.policy_version_id))
     days = pol.payment_deadline_days
@@ -804,7 +809,7 @@ def payment_deadline(db: Session, g: Grant, *, now: datetime | None = None) -> P
     disbursed_at = d.exported_at if d is not None else None
     if days is None or g.consented_at is None:
         return PaymentDeadline(days, None, disbursed_at, False, 0, "")
-    cal = WorkdayCalendar.bundled()
+    cal = cal or appeal_service.calendar(db)
     try:
         due = cal.deadline_at(g.consented_at, days)
         end = disbursed_at or now
@@ -824,8 +829,9 @@ def overdue_grants(
 ) -> list[tuple[Grant, PaymentDeadline]]:
     """Confirmed grants whose payment is late (unpaid past the deadline, or paid after it), oldest first."""
     out = []
+    cal = appeal_service.calendar(db)
     for g in repository.consented_grants(db, scope_prefixes):
-        pd = payment_deadline(db, g, now=now)
+        pd = payment_deadline(db, g, now=now, cal=cal)
         if pd.overdue:
             out.append((g, pd))
             if len(out) >= limit:
