@@ -757,16 +757,6 @@ def refresh_dirty(db: Session, as_of: date, *, limit: int = 500) -> int:
     return len(ids)
 
 
-def refresh_all(db: Session, as_of: date, region_prefixes: Sequence[str] | None = None) -> int:
-    """Recompute push results for every enterprise whose inputs changed (a facts import does not call us)."""
-    n = 0
-    for chunk in repository.iter_enterprise_chunks(db, repository.enterprise_ids_in(db, region_prefixes)):
-        for ent in chunk:
-            compute_push(db, ent, as_of)
-            n += 1
-    return n
-
-
 def my_policies(db: Session, ent: Enterprise, as_of: date) -> dict[str, Any]:
     matches = compute_push(db, ent, as_of)
     versions = {v.id: (v, pol) for v, pol in published(db)}
