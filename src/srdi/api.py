@@ -10,7 +10,7 @@ from srdi.auth.router import router as auth_router
 from srdi.auto_grant.router import router as auto_grant_router
 from srdi.casework.router import router as casework_router
 from srdi.criteria.router import router as criteria_router
-from srdi.enterprise.import_router import router as import_router
+from srdi.enterprise.importing.router import router as import_router
 from srdi.enterprise.router import router as enterprise_router
 from srdi.finance.router import router as finance_router
 from srdi.kit.errors import ERROR_RESPONSES

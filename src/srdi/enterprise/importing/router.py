@@ -28,9 +28,18 @@ from srdi.auth.dependencies import require_roles
 from srdi.auth.enums import OFFICIALS, Role
 from srdi.auth.service import Principal, audit
 from srdi.db.session import DbSession, session_scope
-from srdi.enterprise import award_import_service, export_service, import_jobs, import_service
+from srdi.enterprise import export_service
 from srdi.enterprise.enums import ImportMode, ImportStatus, SizeClass, Tier
-from srdi.enterprise.import_schemas import AwardImportErrorOut, AwardImportOut, ImportJobOut, ImportReportOut
+from srdi.enterprise.importing import awards as award_import
+from srdi.enterprise.importing import jobs as import_jobs
+from srdi.enterprise.importing import service as import_service
+from srdi.enterprise.importing.progress import live_progress
+from srdi.enterprise.importing.schemas import (
+    AwardImportErrorOut,
+    AwardImportOut,
+    ImportJobOut,
+    ImportReportOut,
+)
 from srdi.enterprise.models import ImportJob
 from srdi.enterprise.service import EnterpriseFilter
 from srdi.enterprise.tabular import TabularError, sniff_format
@@ -154,7 +163,7 @@ def _run_job(
     actor: str,
     region_scope: tuple[str, ...] | None,
 ) -> None:
-    # Lease, one transaction, clean-up of the uploaded file in every outcome: srdi.enterprise.import_jobs.
+    # Lease, one transaction, clean-up of the uploaded file in every outcome: srdi.enterprise.importing.jobs.
     import_jobs.run_job(factory, job_id, path, filename, mode, dry_run, actor, region_scope)
 
 
@@ -205,7 +214,7 @@ def upload_import(
 
 
 def job_out(job: ImportJob) -> ImportJobOut:
-    live = import_service.live_progress(job.id) if job.status in ("pending", "running") else None
+    live = live_progress(job.id) if job.status in ("pending", "running") else None
     summary = (job.report or {}).get("summary")
     return ImportJobOut(
         id=job.id,
@@ -372,7 +381,7 @@ def upload_award_import(
     path = _save_upload(file, limit)
     filename = (file.filename or "upload")[:300]
     try:
-        out = award_import_service.import_awards(
+        out = award_import.import_awards(
             db,
             path,
             actor=principal.username,
@@ -399,7 +408,7 @@ def upload_award_import(
         bad_rows=out.bad_rows,
         errors=[
             AwardImportErrorOut(row=e.row, column=e.column, message=e.message)
-            for e in out.errors[: award_import_service.SHOWN]
+            for e in out.errors[: award_import.SHOWN]
         ],
         message=message,
     )

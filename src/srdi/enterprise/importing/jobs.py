@@ -1,4 +1,4 @@
-"""The life of an import job around ``import_service.run_import``: lease, heartbeat, commit, clean-up (QUALITY R3).
+"""The life of an import job around ``importing.service.run_import``: lease, heartbeat, commit, clean-up (QUALITY R3).
 
 1. ``create_upload_job`` records the job (``pending``) with the uploaded file's path and a lease held by the
    process that received it;
@@ -30,8 +30,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from srdi.db.base import utcnow
-from srdi.enterprise import import_service
 from srdi.enterprise.enums import ImportMode, ImportStatus
+from srdi.enterprise.importing import service as import_service
+from srdi.enterprise.importing.cells import RowError
+from srdi.enterprise.importing.progress import ProgressFn
 from srdi.enterprise.models import ImportJob
 from srdi.kit import leases
 from srdi.kit.faults import fault_point
@@ -139,7 +141,7 @@ def run_job(
     actor: str,
     region_scope: tuple[str, ...] | None = None,
     *,
-    progress: import_service.ProgressFn | None = None,
+    progress: ProgressFn | None = None,
     remove_file: bool = True,
     raise_errors: bool = False,
 ) -> import_service.ImportOutcome | None:
@@ -237,7 +239,7 @@ def mark_interrupted_jobs(db: Session, now: datetime | None = None) -> list[int]
             continue
         report = {
             "message": INTERRUPTED_MESSAGE,
-            "errors": [import_service.RowError(None, None, None, INTERRUPTED_MESSAGE).as_dict()],
+            "errors": [RowError(None, None, None, INTERRUPTED_MESSAGE).as_dict()],
         }
         if _take(
             db, job.id, job.lease_owner,
