@@ -16,6 +16,7 @@ from srdi.finance.router import router as finance_router
 from srdi.kit.errors import ERROR_RESPONSES
 from srdi.matchmaking.router import router as matchmaking_router
 from srdi.monitoring.router import router as monitoring_router
+from srdi.notification.router import router as notification_router
 from srdi.policy.router import router as policy_router
 from srdi.self_test.router import router as self_test_router
 
@@ -27,6 +28,7 @@ api_router.include_router(monitoring_router)
 api_router.include_router(import_router)
 api_router.include_router(criteria_router)
 api_router.include_router(policy_router)
+api_router.include_router(notification_router)
 api_router.include_router(auto_grant_router)
 api_router.include_router(self_test_router)
 api_router.include_router(appeal_router)

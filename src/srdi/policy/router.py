@@ -25,7 +25,7 @@ from srdi.kit.workdays import beijing_today
 from srdi.policy import service, tasks
 from srdi.policy.enums import VersionStatus
 from srdi.policy.exceptions import ImplausibleAnswer, InvalidDraft, PolicyNotFound
-from srdi.policy.models import Notification, PolicyVersion
+from srdi.policy.models import PolicyVersion
 from srdi.policy.schemas import (
     AnswerKeyOut,
     AnswerOut,
@@ -33,7 +33,6 @@ from srdi.policy.schemas import (
     DraftIn,
     MatchOut,
     MyPoliciesOut,
-    NotificationOut,
     PolicyOut,
     RejectIn,
     SandboxIn,
@@ -361,26 +360,6 @@ def _check_value(spec: dict[str, Any], value: object) -> None:
         raise ImplausibleAnswer(f"{spec['label']}：超出合理范围（不超过{spec['max']}），请核实后再填报")
     if spec.get("_min") is not None and n < spec["_min"]:
         raise ImplausibleAnswer(f"{spec['label']}：低于合理范围（不低于{spec['min']}），请核实后再填报")
-
-
-@router.get(
-    "/enterprises/{enterprise_id}/notifications",
-    response_model=list[NotificationOut],
-    summary="企业的站内消息",
-)
-def notifications(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> list[NotificationOut]:
-    ent = visible_enterprise(db, principal, enterprise_id)
-    return [
-        NotificationOut.model_validate(n, from_attributes=True) for n in service.notifications_of(db, ent.id)
-    ]
-
-
-@router.post("/notifications/{notification_id}/read", response_model=NotificationOut, summary="标记消息已读")
-def read_notification(
-    db: DbSession, principal: SelfUser, notification_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
-) -> NotificationOut:
-    n: Notification = service.mark_read(db, notification_id, principal.scope.enterprise_ids)
-    return NotificationOut.model_validate(n, from_attributes=True)
 
 
 # --- 待核验: the verification queue ---------------------------------------------------------------------------

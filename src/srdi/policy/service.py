@@ -1,4 +1,4 @@
-"""Policy library (versions: draft → published), facts for policies, precise push, sandbox, notifications.
+"""Policy library (versions: draft → published), facts for policies, precise push, sandbox.
 
 Policies are rule files evaluated by ``srdi.rules_engine.policy`` — the same engine, executors and traces as the
 tier criteria. Services never commit; the request or task boundary does.
@@ -24,19 +24,18 @@ from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.models import Enterprise
 from srdi.kit.errors import AppError
 from srdi.kit.money import format_wan
+from srdi.notification import service as notification_service
 from srdi.policy import repository
 from srdi.policy.enums import MatchStatus, VerificationStatus, VersionStatus
 from srdi.policy.exceptions import (
     InvalidDraft,
     NotADraft,
-    NotificationNotFound,
     OutsidePolicyRegion,
     PolicyNotFound,
     VerificationClosed,
     VerificationNotFound,
 )
 from srdi.policy.models import (
-    Notification,
     PolicyAnswer,
     PolicyMatch,
     PolicyVersion,
@@ -725,7 +724,7 @@ def _notify_match(
     how = {"auto_grant": "免申即享，无需申请", "application": "可申请", "commitment": "告知承诺办理"}[
         pol.mode
     ]
-    notify(
+    notification_service.notify(
         db,
         enterprise_id,
         kind="policy_match",
@@ -734,19 +733,6 @@ def _notify_match(
         link=f"/my/policies#{version.policy_key}",
         dedupe_key=f"policy_match:{version.policy_key}:v{version.version}",
     )
-
-
-def notify(
-    db: Session, enterprise_id: int, *, kind: str, title: str, body: str, link: str | None, dedupe_key: str
-) -> Notification | None:
-    """One message per (enterprise, dedupe key): a recomputation never repeats a notification."""
-    if repository.notification_exists(db, enterprise_id, dedupe_key):
-        return None
-    row = Notification(
-        enterprise_id=enterprise_id, kind=kind, title=title, body=body, link=link, dedupe_key=dedupe_key
-    )
-    db.add(row)
-    return row
 
 
 def refresh_dirty(db: Session, as_of: date, *, limit: int = 500) -> int:
@@ -814,21 +800,6 @@ def unverified_labels(pol: Policy) -> list[str]:
     what.update({"allocation": "预算不足时的安排方式", "budget": "预算", "payment_deadline": "拨付时限"})
     what.update({"mode": "兑现方式", "period": "享受频次"})
     return [f"{what.get(k, k)}：{v}" for k, v in pol.unverified.items()]
-
-
-def notifications_of(db: Session, enterprise_id: int) -> list[Notification]:
-    return repository.notifications(db, enterprise_id)
-
-
-def mark_read(db: Session, notification_id: int, enterprise_ids: Sequence[int] | None) -> Notification:
-    from srdi.db.base import utcnow
-
-    row = db.get(Notification, notification_id)
-    if row is None or (enterprise_ids is not None and row.enterprise_id not in enterprise_ids):
-        raise NotificationNotFound(notification_id)
-    if row.read_at is None:
-        row.read_at = utcnow()
-    return row
 
 
 # --- provenance gate and verification queue (PRODUCT C3, QUALITY S5) -----------------------------------------
@@ -1061,7 +1032,7 @@ def reject(
     req.status, req.decided_by, req.decided_at = VerificationStatus.rejected.value, actor, utcnow()
     req.note = reason
     mark_dirty(db, [ent.id])
-    notify(
+    notification_service.notify(
         db,
         ent.id,
         kind="verification_rejected",
