@@ -6,8 +6,7 @@ import csv
 import random
 from pathlib import Path
 
-from srdi.enterprise.importing.cells import uscc_ok
-from srdi.enterprise.validation import uscc_error
+from srdi.kit.uscc import uscc_error, uscc_ok
 
 VECTORS = [
     r["uscc"]

@@ -15,7 +15,8 @@ from typing import Any
 from srdi.enterprise.enums import OFFICIAL_STATABLE, ProductField, Provenance
 from srdi.enterprise.io_columns import MONEY_UNITS, Column
 from srdi.enterprise.tabular import Formula
-from srdi.enterprise.validation import industry_error, normalize_uscc, region_error, uscc_error
+from srdi.enterprise.validation import industry_error, region_error
+from srdi.kit.uscc import normalize_uscc, uscc_error, uscc_ok
 from srdi.kit.workdays import beijing_today
 
 # Sanity bounds. 1 亿万元 = 1 万亿元: more than any SME and than all but a handful of listed groups; a value above
@@ -138,22 +139,8 @@ def _parse_text(col: Column) -> Callable[[object], Any]:
     return parse
 
 
+# The fast check first (srdi.kit.uscc.uscc_ok); a code it rejects goes to uscc_error for the precise message.
 _USCC_CACHE: dict[str, tuple[str, str | None]] = {}
-# GB 32100-2015 check character, the same rule as stdnum.cn.uscc (validation.uscc_error) but ~20× faster:
-# a million-row file holds ~200,000 codes. Any code this rejects goes to uscc_error for the precise message.
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_INDEX = {c: i for i, c in enumerate(_USCC_ALPHABET)}
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-
-def uscc_ok(code: str) -> bool:
-    if len(code) != 18 or not code[:8].isascii() or not code[:8].isdigit() or code[17] not in _USCC_INDEX:
-        return False
-    try:
-        total = sum(_USCC_INDEX[c] * w for c, w in zip(code, _USCC_WEIGHTS, strict=False))
-    except KeyError:
-        return False
-    return _USCC_ALPHABET[(31 - total) % 31] == code[17]
 
 
 def _parse_uscc(value: object) -> str:
