@@ -10,7 +10,7 @@ from srdi.auth.dependencies import require_roles
 from srdi.auth.enums import ENTERPRISE_SELF, REGISTRY_READERS
 from srdi.auth.service import Principal
 from srdi.db.session import DbSession
-from srdi.enterprise import service as enterprise_service
+from srdi.enterprise.dependencies import VisibleEnterprise
 from srdi.notification import service
 from srdi.notification.models import Notification
 from srdi.notification.schemas import NotificationOut
@@ -19,7 +19,6 @@ router = APIRouter(tags=["站内消息 notifications"])
 
 Reader = Annotated[Principal, Depends(require_roles(*REGISTRY_READERS))]
 SelfUser = Annotated[Principal, Depends(require_roles(*ENTERPRISE_SELF))]
-EnterpriseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="企业编号")]
 
 
 @router.get(
@@ -27,8 +26,7 @@ EnterpriseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="企业编号
     response_model=list[NotificationOut],
     summary="企业的站内消息",
 )
-def notifications(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> list[NotificationOut]:
-    ent = enterprise_service.get_visible(db, principal.scope, enterprise_id)
+def notifications(db: DbSession, principal: Reader, ent: VisibleEnterprise) -> list[NotificationOut]:
     return [
         NotificationOut.model_validate(n, from_attributes=True) for n in service.notifications_of(db, ent.id)
     ]

@@ -19,8 +19,9 @@ from srdi.auth.enums import ENTERPRISE_SELF, MANAGERS, MONITORS, OFFICIALS, REGI
 from srdi.auth.service import Principal, audit
 from srdi.db.session import DbSession, SessionFactory, get_task_session_factory
 from srdi.enterprise import service as enterprise_service
-from srdi.enterprise.models import Enterprise
+from srdi.enterprise.dependencies import VisibleEnterprise
 from srdi.kit.money import fen_to_yuan
+from srdi.kit.params import AsOf
 from srdi.kit.workdays import beijing_today
 from srdi.policy import service, tasks
 from srdi.policy.enums import VersionStatus
@@ -62,16 +63,10 @@ Verifier = Annotated[Principal, Depends(require_roles(*VERIFIERS))]
 RequestId = Annotated[int, Path(ge=1, le=2**31 - 1, description="核验事项编号")]
 PolicyKey = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 VersionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="政策版本编号")]
-EnterpriseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="企业编号")]
-AsOf = Annotated[date | None, Query(description="基准日 YYYY-MM-DD，默认今天")]
 
 
 def yuan(fen: int | None) -> Decimal | None:
     return None if fen is None else fen_to_yuan(fen)
-
-
-def visible_enterprise(db: Session, principal: Principal, enterprise_id: int) -> Enterprise:
-    return enterprise_service.get_visible(db, principal.scope, enterprise_id)
 
 
 def is_manager(principal: Principal) -> bool:
@@ -255,9 +250,8 @@ def _match_out(m: dict[str, Any]) -> MatchOut:
     summary="企业的政策匹配（精准推送）",
 )
 def my_policies(
-    db: DbSession, principal: Reader, enterprise_id: EnterpriseId, as_of: AsOf = None
+    db: DbSession, principal: Reader, ent: VisibleEnterprise, as_of: AsOf = None
 ) -> MyPoliciesOut:
-    ent = visible_enterprise(db, principal, enterprise_id)
     r = service.my_policies(db, ent, as_of or beijing_today())
     return MyPoliciesOut(
         as_of=date.fromisoformat(r["as_of"]),
@@ -278,8 +272,7 @@ def answer_keys(principal: Anyone) -> list[AnswerKeyOut]:
     response_model=list[AnswerOut],
     summary="企业填报的政策补充信息",
 )
-def get_answers(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> list[AnswerOut]:
-    ent = visible_enterprise(db, principal, enterprise_id)
+def get_answers(db: DbSession, principal: Reader, ent: VisibleEnterprise) -> list[AnswerOut]:
     return [_answer_out(a) for a in service.answers_of(db, ent.id)]
 
 
@@ -301,10 +294,7 @@ def _answer_out(a: Any, notice: str | None = None) -> AnswerOut:
 @router.put(
     "/enterprises/{enterprise_id}/policy-answers", response_model=list[AnswerOut], summary="填报政策补充信息"
 )
-def put_answers(
-    db: DbSession, principal: Writer, enterprise_id: EnterpriseId, body: AnswersIn
-) -> list[AnswerOut]:
-    ent = visible_enterprise(db, principal, enterprise_id)
+def put_answers(db: DbSession, principal: Writer, ent: VisibleEnterprise, body: AnswersIn) -> list[AnswerOut]:
     keys = {k["key"]: k for k in service.answer_keys()}
     for a in body.answers:
         spec = keys.get(a.key)

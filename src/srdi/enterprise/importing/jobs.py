@@ -21,8 +21,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from srdi.db.base import utcnow
+from srdi.db.session import SessionFactory
 from srdi.enterprise.enums import ImportMode, ImportStatus
 from srdi.enterprise.importing import service as import_service
 from srdi.enterprise.importing.cells import RowError
@@ -40,7 +39,6 @@ from srdi.kit.faults import fault_point
 
 log = logging.getLogger("srdi.import")
 
-SessionFactory = Callable[[], AbstractContextManager[Session]]
 UPLOAD_PREFIX = "srdi_import_"
 OPEN = (ImportStatus.pending.value, ImportStatus.running.value)
 INTERRUPTED_MESSAGE = "导入过程中服务中断，本次未写入任何数据，请重新上传文件"
