@@ -29,7 +29,7 @@ from stdnum.cn import uscc as uscc_std
 from srdi.db.migrate import upgrade
 from srdi.db.session import make_engine
 from srdi.enterprise.enums import ImportMode
-from srdi.enterprise.import_service import run_import
+from srdi.enterprise.importing.service import run_import
 from srdi.enterprise.io_columns import COLUMNS
 
 REGIONS = ("440305", "440306", "110108", "310115", "320505", "330106", "500235", "441900")

@@ -7,6 +7,9 @@ only through its ``service``); a router calls services, never a repository, its 
 discovered from the package tree (every sub-package of the root that is not listed as shared plumbing), so a new
 domain is checked the day its folder appears, without anyone editing the contract.
 
+Roles are recognised at any depth inside a domain: ``orders/importing/router.py`` is a router and private like
+``orders/router.py``; a role that became a package (``orders/service/…``, ``orders/router/…``) keeps its role.
+
 Registered in ``pyproject.toml`` (``contract_types``); ``lint-imports`` puts the working directory on
 ``sys.path``, which is how it finds this module as ``scripts.import_contracts``.
 """
@@ -51,7 +54,8 @@ class DomainRuleContract(Contract):
             if parts[0] != self.root:
                 continue
             below_domains = len(parts) > 1 and parts[1] in plumbing
-            importer_is_router = _is_kind(importer.split(".")[-1], routers)
+            # A role may be a folder (``router/…``) or sit in a sub-area folder (``importing/router``).
+            importer_is_router = any(_is_kind(seg, routers) for seg in parts[2:])
             for imported in sorted(graph.find_modules_directly_imported_by(importer)):
                 there = self._domain(imported)
                 if there is None:

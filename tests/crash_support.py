@@ -25,7 +25,7 @@ _CTX.set_forkserver_preload(
         "srdi.auto_grant.cli",
         "srdi.auto_grant.service",
         "srdi.auth.service",
-        "srdi.enterprise.import_jobs",
+        "srdi.enterprise.importing.jobs",
         "polars",
         "tests.crash_support",
     ]
@@ -76,10 +76,10 @@ def _child(command: str, argv: list[str], env: dict[str, str], stderr_path: str)
 
 
 def upload_and_import(path: Path) -> None:
-    """What ``POST /imports`` and its background task do with a saved upload (import_router)."""
+    """What ``POST /imports`` and its background task do with a saved upload (importing.router)."""
     from srdi.db.session import session_scope
-    from srdi.enterprise import import_jobs
     from srdi.enterprise.enums import ImportMode
+    from srdi.enterprise.importing import jobs as import_jobs
 
     with session_scope() as db:
         job = import_jobs.create_upload_job(

@@ -160,7 +160,7 @@ def test_an_invalid_content_length_gives_400(app):
 def test_a_nul_in_an_uploaded_file_name_gives_422(client, app, db):
     from contextlib import contextmanager
 
-    from srdi.enterprise.import_router import get_session_factory
+    from srdi.enterprise.importing.router import get_session_factory
 
     @contextmanager
     def _same_session():  # type: ignore[no-untyped-def]

@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     # of this instance's own, so that a sweep never touches another instance's uploads.
     upload_dir: Path = REPO_ROOT / "var" / "uploads"
     # Request bodies (srdi.kit.limits): JSON and forms everywhere; uploads to /api/v1/imports (the file limit of
-    # srdi.enterprise.import_router, 100 MiB, plus 1 MiB for the multipart envelope).
+    # srdi.enterprise.importing.router, 100 MiB, plus 1 MiB for the multipart envelope).
     max_body_bytes: int = 1024 * 1024
     # Evidence files of applications (srdi.application): stored by content hash under this directory, at most
     # max_evidence_bytes each (PDF, PNG or JPEG, checked by content); the upload route admits that plus 1 MiB.

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from srdi.auto_grant import service as grant_service
 from srdi.db.base import utcnow
-from srdi.enterprise import import_jobs
+from srdi.enterprise.importing import jobs as import_jobs
 
 log = logging.getLogger("srdi.recovery")
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from srdi.appeal.models import Appeal, AppealEvent
 from srdi.auth.enums import Role
-from srdi.policy.models import Notification
+from srdi.notification.models import Notification
 from tests.appeal import factories
 
 LONG_TEXT = "融资" * 2501

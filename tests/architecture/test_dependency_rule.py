@@ -92,3 +92,26 @@ def test_plumbing_importing_a_domain_is_refused(tmp_path):
     run = _lint(_package(tmp_path, files))
     assert run.returncode == 1
     assert "kit is shared plumbing" in run.stdout
+
+
+def test_roles_inside_folders_keep_their_rule(tmp_path):
+    # A sub-area folder with its own roles, and a role that became a package (CONTRIBUTING: roles as folders).
+    files = {
+        **BASE,
+        "shop/orders/importing/service.py": "from shop.orders import repository\n",
+        "shop/orders/importing/router.py": "from shop.orders.importing import service\n",
+        "shop/orders/service/__init__.py": "from shop.orders.service.pricing import price\n",
+        "shop/orders/service/pricing.py": "from shop.orders import repository\nprice = 1\n",
+    }
+    assert _lint(_package(tmp_path / "ok", files)).returncode == 0
+    bad = {
+        **files,
+        "shop/billing/service.py": "from shop.orders.importing import router\n",
+        "shop/orders/router/__init__.py": "",
+        "shop/orders/router/export.py": "from shop.orders import repository\n",
+    }
+    del bad["shop/orders/router.py"]
+    run = _lint(_package(tmp_path / "bad", bad))
+    assert run.returncode == 1
+    assert "shop.billing.service -> shop.orders.importing.router" in run.stdout
+    assert "shop.orders.router.export -> shop.orders.repository" in run.stdout

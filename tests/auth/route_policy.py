@@ -258,7 +258,7 @@ POLICY: dict[tuple[str, str], Rule] = {
         AWARD_WRITERS, target="enterprise", ok=404, params={"award_id": lambda _: 2**31 - 1}
     ),
     ("GET", "/api/v1/enterprises/{enterprise_id}/history"): Rule(READERS, target="enterprise"),
-    # --- registry import/export (srdi.enterprise.import_router). Imports: officials and administrators; the
+    # --- registry import/export (srdi.enterprise.importing.router). Imports: officials and administrators; the
     # matrix sends no multipart file, so an admitted caller gets 422 (validation) after passing authorization,
     # and a job id that does not exist gets 404 — the import tests cover success paths and scoping.
     ("GET", "/api/v1/imports/template"): Rule(CREATORS),

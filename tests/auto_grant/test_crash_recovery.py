@@ -31,7 +31,8 @@ from srdi.auto_grant.enums import RunStatus
 from srdi.auto_grant.models import Disbursement, DisbursementBatch, Grant, GrantEvent, GrantRun
 from srdi.enterprise.models import Enterprise
 from srdi.kit.faults import FAULT_EXIT_CODE
-from srdi.policy.models import Notification, PolicyAnswer
+from srdi.notification.models import Notification
+from srdi.policy.models import PolicyAnswer
 from srdi.recovery import FAULT_POINTS, recover
 from tests.auto_grant.realdb import RealDb, module_real_db  # noqa: F401 - fixture
 from tests.auto_grant.variable_policy import KEY, publish_variable_policy

@@ -41,7 +41,7 @@ def publish_variable_policy(
     for v in existing:
         if v.status == VersionStatus.published:
             v.status = VersionStatus.superseded
-    row = policy_service._new_version(db, pol, data, KEY, len(existing) + 1, "test")
+    row = policy_service.new_version(db, pol, data, KEY, len(existing) + 1, "test")
     row.status = VersionStatus.published
     row.published_by, row.published_at = "test", utcnow()
     db.flush()

@@ -31,8 +31,9 @@ from srdi.demo.generator import (
 from srdi.enterprise.enums import IpType, Provenance, ip_class_of
 from srdi.enterprise.models import YEARLY_FIGURES
 from srdi.enterprise.size_class import classify
-from srdi.enterprise.validation import industry_error, region_error, uscc_error
+from srdi.enterprise.validation import industry_error, region_error
 from srdi.kit.reference import regions, strategic_emerging_codes
+from srdi.kit.uscc import uscc_error
 
 AS_OF = date(2026, 11, 21)
 N = 2000

@@ -10,8 +10,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from srdi.enterprise.award_import_service import import_awards
 from srdi.enterprise.enums import ImportMode
+from srdi.enterprise.importing.awards import import_awards
 from srdi.enterprise.models import Award, ChangeLog, Enterprise
 from tests.enterprise.import_files import make_uscc
 

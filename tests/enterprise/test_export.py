@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from srdi.auth.models import AuditLog
 from srdi.enterprise.enums import ImportMode
 from srdi.enterprise.export_service import export_to, neutralise
-from srdi.enterprise.import_service import run_import
+from srdi.enterprise.importing.service import run_import
 from srdi.enterprise.models import ChangeLog
 from srdi.enterprise.repository import EnterpriseFilter
 from tests.enterprise.import_files import TITLES, make_uscc, row, snapshot, write_csv

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from srdi.enterprise.validation import normalize_uscc
+from srdi.kit.uscc import normalize_uscc
 
 USCC = "91440305MAH2MAL19H"
 

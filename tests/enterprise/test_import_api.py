@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from srdi.auth.models import AuditLog
-from srdi.enterprise.import_router import get_session_factory, get_upload_limit
+from srdi.enterprise.importing.router import get_session_factory, get_upload_limit
 from srdi.enterprise.models import ChangeLog, Enterprise, ImportJob, YearlyFigure
 from tests.enterprise.import_files import TITLES, bad_check, csv_text, make_uscc, row, snapshot
 

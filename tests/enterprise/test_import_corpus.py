@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from srdi.enterprise.enums import ImportMode
-from srdi.enterprise.import_service import run_import
+from srdi.enterprise.importing.service import run_import
 from srdi.enterprise.models import ChangeLog, Enterprise, YearlyFigure
 from srdi.kit.workdays import beijing_today
 from tests.enterprise.import_files import (
@@ -378,14 +378,16 @@ def test_region_scope_rejects_rows_outside_the_officials_district(db, tmp_path):
 
 
 def test_progress_is_reported_live_while_the_job_runs_and_cleared_after(db, tmp_path, monkeypatch):
-    from srdi.enterprise import import_service
+    from srdi.enterprise.importing import service as import_service
+    from srdi.enterprise.importing import validation
+    from srdi.enterprise.importing.progress import live_progress
 
-    monkeypatch.setattr(import_service, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(validation, "PROGRESS_EVERY", 2)
     path = write_csv(tmp_path / "a.csv", [row(n) for n in range(1, 6)])
     seen = []
 
     def progress(phase, done, total):
-        seen.append((phase, done, total, import_service.live_progress(job_id)))
+        seen.append((phase, done, total, live_progress(job_id)))
 
     job = import_service.create_job(db, filename="a.csv", path=path, mode=AON, dry_run=False, actor="t")
     job_id = job.id
@@ -395,7 +397,7 @@ def test_progress_is_reported_live_while_the_job_runs_and_cleared_after(db, tmp_
         ("writing", 0, 5), ("writing", 5, 5),
     ]  # fmt: skip
     assert seen[2][3] == {"phase": "validating", "processed_rows": 4, "total_rows": 5}
-    assert import_service.live_progress(job_id) is None
+    assert live_progress(job_id) is None
     assert (job.status, job.processed_rows, job.total_rows) == ("succeeded", 5, 5)
 
 
@@ -433,7 +435,7 @@ def test_xlsx_uscc_stored_as_a_number_is_explained(db, tmp_path):
 
 
 def test_conflicting_values_list_each_value_once_with_at_most_five_rows():
-    from srdi.enterprise.import_service import _conflict_text
+    from srdi.enterprise.importing.validation import _conflict_text
 
     pairs = [(2, "甲"), *[(r, "乙") for r in range(3, 10)], (10, ["a", "b"])]
     assert _conflict_text(pairs) == "第 2 行为“甲”；第 3、4、5、6、7 等 7 行为“乙”；第 10 行为“a、b”"

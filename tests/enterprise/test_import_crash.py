@@ -59,7 +59,7 @@ def _registry(db: Session) -> dict[str, Any]:
 
 
 def _upload(source: Path, uploads: Path, n: int) -> Path:
-    """The file as ``POST /imports`` saves it (import_router._save_upload)."""
+    """The file as ``POST /imports`` saves it (importing.router._save_upload)."""
     target = uploads / f"srdi_import_{n}.csv"
     shutil.copyfile(source, target)
     return target

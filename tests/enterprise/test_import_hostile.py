@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from srdi.enterprise.enums import ImportMode
-from srdi.enterprise.import_service import run_import
+from srdi.enterprise.importing.service import run_import
 from srdi.enterprise.models import ImportJob
 from srdi.enterprise.tabular import FileLimitExceeded, TabularError, UnsafeFile, read_table
 from tests.enterprise import hostile_files as h
@@ -186,7 +186,7 @@ def official(client_as):
 def _jobs_in_test_transaction(app, db):
     from contextlib import contextmanager
 
-    from srdi.enterprise.import_router import get_session_factory
+    from srdi.enterprise.importing.router import get_session_factory
 
     @contextmanager
     def factory():

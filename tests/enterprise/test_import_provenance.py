@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from srdi.enterprise.enums import ImportMode
-from srdi.enterprise.import_service import run_import
+from srdi.enterprise.importing.service import run_import
 from srdi.enterprise.models import YearlyFigure
 from tests.enterprise.import_files import errors_of, row, write_csv
 

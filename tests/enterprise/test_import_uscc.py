@@ -6,8 +6,7 @@ import csv
 import random
 from pathlib import Path
 
-from srdi.enterprise.import_service import uscc_ok
-from srdi.enterprise.validation import uscc_error
+from srdi.kit.uscc import uscc_error, uscc_ok
 
 VECTORS = [
     r["uscc"]
@@ -34,7 +33,7 @@ def test_fast_check_agrees_with_stdnum_on_the_vectors_and_on_10000_mutations():
 def test_money_parser_agrees_with_kit_wan_to_fen_exactly_or_refuses_what_it_refuses():
     from decimal import Decimal
 
-    from srdi.enterprise.import_service import CellError, _parse_money
+    from srdi.enterprise.importing.cells import CellError, _parse_money
     from srdi.enterprise.io_columns import BY_KEY
     from srdi.kit.money import MoneyError, wan_to_fen
 

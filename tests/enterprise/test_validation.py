@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from srdi.enterprise.validation import industry_error, region_error, uscc_error
+from srdi.enterprise.validation import industry_error, region_error
+from srdi.kit.uscc import uscc_error
 
 VECTORS = list(
     csv.DictReader((Path(__file__).parents[1] / "data" / "uscc_test_vectors.csv").open(encoding="utf-8"))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from srdi.auth.enums import Role
 from srdi.kit.workdays import beijing_today
 from srdi.matchmaking import service
-from srdi.policy.models import Notification
+from srdi.notification.models import Notification
 from tests.matchmaking import factories
 
 CHALLENGE = {

@@ -6,8 +6,9 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from srdi.notification.models import Notification
 from srdi.policy import service
-from srdi.policy.models import Notification, PolicyVersion
+from srdi.policy.models import PolicyVersion
 from tests.policy.factories import enterprise
 
 AS_OF = date(2025, 6, 30)

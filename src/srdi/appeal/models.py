@@ -189,7 +189,7 @@ class CalendarYear(Base):
 class AppealNotice(Base):
     """In-app message to staff about an appeal: to one user, a department's handlers, or a region's officials.
 
-    Enterprises are told through the policy domain's notification inbox (srdi.policy.service.notify).
+    Enterprises are told through the in-app notification inbox (srdi.notification.service.notify).
     """
 
     __tablename__ = "appeal_notice"

@@ -59,7 +59,7 @@ from srdi.casework import service as casework_service
 from srdi.db.session import DbSession
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.models import Enterprise
-from srdi.kit.pagination import MAX_PAGE_SIZE
+from srdi.kit.params import PageNo, PageSize
 from srdi.kit.reference import regions
 from srdi.kit.workdays import DayOverride, WorkdayCalendar, beijing_today
 
@@ -358,8 +358,8 @@ def list_appeals(
     status: Annotated[list[AppealStatus] | None, Query(description="状态，可多选")] = None,
     category_key: Annotated[str | None, Query(max_length=60)] = None,
     overdue: Annotated[bool, Query(description="只看已超时")] = False,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
+    page: PageNo = 1,
+    page_size: PageSize = 20,
 ) -> AppealPage:
     scope = appeal_scope(db, principal)
     rows, total = service.list_visible(

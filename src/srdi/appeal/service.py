@@ -886,7 +886,7 @@ def transition(
 def _notify_enterprise(db: Session, appeal: Appeal, title: str, body: str) -> None:
     if appeal.contact_email:
         notification_service.queue_email(db, appeal.contact_email, title, body + f"\n\n诉求编号：{appeal.id}")
-    policy_service.notify(
+    notification_service.notify(
         db,
         appeal.enterprise_id,
         kind="appeal",

@@ -70,7 +70,7 @@ from srdi.enterprise.enums import Provenance, Tier
 from srdi.enterprise.models import Enterprise, Recognition
 from srdi.kit.file_store import FileStore, sniff_type
 from srdi.kit.workdays import WorkdayCalendar, beijing_today, utc_now
-from srdi.policy import service as policy_service
+from srdi.notification import service as notification_service
 
 WORKFLOW_FILE = Path("applications") / "review.yaml"
 BLIND_MASK = "（已隐去）"
@@ -256,7 +256,7 @@ def _flush(db: Session, app: Application) -> None:
 
 
 def _notify(db: Session, app: Application, title: str, body: str, key: str) -> None:
-    policy_service.notify(
+    notification_service.notify(
         db,
         app.enterprise_id,
         kind="application",

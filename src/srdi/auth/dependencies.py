@@ -17,7 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from srdi.auth import service
 from srdi.auth.enums import Role
 from srdi.auth.exceptions import CsrfFailed, NotAuthenticated
-from srdi.auth.service import Principal, Scope
+from srdi.auth.service import Principal
 from srdi.config import Settings, get_settings
 from srdi.db.session import DbSession
 from srdi.kit.errors import PermissionDenied
@@ -104,7 +104,3 @@ def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
 
     _require.allowed_roles = allowed  # type: ignore[attr-defined]
     return _require
-
-
-def user_scope(principal: CurrentUser) -> Scope:
-    return principal.scope

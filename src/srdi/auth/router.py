@@ -44,7 +44,8 @@ from srdi.auth.service import Principal
 from srdi.config import Settings
 from srdi.db.session import DbSession
 from srdi.kit.errors import AppError, NotFoundError
-from srdi.kit.pagination import MAX_PAGE_SIZE, Page
+from srdi.kit.pagination import Page
+from srdi.kit.params import PageNo, PageSize
 from srdi.kit.workdays import beijing_today
 
 router = APIRouter(prefix="/auth", tags=["登录与账号 auth"])
@@ -211,8 +212,8 @@ def list_users(
     _: Admin,
     role: Annotated[Role | None, Query(description="角色")] = None,
     active: Annotated[bool | None, Query(description="是否启用")] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+    page: PageNo = 1,
+    page_size: PageSize = 50,
 ) -> Page[UserOut]:
     rows, total = service.list_users(
         db, role=role.value if role else None, active=active, page=page, page_size=page_size
@@ -289,8 +290,8 @@ def audit_log(
     db: DbSession,
     admin: Admin,
     flt: AuditQuery,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+    page: PageNo = 1,
+    page_size: PageSize = 50,
 ) -> Page[AuditLogOut]:
     rows, total = service.list_audit(db, flt, page=page, page_size=page_size)
     # The audit log holds personal data (who did what, from where): reading it is itself audited.

@@ -37,6 +37,7 @@ from srdi.auto_grant.schemas import (
 )
 from srdi.db.session import DbSession, SessionFactory, get_task_session_factory
 from srdi.enterprise import service as enterprise_service
+from srdi.enterprise.dependencies import VisibleEnterprise
 from srdi.enterprise.models import Enterprise
 from srdi.kit.masking import mask_account
 from srdi.kit.money import fen_to_yuan
@@ -60,10 +61,6 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 def _yuan(fen: int | None) -> Decimal | None:
     return None if fen is None else fen_to_yuan(fen)
-
-
-def _visible_enterprise(db: Session, principal: Principal, enterprise_id: int) -> Enterprise:
-    return enterprise_service.get_visible(db, principal.scope, enterprise_id)
 
 
 def _run_out(run: GrantRun) -> RunOut:
@@ -193,8 +190,7 @@ def overdue_grants(db: DbSession, principal: Manager) -> list[GrantOut]:
 @router.get(
     "/enterprises/{enterprise_id}/grants", response_model=list[GrantDetailOut], summary="企业的免申即享事项"
 )
-def enterprise_grants(db: DbSession, principal: Reader, enterprise_id: Id) -> list[GrantDetailOut]:
-    ent = _visible_enterprise(db, principal, enterprise_id)
+def enterprise_grants(db: DbSession, principal: Reader, ent: VisibleEnterprise) -> list[GrantDetailOut]:
     return [_detail(db, g) for g in service.grants_of_enterprise(db, ent.id)]
 
 
@@ -254,8 +250,7 @@ def _contest_out(c: Contest) -> ContestOut:
     status_code=201,
     summary="对判定提出异议",
 )
-def contest(db: DbSession, principal: SelfUser, enterprise_id: Id, body: ContestIn) -> ContestOut:
-    ent = _visible_enterprise(db, principal, enterprise_id)
+def contest(db: DbSession, principal: SelfUser, ent: VisibleEnterprise, body: ContestIn) -> ContestOut:
     trace: dict[str, Any]
     if body.grant_id is not None:
         g = service.get_grant(db, body.grant_id, [ent.id])

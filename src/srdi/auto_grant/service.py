@@ -64,6 +64,7 @@ from srdi.kit.faults import fault_point
 from srdi.kit.money import fen_to_yuan, format_wan
 from srdi.kit.spreadsheet import digits_as_text, neutralise
 from srdi.kit.workdays import BEIJING, CalendarYearMissing, WorkdayCalendar, beijing_today
+from srdi.notification import service as notification_service
 from srdi.policy import service as policy_service
 from srdi.rules_engine.policy import ALLOCATION_LABELS, ELIGIBLE, Policy, assess_variables
 
@@ -483,7 +484,7 @@ def apply_decisions(db: Session, run: GrantRun, decisions: Sequence[Decision], p
 def _notify(db: Session, g: Grant, pol: Policy) -> None:
     if g.status != GrantStatus.matched:
         return
-    policy_service.notify(
+    notification_service.notify(
         db,
         g.enterprise_id,
         kind="grant_consent",
@@ -888,7 +889,7 @@ def resolve_contest(db: Session, contest_id: int, *, upheld: bool, response: str
         raise ContestClosed()
     row.status = ContestStatus.upheld if upheld else ContestStatus.rejected
     row.response, row.handled_by, row.handled_at = response, actor, utcnow()
-    policy_service.notify(
+    notification_service.notify(
         db,
         row.enterprise_id,
         kind="contest_resolved",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
 from srdi.appeal.enums import STATUS_LABELS, AppealStatus
@@ -25,14 +25,15 @@ from srdi.casework.schemas import (
 )
 from srdi.db.session import DbSession
 from srdi.enterprise import service as enterprise_service
+from srdi.enterprise.dependencies import VisibleEnterprise
 from srdi.enterprise.exceptions import EnterpriseNotFound
+from srdi.kit.params import EnterpriseId
 
 router = APIRouter(tags=["服务专员 casework"])
 
 Manager = Annotated[Principal, Depends(require_roles(*MANAGERS))]
 Commissioner = Annotated[Principal, Depends(require_roles(Role.service_commissioner))]
 Reader = Annotated[Principal, Depends(require_roles(*REGISTRY_READERS))]
-EnterpriseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="企业编号")]
 
 
 @router.post("/casework/assignments", response_model=AssignmentOut, summary="为服务专员分配企业")
@@ -96,9 +97,8 @@ def _visible(db: Session, principal: Principal, enterprise_id: int):  # type: ig
 
 
 @router.get("/enterprises/{enterprise_id}/visits", response_model=list[VisitOut], summary="走访记录")
-def list_visits(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> list[VisitOut]:
+def list_visits(db: DbSession, principal: Reader, ent: VisibleEnterprise) -> list[VisitOut]:
     # Reading follows the registry's scope (a commissioner reads the visits of their whole area).
-    ent = enterprise_service.get_visible(db, principal.scope, enterprise_id)
     return [VisitOut.model_validate(v, from_attributes=True) for v in service.visits_of(db, ent.id)]
 
 

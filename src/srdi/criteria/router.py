@@ -6,7 +6,6 @@ caller's scope answers 404 as if absent; batch runs are for officials over their
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query
@@ -32,10 +31,11 @@ from srdi.criteria.schemas import (
 )
 from srdi.db.session import DbSession, SessionFactory, get_task_session_factory
 from srdi.enterprise import service as enterprise_service
+from srdi.enterprise.dependencies import VisibleEnterprise
 from srdi.enterprise.exceptions import EnterpriseNotFound
-from srdi.enterprise.models import Enterprise
 from srdi.kit.errors import ErrorOut, PermissionDenied
-from srdi.kit.pagination import MAX_PAGE_SIZE, Page
+from srdi.kit.pagination import Page
+from srdi.kit.params import PageNo, PageSize
 from srdi.kit.workdays import beijing_today
 
 router = APIRouter(tags=["梯度培育评价 criteria"])
@@ -47,19 +47,13 @@ RUN_READERS = MONITORS
 Assessor = Annotated[Principal, Depends(require_roles(*ASSESSORS))]
 Runner = Annotated[Principal, Depends(require_roles(*RUNNERS))]
 RunReader = Annotated[Principal, Depends(require_roles(*RUN_READERS))]
-EnterpriseId = Annotated[int, Path(description="企业编号", ge=1, le=2**31 - 1)]
 RunId = Annotated[int, Path(description="批量评价任务编号", ge=1, le=2**31 - 1)]
-AsOf = Annotated[date | None, Query(description="评价基准日 YYYY-MM-DD，默认今天")]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "不存在或不在数据范围内"}
 }
 
 
 TaskSessions = Annotated[SessionFactory, Depends(get_task_session_factory)]
-
-
-def _enterprise(db: Session, principal: Principal, enterprise_id: int) -> Enterprise:
-    return enterprise_service.get_visible(db, principal.scope, enterprise_id)
 
 
 def _run(db: Session, principal: Principal, run_id: int) -> BatchRun:
@@ -123,9 +117,8 @@ def _evaluation_out(row: Evaluation, full: bool) -> EvaluationOut:
     responses=NOT_FOUND,
 )
 def evaluate_enterprise(
-    db: DbSession, principal: Assessor, enterprise_id: EnterpriseId, body: AssessmentRequest
+    db: DbSession, principal: Assessor, ent: VisibleEnterprise, body: AssessmentRequest
 ) -> AssessmentOut:
-    ent = _enterprise(db, principal, enterprise_id)
     as_of = body.as_of or beijing_today()
     out = service.self_assess(db, ent, as_of=as_of, purpose=body.purpose, actor=principal.username)
     audit(
@@ -148,8 +141,7 @@ def evaluate_enterprise(
     summary="企业的历次评价记录",
     responses=NOT_FOUND,
 )
-def list_evaluations(db: DbSession, principal: Assessor, enterprise_id: EnterpriseId) -> list[EvaluationOut]:
-    ent = _enterprise(db, principal, enterprise_id)
+def list_evaluations(db: DbSession, principal: Assessor, ent: VisibleEnterprise) -> list[EvaluationOut]:
     return [_evaluation_out(r, full=False) for r in service.evaluations_of(db, ent.id)]
 
 
@@ -168,7 +160,7 @@ def get_evaluation(
     if row is None:
         raise EvaluationNotFound(evaluation_id)
     try:
-        _enterprise(db, principal, row.enterprise_id)
+        enterprise_service.get_visible(db, principal.scope, row.enterprise_id)
     except EnterpriseNotFound as exc:
         raise EvaluationNotFound(evaluation_id) from exc
     return _evaluation_out(row, full=True)
@@ -256,8 +248,8 @@ def get_batch_results(
     run_id: RunId,
     tier: Annotated[str | None, Query(max_length=40, description="梯度")] = None,
     status: Annotated[str | None, Query(pattern="^(pass|fail|unknown)$", description="结果")] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+    page: PageNo = 1,
+    page_size: PageSize = 50,
 ) -> Page[BatchResultOut]:
     run = _run(db, principal, run_id)
     prefixes = principal.scope.region_prefixes

@@ -47,6 +47,7 @@ from srdi.enterprise.enums import (
 from srdi.enterprise.models import YEARLY_FIGURES
 from srdi.enterprise.size_class import SizeTable, classify, default_table
 from srdi.kit.reference import industries, regions, strategic_emerging_codes
+from srdi.kit.uscc import USCC_ALPHABET, uscc_check_char
 
 DEMO_TAG = "演示数据"
 PROBLEM_TAG = "数据待核"
@@ -79,10 +80,7 @@ MAIN_SHARE_EDGES_BP = (7000, 8000)
 # Probability of each quality level (0 ordinary … 3 小巨人 calibre): drives figures, facts and recognitions together.
 QUALITY_WEIGHTS = (0.55, 0.30, 0.12, 0.03)
 
-# 统一社会信用代码 (GB 32100-2015) and 组织机构代码 (GB 11714-1997) alphabets and weights.
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
+# 组织机构代码 (GB 11714-1997) weights; the 统一社会信用代码 (GB 32100-2015) rule is srdi.kit.uscc.
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 NUMERIC_ORG_SPACE = 10**8
 MA_ORG_SPACE = len(USCC_ALPHABET) ** 6
@@ -93,12 +91,6 @@ def org_code_check_char(body: str) -> str:
     total = sum(int(c, 36) * w for c, w in zip(body, ORG_WEIGHTS, strict=True))
     c9 = 11 - total % 11
     return "X" if c9 == 10 else "0" if c9 == 11 else str(c9)
-
-
-def uscc_check_char(first17: str) -> str:
-    """GB 32100-2015 check character (mod 31 over the 31-character alphabet)."""
-    total = sum(map(mul, map(_USCC_VALUE.__getitem__, first17), USCC_WEIGHTS))
-    return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
 def make_uscc(region_code: str, org_body: str) -> str:

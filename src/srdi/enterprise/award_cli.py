@@ -27,7 +27,7 @@ def import_awards_file(
     """导入获奖记录（一行一条奖项，企业须已在库中）/ Import awards of registered enterprises."""
     from srdi.auth.service import audit
     from srdi.db.session import session_scope
-    from srdi.enterprise.award_import_service import import_awards
+    from srdi.enterprise.importing.awards import import_awards
     from srdi.kit.errors import AppError
 
     console = Console()

@@ -10,7 +10,7 @@ History: a record that did not exist before gets ONE change-log row, ``field = "
 is the JSON object of every value it was created with; a record that existed gets one row per changed field with
 the old and new value, exactly as the single-record path writes. See docs/decisions/0005-import-transactions.md.
 
-The caller validates (:mod:`srdi.enterprise.import_service` does); this module trusts its input and never commits.
+The caller validates (:mod:`srdi.enterprise.importing` does); this module trusts its input and never commits.
 """
 
 from __future__ import annotations

@@ -45,7 +45,9 @@ def import_file(
     """导入企业信息（一行一个企业一个年度）/ Import enterprise-year rows from XLSX or CSV (UTF-8/GB18030)."""
     from srdi.db.base import utcnow
     from srdi.db.session import session_scope
-    from srdi.enterprise import export_service, import_jobs, import_service
+    from srdi.enterprise import export_service
+    from srdi.enterprise.importing import jobs as import_jobs
+    from srdi.enterprise.importing import service as import_service
     from srdi.enterprise.models import ImportJob
     from srdi.kit import leases
 

@@ -12,7 +12,7 @@ from sqlalchemy import Select, String, cast, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from srdi.enterprise.models import ChangeLog, Enterprise, Recognition, YearlyFigure
-from srdi.enterprise.validation import normalize_uscc
+from srdi.kit.uscc import normalize_uscc
 from srdi.kit.workdays import beijing_today
 
 # Every relationship a facts document reads (service.facts_document), loaded eagerly for batches.

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
-from sqlalchemy.orm import Session
 
 from srdi.auth.dependencies import require_roles
 from srdi.auth.enums import (
@@ -22,8 +21,7 @@ from srdi.auth.enums import (
 from srdi.auth.service import Principal, audit
 from srdi.db.session import DbSession
 from srdi.enterprise import award_service, service
-from srdi.enterprise.enums import SizeClass, Tier
-from srdi.enterprise.models import Enterprise
+from srdi.enterprise.dependencies import RegistryFilter, VisibleEnterprise
 from srdi.enterprise.schemas import (
     AwardIn,
     AwardOut,
@@ -37,9 +35,9 @@ from srdi.enterprise.schemas import (
     YearlyFigureIn,
     YearlyFigureOut,
 )
-from srdi.enterprise.service import EnterpriseFilter
 from srdi.kit.errors import ErrorOut, PermissionDenied
-from srdi.kit.pagination import MAX_PAGE_SIZE, Page
+from srdi.kit.pagination import Page
+from srdi.kit.params import PageNo, PageSize
 
 router = APIRouter(prefix="/enterprises", tags=["企业信息库 enterprises"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -55,7 +53,6 @@ FIGURE_WRITERS = (*MANAGERS, *ENTERPRISE_SELF)
 # published lists; an enterprise's own account only reads them (PRODUCT C1: self-reported facts decide nothing).
 AWARD_WRITERS = MANAGERS
 
-EnterpriseId = Annotated[int, Path(description="企业编号", ge=1, le=2**31 - 1)]
 Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 Creator = Annotated[Principal, Depends(require_roles(*CREATORS))]
 FigureWriter = Annotated[Principal, Depends(require_roles(*FIGURE_WRITERS))]
@@ -66,40 +63,16 @@ AWARD_NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _visible(db: Session, principal: Principal, enterprise_id: int) -> Enterprise:
-    return service.get_visible(db, principal.scope, enterprise_id)
-
-
 @router.get("", response_model=Page[EnterpriseSummary], summary="企业列表（筛选、分页）")
 def list_enterprises(
     db: DbSession,
     principal: Reader,
-    region: Annotated[
-        str | None,
-        Query(description="行政区划代码或其前缀（省2位/市4位/区县6位）", max_length=6, pattern=r"^\d{2,6}$"),
-    ] = None,
-    industry: Annotated[
-        str | None,
-        Query(description="行业代码或其前缀（门类不支持，用2–4位数字）", max_length=4, pattern=r"^\d{2,4}$"),
-    ] = None,
-    size_class: Annotated[SizeClass | None, Query(description="企业规模")] = None,
-    tier: Annotated[Tier | None, Query(description="持有有效称号")] = None,
-    tag: Annotated[list[str] | None, Query(description="标签（可多个，需全部包含）")] = None,
-    q: Annotated[str | None, Query(description="名称关键词或统一社会信用代码前缀", max_length=100)] = None,
-    page: Annotated[int, Query(ge=1, le=100_000, description="页码")] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="每页条数")] = 20,
+    flt: RegistryFilter,
+    page: PageNo = 1,
+    page_size: PageSize = 20,
     sort: Annotated[str, Query(pattern="^(id|name|uscc|updated_at)$", description="排序字段")] = "id",
     desc: Annotated[bool, Query(description="是否倒序")] = False,
 ) -> Page[EnterpriseSummary]:
-    flt = EnterpriseFilter(
-        region_prefix=region,
-        industry_prefix=industry,
-        size_class=size_class.value if size_class else None,
-        tier=tier.value if tier else None,
-        tags=tag or [],
-        text=q,
-    )
-    principal.scope.restrict(flt)
     rows, total = service.list_enterprises(
         db, flt, page=page, page_size=page_size, sort=sort, descending=desc
     )
@@ -128,8 +101,8 @@ def create_enterprise(db: DbSession, principal: Creator, body: EnterpriseIn) -> 
 @router.get(
     "/{enterprise_id}", response_model=EnterpriseDetail, summary="企业档案（一企一档）", responses=NOT_FOUND
 )
-def get_enterprise(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> EnterpriseDetail:
-    return service.detail(_visible(db, principal, enterprise_id))
+def get_enterprise(db: DbSession, principal: Reader, ent: VisibleEnterprise) -> EnterpriseDetail:
+    return service.detail(ent)
 
 
 @router.get(
@@ -138,8 +111,7 @@ def get_enterprise(db: DbSession, principal: Reader, enterprise_id: EnterpriseId
     summary="联系人与完整联系电话（不打码；每次查看记入审计日志）",
     responses=NOT_FOUND,
 )
-def get_contact(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> ContactOut:
-    ent = _visible(db, principal, enterprise_id)
+def get_contact(db: DbSession, principal: Reader, ent: VisibleEnterprise) -> ContactOut:
     audit(db, principal, AuditAction.contact_revealed, ("enterprise", ent.id), {"fields": ["contact_phone"]})
     return ContactOut(contact_name=ent.contact_name, contact_phone=ent.contact_phone)
 
@@ -150,10 +122,7 @@ def get_contact(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -
     summary="分年度经营数据",
     responses=NOT_FOUND,
 )
-def get_yearly_figures(
-    db: DbSession, principal: Reader, enterprise_id: EnterpriseId
-) -> list[YearlyFigureOut]:
-    ent = _visible(db, principal, enterprise_id)
+def get_yearly_figures(db: DbSession, principal: Reader, ent: VisibleEnterprise) -> list[YearlyFigureOut]:
     return [service.yearly_out(f) for f in sorted(ent.yearly_figures, key=lambda f: f.fiscal_year)]
 
 
@@ -166,11 +135,10 @@ def get_yearly_figures(
 def put_yearly_figures(
     db: DbSession,
     principal: FigureWriter,
-    enterprise_id: EnterpriseId,
+    ent: VisibleEnterprise,
     year: Annotated[int, Path(ge=1949, le=2100, description="会计年度")],
     body: YearlyFigureIn,
 ) -> YearlyFigureOut:
-    ent = _visible(db, principal, enterprise_id)
     # Provenance is the server's decision from the caller's role, never the request's (decision 0012-provenance).
     source, notice = service.decide_source(principal.role, body.source.value if body.source else None)
     fig = service.update_yearly_from_api(db, ent, year, body, actor=principal.username, source=source)
@@ -197,8 +165,7 @@ def put_yearly_figures(
     summary="创新与质量事实（知识产权、奖项、荣誉等）",
     responses=NOT_FOUND,
 )
-def get_facts(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> FactsOut:
-    e = _visible(db, principal, enterprise_id)
+def get_facts(db: DbSession, principal: Reader, e: VisibleEnterprise) -> FactsOut:
     return FactsOut.model_validate(
         {
             "ip_items": e.ip_items,
@@ -220,8 +187,7 @@ def get_facts(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> 
     summary="获奖记录（新的在前）",
     responses=NOT_FOUND,
 )
-def list_awards(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> list[AwardOut]:
-    ent = _visible(db, principal, enterprise_id)
+def list_awards(db: DbSession, principal: Reader, ent: VisibleEnterprise) -> list[AwardOut]:
     return [AwardOut.model_validate(a) for a in award_service.list_awards(ent)]
 
 
@@ -232,10 +198,7 @@ def list_awards(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -
     summary="新增获奖记录（主管部门）",
     responses=NOT_FOUND,
 )
-def create_award(
-    db: DbSession, principal: AwardWriter, enterprise_id: EnterpriseId, body: AwardIn
-) -> AwardOut:
-    ent = _visible(db, principal, enterprise_id)
+def create_award(db: DbSession, principal: AwardWriter, ent: VisibleEnterprise, body: AwardIn) -> AwardOut:
     award = award_service.create_award(db, ent, body, actor=principal.username)
     audit(
         db,
@@ -254,9 +217,8 @@ def create_award(
     responses=AWARD_NOT_FOUND,
 )
 def update_award(
-    db: DbSession, principal: AwardWriter, enterprise_id: EnterpriseId, award_id: AwardId, body: AwardIn
+    db: DbSession, principal: AwardWriter, ent: VisibleEnterprise, award_id: AwardId, body: AwardIn
 ) -> AwardOut:
-    ent = _visible(db, principal, enterprise_id)
     award = award_service.get_award(ent, award_id)
     changed = award_service.update_award(db, award, body, actor=principal.username)
     audit(
@@ -275,10 +237,7 @@ def update_award(
     summary="删除获奖记录（主管部门）",
     responses=AWARD_NOT_FOUND,
 )
-def delete_award(
-    db: DbSession, principal: AwardWriter, enterprise_id: EnterpriseId, award_id: AwardId
-) -> None:
-    ent = _visible(db, principal, enterprise_id)
+def delete_award(db: DbSession, principal: AwardWriter, ent: VisibleEnterprise, award_id: AwardId) -> None:
     award = award_service.get_award(ent, award_id)
     detail = {"enterprise_id": ent.id, "kind": award.kind, "name": award.name}
     award_service.delete_award(db, ent, award, actor=principal.username)
@@ -291,8 +250,7 @@ def delete_award(
     summary="认定记录",
     responses=NOT_FOUND,
 )
-def get_recognitions(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> list[RecognitionOut]:
-    e = _visible(db, principal, enterprise_id)
+def get_recognitions(db: DbSession, principal: Reader, e: VisibleEnterprise) -> list[RecognitionOut]:
     return [RecognitionOut.model_validate(r) for r in sorted(e.recognitions, key=lambda r: r.announced_date)]
 
 
@@ -305,12 +263,11 @@ def get_recognitions(db: DbSession, principal: Reader, enterprise_id: Enterprise
 def get_history(
     db: DbSession,
     principal: Reader,
-    enterprise_id: EnterpriseId,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+    ent: VisibleEnterprise,
+    page: PageNo = 1,
+    page_size: PageSize = 50,
 ) -> Page[ChangeLogOut]:
-    _visible(db, principal, enterprise_id)
-    rows, total = service.history(db, enterprise_id, page=page, page_size=page_size)
+    rows, total = service.history(db, ent.id, page=page, page_size=page_size)
     return Page(
         items=[ChangeLogOut.model_validate(r) for r in rows], total=total, page=page, page_size=page_size
     )

@@ -9,15 +9,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from srdi.enterprise.enums import AwardKind, AwardLevel, ContestGroup, Provenance, provenance_label
-from srdi.enterprise.validation import (
-    award_error,
-    industry_error,
-    normalize_uscc,
-    region_error,
-    uscc_error,
-)
+from srdi.enterprise.validation import award_error, industry_error, region_error
 from srdi.kit.money import MAX_YUAN
 from srdi.kit.text import clean_name
+from srdi.kit.uscc import normalize_uscc, uscc_error
 
 ORM = ConfigDict(from_attributes=True)
 YUAN = "元，精确到分；界面以万元显示"

@@ -1,7 +1,7 @@
 """Reading uploaded tables: CSV (UTF-8, UTF-8 with BOM, GB18030, UTF-16 with BOM) and XLSX.
 
 The reader only turns bytes into rows of cells numbered as the user sees them in a spreadsheet (the header is
-row 1). It does not judge the cells; :mod:`srdi.enterprise.import_service` does. What a spreadsheet can hide —
+row 1). It does not judge the cells; :mod:`srdi.enterprise.importing` does. What a spreadsheet can hide —
 formulas and merged cells — is surfaced here so that the importer can reject those cells by name.
 
 The server process never parses an upload: :func:`read_table` starts :mod:`srdi.enterprise.sandbox_reader` in a

@@ -1,43 +1,11 @@
-"""Field validation against real references: GB 32100-2015, 行政区划 and GB/T 4754-2017.
+"""Field validation against real references: 行政区划 and GB/T 4754-2017 (the USCC, GB 32100-2015: srdi.kit.uscc).
 
 Each check returns a Chinese message for users, or None when the value is valid.
 """
 
 from __future__ import annotations
 
-import unicodedata
-
-from stdnum.cn import uscc as uscc_std
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
-
 from srdi.kit.reference import industry, region
-
-# Spaces and hyphens people type to group the digits (9144-0305-MAH2MAL19H); NFKC first makes full-width forms
-# (９１４４，－，　) half-width.
-_USCC_SEPARATORS = str.maketrans("", "", " -\t\u00a0")
-
-
-def normalize_uscc(value: str) -> str:
-    """The stored form of a code: half-width, upper-case, without grouping spaces or hyphens."""
-    text = value if value.isascii() else unicodedata.normalize("NFKC", value)
-    return text.strip().translate(_USCC_SEPARATORS).upper()
-
-
-def uscc_error(value: str) -> str | None:
-    code = normalize_uscc(value)
-    if not code:
-        return "统一社会信用代码不能为空"
-    try:
-        uscc_std.validate(code)
-    except InvalidLength:
-        return f"统一社会信用代码应为18位，实际为{len(code)}位"
-    except InvalidChecksum:
-        return "统一社会信用代码校验位错误（GB 32100-2015）"
-    except (InvalidFormat, InvalidComponent):
-        return "统一社会信用代码含有不允许的字符（不使用 I、O、Z、S、V）"
-    except ValidationError:
-        return "统一社会信用代码格式不正确"
-    return None
 
 
 def region_error(code: str) -> str | None:

@@ -63,7 +63,7 @@ from srdi.matchmaking.matching import (
     load_weights,
 )
 from srdi.matchmaking.models import Bid, Capability, MatchNeed, MatchNeedEvent, Milestone
-from srdi.policy import service as policy_service
+from srdi.notification import service as notification_service
 
 TITLE_MIN = 4
 TITLE_MAX = 100
@@ -424,7 +424,7 @@ def fail_need(db: Session, need: MatchNeed, actor: User, reason: str | None) -> 
 def _tell_selected(db: Session, need: MatchNeed, title: str, body: str) -> None:
     bid = repository.get_bid(db, need.selected_bid_id) if need.selected_bid_id else None
     if bid is not None:
-        policy_service.notify(
+        notification_service.notify(
             db,
             bid.enterprise_id,
             kind="match_outcome",
@@ -603,7 +603,7 @@ def place_bid(db: Session, need: MatchNeed, ent: Enterprise, data: BidData, acto
     db.add(bid)
     db.flush()
     _event(db, need, "bid", actor, need.status, detail={"bid_id": bid.id, "enterprise_id": ent.id})
-    policy_service.notify(
+    notification_service.notify(
         db,
         need.leader_enterprise_id,
         kind="match_bid_received",
@@ -657,7 +657,7 @@ def act_on_bid(db: Session, bid: Bid, user: User, action: str, note: str | None)
             raise ActionNotAllowed(f"方案当前为“{status.label}”，不能入围", "shortlist")
         bid.status = BidStatus.shortlisted.value
         _event(db, need, "bid_shortlist", user, need.status, detail={"bid_id": bid.id})
-        policy_service.notify(
+        notification_service.notify(
             db,
             bid.enterprise_id,
             kind="match_bid",
@@ -686,7 +686,7 @@ def act_on_bid(db: Session, bid: Bid, user: User, action: str, note: str | None)
             db, need, NeedAction.select, NeedStatus.taken, [NeedStatus.open], user,
             reason=note, detail={"bid_id": bid.id, "enterprise_id": bid.enterprise_id},
         )  # fmt: skip
-        policy_service.notify(
+        notification_service.notify(
             db,
             bid.enterprise_id,
             kind="match_bid",
@@ -898,7 +898,7 @@ def notify_matches(db: Session, need: MatchNeed) -> int:
     kind = NeedKind(need.kind).label
     n = 0
     for m in matches_for_need(db, need, top_k=NOTIFY_TOP):
-        row = policy_service.notify(
+        row = notification_service.notify(
             db,
             m.enterprise_id,
             kind="match_need",

@@ -1,13 +1,32 @@
-"""The e-mail outbox: a message is written in the transaction of the change it announces, delivered later."""
+"""The in-app inbox of enterprises, and the e-mail outbox: a message is written in the transaction of the change it
+announces (an e-mail is delivered later)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from srdi.db.base import Base, UtcDateTime, utcnow
+
+
+class Notification(Base):
+    """In-app message to an enterprise (new policy match, grant awaiting confirmation …)."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(300))
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("enterprise_id", "dedupe_key"),)
 
 
 class OutboxMessage(Base):

@@ -1,4 +1,5 @@
-"""Queue e-mails with the change they announce (outbox), deliver them through a pluggable channel.
+"""The in-app inbox of enterprises (``notify``: at most one message per dedupe key) and e-mails queued with the
+change they announce (outbox), delivered through a pluggable channel.
 
 A message is an ``outbox_message`` row written in the caller's transaction, so it exists exactly when the change
 does. Delivery (``deliver_pending``) runs from the appeals sweeper loop: it claims each row with a
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol
@@ -18,10 +20,38 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from srdi.db.base import utcnow
-from srdi.notification.models import OutboxMessage
+from srdi.notification import repository
+from srdi.notification.exceptions import NotificationNotFound
+from srdi.notification.models import Notification, OutboxMessage
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,}$")
 MAX_ATTEMPTS = 5
+
+
+def notify(
+    db: Session, enterprise_id: int, *, kind: str, title: str, body: str, link: str | None, dedupe_key: str
+) -> Notification | None:
+    """One message per (enterprise, dedupe key): a recomputation never repeats a notification."""
+    if repository.notification_exists(db, enterprise_id, dedupe_key):
+        return None
+    row = Notification(
+        enterprise_id=enterprise_id, kind=kind, title=title, body=body, link=link, dedupe_key=dedupe_key
+    )
+    db.add(row)
+    return row
+
+
+def notifications_of(db: Session, enterprise_id: int) -> list[Notification]:
+    return repository.notifications(db, enterprise_id)
+
+
+def mark_read(db: Session, notification_id: int, enterprise_ids: Sequence[int] | None) -> Notification:
+    row = db.get(Notification, notification_id)
+    if row is None or (enterprise_ids is not None and row.enterprise_id not in enterprise_ids):
+        raise NotificationNotFound(notification_id)
+    if row.read_at is None:
+        row.read_at = utcnow()
+    return row
 
 
 def valid_email(address: str) -> bool:

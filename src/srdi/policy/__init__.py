@@ -1,1 +1,1 @@
-"""Policy library, precise push (精准推送) and notifications (PRODUCT C3)."""
+"""Policy library and precise push (精准推送) (PRODUCT C3); its messages go through srdi.notification."""

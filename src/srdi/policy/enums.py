@@ -25,16 +25,6 @@ class MatchStatus(StrEnum):
         return {"eligible": "符合", "unknown": "可能符合（缺少信息）", "ineligible": "不符合"}[self.value]
 
 
-class PolicyMode(StrEnum):
-    auto_grant = "auto_grant"
-    application = "application"
-    commitment = "commitment"
-
-    @property
-    def label(self) -> str:
-        return {"auto_grant": "免申即享", "application": "申请", "commitment": "告知承诺"}[self.value]
-
-
 class VerificationStatus(StrEnum):
     pending = "pending"
     verified = "verified"

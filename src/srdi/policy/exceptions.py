@@ -30,11 +30,6 @@ class OutsidePolicyRegion(PermissionDenied):
         super().__init__("该政策的适用地区超出本账号的管理范围", "policy region outside the caller's scope")
 
 
-class NotificationNotFound(NotFoundError):
-    def __init__(self, nid: int) -> None:
-        super().__init__("未找到该消息", f"notification {nid} not found")
-
-
 class VerificationNotFound(NotFoundError):
     def __init__(self, rid: int) -> None:
         super().__init__("未找到该核验事项", f"verification request {rid} not found")

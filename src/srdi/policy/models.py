@@ -1,4 +1,4 @@
-"""Tables of the policy library, push results and notifications. Money in integer fen."""
+"""Tables of the policy library and push results. Money in integer fen."""
 
 from __future__ import annotations
 
@@ -133,21 +133,3 @@ class PushState(Base):
     dirty: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     input_hash: Mapped[str | None] = mapped_column(String(64))
     computed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-
-
-class Notification(Base):
-    """In-app message to an enterprise (new policy match, grant awaiting confirmation …)."""
-
-    __tablename__ = "notification"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
-    link: Mapped[str | None] = mapped_column(String(300))
-    dedupe_key: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-
-    __table_args__ = (UniqueConstraint("enterprise_id", "dedupe_key"),)

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.models import Enterprise
 from srdi.policy.models import (
-    Notification,
     PolicyAnswer,
     PolicyMatch,
     PolicyVersion,
@@ -80,23 +79,6 @@ def mark_all_dirty(db: Session) -> None:
 def dirty_enterprise_ids(db: Session, limit: int) -> list[int]:
     q = select(PushState.enterprise_id).where(PushState.dirty.is_(True)).order_by(PushState.enterprise_id)
     return list(db.scalars(q.limit(limit)).all())
-
-
-def notifications(db: Session, enterprise_id: int, limit: int = 100) -> list[Notification]:
-    q = (
-        select(Notification)
-        .where(Notification.enterprise_id == enterprise_id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(limit)
-    )
-    return list(db.scalars(q).all())
-
-
-def notification_exists(db: Session, enterprise_id: int, dedupe_key: str) -> bool:
-    q = select(Notification.id).where(
-        Notification.enterprise_id == enterprise_id, Notification.dedupe_key == dedupe_key
-    )
-    return db.scalars(q).first() is not None
 
 
 def verification_requests_of(db: Session, enterprise_id: int, policy_key: str) -> list[VerificationRequest]:

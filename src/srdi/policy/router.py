@@ -19,13 +19,14 @@ from srdi.auth.enums import ENTERPRISE_SELF, MANAGERS, MONITORS, OFFICIALS, REGI
 from srdi.auth.service import Principal, audit
 from srdi.db.session import DbSession, SessionFactory, get_task_session_factory
 from srdi.enterprise import service as enterprise_service
-from srdi.enterprise.models import Enterprise
+from srdi.enterprise.dependencies import VisibleEnterprise
 from srdi.kit.money import fen_to_yuan
+from srdi.kit.params import AsOf
 from srdi.kit.workdays import beijing_today
 from srdi.policy import service, tasks
 from srdi.policy.enums import VersionStatus
 from srdi.policy.exceptions import ImplausibleAnswer, InvalidDraft, PolicyNotFound
-from srdi.policy.models import Notification, PolicyVersion
+from srdi.policy.models import PolicyVersion
 from srdi.policy.schemas import (
     AnswerKeyOut,
     AnswerOut,
@@ -33,7 +34,6 @@ from srdi.policy.schemas import (
     DraftIn,
     MatchOut,
     MyPoliciesOut,
-    NotificationOut,
     PolicyOut,
     RejectIn,
     SandboxIn,
@@ -63,16 +63,10 @@ Verifier = Annotated[Principal, Depends(require_roles(*VERIFIERS))]
 RequestId = Annotated[int, Path(ge=1, le=2**31 - 1, description="核验事项编号")]
 PolicyKey = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 VersionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="政策版本编号")]
-EnterpriseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="企业编号")]
-AsOf = Annotated[date | None, Query(description="基准日 YYYY-MM-DD，默认今天")]
 
 
 def yuan(fen: int | None) -> Decimal | None:
     return None if fen is None else fen_to_yuan(fen)
-
-
-def visible_enterprise(db: Session, principal: Principal, enterprise_id: int) -> Enterprise:
-    return enterprise_service.get_visible(db, principal.scope, enterprise_id)
 
 
 def is_manager(principal: Principal) -> bool:
@@ -256,9 +250,8 @@ def _match_out(m: dict[str, Any]) -> MatchOut:
     summary="企业的政策匹配（精准推送）",
 )
 def my_policies(
-    db: DbSession, principal: Reader, enterprise_id: EnterpriseId, as_of: AsOf = None
+    db: DbSession, principal: Reader, ent: VisibleEnterprise, as_of: AsOf = None
 ) -> MyPoliciesOut:
-    ent = visible_enterprise(db, principal, enterprise_id)
     r = service.my_policies(db, ent, as_of or beijing_today())
     return MyPoliciesOut(
         as_of=date.fromisoformat(r["as_of"]),
@@ -279,8 +272,7 @@ def answer_keys(principal: Anyone) -> list[AnswerKeyOut]:
     response_model=list[AnswerOut],
     summary="企业填报的政策补充信息",
 )
-def get_answers(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> list[AnswerOut]:
-    ent = visible_enterprise(db, principal, enterprise_id)
+def get_answers(db: DbSession, principal: Reader, ent: VisibleEnterprise) -> list[AnswerOut]:
     return [_answer_out(a) for a in service.answers_of(db, ent.id)]
 
 
@@ -302,10 +294,7 @@ def _answer_out(a: Any, notice: str | None = None) -> AnswerOut:
 @router.put(
     "/enterprises/{enterprise_id}/policy-answers", response_model=list[AnswerOut], summary="填报政策补充信息"
 )
-def put_answers(
-    db: DbSession, principal: Writer, enterprise_id: EnterpriseId, body: AnswersIn
-) -> list[AnswerOut]:
-    ent = visible_enterprise(db, principal, enterprise_id)
+def put_answers(db: DbSession, principal: Writer, ent: VisibleEnterprise, body: AnswersIn) -> list[AnswerOut]:
     keys = {k["key"]: k for k in service.answer_keys()}
     for a in body.answers:
         spec = keys.get(a.key)
@@ -361,26 +350,6 @@ def _check_value(spec: dict[str, Any], value: object) -> None:
         raise ImplausibleAnswer(f"{spec['label']}：超出合理范围（不超过{spec['max']}），请核实后再填报")
     if spec.get("_min") is not None and n < spec["_min"]:
         raise ImplausibleAnswer(f"{spec['label']}：低于合理范围（不低于{spec['min']}），请核实后再填报")
-
-
-@router.get(
-    "/enterprises/{enterprise_id}/notifications",
-    response_model=list[NotificationOut],
-    summary="企业的站内消息",
-)
-def notifications(db: DbSession, principal: Reader, enterprise_id: EnterpriseId) -> list[NotificationOut]:
-    ent = visible_enterprise(db, principal, enterprise_id)
-    return [
-        NotificationOut.model_validate(n, from_attributes=True) for n in service.notifications_of(db, ent.id)
-    ]
-
-
-@router.post("/notifications/{notification_id}/read", response_model=NotificationOut, summary="标记消息已读")
-def read_notification(
-    db: DbSession, principal: SelfUser, notification_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
-) -> NotificationOut:
-    n: Notification = service.mark_read(db, notification_id, principal.scope.enterprise_ids)
-    return NotificationOut.model_validate(n, from_attributes=True)
 
 
 # --- 待核验: the verification queue ---------------------------------------------------------------------------

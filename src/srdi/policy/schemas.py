@@ -248,13 +248,3 @@ class AnswerKeyOut(BaseModel):
     input_ids: list[str] = Field(description="读取该信息项的政策输入（与 missing_inputs 的 id 对应）")
     min: str | None = Field(default=None, description="合理范围下限（政策文件声明）")
     max: str | None = Field(default=None, description="合理范围上限（政策文件声明），超出即拒绝")
-
-
-class NotificationOut(BaseModel):
-    id: int
-    kind: str
-    title: str
-    body: str
-    link: str | None
-    created_at: datetime
-    read_at: datetime | None

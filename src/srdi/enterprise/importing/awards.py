@@ -21,8 +21,9 @@ from srdi.enterprise import award_service, repository
 from srdi.enterprise.enums import AwardKind, AwardLevel, ContestGroup, ImportMode, Provenance
 from srdi.enterprise.schemas import AwardIn
 from srdi.enterprise.tabular import read_table
-from srdi.enterprise.validation import MAKER_CHINA_LISTS, award_error, normalize_uscc, uscc_error
+from srdi.enterprise.validation import MAKER_CHINA_LISTS, award_error
 from srdi.kit.errors import ValidationFailed
+from srdi.kit.uscc import normalize_uscc, uscc_error
 
 # A district's awards fit in a few thousand rows; the bound keeps one file from holding a transaction for long.
 MAX_ROWS = 20_000

@@ -10,8 +10,6 @@ import io
 import logging
 import os
 import tempfile
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -27,15 +25,25 @@ from starlette.background import BackgroundTask
 from srdi.auth.dependencies import require_roles
 from srdi.auth.enums import OFFICIALS, Role
 from srdi.auth.service import Principal, audit
-from srdi.db.session import DbSession, session_scope
-from srdi.enterprise import award_import_service, export_service, import_jobs, import_service
-from srdi.enterprise.enums import ImportMode, ImportStatus, SizeClass, Tier
-from srdi.enterprise.import_schemas import AwardImportErrorOut, AwardImportOut, ImportJobOut, ImportReportOut
+from srdi.db.session import DbSession, SessionFactory, session_scope
+from srdi.enterprise import export_service
+from srdi.enterprise.dependencies import RegistryFilter
+from srdi.enterprise.enums import ImportMode, ImportStatus
+from srdi.enterprise.importing import awards as award_import
+from srdi.enterprise.importing import jobs as import_jobs
+from srdi.enterprise.importing import service as import_service
+from srdi.enterprise.importing.progress import live_progress
+from srdi.enterprise.importing.schemas import (
+    AwardImportErrorOut,
+    AwardImportOut,
+    ImportJobOut,
+    ImportReportOut,
+)
 from srdi.enterprise.models import ImportJob
-from srdi.enterprise.service import EnterpriseFilter
 from srdi.enterprise.tabular import TabularError, sniff_format
 from srdi.kit.errors import AppError, ErrorOut, NotFoundError, ValidationFailed
-from srdi.kit.pagination import MAX_PAGE_SIZE, Page
+from srdi.kit.pagination import Page
+from srdi.kit.params import PageNo, PageSize
 from srdi.kit.text import control_error
 
 log = logging.getLogger("srdi.import")
@@ -54,8 +62,6 @@ XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_AUDIT_ACTION = "enterprise.export"
 IMPORT_AUDIT_ACTION = "enterprise.import"
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "导入任务不存在"}}
-
-SessionFactory = Callable[[], AbstractContextManager[Session]]
 
 
 def get_session_factory() -> SessionFactory:
@@ -154,7 +160,7 @@ def _run_job(
     actor: str,
     region_scope: tuple[str, ...] | None,
 ) -> None:
-    # Lease, one transaction, clean-up of the uploaded file in every outcome: srdi.enterprise.import_jobs.
+    # Lease, one transaction, clean-up of the uploaded file in every outcome: srdi.enterprise.importing.jobs.
     import_jobs.run_job(factory, job_id, path, filename, mode, dry_run, actor, region_scope)
 
 
@@ -205,7 +211,7 @@ def upload_import(
 
 
 def job_out(job: ImportJob) -> ImportJobOut:
-    live = import_service.live_progress(job.id) if job.status in ("pending", "running") else None
+    live = live_progress(job.id) if job.status in ("pending", "running") else None
     summary = (job.report or {}).get("summary")
     return ImportJobOut(
         id=job.id,
@@ -245,8 +251,8 @@ def _visible_job(db: Session, principal: Principal, job_id: int) -> ImportJob:
 def list_jobs(
     db: DbSession,
     principal: Importer,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
+    page: PageNo = 1,
+    page_size: PageSize = 20,
 ) -> Page[ImportJobOut]:
     q = select(ImportJob)
     if principal.role is not Role.admin:
@@ -307,28 +313,9 @@ def download_report(db: DbSession, principal: Importer, job_id: JobId) -> Respon
 def export_enterprises(
     db: DbSession,
     principal: Exporter,
+    flt: RegistryFilter,
     format: Annotated[Literal["xlsx", "csv"], Query(description="文件格式")] = "xlsx",
-    region: Annotated[
-        str | None,
-        Query(description="行政区划代码或其前缀（省2位/市4位/区县6位）", max_length=6, pattern=r"^\d{2,6}$"),
-    ] = None,
-    industry: Annotated[
-        str | None, Query(description="行业代码或其前缀（2–4位数字）", max_length=4, pattern=r"^\d{2,4}$")
-    ] = None,
-    size_class: Annotated[SizeClass | None, Query(description="企业规模")] = None,
-    tier: Annotated[Tier | None, Query(description="持有有效称号")] = None,
-    tag: Annotated[list[str] | None, Query(description="标签（可多个，需全部包含）")] = None,
-    q: Annotated[str | None, Query(description="名称关键词或统一社会信用代码前缀", max_length=100)] = None,
 ) -> FileResponse:
-    flt = EnterpriseFilter(
-        region_prefix=region,
-        industry_prefix=industry,
-        size_class=size_class.value if size_class else None,
-        tier=tier.value if tier else None,
-        tags=tag or [],
-        text=q,
-    )
-    principal.scope.restrict(flt)
     fd, tmp = tempfile.mkstemp(prefix="srdi_export_", suffix=f".{format}")
     os.close(fd)
     path = Path(tmp)
@@ -337,8 +324,9 @@ def export_enterprises(
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    filters = {k: v for k, v in {"region": region, "industry": industry, "size_class": flt.size_class,
-                                 "tier": flt.tier, "tag": tag, "q": q}.items() if v}  # fmt: skip
+    filters = {k: v for k, v in {"region": flt.region_prefix, "industry": flt.industry_prefix,
+                                 "size_class": flt.size_class, "tier": flt.tier, "tag": flt.tags,
+                                 "q": flt.text}.items() if v}  # fmt: skip
     audit(db, principal, EXPORT_AUDIT_ACTION, None, {"format": format, "rows": n, "filters": filters})
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     return FileResponse(
@@ -372,7 +360,7 @@ def upload_award_import(
     path = _save_upload(file, limit)
     filename = (file.filename or "upload")[:300]
     try:
-        out = award_import_service.import_awards(
+        out = award_import.import_awards(
             db,
             path,
             actor=principal.username,
@@ -399,7 +387,7 @@ def upload_award_import(
         bad_rows=out.bad_rows,
         errors=[
             AwardImportErrorOut(row=e.row, column=e.column, message=e.message)
-            for e in out.errors[: award_import_service.SHOWN]
+            for e in out.errors[: award_import.SHOWN]
         ],
         message=message,
     )

@@ -1,4 +1,4 @@
-"""The life of an import job around ``import_service.run_import``: lease, heartbeat, commit, clean-up (QUALITY R3).
+"""The life of an import job around ``importing.service.run_import``: lease, heartbeat, commit, clean-up (QUALITY R3).
 
 1. ``create_upload_job`` records the job (``pending``) with the uploaded file's path and a lease held by the
    process that received it;
@@ -21,8 +21,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 
@@ -30,15 +28,17 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from srdi.db.base import utcnow
-from srdi.enterprise import import_service
+from srdi.db.session import SessionFactory
 from srdi.enterprise.enums import ImportMode, ImportStatus
+from srdi.enterprise.importing import service as import_service
+from srdi.enterprise.importing.cells import RowError
+from srdi.enterprise.importing.progress import ProgressFn
 from srdi.enterprise.models import ImportJob
 from srdi.kit import leases
 from srdi.kit.faults import fault_point
 
 log = logging.getLogger("srdi.import")
 
-SessionFactory = Callable[[], AbstractContextManager[Session]]
 UPLOAD_PREFIX = "srdi_import_"
 OPEN = (ImportStatus.pending.value, ImportStatus.running.value)
 INTERRUPTED_MESSAGE = "导入过程中服务中断，本次未写入任何数据，请重新上传文件"
@@ -139,7 +139,7 @@ def run_job(
     actor: str,
     region_scope: tuple[str, ...] | None = None,
     *,
-    progress: import_service.ProgressFn | None = None,
+    progress: ProgressFn | None = None,
     remove_file: bool = True,
     raise_errors: bool = False,
 ) -> import_service.ImportOutcome | None:
@@ -237,7 +237,7 @@ def mark_interrupted_jobs(db: Session, now: datetime | None = None) -> list[int]
             continue
         report = {
             "message": INTERRUPTED_MESSAGE,
-            "errors": [import_service.RowError(None, None, None, INTERRUPTED_MESSAGE).as_dict()],
+            "errors": [RowError(None, None, None, INTERRUPTED_MESSAGE).as_dict()],
         }
         if _take(
             db, job.id, job.lease_owner,
