@@ -122,3 +122,14 @@ def requests(
 def events(db: Session, request_id: int) -> list[FinancingEvent]:
     q = select(FinancingEvent).where(FinancingEvent.request_id == request_id).order_by(FinancingEvent.id)
     return list(db.scalars(q).all())
+
+
+def events_of(request_ids: Sequence[int], db: Session) -> dict[int, list[FinancingEvent]]:
+    """The events of many requests, each request's in order."""
+    out: dict[int, list[FinancingEvent]] = {}
+    for i in range(0, len(request_ids), 1000):
+        chunk = list(request_ids[i : i + 1000])
+        q = select(FinancingEvent).where(FinancingEvent.request_id.in_(chunk)).order_by(FinancingEvent.id)
+        for e in db.scalars(q):
+            out.setdefault(e.request_id, []).append(e)
+    return out

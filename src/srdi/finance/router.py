@@ -37,6 +37,7 @@ from srdi.finance.schemas import (
     ProductMatchesOut,
     ProductReviewIn,
     ScorecardOut,
+    TimeLimitsOut,
     WhitelistEntryOut,
     WhitelistGenerateIn,
     WhitelistOut,
@@ -130,6 +131,8 @@ def me(db: DbSession, principal: FinanceUser) -> FinanceMeOut:
     return FinanceMeOut(
         bank=BankOut.model_validate(bank) if bank else None,
         share_fields={k.value: v for k, v in SHARE_LABELS.items()},
+        time_limits=TimeLimitsOut(**service.time_limits().view()),
+        bank_note=service.NO_BANK_NOTE if principal.role is Role.bank and bank is None else "",
     )
 
 
@@ -283,11 +286,10 @@ def create_requests(
     "/finance/requests", response_model=list[FinancingRequestOut], summary="融资需求（银行只见发给本行的）"
 )
 def list_requests(db: DbSession, principal: FinanceUser) -> list[FinancingRequestOut]:
-    for_bank = principal.role is Role.bank
-    return [
-        FinancingRequestOut(**service.request_view(db, r, for_bank=for_bank))
-        for r in service.list_requests(db, principal)
-    ]
+    views = service.request_views(
+        db, service.list_requests(db, principal), for_bank=principal.role is Role.bank
+    )
+    return [FinancingRequestOut(**v) for v in views]
 
 
 @router.get("/finance/requests/{request_id}", response_model=FinancingRequestOut, summary="融资需求详情")

@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
+from srdi.appeal import service as appeal_service
 from srdi.auth.enums import Role
 from srdi.auth.service import Principal, audit
 from srdi.config import get_settings
@@ -30,7 +31,7 @@ from srdi.db.base import utcnow
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.enums import provenance_label
 from srdi.enterprise.models import Enterprise
-from srdi.finance import repository
+from srdi.finance import deadlines, repository
 from srdi.finance.enums import (
     ACTION_LABELS,
     BANK_ACTIONS,
@@ -75,7 +76,7 @@ from srdi.finance.models import (
 )
 from srdi.kit.money import fen_to_yuan, yuan_to_fen
 from srdi.kit.spreadsheet import neutralise
-from srdi.kit.workdays import WorkdayCalendar, beijing_today
+from srdi.kit.workdays import CalendarYearMissing, WorkdayCalendar, beijing_today
 from srdi.rules_engine import RuleError, RuleSet, evaluate, gap_analysis, load_rule_sets
 from srdi.rules_engine import fmt as rule_fmt
 from srdi.rules_engine.expr.nodes import variables
@@ -148,6 +149,11 @@ def rules() -> FinanceRules:
     return _load(get_settings().rules_dir)
 
 
+def time_limits() -> deadlines.TimeLimits:
+    """The bank's time limits in working days (rules/finance/settings/time_limits.yaml, values 待核实)."""
+    return deadlines.load(get_settings().rules_dir)
+
+
 def whitelist(key: str) -> Whitelist:
     try:
         return rules().whitelists[key]
@@ -190,6 +196,12 @@ def current_period(kind: str, today: date | None = None) -> str:
 
 
 # --- who is asking ---------------------------------------------------------------------------------------
+
+
+NO_BANK_NOTE = (
+    "该银行账号尚未关联所属金融机构，暂时看不到白名单、产品和融资需求。请联系平台管理员在“银行账号”页面为本账号"
+    "关联所属银行，关联后重新进入即可"
+)
 
 
 def bank_of(db: Session, principal: Principal) -> Bank:
@@ -1003,6 +1015,8 @@ def create_requests(
             )
     group = uuid.uuid4().hex[:16]
     now = utcnow()
+    cal, limits = appeal_service.calendar(db), time_limits()
+    due = deadlines.due_for(limits, cal, RequestStatus.submitted, now)
     out = []
     for bid in dict.fromkeys(data.bank_ids):
         if bid not in banks:
@@ -1021,6 +1035,7 @@ def create_requests(
             status=RequestStatus.submitted,
             submitted_at=now,
             region_code=ent.region_code,
+            due_at=due,
         )
         db.add(req)
         db.flush()
@@ -1032,6 +1047,7 @@ def create_requests(
                 action="submit",
                 status_after=RequestStatus.submitted,
                 note="同意共享：" + ("、".join(share) if share else "无"),
+                due_at=due,
             )
         )
         audit(
@@ -1110,17 +1126,22 @@ def transition(
         req.approved_amount_fen, req.approved_rate_bp = fen, _bp(rate_percent)
     if action == RequestAction.decline:
         req.decline_reason = note.strip()
+    now = utcnow()
     req.status = target
     if target in DECIDED:
-        req.decided_at = utcnow()
+        req.decided_at = now
+    # The next stage's time limit, stamped on the request and on the event that opens it.
+    req.due_at = deadlines.due_for(time_limits(), appeal_service.calendar(db), target, now)
     db.add(
         FinancingEvent(
             request_id=req.id,
+            at=now,
             actor_id=principal.user.id,
             actor_label=bank.name if bank else principal.user.display_name,
             action=action.value,
             status_after=target,
             note=note.strip(),
+            due_at=req.due_at,
         )
     )
     audit(
@@ -1199,6 +1220,15 @@ def policy_links(
     return out
 
 
+def _working_days(cal: WorkdayCalendar, start: date, end: date | None) -> int | None:
+    if end is None:
+        return None
+    try:
+        return cal.working_days_between(start, end)
+    except CalendarYearMissing:
+        return None
+
+
 def _financials(doc: Mapping[str, Any], as_of: date) -> dict[str, Any]:
     year = str(as_of.year - 1)
     row = (doc.get("yearly") or {}).get(year) or {}
@@ -1214,13 +1244,66 @@ def _financials(doc: Mapping[str, Any], as_of: date) -> dict[str, Any]:
     }
 
 
-def request_view(db: Session, req: FinancingRequest, *, for_bank: bool) -> dict[str, Any]:
+def deadline_view(
+    req: FinancingRequest, events: Sequence[FinancingEvent], cal: WorkdayCalendar, now: datetime
+) -> dict[str, Any]:
+    """The current stage's time limit, whether it is overdue, and each past stage's outcome (on time or late)."""
+    limits = time_limits()
+    stage = deadlines.stage_of(limits, req.status)
+    overdue = req.due_at is not None and now >= req.due_at
+    label = ""
+    if overdue and stage is not None and req.due_at is not None:
+        late = deadlines.working_days_late(cal, req.due_at, now)
+        label = f"已超{stage.label}{late}个工作日（{stage.working_days}个工作日内{stage.action}）"
+    note = ""
+    if stage is not None and req.due_at is None:
+        note = "节假日安排缺少相应年份，办理时限暂无法计算"
+    late_stages = [
+        o for o in deadlines.outcomes(events, now) if o.on_time is False and o.ended_at is not None
+    ]
+    return {
+        "due_at": req.due_at,
+        "due_day": beijing_today(req.due_at - timedelta(seconds=1)) if req.due_at else None,
+        "due_label": stage.label if stage else None,
+        "time_limit_text": stage.text() if stage else None,
+        "time_limit_unverified": bool(stage and stage.unverified),
+        "overdue": overdue,
+        "overdue_label": label,
+        "deadline_note": note,
+        "late_stages": [
+            f"{limits.stages[o.stage].label}逾期（应于{_beijing(o.due_at)}前办理）" for o in late_stages
+        ],
+    }
+
+
+def _beijing(at: datetime) -> str:
+    """The last allowed day of a deadline (24:00 Beijing of that day) as 2026年12月7日."""
+    d = beijing_today(at - timedelta(seconds=1))
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def request_views(db: Session, reqs: Sequence[FinancingRequest], *, for_bank: bool) -> list[dict[str, Any]]:
+    cal, now = appeal_service.calendar(db), utcnow()
+    return [request_view(db, r, for_bank=for_bank, cal=cal, now=now) for r in reqs]
+
+
+def request_view(
+    db: Session,
+    req: FinancingRequest,
+    *,
+    for_bank: bool,
+    cal: WorkdayCalendar | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
     """A request as its reader may see it. A bank sees the enterprise only through the data it consented to
-    share: without consent, nothing about the enterprise — not even its name."""
+    share: without consent, nothing about the enterprise — not even its name. ``cal``: the platform calendar,
+    read once by callers that show many requests."""
     bank = db.get(Bank, req.bank_id)
     assert bank is not None
-    cal = WorkdayCalendar.bundled()
-    decided = req.decided_at.date() if req.decided_at else None
+    cal = cal or appeal_service.calendar(db)
+    now = now or utcnow()
+    decided = beijing_today(req.decided_at) if req.decided_at else None
+    events = repository.events(db, req.id)
     out: dict[str, Any] = {
         "id": req.id,
         "group_key": req.group_key,
@@ -1237,9 +1320,7 @@ def request_view(db: Session, req: FinancingRequest, *, for_bank: bool) -> dict[
         "status_label": REQUEST_STATUS_LABELS[RequestStatus(req.status)],
         "submitted_at": req.submitted_at,
         "decided_at": req.decided_at,
-        "working_days_to_decision": cal.working_days_between(req.submitted_at.date(), decided)
-        if decided
-        else None,
+        "working_days_to_decision": _working_days(cal, beijing_today(req.submitted_at), decided),
         "approved_amount": fen_to_yuan(req.approved_amount_fen)
         if req.approved_amount_fen is not None
         else None,
@@ -1256,9 +1337,11 @@ def request_view(db: Session, req: FinancingRequest, *, for_bank: bool) -> dict[
                 "action": e.action,
                 "status_after": e.status_after,
                 "note": e.note,
+                "due_at": e.due_at,
             }
-            for e in repository.events(db, req.id)
+            for e in events
         ],
+        **deadline_view(req, events, cal, now),
     }
     shared = set(req.shared) if for_bank else {f.value for f in ShareField}
     if not shared:
@@ -1317,7 +1400,9 @@ def figures(db: Session, principal: Principal, by: str) -> list[dict[str, Any]]:
 
     reqs = list_requests(db, principal)
     banks = {b.id: b.name for b in repository.banks(db)}
-    cal = WorkdayCalendar.bundled()
+    cal = appeal_service.calendar(db)
+    now = utcnow()
+    events_of = repository.events_of([r.id for r in reqs], db)
     tier_of: dict[int, str] = {}
     if by == "tier":  # the enterprise's highest valid tier today
         ids = sorted({r.enterprise_id for r in reqs})
@@ -1343,10 +1428,16 @@ def figures(db: Session, principal: Principal, by: str) -> list[dict[str, Any]]:
         amount = sum(r.approved_amount_fen or 0 for r in approved)
         rates = [r.approved_rate_bp for r in approved if r.approved_rate_bp is not None]
         days = [
-            cal.working_days_between(r.submitted_at.date(), r.decided_at.date())
+            d
             for r in decided
-            if r.decided_at
+            if (d := _working_days(cal, beijing_today(r.submitted_at), beijing_today(r.decided_at)))
+            is not None
         ]
+        # The bank's stages with a time limit that have ended, or are still open past it: on time or late.
+        stages = [
+            o for r in rows for o in deadlines.outcomes(events_of.get(r.id, []), now) if o.on_time is not None
+        ]
+        on_time = sum(1 for o in stages if o.on_time)
         region = names.get(key) if by == "district" else None
         out.append(
             {
@@ -1363,6 +1454,12 @@ def figures(db: Session, principal: Principal, by: str) -> list[dict[str, Any]]:
                 "average_working_days_to_decision": (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1"))
                 if days
                 else None,
+                "timed_stages": len(stages),
+                "on_time_stages": on_time,
+                "on_time_rate_percent": (Decimal(on_time * 100) / len(stages)).quantize(Decimal("0.1"))
+                if stages
+                else None,
+                "overdue_open": sum(1 for r in rows if r.due_at is not None and now >= r.due_at),
             }
         )
     return out
