@@ -133,3 +133,10 @@ def events_of(request_ids: Sequence[int], db: Session) -> dict[int, list[Financi
         for e in db.scalars(q):
             out.setdefault(e.request_id, []).append(e)
     return out
+
+
+def entry_of(db: Session, run_id: int, enterprise_id: int) -> WhitelistEntry | None:
+    q = select(WhitelistEntry).where(
+        WhitelistEntry.run_id == run_id, WhitelistEntry.enterprise_id == enterprise_id
+    )
+    return db.scalars(q).first()

@@ -31,7 +31,7 @@ from srdi.db.base import utcnow
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.enums import provenance_label
 from srdi.enterprise.models import Enterprise
-from srdi.finance import deadlines, repository
+from srdi.finance import benchmark, deadlines, repository
 from srdi.finance.enums import (
     ACTION_LABELS,
     BANK_ACTIONS,
@@ -1164,16 +1164,185 @@ def _policies(root: Path) -> dict[str, Any]:
 
 INTEREST_SUBSIDY_POLICY = "gd_srdi_loan_interest_subsidy"
 GUARANTEE_FEE_POLICY = "sz_guarantee_fee_cap"
+RISK_COMPENSATION_LIST = "dg_risk_compensation"
+LINK_STATUS_LABELS = {
+    "eligible": "符合",
+    "unknown": "待确认",
+    "ineligible": "不符合",
+    "draft": "征求意见稿（未施行），仅供参考",
+    "listed": "在风险补偿白名单内",
+    "not_listed": "不在风险补偿白名单内",
+    "no_list": "尚无已审定的风险补偿白名单",
+    "not_applicable": "不适用",
+}
+
+
+def benchmark_rates() -> benchmark.BenchmarkRates:
+    """The benchmark (LPR) rates by date (rules/finance/settings/benchmark_rates.yaml, 待核实)."""
+    return benchmark.load(get_settings().rules_dir)
+
+
+def first_year_interest_fen(req: FinancingRequest) -> int:
+    """Interest of the loan's first year (or of its whole term if shorter): amount × rate × months / 12."""
+    assert req.approved_amount_fen is not None and req.approved_rate_bp is not None
+    months = min(req.term_months, 12)
+    return req.approved_amount_fen * req.approved_rate_bp * months // (10_000 * 12)
+
+
+def _wan(fen: int) -> str:
+    return rule_fmt.money(fen)
+
+
+def _interest_subsidy_link(
+    sub: Any, req: FinancingRequest, doc: Mapping[str, Any], as_of: date
+) -> dict[str, Any]:
+    """The interest-subsidy policy computed on the loan: its interest enters as the policy's answer
+    ``loan_interest_paid``; eligibility, the rate, the cap and the amount all come from the rule file."""
+    from srdi.rules_engine.policy import assess
+
+    interest = first_year_interest_fen(req)
+    assert req.approved_amount_fen is not None and req.approved_rate_bp is not None
+    facts = dict(doc)
+    facts["policy_answers"] = {
+        **dict(doc.get("policy_answers") or {}),
+        "loan_interest_paid": str(fen_to_yuan(interest)),
+    }
+    a = assess(sub, facts, as_of)
+    months = min(req.term_months, 12)
+    params = {p.id: p for p in sub.parameters}
+    unverified = [f"{params[k].label if k in params else k}：{v}" for k, v in sub.unverified.items()]
+    amount = a.amount_fen if a.status != "ineligible" else None
+    return {
+        "kind": "interest_subsidy",
+        "policy_id": sub.id,
+        "title": sub.rule_set.meta.title,
+        "citation": f"{sub.rule_set.meta.instrument} {sub.rule_set.meta.article}",
+        "status": a.status,
+        "status_label": LINK_STATUS_LABELS[a.status],
+        "reasons": a.reasons,
+        "basis": f"本笔贷款首年利息约 {_wan(interest)}"
+        f"（{_wan(req.approved_amount_fen)} × {benchmark.percent(req.approved_rate_bp)}"
+        + (f" × {months}/12" if months < 12 else "")
+        + "）",
+        "interest_per_year": fen_to_yuan(interest),
+        "amount": fen_to_yuan(amount) if amount is not None else None,
+        "amount_label": f"测算贴息 {_wan(amount)}" if amount is not None else "",
+        "amount_note": sub.amount_rule_text(),
+        "needs_verification": bool(unverified),
+        "unverified": unverified,
+    }
+
+
+def _guarantee_fee_link(
+    fee: Any, req: FinancingRequest, product: LoanProduct | None, doc: Mapping[str, Any], as_of: date
+) -> dict[str, Any]:
+    """The Shenzhen guarantee-fee cap on the loan: half of the benchmark rate (LPR) on the approval date."""
+    from srdi.rules_engine.policy import assess
+
+    assert req.approved_amount_fen is not None
+    rates = benchmark_rates()
+    approved_on = beijing_today(req.decided_at) if req.decided_at else as_of
+    cap = benchmark.fee_cap(rates, approved_on, req.approved_amount_fen, req.term_months)
+    a = assess(fee, doc, as_of)
+    reasons = list(a.reasons)
+    guaranteed = product is not None and product.guarantee == "government_guarantee"
+    if not guaranteed:
+        reasons.append("本笔贷款未采用政府性融资担保，担保费上限仅供参考")
+    srdi_ok = a.result.passed
+    status = (
+        "draft" if fee.status == "draft" and srdi_ok is not False and a.in_region is not False else a.status
+    )
+    out: dict[str, Any] = {
+        "kind": "guarantee_fee_cap",
+        "policy_id": fee.id,
+        "title": fee.rule_set.meta.title,
+        "citation": f"{fee.rule_set.meta.instrument} {fee.rule_set.meta.article}",
+        "status": status,
+        "status_label": LINK_STATUS_LABELS[status],
+        "reasons": reasons,
+        "basis": "",
+        "interest_per_year": None,
+        "amount": None,
+        "amount_label": "",
+        "amount_note": str(fee.data["policy"]["benefit"]["description"]),
+        "needs_verification": True,
+        "unverified": [rates.reading, f"{rates.name}取值：{rates.source}"],
+    }
+    if cap is None:
+        out["basis"] = f"基准利率数据中没有 {approved_on.isoformat()} 适用的利率，无法测算担保费上限"
+        return out
+    out["basis"] = (
+        f"批准日 {approved_on.isoformat()} 适用的{cap.benchmark_term}{rates.name} {benchmark.percent(cap.benchmark_bp)}"
+        f"（{cap.benchmark_from.isoformat()} 起）的二分之一为 {benchmark.percent(cap.cap_bp)}/年"
+    )
+    out["amount"] = fen_to_yuan(cap.cap_fen_per_year)
+    out["amount_label"] = (
+        f"担保费率不高于 {benchmark.percent(cap.cap_bp)}，每年担保费不超过 {_wan(cap.cap_fen_per_year)}"
+    )
+    out["cap_rate_percent"] = (Decimal(cap.cap_bp) / 100).quantize(Decimal("0.01"))
+    out["benchmark_rate_percent"] = (Decimal(cap.benchmark_bp) / 100).quantize(Decimal("0.01"))
+    return out
+
+
+def _risk_compensation_link(db: Session, req: FinancingRequest, ent: Enterprise) -> dict[str, Any] | None:
+    """Risk-compensation eligibility: is the enterprise on the latest approved risk-compensation whitelist?"""
+    wl = rules().whitelists.get(RISK_COMPENSATION_LIST)
+    if wl is None:
+        return None
+    rs = wl.rule_set
+    base: dict[str, Any] = {
+        "kind": "risk_compensation",
+        "policy_id": wl.key,
+        "title": rs.meta.title,
+        "citation": f"{rs.meta.instrument} {rs.meta.article}",
+        "basis": "",
+        "interest_per_year": None,
+        "amount": None,
+        "amount_label": "",
+        "amount_note": "风险补偿资金补偿的是合作银行的不良贷款损失，企业名单内贷款可申请纳入补偿范围（补偿比例种子未载）",
+        "needs_verification": bool(wl.block.get("unverified")),
+        "unverified": [f"{u.get('item')}：{u.get('reason')}" for u in wl.block.get("unverified", [])],
+        "reasons": [],
+    }
+    if not any(ent.region_code.startswith(c) for c in wl.region_codes):
+        return {
+            **base,
+            "status": "not_applicable",
+            "status_label": LINK_STATUS_LABELS["not_applicable"],
+            "reasons": [f"企业所在地不在本名单适用地区（{'、'.join(wl.region_codes)}）内"],
+        }
+    run = repository.latest_approved(db, wl.key)
+    if run is None:
+        return {**base, "status": "no_list", "status_label": LINK_STATUS_LABELS["no_list"]}
+    entry = repository.entry_of(db, run.id, ent.id)
+    if entry is not None and entry.member:
+        met = [c["label"] for c in entry.reasons.get("conditions", []) if c.get("met") is True]
+        return {
+            **base,
+            "status": "listed",
+            "status_label": LINK_STATUS_LABELS["listed"],
+            "basis": f"{run.period} 期名单（已审定）在列",
+            "reasons": [f"满足：{label}" for label in met],
+        }
+    why = list(entry.reasons.get("why_change", [])) if entry is not None else []
+    if entry is None:
+        fresh = evaluate(facts_of(enterprise_service.with_facts(db, [ent.id])[0]), rs, run.as_of)
+        why = list(gap_analysis(fresh, rs).conditions) or ["不满足入选条件"]
+    return {
+        **base,
+        "status": "not_listed",
+        "status_label": LINK_STATUS_LABELS["not_listed"],
+        "basis": f"{run.period} 期名单（已审定）未列入",
+        "reasons": why,
+    }
 
 
 def policy_links(
     db: Session, req: FinancingRequest, doc: Mapping[str, Any], as_of: date
 ) -> list[dict[str, Any]]:
-    """The policies a recorded loan bears on, decided by the policy files themselves: the interest subsidy
-    (eligibility from the policy; the interest it would apply to from the approved amount and rate) and, for a
-    product with government guarantee, the guarantee-fee cap. No rate the seeds do not give is invented."""
-    from srdi.rules_engine.policy import assess
-
+    """The policies a recorded loan bears on, each computed from its rule or data file: the interest subsidy
+    (policy file; the loan's first-year interest is its input), the Shenzhen guarantee-fee cap (half the
+    benchmark rate on the approval date) and risk-compensation eligibility (the approved whitelist)."""
     if (
         req.status != RequestStatus.approved
         or req.approved_amount_fen is None
@@ -1184,39 +1353,15 @@ def policy_links(
     out: list[dict[str, Any]] = []
     sub = policies.get(INTEREST_SUBSIDY_POLICY)
     if sub is not None:
-        a = assess(sub, doc, as_of)
-        yearly_interest = req.approved_amount_fen * req.approved_rate_bp // 10_000
-        out.append(
-            {
-                "policy_id": sub.id,
-                "title": sub.rule_set.meta.title,
-                "status": a.status,
-                "reasons": a.reasons,
-                "basis": f"本笔贷款年利息约 {rule_fmt.money(yearly_interest)}"
-                f"（{rule_fmt.money(req.approved_amount_fen)} × {Decimal(req.approved_rate_bp) / 100}%）",
-                "interest_per_year": fen_to_yuan(yearly_interest),
-                "amount": None,
-                "amount_note": str(sub.data["policy"]["benefit"]["amount_rule"]["text"]),
-                "needs_verification": True,
-            }
-        )
+        out.append(_interest_subsidy_link(sub, req, doc, as_of))
     product = db.get(LoanProduct, req.product_id) if req.product_id else None
     fee = policies.get(GUARANTEE_FEE_POLICY)
-    if fee is not None and product is not None and product.guarantee == "government_guarantee":
-        a = assess(fee, doc, as_of)
-        out.append(
-            {
-                "policy_id": fee.id,
-                "title": fee.rule_set.meta.title,
-                "status": a.status,
-                "reasons": a.reasons,
-                "basis": str(fee.data["policy"]["benefit"]["description"]),
-                "interest_per_year": None,
-                "amount": None,
-                "amount_note": "征求意见稿，未施行；“基准利率”的取值种子未载，不计算担保费上限（待核实）",
-                "needs_verification": True,
-            }
-        )
+    region = str(doc.get("region_code") or "")
+    if fee is not None and fee.in_region(region) is not False:  # a Shenzhen measure: shown for Shenzhen loans
+        out.append(_guarantee_fee_link(fee, req, product, doc, as_of))
+    ent = db.get(Enterprise, req.enterprise_id)
+    if ent is not None and (risk := _risk_compensation_link(db, req, ent)) is not None:
+        out.append(risk)
     return out
 
 
@@ -1350,9 +1495,16 @@ def request_view(
     if ent is None:
         return out
     as_of = beijing_today()
-    if not for_bank and req.status == RequestStatus.approved:
-        full_doc = facts_of(enterprise_service.with_facts(db, [ent.id])[0])
-        out["policy_links"] = policy_links(db, req, full_doc, as_of)
+    if req.status == RequestStatus.approved:
+        # The links reveal the enterprise's tier (eligibility): a bank sees them only when the enterprise
+        # consented to share its recognitions.
+        if for_bank and ShareField.recognitions not in shared:
+            out["policy_links_note"] = (
+                "企业未同意向本行共享梯度培育称号，贴息、担保费上限和风险补偿的测算结果不予展示"
+            )
+        else:
+            full_doc = facts_of(enterprise_service.with_facts(db, [ent.id])[0])
+            out["policy_links"] = policy_links(db, req, full_doc, as_of)
     info: dict[str, Any] = {}
     if ShareField.identity in shared:
         info.update(
