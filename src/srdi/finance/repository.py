@@ -140,3 +140,15 @@ def entry_of(db: Session, run_id: int, enterprise_id: int) -> WhitelistEntry | N
         WhitelistEntry.run_id == run_id, WhitelistEntry.enterprise_id == enterprise_id
     )
     return db.scalars(q).first()
+
+
+def all_banks(db: Session) -> list[Bank]:
+    return list(db.scalars(select(Bank).order_by(Bank.id)).all())
+
+
+def bank_members(db: Session, user_ids: Sequence[int]) -> dict[int, int]:
+    """user id → bank id for the linked ones among ``user_ids``."""
+    if not user_ids:
+        return {}
+    q = select(BankMember).where(BankMember.user_id.in_(list(user_ids)))
+    return {m.user_id: m.bank_id for m in db.scalars(q)}

@@ -24,6 +24,8 @@ from srdi.finance.enums import RUN_STATUS_LABELS, SHARE_LABELS, RequestAction, R
 from srdi.finance.exceptions import WhitelistNotFound
 from srdi.finance.models import WhitelistRun
 from srdi.finance.schemas import (
+    BankAccountIn,
+    BankAccountOut,
     BankOut,
     CreditScoreOut,
     FinanceFigureOut,
@@ -58,6 +60,8 @@ FinanceUser = Annotated[Principal, Depends(require_roles(*FINANCE_USERS))]
 BankUser = Annotated[Principal, Depends(require_roles(Role.bank))]
 EnterpriseUser = Annotated[Principal, Depends(require_roles(*ENTERPRISE_SELF))]
 Anyone = Annotated[Principal, Depends(require_roles(*Role))]
+Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
+UserId = Annotated[int, Path(ge=1, le=2**31 - 1, description="用户编号")]
 RunId = Annotated[int, Path(ge=1, le=2**31 - 1, description="白名单批次编号")]
 ProductId = Annotated[int, Path(ge=1, le=2**31 - 1, description="贷款产品编号")]
 RequestId = Annotated[int, Path(ge=1, le=2**31 - 1, description="融资需求编号")]
@@ -325,3 +329,23 @@ def figures(
 ) -> list[FinanceFigureOut]:
     rows: list[dict[str, Any]] = service.figures(db, principal, by)
     return [FinanceFigureOut(**r) for r in rows]
+
+
+@router.get(
+    "/finance/bank-accounts",
+    response_model=list[BankAccountOut],
+    summary="银行账号及其所属金融机构（管理员）",
+)
+def bank_accounts(db: DbSession, principal: Admin) -> list[BankAccountOut]:
+    return [BankAccountOut(**a) for a in service.bank_accounts(db)]
+
+
+@router.put(
+    "/finance/bank-accounts/{user_id}",
+    response_model=BankAccountOut,
+    summary="为银行账号关联（或解除）所属金融机构（管理员，留痕）",
+)
+def set_bank_account(db: DbSession, principal: Admin, user_id: UserId, body: BankAccountIn) -> BankAccountOut:
+    out = service.set_bank_of_account(db, principal, user_id, body.bank_id)
+    db.commit()
+    return BankAccountOut(**out)

@@ -268,3 +268,18 @@ class FinanceMeOut(BaseModel):
     share_fields: dict[str, str]
     time_limits: TimeLimitsOut
     bank_note: str = Field(default="", description="银行账号尚未关联金融机构时的提示")
+
+
+class BankAccountOut(BaseModel):
+    user_id: int
+    username: str
+    display_name: str
+    active: bool
+    bank_id: int | None = Field(description="所属金融机构；未关联为空")
+    bank_name: str | None
+
+
+class BankAccountIn(BaseModel):
+    bank_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="所属金融机构编号；为空即解除关联"
+    )

@@ -1617,6 +1617,66 @@ def figures(db: Session, principal: Principal, by: str) -> list[dict[str, Any]]:
     return out
 
 
+# --- bank accounts: which bank a bank-role account works for (admin) -----------------------------------------
+
+
+def bank_accounts(db: Session) -> list[dict[str, Any]]:
+    """Every bank-role account with the bank it is linked to (None: not yet linked)."""
+    from srdi.auth.service import list_users
+
+    users, _ = list_users(db, role=Role.bank.value, page_size=1000)
+    banks_by_id = {b.id: b for b in repository.all_banks(db)}
+    links = repository.bank_members(db, [u.id for u in users])
+    out = []
+    for u in users:
+        bank = banks_by_id.get(links[u.id]) if u.id in links else None
+        out.append(
+            {
+                "user_id": u.id,
+                "username": u.username,
+                "display_name": u.display_name,
+                "active": u.active,
+                "bank_id": bank.id if bank else None,
+                "bank_name": bank.name if bank else None,
+            }
+        )
+    return out
+
+
+def set_bank_of_account(
+    db: Session, principal: Principal, user_id: int, bank_id: int | None
+) -> dict[str, Any]:
+    """Link a bank-role account to its bank (or unlink it); audited with the bank before and after."""
+    from srdi.auth.service import get_user_or_404
+
+    user = get_user_or_404(db, user_id)
+    if user.role != Role.bank.value:
+        raise InvalidRequest(
+            f"账号“{user.display_name}”不是银行角色，不能关联金融机构", "only bank-role accounts are linked"
+        )
+    bank = db.get(Bank, bank_id) if bank_id is not None else None
+    if bank_id is not None and bank is None:
+        raise BankNotFound(bank_id)
+    row = db.get(BankMember, user.id)
+    before = row.bank_id if row else None
+    if bank is None:
+        if row is not None:
+            db.delete(row)
+    elif row is None:
+        db.add(BankMember(user_id=user.id, bank_id=bank.id))
+    else:
+        row.bank_id = bank.id
+    audit(
+        db,
+        principal,
+        "finance.bank_member_set",
+        ("user", user.id),
+        {"bank_before": before, "bank_after": bank.id if bank else None},
+    )
+    db.flush()
+    return next(a for a in bank_accounts(db) if a["user_id"] == user.id)
+
+
 def link_bank_member(db: Session, user_id: int, bank: Bank) -> None:
     if db.get(BankMember, user_id) is None:
         db.add(BankMember(user_id=user_id, bank_id=bank.id))
