@@ -88,6 +88,12 @@ from srdi.rules_engine.policy import input_provenance
 from srdi.rules_engine.trace import Result
 
 SCORECARD_ID = "credit_score_2026"
+SHARE_SHORT = {
+    ShareField.identity: "企业身份信息",
+    ShareField.credit_score: "信用评分",
+    ShareField.financials: "财务数据",
+    ShareField.recognitions: "梯度培育称号",
+}
 PRODUCT_FIELDS_ID = "loan_product_fields"
 CHUNK = 500
 
@@ -1046,7 +1052,7 @@ def create_requests(
                 actor_label=principal.user.display_name,
                 action="submit",
                 status_after=RequestStatus.submitted,
-                note="同意共享：" + ("、".join(share) if share else "无"),
+                note="同意共享：" + ("、".join(SHARE_SHORT[ShareField(f)] for f in share) if share else "无"),
                 due_at=due,
             )
         )
@@ -1209,8 +1215,8 @@ def _interest_subsidy_link(
     }
     a = assess(sub, facts, as_of)
     months = min(req.term_months, 12)
-    params = {p.id: p for p in sub.parameters}
-    unverified = [f"{params[k].label if k in params else k}：{v}" for k, v in sub.unverified.items()]
+    # The 待核实 parameters the amount depends on (rate, cap), by their labels.
+    unverified = [f"{p.label}：{p.unverified}" for p in sub.parameters if p.unverified]
     amount = a.amount_fen if a.status != "ineligible" else None
     return {
         "kind": "interest_subsidy",
@@ -1284,6 +1290,10 @@ def _guarantee_fee_link(
     return out
 
 
+def _condition_label(rs: RuleSet, item: str) -> str:
+    return next((f"条件“{f.label}”" for f in rs.conditions if f.id == item), "名单规则")
+
+
 def _risk_compensation_link(db: Session, req: FinancingRequest, ent: Enterprise) -> dict[str, Any] | None:
     """Risk-compensation eligibility: is the enterprise on the latest approved risk-compensation whitelist?"""
     wl = rules().whitelists.get(RISK_COMPENSATION_LIST)
@@ -1301,7 +1311,10 @@ def _risk_compensation_link(db: Session, req: FinancingRequest, ent: Enterprise)
         "amount_label": "",
         "amount_note": "风险补偿资金补偿的是合作银行的不良贷款损失，企业名单内贷款可申请纳入补偿范围（补偿比例种子未载）",
         "needs_verification": bool(wl.block.get("unverified")),
-        "unverified": [f"{u.get('item')}：{u.get('reason')}" for u in wl.block.get("unverified", [])],
+        "unverified": [
+            f"{rs.labels.get(str(u.get('item')), _condition_label(rs, str(u.get('item'))))}：{u.get('reason')}"
+            for u in wl.block.get("unverified", [])
+        ],
         "reasons": [],
     }
     if not any(ent.region_code.startswith(c) for c in wl.region_codes):
