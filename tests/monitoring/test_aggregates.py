@@ -73,7 +73,16 @@ def test_a_past_period_is_computed_live_even_with_a_fresh_aggregate(client_as, d
 
 
 SUMMARY = "/api/v1/monitoring/district-summary"
-BOARD = ("total", "by_tier", "by_size_class", "by_district", "by_industry", "yearly", "region_code", "region_name")
+BOARD = (
+    "total",
+    "by_tier",
+    "by_size_class",
+    "by_district",
+    "by_industry",
+    "yearly",
+    "region_code",
+    "region_name",
+)
 
 
 def test_the_district_board_reads_the_aggregate_with_the_live_figures_in_every_scope(client_as, db):
@@ -95,7 +104,9 @@ def test_the_district_board_reads_the_aggregate_with_the_live_figures_in_every_s
         body = client_as(role).get(url).json()
         assert body["freshness"]["source"] == "live", url
         live[(role, url)] = body
-    assert live[(Role.admin, SUMMARY)]["yearly"], "the seed must have yearly figures for the comparison to mean much"
+    assert live[(Role.admin, SUMMARY)]["yearly"], (
+        "the seed must have yearly figures for the comparison to mean much"
+    )
     assert live[(Role.admin, SUMMARY)]["by_industry"]
 
     client_as(Role.admin).post("/api/v1/monitoring/aggregates/refresh")
