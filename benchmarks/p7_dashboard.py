@@ -91,8 +91,12 @@ def measure(url: str, repeat: int) -> None:
         for who, user in (("city 4403", city), ("admin (all)", admin)):
             c.headers.update(bearer_for(db, user))
             db.commit()
-            med, mx, _ = timed_get(c, "/api/v1/monitoring/overview", repeat)
-            rows.append((who, "overview aggregate", med, mx))
+            for name, path in (
+                ("district-summary agg.", "/api/v1/monitoring/district-summary"),
+                ("overview aggregate", "/api/v1/monitoring/overview"),
+            ):
+                med, mx, _ = timed_get(c, path, repeat)
+                rows.append((who, name, med, mx))
     print(f"aggregate refresh: {refresh_ms:.0f} ms ({ref.enterprises:,} enterprises)")
     # Where the time of one overview goes (city scope, from the aggregate): the repository calls, by cumulative time.
     import cProfile
