@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, false, func, or_, select
+from sqlalchemy import Select, and_, case, false, func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from srdi.appeal.models import (
@@ -93,12 +93,22 @@ def assists_of(db: Session, appeal_id: int) -> list[AppealAssist]:
     return list(db.scalars(select(AppealAssist).where(AppealAssist.appeal_id == appeal_id)).all())
 
 
-def open_appeals_of_enterprise(db: Session, enterprise_id: int, statuses: Sequence[str]) -> list[Appeal]:
-    return list(
-        db.scalars(
-            select(Appeal).where(Appeal.enterprise_id == enterprise_id, Appeal.status.in_(list(statuses)))
-        ).all()
+def duplicate_candidates(
+    db: Session, enterprise_id: int, statuses: Sequence[str], *, since: datetime, limit: int
+) -> list[Appeal]:
+    """The enterprise's appeals in ``statuses`` submitted at or after ``since``, newest first, at most ``limit``
+    (index ix_appeal_enterprise_status narrows to the enterprise's open appeals)."""
+    stmt = (
+        select(Appeal)
+        .where(
+            Appeal.enterprise_id == enterprise_id,
+            Appeal.status.in_(list(statuses)),
+            Appeal.submitted_at >= since,
+        )
+        .order_by(Appeal.submitted_at.desc(), Appeal.id.desc())
+        .limit(limit)
     )
+    return list(db.scalars(stmt).all())
 
 
 def departments(db: Session, *, active_only: bool = False) -> list[Department]:
@@ -150,6 +160,44 @@ def due_candidates(
         .execution_options(populate_existing=True)
     )
     return list(db.scalars(stmt).all())
+
+
+def claim_sweep_step(db: Session, keys: Sequence[tuple[int, datetime | None]], **values: Any) -> set[int]:
+    """Compare-and-set of one sweeper step over a batch: the ids of the rows this worker won.
+
+    A row is won when its deadline is still the one read (a transition that moved the appeal to a new stage in
+    between makes it a no-op) and the step is not yet taken (``reminded`` false, or ``escalation_level`` one
+    below the level set). The version is not bumped: a reminder is no transition.
+    """
+    if not keys:
+        return set()
+    conds = [tuple_(Appeal.id, Appeal.due_at).in_(list(keys))]
+    if "reminded" in values:
+        conds.append(Appeal.reminded.is_(False))
+    if "escalation_level" in values:
+        conds.append(Appeal.escalation_level == values["escalation_level"] - 1)
+    stmt = (
+        update(Appeal)
+        .where(*conds)
+        .values(**values)
+        .returning(Appeal.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(db.scalars(stmt).all())
+
+
+def insert_sweep_records(db: Session, events: list[dict[str, Any]], notices: list[dict[str, Any]]) -> None:
+    """The events and notices of one sweep batch, each kind in one multi-row insert."""
+    if events:
+        db.execute(insert(AppealEvent), events)
+    if notices:
+        db.execute(insert(AppealNotice), notices)
+
+
+def departments_by_ids(db: Session, ids: set[int]) -> dict[int, Department]:
+    if not ids:
+        return {}
+    return {d.id: d for d in db.scalars(select(Department).where(Department.id.in_(ids))).all()}
 
 
 def notices_for(
