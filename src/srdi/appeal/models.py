@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -40,6 +41,9 @@ class Department(TimestampMixin, Base):
     # Who an overdue appeal is escalated to first (the unit's leader), by name as the unit reports it.
     leader_name: Mapped[str | None] = mapped_column(String(50))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Provenance: false while the row is what departments.yaml says (a re-sync may refresh it from a newer data
+    # file); true once an administrator saved it — from then on the sync leaves it exactly as they left it.
+    admin_edited: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AppealCategory(Base):

@@ -167,7 +167,14 @@ def fallback_category_key() -> str:
 
 
 def sync_catalogue(db: Session) -> tuple[int, int]:
-    """Load departments.yaml and categories.yaml into their tables: insert new keys, update changed ones."""
+    """Load departments.yaml and categories.yaml into their tables; returns how many of each were inserted.
+
+    Missing keys are inserted. A department an administrator has saved (``admin_edited``) is left exactly as
+    they left it — its name, aliases, duty, categories, leader and whether it is active — however often the
+    demo or ``srdi appeals sync-catalogue`` runs; one still as the data file had it is refreshed from the file
+    (a newer release's aliases or duty). Categories are not edited by administrators (no such screen): an
+    existing one keeps its row, only its name and limits follow the file.
+    """
     cats = 0
     known_cats = {c.key: c for c in repository.categories(db)}
     doc = _data("categories.yaml")
@@ -183,18 +190,28 @@ def sync_catalogue(db: Session) -> tuple[int, int]:
     db.flush()
     deps = 0
     known = {d.key: d for d in repository.departments(db)}
+    names = {d.name: d.key for d in known.values()}
     for d in _data("departments.yaml")["departments"]:
         dep = known.get(d["key"])
+        if dep is not None and dep.admin_edited:
+            continue
         if dep is None:
-            dep = Department(key=d["key"])
+            if names.get(d["name"], d["key"]) != d["key"]:
+                # An administrator gave another unit this name: the file's unit waits until they rename it.
+                log.warning("department %s not inserted: its name is used by %s", d["key"], names[d["name"]])
+                continue
+            dep = Department(key=d["key"], admin_edited=False)
             db.add(dep)
             deps += 1
+        elif names.get(d["name"], d["key"]) != d["key"]:
+            continue  # the file renamed it to a name an edited unit now holds: keep the row as it is
         dep.name = d["name"]
         dep.aliases = list(d.get("aliases", []))
         dep.region_code = str(d["region_code"])
         dep.level = DepartmentLevel(d.get("level", "city")).value
         dep.duty = d.get("duty", "")
         dep.categories = list(d.get("categories", []))
+        names[dep.name] = dep.key
     db.flush()
     return deps, cats
 
@@ -305,6 +322,7 @@ def save_department(db: Session, data: DepartmentData) -> Department:
         dep = Department(key=data.key)
         db.add(dep)
     dep.name, dep.region_code, dep.level, dep.duty = name, data.region_code, data.level, duty
+    dep.admin_edited = True
     dep.aliases, dep.categories, dep.leader_name, dep.active = (
         aliases,
         list(dict.fromkeys(data.categories)),
