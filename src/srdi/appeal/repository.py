@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, case, false, func, insert, or_, select, tuple_, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from srdi.appeal.models import (
     Appeal,
@@ -156,6 +156,8 @@ def due_candidates(
         .order_by(Appeal.due_at, Appeal.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        # The texts are not needed to remind or escalate: thousands of letters per batch need not travel.
+        .options(defer(Appeal.content), defer(Appeal.answer), defer(Appeal.rating_comment))
         # The sweeper's own compare-and-set updates bypass the ORM: read the row, not a stale copy.
         .execution_options(populate_existing=True)
     )
@@ -222,6 +224,14 @@ def attachments_of(db: Session, appeal_id: int) -> list[AppealAttachment]:
             .order_by(AppealAttachment.id)
         ).all()
     )
+
+
+def attachment_keys_in_use(db: Session, keys: set[str]) -> set[str]:
+    """Which of these content keys an attachment row refers to."""
+    if not keys:
+        return set()
+    stmt = select(AppealAttachment.sha256).where(AppealAttachment.sha256.in_(keys)).distinct()
+    return set(db.scalars(stmt).all())
 
 
 def attachment_count(db: Session, appeal_id: int) -> int:
