@@ -121,7 +121,7 @@ def scan_ms(eng, repeat: int) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(times)
 
 
-def run(url: str, n: int, repeat: int) -> None:
+def run(url: str, n: int, repeat: int, profile: bool = False) -> None:
     os.environ["SRDI_DATABASE_URL"] = url
     os.environ["SRDI_APPEAL_SWEEPER_EMBEDDED"] = "false"  # the benchmark runs the sweep itself
     from fastapi.testclient import TestClient
@@ -174,9 +174,21 @@ def run(url: str, n: int, repeat: int) -> None:
         with get_sessionmaker()() as s:
             yield s
 
+    prof = None
+    if profile:
+        import cProfile
+
+        prof = cProfile.Profile()
+        prof.enable()
     t0 = time.perf_counter()
     r = tasks.sweep_once(factory, now=NOW)
     first = time.perf_counter() - t0
+    if prof is not None:
+        import pstats
+
+        prof.disable()
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(15)
     t0 = time.perf_counter()
     r2 = tasks.sweep_once(factory, now=NOW)
     second = time.perf_counter() - t0
@@ -214,6 +226,7 @@ def main() -> None:
     ap.add_argument("--appeals", type=int, default=1_000_000)
     ap.add_argument("--url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--profile", action="store_true", help="print where the sweep's time goes (cProfile)")
     args = ap.parse_args()
     schema = f"bench_appeal_{uuid.uuid4().hex[:8]}"
     admin = create_engine(args.url)
@@ -221,7 +234,7 @@ def main() -> None:
         c.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in args.url else "?"
     try:
-        run(f"{args.url}{sep}options=-csearch_path%3D{schema}", args.appeals, args.repeat)
+        run(f"{args.url}{sep}options=-csearch_path%3D{schema}", args.appeals, args.repeat, args.profile)
     finally:
         with admin.begin() as c:
             c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, false, func, insert, or_, select, tuple_, update
+from sqlalchemy import Select, and_, case, false, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session, defer
 
 from srdi.appeal.models import (
@@ -167,13 +168,15 @@ def due_candidates(
 def claim_sweep_step(db: Session, keys: Sequence[tuple[int, datetime | None]], **values: Any) -> set[int]:
     """Compare-and-set of one sweeper step over a batch: the ids of the rows this worker won.
 
-    A row is won when its deadline is still the one read (a transition that moved the appeal to a new stage in
-    between makes it a no-op) and the step is not yet taken (``reminded`` false, or ``escalation_level`` one
-    below the level set). The version is not bumped: a reminder is no transition.
+    ``keys`` are (id, deadline read) of rows ``due_candidates`` locked in this same transaction (FOR UPDATE on
+    PostgreSQL; SQLite's writer lock), so no transition can have moved their deadline in between; the
+    statement still requires the step not to be taken yet (``reminded`` false, or ``escalation_level`` one below
+    the level set) and a deadline, and matches by primary key so that it is an index lookup per row, never a scan
+    of the table. The version is not bumped: a reminder is no transition.
     """
     if not keys:
         return set()
-    conds = [tuple_(Appeal.id, Appeal.due_at).in_(list(keys))]
+    conds = [Appeal.id.in_([k for k, _ in keys]), Appeal.due_at.is_not(None)]
     if "reminded" in values:
         conds.append(Appeal.reminded.is_(False))
     if "escalation_level" in values:
@@ -188,12 +191,54 @@ def claim_sweep_step(db: Session, keys: Sequence[tuple[int, datetime | None]], *
     return set(db.scalars(stmt).all())
 
 
+_EVENTS_FROM_ARRAYS = text(
+    "INSERT INTO appeal_event (appeal_id, at, kind, actor_name, reason, detail) "
+    "SELECT a, t, k, :actor, r, CAST(d AS json) FROM unnest(CAST(:ids AS integer[]), CAST(:ats AS timestamptz[]), "
+    "CAST(:kinds AS text[]), CAST(:reasons AS text[]), CAST(:details AS text[])) AS u(a, t, k, r, d)"
+)
+_NOTICES_FROM_ARRAYS = text(
+    "INSERT INTO appeal_notice (appeal_id, department_id, region_code, title, body, created_at) "
+    "SELECT a, dep, reg, ti, bo, :created FROM unnest(CAST(:ids AS integer[]), CAST(:deps AS integer[]), "
+    "CAST(:regions AS text[]), CAST(:titles AS text[]), CAST(:bodies AS text[])) AS u(a, dep, reg, ti, bo)"
+)
+
+
 def insert_sweep_records(db: Session, events: list[dict[str, Any]], notices: list[dict[str, Any]]) -> None:
-    """The events and notices of one sweep batch, each kind in one multi-row insert."""
+    """The events and notices of one sweep batch. On PostgreSQL each kind is one ``INSERT … SELECT FROM
+    unnest(arrays)`` — one statement and five parameters however many rows (a statement per row, even
+    pipelined, was most of a sweep's time); elsewhere an executemany."""
+    if db.get_bind().dialect.name != "postgresql":
+        if events:
+            db.execute(insert(AppealEvent), events)
+        if notices:
+            db.execute(insert(AppealNotice), notices)
+        return
     if events:
-        db.execute(insert(AppealEvent), events)
+        actors = {e["actor_name"] for e in events}
+        assert len(actors) == 1 and all(e["actor_user_id"] is None and e["action"] is None for e in events)
+        db.execute(
+            _EVENTS_FROM_ARRAYS,
+            {
+                "actor": actors.pop(),
+                "ids": [e["appeal_id"] for e in events],
+                "ats": [e["at"] for e in events],
+                "kinds": [e["kind"] for e in events],
+                "reasons": [e["reason"] for e in events],
+                "details": [json.dumps(e["detail"], ensure_ascii=False) for e in events],
+            },
+        )
     if notices:
-        db.execute(insert(AppealNotice), notices)
+        db.execute(
+            _NOTICES_FROM_ARRAYS,
+            {
+                "created": notices[0]["created_at"],
+                "ids": [n["appeal_id"] for n in notices],
+                "deps": [n["department_id"] for n in notices],
+                "regions": [n["region_code"] for n in notices],
+                "titles": [n["title"] for n in notices],
+                "bodies": [n["body"] for n in notices],
+            },
+        )
 
 
 def departments_by_ids(db: Session, ids: set[int]) -> dict[int, Department]:
