@@ -242,3 +242,27 @@ class AppealAttachment(Base):
     )
     uploaded_by_name: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class AppealKpiAggregate(Base):
+    """The KPI counts per (district, department, category, month), refreshed by the scheduler
+    (service.refresh_kpi_aggregate): the KPI page reads these few thousand rows instead of every appeal once the
+    table is large (service.KPI_AGGREGATE_FROM). ``department_id`` is not a foreign key: a refresh replaces
+    every row, a unit removed since is simply absent from the next one."""
+
+    __tablename__ = "appeal_kpi_aggregate"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(6), index=True)
+    department_id: Mapped[int | None] = mapped_column(Integer)
+    category_key: Mapped[str] = mapped_column(String(60))
+    submitted_month: Mapped[str] = mapped_column(String(7))
+    filed: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer)
+    on_time: Mapped[int] = mapped_column(Integer)
+    rated: Mapped[int] = mapped_column(Integer)
+    satisfied: Mapped[int] = mapped_column(Integer)
+    handling_days: Mapped[int] = mapped_column(Integer)
+    overdue_open: Mapped[int] = mapped_column(Integer)
+    refreshed_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, false, func, insert, or_, select, text, update
+from sqlalchemy import Select, and_, case, delete, false, func, insert, literal, or_, select, text, update
 from sqlalchemy.orm import Session, defer
 
 from srdi.appeal.models import (
@@ -17,12 +17,14 @@ from srdi.appeal.models import (
     AppealAttachment,
     AppealCategory,
     AppealEvent,
+    AppealKpiAggregate,
     AppealNotice,
     CalendarYear,
     Department,
     RoutingCorrection,
     WorkdayOverride,
 )
+from srdi.db.base import UtcDateTime
 
 
 @dataclass
@@ -302,12 +304,21 @@ KPI_DIMENSIONS = {
 }
 
 
-def kpi_rows(db: Session, dimension: str, flt: AppealFilter) -> list[Any]:
-    """Per group: filed, rejected, done (办结), done on time, rated, satisfied, sum of handling working days."""
-    key = KPI_DIMENSIONS[dimension]
+_KPI_MEASURES = (
+    "filed",
+    "rejected",
+    "done",
+    "on_time",
+    "rated",
+    "satisfied",
+    "handling_days",
+    "overdue_open",
+)
+
+
+def _kpi_measures() -> list[Any]:
     done = Appeal.status.in_(["closed", "rated"])
-    stmt: Any = select(
-        key.label("key"),
+    return [
         func.count().label("filed"),
         func.sum(case((Appeal.status == "rejected", 1), else_=0)).label("rejected"),
         func.sum(case((done, 1), else_=0)).label("done"),
@@ -318,9 +329,56 @@ def kpi_rows(db: Session, dimension: str, flt: AppealFilter) -> list[Any]:
         func.sum(case((and_(Appeal.due_at.is_not(None), Appeal.escalation_level > 0), 1), else_=0)).label(
             "overdue_open"
         ),
-    ).select_from(Appeal)
+    ]
+
+
+def kpi_rows(db: Session, dimension: str, flt: AppealFilter) -> list[Any]:
+    """Per group: filed, rejected, done (办结), done on time, rated, satisfied, sum of handling working days."""
+    key = KPI_DIMENSIONS[dimension]
+    stmt: Any = select(key.label("key"), *_kpi_measures()).select_from(Appeal)
     stmt = _apply(stmt, flt).group_by(key).order_by(key)
     return list(db.execute(stmt).all())
+
+
+_AGG_KEYS = {
+    "department": AppealKpiAggregate.department_id,
+    "district": AppealKpiAggregate.region_code,
+    "category": AppealKpiAggregate.category_key,
+    "month": AppealKpiAggregate.submitted_month,
+}
+
+
+def refresh_kpi_aggregate(db: Session, at: datetime) -> int:
+    """Replace the aggregate by the counts of every appeal now, in one INSERT … SELECT; the appeals counted."""
+    db.execute(delete(AppealKpiAggregate))
+    measures = _kpi_measures()
+    keys = [Appeal.region_code, Appeal.department_id, Appeal.category_key, Appeal.submitted_month]
+    sel = select(*keys, *measures, literal(at, UtcDateTime()).label("refreshed_at")).group_by(*keys)
+    cols = ["region_code", "department_id", "category_key", "submitted_month", *_KPI_MEASURES, "refreshed_at"]
+    db.execute(insert(AppealKpiAggregate).from_select(cols, sel))
+    return int(db.scalar(select(func.coalesce(func.sum(AppealKpiAggregate.filed), 0))) or 0)
+
+
+def kpi_aggregate_state(db: Session) -> tuple[datetime | None, int]:
+    """When the aggregate was refreshed (None: never) and how many appeals it counted."""
+    row = db.execute(
+        select(
+            func.max(AppealKpiAggregate.refreshed_at), func.coalesce(func.sum(AppealKpiAggregate.filed), 0)
+        )
+    ).one()
+    return row[0], int(row[1] or 0)
+
+
+def kpi_rows_from_aggregate(db: Session, dimension: str, region_prefixes: Sequence[str] | None) -> list[Any]:
+    key = _AGG_KEYS[dimension]
+    stmt: Any = select(
+        key.label("key"), *[func.sum(getattr(AppealKpiAggregate, m)).label(m) for m in _KPI_MEASURES]
+    )
+    if region_prefixes is not None:
+        stmt = stmt.where(
+            or_(false(), *[AppealKpiAggregate.region_code.startswith(p) for p in region_prefixes])
+        )
+    return list(db.execute(stmt.group_by(key).order_by(key)).all())
 
 
 def corrections_after(db: Session, after_id: int) -> list[RoutingCorrection]:
