@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import func, select
 
 from srdi.appeal.models import Appeal, AppealEvent
@@ -134,7 +136,8 @@ def test_only_the_filing_enterprise_may_rate(db, client_as, make_user):
 def test_duplicate_of_an_open_appeal_is_refused_with_its_number(db, client_as, make_user):
     ent = factories.enterprise(db)
     filer = make_user(Role.enterprise, enterprise_id=ent.id)
-    first = factories.appeal(db, ent, filer)
+    # Filed just before (the request files at the clock's time; older open appeals are outside the look-back).
+    first = factories.appeal(db, ent, filer, at=datetime.now(UTC) - timedelta(hours=1))
     me = client_as(filer)
     r = me.post(
         "/api/v1/appeals",
@@ -170,7 +173,9 @@ def test_duplicate_of_an_open_appeal_is_refused_with_its_number(db, client_as, m
 
 def test_staff_are_warned_of_a_similar_open_appeal_and_may_still_file_it(db, client_as, make_user):
     ent = factories.enterprise(db)
-    first = factories.appeal(db, ent, make_user(Role.enterprise, enterprise_id=ent.id))
+    first = factories.appeal(
+        db, ent, make_user(Role.enterprise, enterprise_id=ent.id), at=datetime.now(UTC) - timedelta(hours=1)
+    )
     district = client_as(Role.district_official)
     body = {
         "title": "申请贴息贷款",
@@ -198,9 +203,10 @@ def test_staff_are_warned_of_a_similar_open_appeal_and_may_still_file_it(db, cli
 
 def test_a_similar_appeal_that_is_closed_or_of_another_enterprise_is_no_duplicate(db, client_as, make_user):
     ent, other = factories.enterprise(db), factories.enterprise(db)
-    done = factories.appeal(db, ent, make_user(Role.enterprise, enterprise_id=ent.id))
+    recent = datetime.now(UTC) - timedelta(hours=1)
+    done = factories.appeal(db, ent, make_user(Role.enterprise, enterprise_id=ent.id), at=recent)
     done.status = "closed"
-    factories.appeal(db, other, make_user(Role.enterprise, enterprise_id=other.id))
+    factories.appeal(db, other, make_user(Role.enterprise, enterprise_id=other.id), at=recent)
     db.flush()
     me = client_as(Role.enterprise, enterprise_id=ent.id)
     r = me.post(

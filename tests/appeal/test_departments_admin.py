@@ -118,3 +118,44 @@ def test_only_administrators_change_units(db, client_as):
     )
     assert r.status_code == 403
     assert db.scalar(select(Department).where(Department.key == "sz_ns_qfzx")) is None
+
+
+def test_a_catalogue_resync_keeps_administrators_edits_and_restores_only_what_the_file_owns(db, client):
+    """The demo and ``srdi appeals sync-catalogue`` re-run the sync: an edited unit stays as the admin left it,
+    a deleted bundled unit comes back, an untouched unit follows the file."""
+    from srdi.appeal import service
+
+    factories.catalogue(db)
+    listed = {d["key"]: d for d in client.get("/api/v1/appeal-departments").json()}
+    jrj = listed["sz_jrj"]
+    body = {
+        k: jrj[k] for k in ("name", "aliases", "region_code", "level", "categories", "leader_name", "active")
+    } | {
+        "duty": "负责地方金融监管与企业融资对接",
+        "aliases": ["金融局"],
+        "leader_name": "李局长",
+        "active": False,
+    }
+    assert client.put("/api/v1/appeal-departments/sz_jrj", json=body).status_code == 200
+    untouched = db.scalars(select(Department).where(Department.key == "sz_gxj")).one()
+    file_duty = untouched.duty
+    untouched.duty = "被改乱的职责"  # not through the admin screen: the file still owns this row
+    gone = db.scalars(select(Department).where(Department.key == "sz_zxqyj")).one()
+    db.delete(gone)
+    db.flush()
+
+    inserted, _ = service.sync_catalogue(db)
+    db.expire_all()
+    assert inserted == 1
+    edited = db.scalars(select(Department).where(Department.key == "sz_jrj")).one()
+    assert (edited.duty, edited.aliases, edited.leader_name, edited.active, edited.admin_edited) == (
+        "负责地方金融监管与企业融资对接",
+        ["金融局"],
+        "李局长",
+        False,
+        True,
+    )
+    assert db.scalars(select(Department).where(Department.key == "sz_gxj")).one().duty == file_duty
+    back = db.scalars(select(Department).where(Department.key == "sz_zxqyj")).one()
+    assert (back.name, back.admin_edited) == ("深圳市中小企业服务局", False)
+    assert service.sync_catalogue(db)[0] == 0

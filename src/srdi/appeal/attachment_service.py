@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import PurePosixPath, PureWindowsPath
+from datetime import datetime, timedelta
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import BinaryIO
 
 from sqlalchemy.orm import Session
@@ -23,9 +24,14 @@ from srdi.appeal.exceptions import AttachmentNotFound, AttachmentRefused, Attach
 from srdi.appeal.models import Appeal, AppealAttachment
 from srdi.auth.enums import ENTERPRISE_BOUND_ROLES, Role
 from srdi.auth.models import User
+from srdi.kit.faults import fault_point
 from srdi.kit.file_store import EXTENSIONS, FileStore, sniff_type
 
 MAX_PER_APPEAL = 20
+# An upload is saved before its row is committed (decision 0019). A file no row refers to is an orphan only
+# once it is older than this: a request still between its save and its commit is never that slow.
+ORPHAN_GRACE = timedelta(hours=1)
+_ORPHAN_CHUNK = 500
 KIND_FILING = "filing"
 KIND_ANSWER = "answer"
 KIND_LABELS = {KIND_FILING: "申请材料", KIND_ANSWER: "答复材料"}
@@ -115,6 +121,9 @@ def add(
             f"每件诉求最多 {MAX_PER_APPEAL} 个附件，请合并后上传", f"at most {MAX_PER_APPEAL} attachments"
         )
     key = store().save(upload.data)
+    # The file is stored, its row not yet committed: a crash (or a rollback) here leaves an unreferenced file,
+    # which sweep_orphans removes once it is older than ORPHAN_GRACE.
+    fault_point("appeal.attachment.after_store")
     row = AppealAttachment(
         appeal_id=appeal.id,
         kind=kind,
@@ -146,3 +155,38 @@ def open_bytes(row: AppealAttachment) -> BinaryIO:
         return store().open(row.sha256)
     except FileNotFoundError:
         raise AttachmentNotFound(row.id) from None
+
+
+def sweep_orphans(db: Session, now: datetime | None = None, *, grace: timedelta = ORPHAN_GRACE) -> int:
+    """Delete the stored files no ``appeal_attachment`` row refers to and that were last saved more than
+    ``grace`` before ``now`` — left by an upload whose transaction rolled back or whose process died between the
+    save and the commit — and the temporary files of saves that died. Returns how many were removed.
+
+    Run by the scheduler (srdi.appeal.tasks.Sweeper, hourly) and ``srdi appeals sweep-files``. A file saved again
+    meanwhile is young again (FileStore.save touches it) and is kept; the age is checked once more just before
+    each unlink.
+    """
+    from srdi.db.base import utcnow
+
+    cutoff = ((now or utcnow()) - grace).timestamp()
+    st = store()
+    removed = 0
+    chunk: list[tuple[str, Path]] = []
+
+    def flush() -> int:
+        keys = {k for k, _ in chunk if k}
+        used = repository.attachment_keys_in_use(db, keys)
+        n = 0
+        for key, path in chunk:
+            if (not key or key not in used) and st.remove_if_older(path, cutoff):
+                n += 1
+        chunk.clear()
+        return n
+
+    for key, path in st.stored_before(cutoff):
+        chunk.append((key, path))
+        if len(chunk) >= _ORPHAN_CHUNK:
+            removed += flush()
+    if chunk:
+        removed += flush()
+    return removed

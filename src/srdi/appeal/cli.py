@@ -51,6 +51,15 @@ def sweep_command() -> None:
         raise typer.Exit(2)
 
 
+@appeals_app.command("sweep-files")
+def sweep_files_command() -> None:
+    """删除无人引用的附件文件 / Remove attachment files no appeal refers to (older than an hour)."""
+    from srdi.appeal import tasks
+
+    n = tasks.sweep_orphan_files()
+    typer.echo(f"已删除无人引用的附件文件 {n} 个 / {n} unreferenced attachment files removed")
+
+
 @appeals_app.command("kpi")
 def kpi_command(
     dimension: str = typer.Option("department", help="department | district | category | month"),

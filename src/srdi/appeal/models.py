@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -40,6 +41,9 @@ class Department(TimestampMixin, Base):
     # Who an overdue appeal is escalated to first (the unit's leader), by name as the unit reports it.
     leader_name: Mapped[str | None] = mapped_column(String(50))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Provenance: false while the row is what departments.yaml says (a re-sync may refresh it from a newer data
+    # file); true once an administrator saved it — from then on the sync leaves it exactly as they left it.
+    admin_edited: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AppealCategory(Base):
@@ -238,3 +242,27 @@ class AppealAttachment(Base):
     )
     uploaded_by_name: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class AppealKpiAggregate(Base):
+    """The KPI counts per (district, department, category, month), refreshed by the scheduler
+    (service.refresh_kpi_aggregate): the KPI page reads these few thousand rows instead of every appeal once the
+    table is large (service.KPI_AGGREGATE_FROM). ``department_id`` is not a foreign key: a refresh replaces
+    every row, a unit removed since is simply absent from the next one."""
+
+    __tablename__ = "appeal_kpi_aggregate"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(6), index=True)
+    department_id: Mapped[int | None] = mapped_column(Integer)
+    category_key: Mapped[str] = mapped_column(String(60))
+    submitted_month: Mapped[str] = mapped_column(String(7))
+    filed: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer)
+    on_time: Mapped[int] = mapped_column(Integer)
+    rated: Mapped[int] = mapped_column(Integer)
+    satisfied: Mapped[int] = mapped_column(Integer)
+    handling_days: Mapped[int] = mapped_column(Integer)
+    overdue_open: Mapped[int] = mapped_column(Integer)
+    refreshed_at: Mapped[datetime] = mapped_column(UtcDateTime())

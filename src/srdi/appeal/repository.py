@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, false, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, case, delete, false, func, insert, literal, or_, select, text, update
+from sqlalchemy.orm import Session, defer
 
 from srdi.appeal.models import (
     Appeal,
@@ -16,12 +17,14 @@ from srdi.appeal.models import (
     AppealAttachment,
     AppealCategory,
     AppealEvent,
+    AppealKpiAggregate,
     AppealNotice,
     CalendarYear,
     Department,
     RoutingCorrection,
     WorkdayOverride,
 )
+from srdi.db.base import UtcDateTime
 
 
 @dataclass
@@ -93,12 +96,22 @@ def assists_of(db: Session, appeal_id: int) -> list[AppealAssist]:
     return list(db.scalars(select(AppealAssist).where(AppealAssist.appeal_id == appeal_id)).all())
 
 
-def open_appeals_of_enterprise(db: Session, enterprise_id: int, statuses: Sequence[str]) -> list[Appeal]:
-    return list(
-        db.scalars(
-            select(Appeal).where(Appeal.enterprise_id == enterprise_id, Appeal.status.in_(list(statuses)))
-        ).all()
+def duplicate_candidates(
+    db: Session, enterprise_id: int, statuses: Sequence[str], *, since: datetime, limit: int
+) -> list[Appeal]:
+    """The enterprise's appeals in ``statuses`` submitted at or after ``since``, newest first, at most ``limit``
+    (index ix_appeal_enterprise_status narrows to the enterprise's open appeals)."""
+    stmt = (
+        select(Appeal)
+        .where(
+            Appeal.enterprise_id == enterprise_id,
+            Appeal.status.in_(list(statuses)),
+            Appeal.submitted_at >= since,
+        )
+        .order_by(Appeal.submitted_at.desc(), Appeal.id.desc())
+        .limit(limit)
     )
+    return list(db.scalars(stmt).all())
 
 
 def departments(db: Session, *, active_only: bool = False) -> list[Department]:
@@ -146,10 +159,94 @@ def due_candidates(
         .order_by(Appeal.due_at, Appeal.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        # The texts are not needed to remind or escalate: thousands of letters per batch need not travel.
+        .options(defer(Appeal.content), defer(Appeal.answer), defer(Appeal.rating_comment))
         # The sweeper's own compare-and-set updates bypass the ORM: read the row, not a stale copy.
         .execution_options(populate_existing=True)
     )
     return list(db.scalars(stmt).all())
+
+
+def claim_sweep_step(db: Session, keys: Sequence[tuple[int, datetime | None]], **values: Any) -> set[int]:
+    """Compare-and-set of one sweeper step over a batch: the ids of the rows this worker won.
+
+    ``keys`` are (id, deadline read) of rows ``due_candidates`` locked in this same transaction (FOR UPDATE on
+    PostgreSQL; SQLite's writer lock), so no transition can have moved their deadline in between; the
+    statement still requires the step not to be taken yet (``reminded`` false, or ``escalation_level`` one below
+    the level set) and a deadline, and matches by primary key so that it is an index lookup per row, never a scan
+    of the table. The version is not bumped: a reminder is no transition.
+    """
+    if not keys:
+        return set()
+    conds = [Appeal.id.in_([k for k, _ in keys]), Appeal.due_at.is_not(None)]
+    if "reminded" in values:
+        conds.append(Appeal.reminded.is_(False))
+    if "escalation_level" in values:
+        conds.append(Appeal.escalation_level == values["escalation_level"] - 1)
+    stmt = (
+        update(Appeal)
+        .where(*conds)
+        .values(**values)
+        .returning(Appeal.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(db.scalars(stmt).all())
+
+
+_EVENTS_FROM_ARRAYS = text(
+    "INSERT INTO appeal_event (appeal_id, at, kind, actor_name, reason, detail) "
+    "SELECT a, t, k, :actor, r, CAST(d AS json) FROM unnest(CAST(:ids AS integer[]), CAST(:ats AS timestamptz[]), "
+    "CAST(:kinds AS text[]), CAST(:reasons AS text[]), CAST(:details AS text[])) AS u(a, t, k, r, d)"
+)
+_NOTICES_FROM_ARRAYS = text(
+    "INSERT INTO appeal_notice (appeal_id, department_id, region_code, title, body, created_at) "
+    "SELECT a, dep, reg, ti, bo, :created FROM unnest(CAST(:ids AS integer[]), CAST(:deps AS integer[]), "
+    "CAST(:regions AS text[]), CAST(:titles AS text[]), CAST(:bodies AS text[])) AS u(a, dep, reg, ti, bo)"
+)
+
+
+def insert_sweep_records(db: Session, events: list[dict[str, Any]], notices: list[dict[str, Any]]) -> None:
+    """The events and notices of one sweep batch. On PostgreSQL each kind is one ``INSERT … SELECT FROM
+    unnest(arrays)`` — one statement and five parameters however many rows (a statement per row, even
+    pipelined, was most of a sweep's time); elsewhere an executemany."""
+    if db.get_bind().dialect.name != "postgresql":
+        if events:
+            db.execute(insert(AppealEvent), events)
+        if notices:
+            db.execute(insert(AppealNotice), notices)
+        return
+    if events:
+        actors = {e["actor_name"] for e in events}
+        assert len(actors) == 1 and all(e["actor_user_id"] is None and e["action"] is None for e in events)
+        db.execute(
+            _EVENTS_FROM_ARRAYS,
+            {
+                "actor": actors.pop(),
+                "ids": [e["appeal_id"] for e in events],
+                "ats": [e["at"] for e in events],
+                "kinds": [e["kind"] for e in events],
+                "reasons": [e["reason"] for e in events],
+                "details": [json.dumps(e["detail"], ensure_ascii=False) for e in events],
+            },
+        )
+    if notices:
+        db.execute(
+            _NOTICES_FROM_ARRAYS,
+            {
+                "created": notices[0]["created_at"],
+                "ids": [n["appeal_id"] for n in notices],
+                "deps": [n["department_id"] for n in notices],
+                "regions": [n["region_code"] for n in notices],
+                "titles": [n["title"] for n in notices],
+                "bodies": [n["body"] for n in notices],
+            },
+        )
+
+
+def departments_by_ids(db: Session, ids: set[int]) -> dict[int, Department]:
+    if not ids:
+        return {}
+    return {d.id: d for d in db.scalars(select(Department).where(Department.id.in_(ids))).all()}
 
 
 def notices_for(
@@ -176,6 +273,14 @@ def attachments_of(db: Session, appeal_id: int) -> list[AppealAttachment]:
     )
 
 
+def attachment_keys_in_use(db: Session, keys: set[str]) -> set[str]:
+    """Which of these content keys an attachment row refers to."""
+    if not keys:
+        return set()
+    stmt = select(AppealAttachment.sha256).where(AppealAttachment.sha256.in_(keys)).distinct()
+    return set(db.scalars(stmt).all())
+
+
 def attachment_count(db: Session, appeal_id: int) -> int:
     q = select(func.count()).select_from(AppealAttachment).where(AppealAttachment.appeal_id == appeal_id)
     return int(db.scalar(q) or 0)
@@ -199,12 +304,21 @@ KPI_DIMENSIONS = {
 }
 
 
-def kpi_rows(db: Session, dimension: str, flt: AppealFilter) -> list[Any]:
-    """Per group: filed, rejected, done (办结), done on time, rated, satisfied, sum of handling working days."""
-    key = KPI_DIMENSIONS[dimension]
+_KPI_MEASURES = (
+    "filed",
+    "rejected",
+    "done",
+    "on_time",
+    "rated",
+    "satisfied",
+    "handling_days",
+    "overdue_open",
+)
+
+
+def _kpi_measures() -> list[Any]:
     done = Appeal.status.in_(["closed", "rated"])
-    stmt: Any = select(
-        key.label("key"),
+    return [
         func.count().label("filed"),
         func.sum(case((Appeal.status == "rejected", 1), else_=0)).label("rejected"),
         func.sum(case((done, 1), else_=0)).label("done"),
@@ -215,9 +329,56 @@ def kpi_rows(db: Session, dimension: str, flt: AppealFilter) -> list[Any]:
         func.sum(case((and_(Appeal.due_at.is_not(None), Appeal.escalation_level > 0), 1), else_=0)).label(
             "overdue_open"
         ),
-    ).select_from(Appeal)
+    ]
+
+
+def kpi_rows(db: Session, dimension: str, flt: AppealFilter) -> list[Any]:
+    """Per group: filed, rejected, done (办结), done on time, rated, satisfied, sum of handling working days."""
+    key = KPI_DIMENSIONS[dimension]
+    stmt: Any = select(key.label("key"), *_kpi_measures()).select_from(Appeal)
     stmt = _apply(stmt, flt).group_by(key).order_by(key)
     return list(db.execute(stmt).all())
+
+
+_AGG_KEYS = {
+    "department": AppealKpiAggregate.department_id,
+    "district": AppealKpiAggregate.region_code,
+    "category": AppealKpiAggregate.category_key,
+    "month": AppealKpiAggregate.submitted_month,
+}
+
+
+def refresh_kpi_aggregate(db: Session, at: datetime) -> int:
+    """Replace the aggregate by the counts of every appeal now, in one INSERT … SELECT; the appeals counted."""
+    db.execute(delete(AppealKpiAggregate))
+    measures = _kpi_measures()
+    keys = [Appeal.region_code, Appeal.department_id, Appeal.category_key, Appeal.submitted_month]
+    sel = select(*keys, *measures, literal(at, UtcDateTime()).label("refreshed_at")).group_by(*keys)
+    cols = ["region_code", "department_id", "category_key", "submitted_month", *_KPI_MEASURES, "refreshed_at"]
+    db.execute(insert(AppealKpiAggregate).from_select(cols, sel))
+    return int(db.scalar(select(func.coalesce(func.sum(AppealKpiAggregate.filed), 0))) or 0)
+
+
+def kpi_aggregate_state(db: Session) -> tuple[datetime | None, int]:
+    """When the aggregate was refreshed (None: never) and how many appeals it counted."""
+    row = db.execute(
+        select(
+            func.max(AppealKpiAggregate.refreshed_at), func.coalesce(func.sum(AppealKpiAggregate.filed), 0)
+        )
+    ).one()
+    return row[0], int(row[1] or 0)
+
+
+def kpi_rows_from_aggregate(db: Session, dimension: str, region_prefixes: Sequence[str] | None) -> list[Any]:
+    key = _AGG_KEYS[dimension]
+    stmt: Any = select(
+        key.label("key"), *[func.sum(getattr(AppealKpiAggregate, m)).label(m) for m in _KPI_MEASURES]
+    )
+    if region_prefixes is not None:
+        stmt = stmt.where(
+            or_(false(), *[AppealKpiAggregate.region_code.startswith(p) for p in region_prefixes])
+        )
+    return list(db.execute(stmt.group_by(key).order_by(key)).all())
 
 
 def corrections_after(db: Session, after_id: int) -> list[RoutingCorrection]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime
 
-from srdi.appeal import service
+from srdi.appeal import attachment_service, service
 from srdi.config import get_settings
 from srdi.db.session import SessionFactory, task_session
 from srdi.kit.faults import fault_point
@@ -21,7 +22,10 @@ from srdi.notification import service as notification_service
 log = logging.getLogger("srdi.appeal")
 
 
-SWEEP_BATCH = 500
+# Candidates per committed batch: each batch is a handful of statements (service.sweep), so larger batches
+# mean fewer round trips; 2,000 rows without their texts are a few MiB.
+SWEEP_BATCH = 2000
+ORPHAN_FILE_INTERVAL_SECONDS = 3600
 
 
 def sweep_once(
@@ -47,6 +51,24 @@ def sweep_once(
             total.skipped_years,
         )
     return total
+
+
+def sweep_orphan_files(session_factory: SessionFactory = task_session, now: datetime | None = None) -> int:
+    """Remove attachment files no row refers to (an upload whose transaction never committed), see
+    attachment_service.sweep_orphans; reads only, so nothing to commit."""
+    with session_factory() as db:
+        n = attachment_service.sweep_orphans(db, now)
+    if n:
+        log.info("attachment sweep: %d unreferenced files removed", n)
+    return n
+
+
+def refresh_kpis(session_factory: SessionFactory = task_session, now: datetime | None = None) -> int:
+    """Recount the KPI pre-aggregate (service.KPI_AGGREGATE_FROM) in one committed transaction."""
+    with session_factory() as db:
+        n = service.refresh_kpi_aggregate(db, now)
+        db.commit()
+    return n
 
 
 def email_channel() -> notification_service.EmailChannel | None:
@@ -91,10 +113,18 @@ class Sweeper:
         self.thread: threading.Thread | None = None
 
     def run(self) -> None:
+        last_files: float | None = None
         while not self.stop_event.is_set():
             try:
                 sweep_once(self.session_factory)
                 deliver_email(self.session_factory)
+                # The KPI page of a large installation reads this; it is as fresh as the last sweep.
+                refresh_kpis(self.session_factory)
+                # The file sweep walks the attachment directory: at start-up, then hourly (a restart only
+                # makes it run earlier; it is idempotent).
+                if last_files is None or time.monotonic() - last_files >= ORPHAN_FILE_INTERVAL_SECONDS:
+                    last_files = time.monotonic()
+                    sweep_orphan_files(self.session_factory)
             except Exception:
                 # One failed run (database restarting …) must not end the loop; the next run retries.
                 log.exception("appeal sweep failed")

@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -64,6 +65,9 @@ class FileStore:
         key = sha256_hex(data)
         target = self.path(key)
         if target.exists() and target.stat().st_size == len(data):
+            # Saved again: the file is young again, so an orphan sweep (remove_unreferenced) gives the new
+            # reference the same grace period as a first upload.
+            os.utime(target)
             return key
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".part-", dir=target.parent)
@@ -88,3 +92,29 @@ class FileStore:
     def read(self, key: str) -> bytes:
         with self.open(key) as f:
             return f.read()
+
+    def stored_before(self, cutoff: float) -> Iterator[tuple[str, Path]]:
+        """(key, path) of every stored file last saved before ``cutoff`` (a POSIX timestamp), and the paths of
+        temporary ``.part-`` files left by a save that died, older than the cutoff too (key ``""``)."""
+        if not self.root.is_dir():
+            return
+        for path in self.root.glob("*/*/*"):
+            try:
+                if path.stat().st_mtime >= cutoff:
+                    continue
+            except FileNotFoundError:
+                continue
+            if path.name.startswith(".part-"):
+                yield "", path
+            elif _KEY.fullmatch(path.name):
+                yield path.name, path
+
+    def remove_if_older(self, path: Path, cutoff: float) -> bool:
+        """Delete ``path`` unless it was saved again since ``cutoff`` (checked just before the unlink)."""
+        try:
+            if path.stat().st_mtime >= cutoff:
+                return False
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        return True
