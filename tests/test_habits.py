@@ -52,11 +52,12 @@ def test_every_decision_record_has_status_date_context_decision_consequences_and
     assert _missing_headings(text) == []
     status = re.search(r"^## Status\n\n(.+)$", text, flags=re.M)
     date = re.search(r"^## Date\n\n(\d{4}-\d{2}-\d{2})$", text, flags=re.M)
-    assert status and status.group(1).split()[0].rstrip(".") in {
-        "Accepted",
-        "Proposed",
-        "Superseded",
-        "Rejected",
+    assert status, "## Status must be followed by the status"
+    assert status.group(1).split()[0].rstrip(".").lower() in {
+        "accepted",
+        "proposed",
+        "superseded",
+        "rejected",
     }
     assert date, "## Date must hold an ISO date"
 

@@ -659,4 +659,9 @@ POLICY: dict[tuple[str, str], Rule] = {
         FIN_USERS, ok=404, params={"request_id": NO_OBJECT}, body=lambda _: {"action": "accept"}
     ),
     ("GET", "/api/v1/finance/figures"): Rule(FIN_USERS),
+    ("GET", "/api/v1/finance/bank-accounts"): Rule(ADMIN),
+    # No such user: refused (404) before anything changes; tests/finance/test_bank_accounts.py walks the link.
+    ("PUT", "/api/v1/finance/bank-accounts/{user_id}"): Rule(
+        ADMIN, ok=404, params={"user_id": NO_OBJECT}, body=lambda _: {"bank_id": None}
+    ),
 }

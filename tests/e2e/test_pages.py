@@ -41,7 +41,16 @@ ENTERPRISE_MENU = [
     "我的揭榜",
     "申报审核",
 ]
-ADMIN_MENU = [*OFFICIAL_MENU, "申报批次", "用户与角色", "审计日志", "规则版本", "责任单位", "工作日历"]
+ADMIN_MENU = [
+    *OFFICIAL_MENU,
+    "申报批次",
+    "用户与角色",
+    "审计日志",
+    "规则版本",
+    "责任单位",
+    "工作日历",
+    "银行账号",
+]
 # username → (landing path pattern, menu entries the role must see)
 ROLES: dict[str, tuple[str, list[str]]] = {
     "demo-admin": (r"/admin/users$", ADMIN_MENU),

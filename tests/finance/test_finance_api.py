@@ -326,11 +326,16 @@ def test_enterprise_finds_a_product_sends_a_request_and_the_bank_approves_it(db,
     assert [e["action"] for e in r.json()["events"]] == ["submit", "accept", "approve"]
     # The recorded loan and the policies it bears on: the interest subsidy's eligibility and the interest base.
     links = me.get(f"/api/v1/finance/requests/{req['id']}").json()["policy_links"]
-    assert [(x["policy_id"], x["status"], x["interest_per_year"]) for x in links] == [
-        ("gd_srdi_loan_interest_subsidy", "eligible", "91250.00")
+    assert [(x["policy_id"], x["status"], x["interest_per_year"], x["amount"]) for x in links] == [
+        ("gd_srdi_loan_interest_subsidy", "eligible", "91250.00", "45625.00"),
+        ("dg_risk_compensation", "no_list", None, None),  # no approved risk-compensation list yet
     ]
-    assert links[0]["basis"] == "本笔贷款年利息约 9.13万元（250万元 × 3.65%）"
-    assert bank.get(f"/api/v1/finance/requests/{req['id']}").json()["policy_links"] == []
+    assert links[0]["basis"] == "本笔贷款首年利息约 9.13万元（250万元 × 3.65%）"
+    assert links[0]["amount_label"] == "测算贴息 4.56万元"
+    assert links[0]["needs_verification"] and "贴息比例" in links[0]["unverified"][0]
+    # The links reveal the tier: this bank was not given the recognitions, so it sees only why not.
+    seen = bank.get(f"/api/v1/finance/requests/{req['id']}").json()
+    assert (seen["policy_links"], seen["policy_links_note"][:12]) == ([], "企业未同意向本行共享梯度")
     r = other_bank.post(f"/api/v1/finance/requests/{blind['id']}/transitions", json={"action": "decline"})
     assert r.status_code == 422  # a decline needs its reason
     other_bank.post(

@@ -70,3 +70,52 @@ def test_a_past_period_is_computed_live_even_with_a_fresh_aggregate(client_as, d
     client_as(Role.admin).post("/api/v1/monitoring/aggregates/refresh")
     body = client_as(Role.city_official).get(f"{OVERVIEW}?period=2025Q3").json()
     assert (body["freshness"]["source"], body["as_of"]) == ("live", "2025-09-30")
+
+
+SUMMARY = "/api/v1/monitoring/district-summary"
+BOARD = (
+    "total",
+    "by_tier",
+    "by_size_class",
+    "by_district",
+    "by_industry",
+    "yearly",
+    "region_code",
+    "region_name",
+)
+
+
+def test_the_district_board_reads_the_aggregate_with_the_live_figures_in_every_scope(client_as, db):
+    """The 区县看板 (the dashboard's first request) from the pre-aggregate at a million enterprises (P7): every
+    breakdown equal to the live queries, for each role's scope and a chosen district, and flagged as such."""
+    seed_monitoring(db)
+    today = beijing_today()
+    ents = db.scalars(select(Enterprise).order_by(Enterprise.id)).all()
+    _rec(db, ents[3], "innovative_sme", date(today.year - 3, 1, 1), today, status="expired")
+    db.flush()
+    views = [
+        (Role.admin, SUMMARY),
+        (Role.city_official, SUMMARY),
+        (Role.city_official, f"{SUMMARY}?region=440305"),
+        (Role.district_official, SUMMARY),
+    ]
+    live = {}
+    for role, url in views:
+        body = client_as(role).get(url).json()
+        assert body["freshness"]["source"] == "live", url
+        live[(role, url)] = body
+    assert live[(Role.admin, SUMMARY)]["yearly"], (
+        "the seed must have yearly figures for the comparison to mean much"
+    )
+    assert live[(Role.admin, SUMMARY)]["by_industry"]
+
+    client_as(Role.admin).post("/api/v1/monitoring/aggregates/refresh")
+    for role, url in views:
+        body = client_as(role).get(url).json()
+        assert (body["freshness"]["source"], body["freshness"]["stale"]) == ("aggregate", False), url
+        assert {k: body[k] for k in BOARD} == {k: live[(role, url)][k] for k in BOARD}, (role, url)
+    # The region filter list too, and a past date is computed live.
+    regions = client_as(Role.city_official).get("/api/v1/monitoring/regions").json()
+    assert sum(r["enterprises"] for r in regions) == live[(Role.city_official, SUMMARY)]["total"]
+    past = client_as(Role.city_official).get(f"{SUMMARY}?as_of={today.year - 1}-06-30").json()
+    assert past["freshness"]["source"] == "live"

@@ -25,6 +25,8 @@ def test_a_rule_file_without_cases_is_reported(tmp_path) -> None:  # type: ignor
     (tmp_path / "tests" / "criteria" / "lonely.yaml").write_text(
         "rule_set: lonely\ncases: []\n", encoding="utf-8"
     )
+    # A data file beside the rules (no id, no kind: settings the domain reads) is not a rule.
+    (tmp_path / "criteria" / "settings.yaml").write_text("limits: {respond: 3}\n", encoding="utf-8")
     assert files_without_cases(tmp_path) == ["criteria/lonely.yaml"]
 
 

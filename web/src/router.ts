@@ -132,6 +132,11 @@ const routes: RouteRecordRaw[] = [
         meta: { title: "责任单位", roles: ADMIN_ROLES },
       },
       {
+        path: "admin/bank-accounts",
+        component: () => import("@/domains/finance/BankAccountsPage.vue"),
+        meta: { title: "银行账号", roles: ADMIN_ROLES },
+      },
+      {
         path: "admin/calendar",
         component: () => import("@/domains/admin/CalendarPage.vue"),
         meta: { title: "工作日历", roles: ADMIN_ROLES },

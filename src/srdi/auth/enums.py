@@ -176,6 +176,7 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     "finance.whitelist_generate": "生成融资白名单",
     "finance.whitelist_approve": "审定融资白名单",
     "finance.whitelist_export": "下载融资白名单",
+    "finance.bank_member_set": "关联银行账号所属机构",
     "matchmaking.need.submit": "提交需求审核",
     "matchmaking.need.select": "选定揭榜企业",
     "monitoring.aggregates.refresh": "刷新监测汇总",

@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.orm import Session
 
+from srdi.appeal import service as appeal_service
 from srdi.auth.models import User
 from srdi.db.base import utcnow
 from srdi.enterprise.models import Enterprise
-from srdi.finance import repository, service
+from srdi.finance import deadlines, repository, service
 from srdi.finance.enums import ProductStatus, RequestStatus, RunStatus
 from srdi.finance.models import (
     Bank,
@@ -289,6 +290,7 @@ def _requests(db: Session, banks: dict[str, Bank]) -> int:
     if own is None and not pool:
         return 0
     now = utcnow()
+    cal, limits = appeal_service.calendar(db), service.time_limits()
     n = 0
     for i, (code, status, amount, purpose, months, first, shared, ago, ok_amount, rate, note) in enumerate(
         REQUESTS
@@ -328,14 +330,20 @@ def _requests(db: Session, banks: dict[str, Bank]) -> int:
         if status == RequestStatus.withdrawn:
             steps.append(("withdraw", RequestStatus.withdrawn, note))
         for k, (action, after, text) in enumerate(steps):
+            at = submitted + timedelta(days=k) if action not in ("approve", "decline") else req.decided_at
+            assert at is not None
+            # Each stage's time limit, as the service stamps it (the last one is the request's current one).
+            due = deadlines.due_for(limits, cal, after, at)
+            req.due_at = due
             db.add(
                 FinancingEvent(
                     request_id=req.id,
-                    at=submitted + timedelta(days=k),
+                    at=at,
                     action=action,
                     status_after=after,
                     note=text,
                     actor_label=ent.name if action in ("submit", "withdraw") else banks[code].name,
+                    due_at=due,
                 )
             )
         n += 1

@@ -39,7 +39,10 @@ class NotABankUser(ValidationFailed):
     code = "not_a_bank_user"
 
     def __init__(self) -> None:
-        super().__init__("该账号未关联任何金融机构", "this account is not linked to a bank")
+        super().__init__(
+            "该账号尚未关联所属金融机构，请联系平台管理员在“银行账号”页面关联",
+            "this account is not linked to a bank",
+        )
 
 
 class RunAlreadyApproved(ConflictError):

@@ -141,6 +141,9 @@ class FinancingRequest(TimestampMixin, Base):
     approved_rate_bp: Mapped[int | None] = mapped_column(Integer)
     decline_reason: Mapped[str | None] = mapped_column(Text)
     region_code: Mapped[str] = mapped_column(String(6), index=True)  # the enterprise's, at submission
+    # The time limit of the stage the request is in (受理 or 审批, rules/finance/settings/time_limits.yaml);
+    # None while it is the enterprise's turn, once closed, or when the calendar lacks the year.
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class FinancingEvent(Base):
@@ -154,3 +157,5 @@ class FinancingEvent(Base):
     action: Mapped[str] = mapped_column(String(30))
     status_after: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
+    # The deadline of the stage this event opened (stamped when it happened; the bank's next step is due by then).
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -122,3 +122,33 @@ def requests(
 def events(db: Session, request_id: int) -> list[FinancingEvent]:
     q = select(FinancingEvent).where(FinancingEvent.request_id == request_id).order_by(FinancingEvent.id)
     return list(db.scalars(q).all())
+
+
+def events_of(request_ids: Sequence[int], db: Session) -> dict[int, list[FinancingEvent]]:
+    """The events of many requests, each request's in order."""
+    out: dict[int, list[FinancingEvent]] = {}
+    for i in range(0, len(request_ids), 1000):
+        chunk = list(request_ids[i : i + 1000])
+        q = select(FinancingEvent).where(FinancingEvent.request_id.in_(chunk)).order_by(FinancingEvent.id)
+        for e in db.scalars(q):
+            out.setdefault(e.request_id, []).append(e)
+    return out
+
+
+def entry_of(db: Session, run_id: int, enterprise_id: int) -> WhitelistEntry | None:
+    q = select(WhitelistEntry).where(
+        WhitelistEntry.run_id == run_id, WhitelistEntry.enterprise_id == enterprise_id
+    )
+    return db.scalars(q).first()
+
+
+def all_banks(db: Session) -> list[Bank]:
+    return list(db.scalars(select(Bank).order_by(Bank.id)).all())
+
+
+def bank_members(db: Session, user_ids: Sequence[int]) -> dict[int, int]:
+    """user id → bank id for the linked ones among ``user_ids``."""
+    if not user_ids:
+        return {}
+    q = select(BankMember).where(BankMember.user_id.in_(list(user_ids)))
+    return {m.user_id: m.bank_id for m in db.scalars(q)}

@@ -24,6 +24,8 @@ from srdi.finance.enums import RUN_STATUS_LABELS, SHARE_LABELS, RequestAction, R
 from srdi.finance.exceptions import WhitelistNotFound
 from srdi.finance.models import WhitelistRun
 from srdi.finance.schemas import (
+    BankAccountIn,
+    BankAccountOut,
     BankOut,
     CreditScoreOut,
     FinanceFigureOut,
@@ -37,6 +39,7 @@ from srdi.finance.schemas import (
     ProductMatchesOut,
     ProductReviewIn,
     ScorecardOut,
+    TimeLimitsOut,
     WhitelistEntryOut,
     WhitelistGenerateIn,
     WhitelistOut,
@@ -57,6 +60,8 @@ FinanceUser = Annotated[Principal, Depends(require_roles(*FINANCE_USERS))]
 BankUser = Annotated[Principal, Depends(require_roles(Role.bank))]
 EnterpriseUser = Annotated[Principal, Depends(require_roles(*ENTERPRISE_SELF))]
 Anyone = Annotated[Principal, Depends(require_roles(*Role))]
+Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
+UserId = Annotated[int, Path(ge=1, le=2**31 - 1, description="用户编号")]
 RunId = Annotated[int, Path(ge=1, le=2**31 - 1, description="白名单批次编号")]
 ProductId = Annotated[int, Path(ge=1, le=2**31 - 1, description="贷款产品编号")]
 RequestId = Annotated[int, Path(ge=1, le=2**31 - 1, description="融资需求编号")]
@@ -130,6 +135,8 @@ def me(db: DbSession, principal: FinanceUser) -> FinanceMeOut:
     return FinanceMeOut(
         bank=BankOut.model_validate(bank) if bank else None,
         share_fields={k.value: v for k, v in SHARE_LABELS.items()},
+        time_limits=TimeLimitsOut(**service.time_limits().view()),
+        bank_note=service.NO_BANK_NOTE if principal.role is Role.bank and bank is None else "",
     )
 
 
@@ -283,11 +290,10 @@ def create_requests(
     "/finance/requests", response_model=list[FinancingRequestOut], summary="融资需求（银行只见发给本行的）"
 )
 def list_requests(db: DbSession, principal: FinanceUser) -> list[FinancingRequestOut]:
-    for_bank = principal.role is Role.bank
-    return [
-        FinancingRequestOut(**service.request_view(db, r, for_bank=for_bank))
-        for r in service.list_requests(db, principal)
-    ]
+    views = service.request_views(
+        db, service.list_requests(db, principal), for_bank=principal.role is Role.bank
+    )
+    return [FinancingRequestOut(**v) for v in views]
 
 
 @router.get("/finance/requests/{request_id}", response_model=FinancingRequestOut, summary="融资需求详情")
@@ -323,3 +329,23 @@ def figures(
 ) -> list[FinanceFigureOut]:
     rows: list[dict[str, Any]] = service.figures(db, principal, by)
     return [FinanceFigureOut(**r) for r in rows]
+
+
+@router.get(
+    "/finance/bank-accounts",
+    response_model=list[BankAccountOut],
+    summary="银行账号及其所属金融机构（管理员）",
+)
+def bank_accounts(db: DbSession, principal: Admin) -> list[BankAccountOut]:
+    return [BankAccountOut(**a) for a in service.bank_accounts(db)]
+
+
+@router.put(
+    "/finance/bank-accounts/{user_id}",
+    response_model=BankAccountOut,
+    summary="为银行账号关联（或解除）所属金融机构（管理员，留痕）",
+)
+def set_bank_account(db: DbSession, principal: Admin, user_id: UserId, body: BankAccountIn) -> BankAccountOut:
+    out = service.set_bank_of_account(db, principal, user_id, body.bank_id)
+    db.commit()
+    return BankAccountOut(**out)

@@ -218,7 +218,17 @@ class FinancingRequestOut(BaseModel):
     decline_reason: str | None
     enterprise: dict[str, Any] | None
     policy_links: list[dict[str, Any]] = []
+    policy_links_note: str = Field(default="", description="政策衔接不可见时的原因（如企业未授权共享称号）")
     events: list[dict[str, Any]]
+    due_at: datetime | None = Field(default=None, description="当前环节的办理时限（北京时间当日24时，UTC）")
+    due_day: date | None = Field(default=None, description="当前环节最后办理日（北京时间，含当日）")
+    due_label: str | None = Field(default=None, description="当前环节：受理时限或审批时限")
+    time_limit_text: str | None = None
+    time_limit_unverified: bool = Field(default=False, description="时限数值为平台设定，待核实")
+    overdue: bool = False
+    overdue_label: str = ""
+    deadline_note: str = ""
+    late_stages: list[str] = Field(default_factory=list, description="已办结但逾期的环节")
 
 
 class FinanceFigureOut(BaseModel):
@@ -231,8 +241,45 @@ class FinanceFigureOut(BaseModel):
     first_loans: int
     average_rate_percent: Decimal | None
     average_working_days_to_decision: Decimal | None
+    timed_stages: int = Field(description="有办理时限且已办结或已逾期的银行环节数")
+    on_time_stages: int
+    on_time_rate_percent: Decimal | None = Field(description="按时办理率（%）")
+    overdue_open: int = Field(description="当前逾期未办的需求数")
+
+
+class TimeLimitStageOut(BaseModel):
+    key: str
+    label: str
+    action: str
+    working_days: int
+    starts: str
+    text: str
+    unverified: str | None
+
+
+class TimeLimitsOut(BaseModel):
+    source: str
+    needs_verification: bool
+    stages: list[TimeLimitStageOut]
 
 
 class FinanceMeOut(BaseModel):
     bank: BankOut | None
     share_fields: dict[str, str]
+    time_limits: TimeLimitsOut
+    bank_note: str = Field(default="", description="银行账号尚未关联金融机构时的提示")
+
+
+class BankAccountOut(BaseModel):
+    user_id: int
+    username: str
+    display_name: str
+    active: bool
+    bank_id: int | None = Field(description="所属金融机构；未关联为空")
+    bank_name: str | None
+
+
+class BankAccountIn(BaseModel):
+    bank_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="所属金融机构编号；为空即解除关联"
+    )

@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
+from srdi.appeal import service as appeal_service
 from srdi.auth.enums import Role
 from srdi.auth.service import Principal, audit
 from srdi.config import get_settings
@@ -30,7 +31,7 @@ from srdi.db.base import utcnow
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.enums import provenance_label
 from srdi.enterprise.models import Enterprise
-from srdi.finance import repository
+from srdi.finance import benchmark, deadlines, repository
 from srdi.finance.enums import (
     ACTION_LABELS,
     BANK_ACTIONS,
@@ -75,7 +76,7 @@ from srdi.finance.models import (
 )
 from srdi.kit.money import fen_to_yuan, yuan_to_fen
 from srdi.kit.spreadsheet import neutralise
-from srdi.kit.workdays import WorkdayCalendar, beijing_today
+from srdi.kit.workdays import CalendarYearMissing, WorkdayCalendar, beijing_today
 from srdi.rules_engine import RuleError, RuleSet, evaluate, gap_analysis, load_rule_sets
 from srdi.rules_engine import fmt as rule_fmt
 from srdi.rules_engine.expr.nodes import variables
@@ -87,6 +88,12 @@ from srdi.rules_engine.policy import input_provenance
 from srdi.rules_engine.trace import Result
 
 SCORECARD_ID = "credit_score_2026"
+SHARE_SHORT = {
+    ShareField.identity: "企业身份信息",
+    ShareField.credit_score: "信用评分",
+    ShareField.financials: "财务数据",
+    ShareField.recognitions: "梯度培育称号",
+}
 PRODUCT_FIELDS_ID = "loan_product_fields"
 CHUNK = 500
 
@@ -148,6 +155,11 @@ def rules() -> FinanceRules:
     return _load(get_settings().rules_dir)
 
 
+def time_limits() -> deadlines.TimeLimits:
+    """The bank's time limits in working days (rules/finance/settings/time_limits.yaml, values 待核实)."""
+    return deadlines.load(get_settings().rules_dir)
+
+
 def whitelist(key: str) -> Whitelist:
     try:
         return rules().whitelists[key]
@@ -190,6 +202,12 @@ def current_period(kind: str, today: date | None = None) -> str:
 
 
 # --- who is asking ---------------------------------------------------------------------------------------
+
+
+NO_BANK_NOTE = (
+    "该银行账号尚未关联所属金融机构，暂时看不到白名单、产品和融资需求。请联系平台管理员在“银行账号”页面为本账号"
+    "关联所属银行，关联后重新进入即可"
+)
 
 
 def bank_of(db: Session, principal: Principal) -> Bank:
@@ -1003,6 +1021,8 @@ def create_requests(
             )
     group = uuid.uuid4().hex[:16]
     now = utcnow()
+    cal, limits = appeal_service.calendar(db), time_limits()
+    due = deadlines.due_for(limits, cal, RequestStatus.submitted, now)
     out = []
     for bid in dict.fromkeys(data.bank_ids):
         if bid not in banks:
@@ -1021,6 +1041,7 @@ def create_requests(
             status=RequestStatus.submitted,
             submitted_at=now,
             region_code=ent.region_code,
+            due_at=due,
         )
         db.add(req)
         db.flush()
@@ -1031,7 +1052,8 @@ def create_requests(
                 actor_label=principal.user.display_name,
                 action="submit",
                 status_after=RequestStatus.submitted,
-                note="同意共享：" + ("、".join(share) if share else "无"),
+                note="同意共享：" + ("、".join(SHARE_SHORT[ShareField(f)] for f in share) if share else "无"),
+                due_at=due,
             )
         )
         audit(
@@ -1110,17 +1132,22 @@ def transition(
         req.approved_amount_fen, req.approved_rate_bp = fen, _bp(rate_percent)
     if action == RequestAction.decline:
         req.decline_reason = note.strip()
+    now = utcnow()
     req.status = target
     if target in DECIDED:
-        req.decided_at = utcnow()
+        req.decided_at = now
+    # The next stage's time limit, stamped on the request and on the event that opens it.
+    req.due_at = deadlines.due_for(time_limits(), appeal_service.calendar(db), target, now)
     db.add(
         FinancingEvent(
             request_id=req.id,
+            at=now,
             actor_id=principal.user.id,
             actor_label=bank.name if bank else principal.user.display_name,
             action=action.value,
             status_after=target,
             note=note.strip(),
+            due_at=req.due_at,
         )
     )
     audit(
@@ -1143,16 +1170,192 @@ def _policies(root: Path) -> dict[str, Any]:
 
 INTEREST_SUBSIDY_POLICY = "gd_srdi_loan_interest_subsidy"
 GUARANTEE_FEE_POLICY = "sz_guarantee_fee_cap"
+RISK_COMPENSATION_LIST = "dg_risk_compensation"
+LINK_STATUS_LABELS = {
+    "eligible": "符合",
+    "unknown": "待确认",
+    "ineligible": "不符合",
+    "draft": "征求意见稿（未施行），仅供参考",
+    "listed": "在风险补偿白名单内",
+    "not_listed": "不在风险补偿白名单内",
+    "no_list": "尚无已审定的风险补偿白名单",
+    "not_applicable": "不适用",
+}
+
+
+def benchmark_rates() -> benchmark.BenchmarkRates:
+    """The benchmark (LPR) rates by date (rules/finance/settings/benchmark_rates.yaml, 待核实)."""
+    return benchmark.load(get_settings().rules_dir)
+
+
+def first_year_interest_fen(req: FinancingRequest) -> int:
+    """Interest of the loan's first year (or of its whole term if shorter): amount × rate × months / 12."""
+    assert req.approved_amount_fen is not None and req.approved_rate_bp is not None
+    months = min(req.term_months, 12)
+    return req.approved_amount_fen * req.approved_rate_bp * months // (10_000 * 12)
+
+
+def _wan(fen: int) -> str:
+    return rule_fmt.money(fen)
+
+
+def _interest_subsidy_link(
+    sub: Any, req: FinancingRequest, doc: Mapping[str, Any], as_of: date
+) -> dict[str, Any]:
+    """The interest-subsidy policy computed on the loan: its interest enters as the policy's answer
+    ``loan_interest_paid``; eligibility, the rate, the cap and the amount all come from the rule file."""
+    from srdi.rules_engine.policy import assess
+
+    interest = first_year_interest_fen(req)
+    assert req.approved_amount_fen is not None and req.approved_rate_bp is not None
+    facts = dict(doc)
+    facts["policy_answers"] = {
+        **dict(doc.get("policy_answers") or {}),
+        "loan_interest_paid": str(fen_to_yuan(interest)),
+    }
+    a = assess(sub, facts, as_of)
+    months = min(req.term_months, 12)
+    # The 待核实 parameters the amount depends on (rate, cap), by their labels.
+    unverified = [f"{p.label}：{p.unverified}" for p in sub.parameters if p.unverified]
+    amount = a.amount_fen if a.status != "ineligible" else None
+    return {
+        "kind": "interest_subsidy",
+        "policy_id": sub.id,
+        "title": sub.rule_set.meta.title,
+        "citation": f"{sub.rule_set.meta.instrument} {sub.rule_set.meta.article}",
+        "status": a.status,
+        "status_label": LINK_STATUS_LABELS[a.status],
+        "reasons": a.reasons,
+        "basis": f"本笔贷款首年利息约 {_wan(interest)}"
+        f"（{_wan(req.approved_amount_fen)} × {benchmark.percent(req.approved_rate_bp)}"
+        + (f" × {months}/12" if months < 12 else "")
+        + "）",
+        "interest_per_year": fen_to_yuan(interest),
+        "amount": fen_to_yuan(amount) if amount is not None else None,
+        "amount_label": f"测算贴息 {_wan(amount)}" if amount is not None else "",
+        "amount_note": sub.amount_rule_text(),
+        "needs_verification": bool(unverified),
+        "unverified": unverified,
+    }
+
+
+def _guarantee_fee_link(
+    fee: Any, req: FinancingRequest, product: LoanProduct | None, doc: Mapping[str, Any], as_of: date
+) -> dict[str, Any]:
+    """The Shenzhen guarantee-fee cap on the loan: half of the benchmark rate (LPR) on the approval date."""
+    from srdi.rules_engine.policy import assess
+
+    assert req.approved_amount_fen is not None
+    rates = benchmark_rates()
+    approved_on = beijing_today(req.decided_at) if req.decided_at else as_of
+    cap = benchmark.fee_cap(rates, approved_on, req.approved_amount_fen, req.term_months)
+    a = assess(fee, doc, as_of)
+    reasons = list(a.reasons)
+    guaranteed = product is not None and product.guarantee == "government_guarantee"
+    if not guaranteed:
+        reasons.append("本笔贷款未采用政府性融资担保，担保费上限仅供参考")
+    srdi_ok = a.result.passed
+    status = (
+        "draft" if fee.status == "draft" and srdi_ok is not False and a.in_region is not False else a.status
+    )
+    out: dict[str, Any] = {
+        "kind": "guarantee_fee_cap",
+        "policy_id": fee.id,
+        "title": fee.rule_set.meta.title,
+        "citation": f"{fee.rule_set.meta.instrument} {fee.rule_set.meta.article}",
+        "status": status,
+        "status_label": LINK_STATUS_LABELS[status],
+        "reasons": reasons,
+        "basis": "",
+        "interest_per_year": None,
+        "amount": None,
+        "amount_label": "",
+        "amount_note": str(fee.data["policy"]["benefit"]["description"]),
+        "needs_verification": True,
+        "unverified": [rates.reading, f"{rates.name}取值：{rates.source}"],
+    }
+    if cap is None:
+        out["basis"] = f"基准利率数据中没有 {approved_on.isoformat()} 适用的利率，无法测算担保费上限"
+        return out
+    out["basis"] = (
+        f"批准日 {approved_on.isoformat()} 适用的{cap.benchmark_term}{rates.name} {benchmark.percent(cap.benchmark_bp)}"
+        f"（{cap.benchmark_from.isoformat()} 起）的二分之一为 {benchmark.percent(cap.cap_bp)}/年"
+    )
+    out["amount"] = fen_to_yuan(cap.cap_fen_per_year)
+    out["amount_label"] = (
+        f"担保费率不高于 {benchmark.percent(cap.cap_bp)}，每年担保费不超过 {_wan(cap.cap_fen_per_year)}"
+    )
+    out["cap_rate_percent"] = (Decimal(cap.cap_bp) / 100).quantize(Decimal("0.01"))
+    out["benchmark_rate_percent"] = (Decimal(cap.benchmark_bp) / 100).quantize(Decimal("0.01"))
+    return out
+
+
+def _condition_label(rs: RuleSet, item: str) -> str:
+    return next((f"条件“{f.label}”" for f in rs.conditions if f.id == item), "名单规则")
+
+
+def _risk_compensation_link(db: Session, req: FinancingRequest, ent: Enterprise) -> dict[str, Any] | None:
+    """Risk-compensation eligibility: is the enterprise on the latest approved risk-compensation whitelist?"""
+    wl = rules().whitelists.get(RISK_COMPENSATION_LIST)
+    if wl is None:
+        return None
+    rs = wl.rule_set
+    base: dict[str, Any] = {
+        "kind": "risk_compensation",
+        "policy_id": wl.key,
+        "title": rs.meta.title,
+        "citation": f"{rs.meta.instrument} {rs.meta.article}",
+        "basis": "",
+        "interest_per_year": None,
+        "amount": None,
+        "amount_label": "",
+        "amount_note": "风险补偿资金补偿的是合作银行的不良贷款损失，企业名单内贷款可申请纳入补偿范围（补偿比例种子未载）",
+        "needs_verification": bool(wl.block.get("unverified")),
+        "unverified": [
+            f"{rs.labels.get(str(u.get('item')), _condition_label(rs, str(u.get('item'))))}：{u.get('reason')}"
+            for u in wl.block.get("unverified", [])
+        ],
+        "reasons": [],
+    }
+    if not any(ent.region_code.startswith(c) for c in wl.region_codes):
+        return {
+            **base,
+            "status": "not_applicable",
+            "status_label": LINK_STATUS_LABELS["not_applicable"],
+            "reasons": [f"企业所在地不在本名单适用地区（{'、'.join(wl.region_codes)}）内"],
+        }
+    run = repository.latest_approved(db, wl.key)
+    if run is None:
+        return {**base, "status": "no_list", "status_label": LINK_STATUS_LABELS["no_list"]}
+    entry = repository.entry_of(db, run.id, ent.id)
+    if entry is not None and entry.member:
+        met = [c["label"] for c in entry.reasons.get("conditions", []) if c.get("met") is True]
+        return {
+            **base,
+            "status": "listed",
+            "status_label": LINK_STATUS_LABELS["listed"],
+            "basis": f"{run.period} 期名单（已审定）在列",
+            "reasons": [f"满足：{label}" for label in met],
+        }
+    why = list(entry.reasons.get("why_change", [])) if entry is not None else []
+    if entry is None:
+        fresh = evaluate(facts_of(enterprise_service.with_facts(db, [ent.id])[0]), rs, run.as_of)
+        why = list(gap_analysis(fresh, rs).conditions) or ["不满足入选条件"]
+    return {
+        **base,
+        "status": "not_listed",
+        "status_label": LINK_STATUS_LABELS["not_listed"],
+        "basis": f"{run.period} 期名单（已审定）未列入",
+        "reasons": why,
+    }
 
 
 def policy_links(
     db: Session, req: FinancingRequest, doc: Mapping[str, Any], as_of: date
 ) -> list[dict[str, Any]]:
-    """The policies a recorded loan bears on, decided by the policy files themselves: the interest subsidy
-    (eligibility from the policy; the interest it would apply to from the approved amount and rate) and, for a
-    product with government guarantee, the guarantee-fee cap. No rate the seeds do not give is invented."""
-    from srdi.rules_engine.policy import assess
-
+    """The policies a recorded loan bears on, each computed from its rule or data file: the interest subsidy
+    (policy file; the loan's first-year interest is its input), the Shenzhen guarantee-fee cap (half the
+    benchmark rate on the approval date) and risk-compensation eligibility (the approved whitelist)."""
     if (
         req.status != RequestStatus.approved
         or req.approved_amount_fen is None
@@ -1163,40 +1366,25 @@ def policy_links(
     out: list[dict[str, Any]] = []
     sub = policies.get(INTEREST_SUBSIDY_POLICY)
     if sub is not None:
-        a = assess(sub, doc, as_of)
-        yearly_interest = req.approved_amount_fen * req.approved_rate_bp // 10_000
-        out.append(
-            {
-                "policy_id": sub.id,
-                "title": sub.rule_set.meta.title,
-                "status": a.status,
-                "reasons": a.reasons,
-                "basis": f"本笔贷款年利息约 {rule_fmt.money(yearly_interest)}"
-                f"（{rule_fmt.money(req.approved_amount_fen)} × {Decimal(req.approved_rate_bp) / 100}%）",
-                "interest_per_year": fen_to_yuan(yearly_interest),
-                "amount": None,
-                "amount_note": str(sub.data["policy"]["benefit"]["amount_rule"]["text"]),
-                "needs_verification": True,
-            }
-        )
+        out.append(_interest_subsidy_link(sub, req, doc, as_of))
     product = db.get(LoanProduct, req.product_id) if req.product_id else None
     fee = policies.get(GUARANTEE_FEE_POLICY)
-    if fee is not None and product is not None and product.guarantee == "government_guarantee":
-        a = assess(fee, doc, as_of)
-        out.append(
-            {
-                "policy_id": fee.id,
-                "title": fee.rule_set.meta.title,
-                "status": a.status,
-                "reasons": a.reasons,
-                "basis": str(fee.data["policy"]["benefit"]["description"]),
-                "interest_per_year": None,
-                "amount": None,
-                "amount_note": "征求意见稿，未施行；“基准利率”的取值种子未载，不计算担保费上限（待核实）",
-                "needs_verification": True,
-            }
-        )
+    region = str(doc.get("region_code") or "")
+    if fee is not None and fee.in_region(region) is not False:  # a Shenzhen measure: shown for Shenzhen loans
+        out.append(_guarantee_fee_link(fee, req, product, doc, as_of))
+    ent = db.get(Enterprise, req.enterprise_id)
+    if ent is not None and (risk := _risk_compensation_link(db, req, ent)) is not None:
+        out.append(risk)
     return out
+
+
+def _working_days(cal: WorkdayCalendar, start: date, end: date | None) -> int | None:
+    if end is None:
+        return None
+    try:
+        return cal.working_days_between(start, end)
+    except CalendarYearMissing:
+        return None
 
 
 def _financials(doc: Mapping[str, Any], as_of: date) -> dict[str, Any]:
@@ -1214,13 +1402,66 @@ def _financials(doc: Mapping[str, Any], as_of: date) -> dict[str, Any]:
     }
 
 
-def request_view(db: Session, req: FinancingRequest, *, for_bank: bool) -> dict[str, Any]:
+def deadline_view(
+    req: FinancingRequest, events: Sequence[FinancingEvent], cal: WorkdayCalendar, now: datetime
+) -> dict[str, Any]:
+    """The current stage's time limit, whether it is overdue, and each past stage's outcome (on time or late)."""
+    limits = time_limits()
+    stage = deadlines.stage_of(limits, req.status)
+    overdue = req.due_at is not None and now >= req.due_at
+    label = ""
+    if overdue and stage is not None and req.due_at is not None:
+        late = deadlines.working_days_late(cal, req.due_at, now)
+        label = f"已超{stage.label}{late}个工作日（{stage.working_days}个工作日内{stage.action}）"
+    note = ""
+    if stage is not None and req.due_at is None:
+        note = "节假日安排缺少相应年份，办理时限暂无法计算"
+    late_stages = [
+        o for o in deadlines.outcomes(events, now) if o.on_time is False and o.ended_at is not None
+    ]
+    return {
+        "due_at": req.due_at,
+        "due_day": beijing_today(req.due_at - timedelta(seconds=1)) if req.due_at else None,
+        "due_label": stage.label if stage else None,
+        "time_limit_text": stage.text() if stage else None,
+        "time_limit_unverified": bool(stage and stage.unverified),
+        "overdue": overdue,
+        "overdue_label": label,
+        "deadline_note": note,
+        "late_stages": [
+            f"{limits.stages[o.stage].label}逾期（应于{_beijing(o.due_at)}前办理）" for o in late_stages
+        ],
+    }
+
+
+def _beijing(at: datetime) -> str:
+    """The last allowed day of a deadline (24:00 Beijing of that day) as 2026年12月7日."""
+    d = beijing_today(at - timedelta(seconds=1))
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def request_views(db: Session, reqs: Sequence[FinancingRequest], *, for_bank: bool) -> list[dict[str, Any]]:
+    cal, now = appeal_service.calendar(db), utcnow()
+    return [request_view(db, r, for_bank=for_bank, cal=cal, now=now) for r in reqs]
+
+
+def request_view(
+    db: Session,
+    req: FinancingRequest,
+    *,
+    for_bank: bool,
+    cal: WorkdayCalendar | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
     """A request as its reader may see it. A bank sees the enterprise only through the data it consented to
-    share: without consent, nothing about the enterprise — not even its name."""
+    share: without consent, nothing about the enterprise — not even its name. ``cal``: the platform calendar,
+    read once by callers that show many requests."""
     bank = db.get(Bank, req.bank_id)
     assert bank is not None
-    cal = WorkdayCalendar.bundled()
-    decided = req.decided_at.date() if req.decided_at else None
+    cal = cal or appeal_service.calendar(db)
+    now = now or utcnow()
+    decided = beijing_today(req.decided_at) if req.decided_at else None
+    events = repository.events(db, req.id)
     out: dict[str, Any] = {
         "id": req.id,
         "group_key": req.group_key,
@@ -1237,9 +1478,7 @@ def request_view(db: Session, req: FinancingRequest, *, for_bank: bool) -> dict[
         "status_label": REQUEST_STATUS_LABELS[RequestStatus(req.status)],
         "submitted_at": req.submitted_at,
         "decided_at": req.decided_at,
-        "working_days_to_decision": cal.working_days_between(req.submitted_at.date(), decided)
-        if decided
-        else None,
+        "working_days_to_decision": _working_days(cal, beijing_today(req.submitted_at), decided),
         "approved_amount": fen_to_yuan(req.approved_amount_fen)
         if req.approved_amount_fen is not None
         else None,
@@ -1256,9 +1495,11 @@ def request_view(db: Session, req: FinancingRequest, *, for_bank: bool) -> dict[
                 "action": e.action,
                 "status_after": e.status_after,
                 "note": e.note,
+                "due_at": e.due_at,
             }
-            for e in repository.events(db, req.id)
+            for e in events
         ],
+        **deadline_view(req, events, cal, now),
     }
     shared = set(req.shared) if for_bank else {f.value for f in ShareField}
     if not shared:
@@ -1267,9 +1508,16 @@ def request_view(db: Session, req: FinancingRequest, *, for_bank: bool) -> dict[
     if ent is None:
         return out
     as_of = beijing_today()
-    if not for_bank and req.status == RequestStatus.approved:
-        full_doc = facts_of(enterprise_service.with_facts(db, [ent.id])[0])
-        out["policy_links"] = policy_links(db, req, full_doc, as_of)
+    if req.status == RequestStatus.approved:
+        # The links reveal the enterprise's tier (eligibility): a bank sees them only when the enterprise
+        # consented to share its recognitions.
+        if for_bank and ShareField.recognitions not in shared:
+            out["policy_links_note"] = (
+                "企业未同意向本行共享梯度培育称号，贴息、担保费上限和风险补偿的测算结果不予展示"
+            )
+        else:
+            full_doc = facts_of(enterprise_service.with_facts(db, [ent.id])[0])
+            out["policy_links"] = policy_links(db, req, full_doc, as_of)
     info: dict[str, Any] = {}
     if ShareField.identity in shared:
         info.update(
@@ -1317,7 +1565,9 @@ def figures(db: Session, principal: Principal, by: str) -> list[dict[str, Any]]:
 
     reqs = list_requests(db, principal)
     banks = {b.id: b.name for b in repository.banks(db)}
-    cal = WorkdayCalendar.bundled()
+    cal = appeal_service.calendar(db)
+    now = utcnow()
+    events_of = repository.events_of([r.id for r in reqs], db)
     tier_of: dict[int, str] = {}
     if by == "tier":  # the enterprise's highest valid tier today
         ids = sorted({r.enterprise_id for r in reqs})
@@ -1343,10 +1593,16 @@ def figures(db: Session, principal: Principal, by: str) -> list[dict[str, Any]]:
         amount = sum(r.approved_amount_fen or 0 for r in approved)
         rates = [r.approved_rate_bp for r in approved if r.approved_rate_bp is not None]
         days = [
-            cal.working_days_between(r.submitted_at.date(), r.decided_at.date())
+            d
             for r in decided
-            if r.decided_at
+            if (d := _working_days(cal, beijing_today(r.submitted_at), beijing_today(r.decided_at)))
+            is not None
         ]
+        # The bank's stages with a time limit that have ended, or are still open past it: on time or late.
+        stages = [
+            o for r in rows for o in deadlines.outcomes(events_of.get(r.id, []), now) if o.on_time is not None
+        ]
+        on_time = sum(1 for o in stages if o.on_time)
         region = names.get(key) if by == "district" else None
         out.append(
             {
@@ -1363,9 +1619,75 @@ def figures(db: Session, principal: Principal, by: str) -> list[dict[str, Any]]:
                 "average_working_days_to_decision": (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1"))
                 if days
                 else None,
+                "timed_stages": len(stages),
+                "on_time_stages": on_time,
+                "on_time_rate_percent": (Decimal(on_time * 100) / len(stages)).quantize(Decimal("0.1"))
+                if stages
+                else None,
+                "overdue_open": sum(1 for r in rows if r.due_at is not None and now >= r.due_at),
             }
         )
     return out
+
+
+# --- bank accounts: which bank a bank-role account works for (admin) -----------------------------------------
+
+
+def bank_accounts(db: Session) -> list[dict[str, Any]]:
+    """Every bank-role account with the bank it is linked to (None: not yet linked)."""
+    from srdi.auth.service import list_users
+
+    users, _ = list_users(db, role=Role.bank.value, page_size=1000)
+    banks_by_id = {b.id: b for b in repository.all_banks(db)}
+    links = repository.bank_members(db, [u.id for u in users])
+    out = []
+    for u in users:
+        bank = banks_by_id.get(links[u.id]) if u.id in links else None
+        out.append(
+            {
+                "user_id": u.id,
+                "username": u.username,
+                "display_name": u.display_name,
+                "active": u.active,
+                "bank_id": bank.id if bank else None,
+                "bank_name": bank.name if bank else None,
+            }
+        )
+    return out
+
+
+def set_bank_of_account(
+    db: Session, principal: Principal, user_id: int, bank_id: int | None
+) -> dict[str, Any]:
+    """Link a bank-role account to its bank (or unlink it); audited with the bank before and after."""
+    from srdi.auth.service import get_user_or_404
+
+    user = get_user_or_404(db, user_id)
+    if user.role != Role.bank.value:
+        raise InvalidRequest(
+            f"账号“{user.display_name}”不是银行角色，不能关联金融机构", "only bank-role accounts are linked"
+        )
+    bank = db.get(Bank, bank_id) if bank_id is not None else None
+    if bank_id is not None and bank is None:
+        raise BankNotFound(bank_id)
+    row = db.get(BankMember, user.id)
+    before = row.bank_id if row else None
+    if bank is None:
+        if row is not None:
+            db.delete(row)
+    elif row is None:
+        db.add(BankMember(user_id=user.id, bank_id=bank.id))
+    else:
+        row.bank_id = bank.id
+    audit(
+        db,
+        principal,
+        "finance.bank_member_set",
+        ("user", user.id),
+        {"bank_before": before, "bank_after": bank.id if bank else None},
+    )
+    db.flush()
+    return next(a for a in bank_accounts(db) if a["user_id"] == user.id)
 
 
 def link_bank_member(db: Session, user_id: int, bank: Bank) -> None:

@@ -16,10 +16,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, String, cast, delete, extract, func, insert, literal, select
+from sqlalchemy import Integer, String, cast, delete, extract, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
-from srdi.enterprise.models import Enterprise, Recognition
+from srdi.enterprise.models import Enterprise, Recognition, YearlyFigure
 from srdi.monitoring import repository
 from srdi.monitoring.models import AggregateRefresh, RegionAggregate
 from srdi.monitoring.schemas import Freshness
@@ -55,6 +55,40 @@ def refresh(db: Session, as_of: date, trigger: str = "manual") -> AggregateRefre
             .group_by(Enterprise.region_code, Recognition.tier),
         )
     )
+    # The district board's breakdowns (srdi.monitoring.service.district_summary): size classes, industry
+    # divisions, and the yearly sums of every fiscal year (the board shows the newest few).
+    size = literal("size:", String) + func.coalesce(Enterprise.size_class, "unknown")
+    db.execute(
+        insert(RegionAggregate).from_select(
+            ["region_code", "key", "value"],
+            select(Enterprise.region_code, size, func.count()).group_by(Enterprise.region_code, size),
+        )
+    )
+    division = literal("ind:", String) + func.substr(Enterprise.industry_code, 1, 2)
+    db.execute(
+        insert(RegionAggregate).from_select(
+            ["region_code", "key", "value"],
+            select(Enterprise.region_code, division, func.count())
+            .where(Enterprise.industry_code.is_not(None))
+            .group_by(Enterprise.region_code, division),
+        )
+    )
+    fiscal = cast(YearlyFigure.fiscal_year, String)
+    for field, value in (
+        ("n", func.count(YearlyFigure.operating_revenue)),
+        ("rev", func.coalesce(func.sum(YearlyFigure.operating_revenue), 0)),
+        ("rd", func.coalesce(func.sum(YearlyFigure.rd_expense), 0)),
+        ("profit", func.coalesce(func.sum(YearlyFigure.net_profit), 0)),
+    ):
+        key = literal("fy:", String) + fiscal + literal(f":{field}", String)
+        db.execute(
+            insert(RegionAggregate).from_select(
+                ["region_code", "key", "value"],
+                select(Enterprise.region_code, key, value)
+                .join(YearlyFigure, YearlyFigure.enterprise_id == Enterprise.id)
+                .group_by(Enterprise.region_code, key),
+            )
+        )
     # The trend (tiers held at the last year ends) and the same-sample growth sums of the latest fiscal year.
     for year in range(as_of.year - TREND_YEARS, as_of.year):
         db.execute(
@@ -125,6 +159,14 @@ def is_stale(db: Session, ref: AggregateRefresh) -> bool:
     return _position(db) != ref.change_log_id
 
 
+def current(db: Session, scope: list[str] | None, keys: tuple[str, ...]) -> Snapshot | None:
+    """The latest aggregate's rows if no registry change came after it (for views with no date of their own)."""
+    ref = latest(db)
+    if ref is None or is_stale(db, ref):
+        return None
+    return read(db, None, scope, ref.as_of, keys)
+
+
 @dataclass
 class Snapshot:
     rows: list[tuple[str, str, int]]
@@ -180,6 +222,30 @@ class Snapshot:
         key = f"tier:{tier}"
         return sum(n for code, k, n in self.rows if k == key and code.startswith(region))
 
+    def _summed(self, prefix: str) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for _, key, n in self.rows:
+            if key.startswith(prefix):
+                out[key[len(prefix) :]] += n
+        return dict(out)
+
+    def sizes(self) -> dict[str | None, int]:
+        """Enterprises per size class (None: 数据不足), as repository.count_by_size_class."""
+        return {(None if k == "unknown" else k): n for k, n in self._summed("size:").items()}
+
+    def industries(self) -> dict[str, int]:
+        """Enterprises per 2-digit industry division, as repository.count_by_industry_division."""
+        return self._summed("ind:")
+
+    def yearly(self, last_years: int) -> list[tuple[int, int, int, int, int]]:
+        """As repository.yearly_totals: (year, reporting, Σ revenue, Σ R&D, Σ profit) of the newest years."""
+        sums: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(("n", "rev", "rd", "profit"), 0))
+        for key, n in self._summed("fy:").items():
+            year, field = key.split(":")
+            sums[int(year)][field] += n
+        years = sorted(sums)[-last_years:] if last_years else []
+        return [(y, sums[y]["n"], sums[y]["rev"], sums[y]["rd"], sums[y]["profit"]) for y in years]
+
     def tiers(self, group_len: int | None) -> list[tuple[str, str, int]]:
         out: dict[tuple[str, str], int] = defaultdict(int)
         for code, key, n in self.rows:
@@ -188,14 +254,20 @@ class Snapshot:
         return [(g, t, n) for (g, t), n in out.items()]
 
 
-def read(db: Session, region: str | None, scope: list[str] | None, as_of: date) -> Snapshot | None:
-    """The aggregate rows within ``region`` and ``scope`` if the aggregate was built for ``as_of``; else None."""
+def read(
+    db: Session, region: str | None, scope: list[str] | None, as_of: date, keys: tuple[str, ...] = ()
+) -> Snapshot | None:
+    """The aggregate rows within ``region`` and ``scope`` if the aggregate was built for ``as_of``; else None.
+    ``keys``: only the rows whose key starts with one of these (a view that needs a few of the ~250 keys per
+    district)."""
     ref = latest(db)
     if ref is None or ref.as_of != as_of:
         return None
     q = select(RegionAggregate.region_code, RegionAggregate.key, RegionAggregate.value)
     if region:
         q = q.where(RegionAggregate.region_code.startswith(region))
+    if keys:
+        q = q.where(or_(*[RegionAggregate.key.startswith(k) for k in keys]))
     rows = [(c, k, int(v)) for c, k, v in db.execute(q).all()]
     if scope is not None:
         rows = [r for r in rows if any(r[0].startswith(p) for p in scope)]

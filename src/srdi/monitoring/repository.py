@@ -58,24 +58,6 @@ def count_by_size_class(
     return {code: n for code, n in db.execute(q).all()}
 
 
-def tier_counts_by_region(
-    db: Session, region_prefix: str | None, scope: list[str] | None, as_of: date
-) -> list[tuple[str, str, int]]:
-    """(region_code, tier, enterprises holding a valid recognition of that tier on ``as_of``)."""
-    q = (
-        select(Enterprise.region_code, Recognition.tier, func.count(func.distinct(Enterprise.id)))
-        .join(Recognition, Recognition.enterprise_id == Enterprise.id)
-        .where(
-            _where(region_prefix, scope),
-            Recognition.status == "valid",
-            Recognition.announced_date <= as_of,
-            Recognition.valid_until >= as_of,
-        )
-        .group_by(Enterprise.region_code, Recognition.tier)
-    )
-    return [(r, t, n) for r, t, n in db.execute(q).all()]
-
-
 def yearly_totals(
     db: Session, region_prefix: str | None, scope: list[str] | None, last_years: int
 ) -> list[tuple[int, int, int, int, int]]:

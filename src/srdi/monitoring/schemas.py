@@ -43,6 +43,12 @@ class YearTotal(BaseModel):
     net_profit: Decimal = Field(description="净利润合计（元）")
 
 
+class Freshness(BaseModel):
+    source: str = Field(description="live（实时计算）| aggregate（预汇总）")
+    refreshed_at: datetime | None = Field(description="预汇总刷新时间")
+    stale: bool = Field(description="预汇总之后企业库有变化")
+
+
 class DistrictSummary(BaseModel):
     as_of: date = Field(description="称号有效性的判断日期")
     region_code: str | None = Field(description="统计范围（区划代码前缀）；空表示全部")
@@ -53,6 +59,7 @@ class DistrictSummary(BaseModel):
     by_district: list[DistrictRow] = Field(description="分区县统计，按企业数降序")
     by_industry: list[IndustryCount] = Field(description="分行业大类统计，按企业数降序（前20）")
     yearly: list[YearTotal] = Field(description="分年度经营数据合计（最近5个会计年度）")
+    freshness: Freshness = Field(description="数据来源：预汇总（及其刷新时间、是否已过时）或实时计算")
 
 
 # --- targets, overview, reports (issue 18) -------------------------------------------------------------------
@@ -182,12 +189,6 @@ class RankRow(BaseModel):
     actual: Decimal | None
     percent: Decimal | None
     status: str
-
-
-class Freshness(BaseModel):
-    source: str = Field(description="live（实时计算）| aggregate（预汇总）")
-    refreshed_at: datetime | None = Field(description="预汇总刷新时间")
-    stale: bool = Field(description="预汇总之后企业库有变化")
 
 
 class OverviewOut(BaseModel):

@@ -71,7 +71,8 @@ def _short_name(code: str) -> str:
 
 
 def regions(db: Session, scope: list[str] | None) -> list[RegionCount]:
-    counts = repository.count_by_region(db, None, scope)
+    snap = aggregates.current(db, scope, ("total",))
+    counts = snap.totals(None) if snap is not None else repository.count_by_region(db, None, scope)
     return [
         RegionCount(code=code, name=region_name(code), short_name=_short_name(code), enterprises=n)
         for code, n in sorted(counts.items())
@@ -94,15 +95,28 @@ def industries(db: Session, scope: list[str] | None) -> list[IndustryCount]:
 def district_summary(
     db: Session, region_prefix: str | None, scope: list[str] | None, as_of: date
 ) -> DistrictSummary:
-    by_region = repository.count_by_region(db, region_prefix, scope)
+    # From the pre-aggregate when it was built for this date (QUALITY P7: a million enterprises), else live; both
+    # count a tier as held on ``as_of`` the same way (repository._held_on), so the two agree (tested).
+    snap = aggregates.read(db, region_prefix, scope, as_of, ("total", "tier:", "size:", "ind:", "fy:"))
+    if snap is not None:
+        by_region = snap.totals(None)
+        tier_rows = snap.tiers(None)
+        sizes, industry_counts = snap.sizes(), snap.industries()
+        yearly = snap.yearly(YEARS_SHOWN)
+        freshness = snap.freshness
+    else:
+        by_region = repository.count_by_region(db, region_prefix, scope)
+        tier_rows = repository.tier_counts_on(db, region_prefix, scope, as_of, 6)
+        sizes = repository.count_by_size_class(db, region_prefix, scope)
+        industry_counts = repository.count_by_industry_division(db, region_prefix, scope)
+        yearly = repository.yearly_totals(db, region_prefix, scope, YEARS_SHOWN)
+        freshness = Freshness(source="live", refreshed_at=None, stale=False)
     # Each enterprise has one region, so the per-district counts add up to the totals: one query, not two.
     tiers: dict[str, int] = {}
     district_tiers: dict[str, dict[str, int]] = {}
-    for code, tier, n in repository.tier_counts_by_region(db, region_prefix, scope, as_of):
+    for code, tier, n in tier_rows:
         district_tiers.setdefault(code, {})[tier] = n
         tiers[tier] = tiers.get(tier, 0) + n
-    sizes = repository.count_by_size_class(db, region_prefix, scope)
-    industry_counts = repository.count_by_industry_division(db, region_prefix, scope)
 
     by_industry = []
     for code, n in sorted(industry_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:INDUSTRIES_SHOWN]:
@@ -136,8 +150,9 @@ def district_summary(
                 rd_expense=fen_to_yuan(rd),
                 net_profit=fen_to_yuan(profit),
             )
-            for y, n, rev, rd, profit in repository.yearly_totals(db, region_prefix, scope, YEARS_SHOWN)
+            for y, n, rev, rd, profit in yearly
         ],
+        freshness=freshness,
     )
 
 

@@ -74,12 +74,18 @@ def all_cases(rules_dir: Path) -> Iterator[Case]:
 
 
 def files_without_cases(rules_dir: Path) -> list[str]:
-    """Rule files (criteria and policies) that have no YAML case file, or an empty one (QUALITY R6)."""
+    """Rule files (criteria and policies) that have no YAML case file, or an empty one (QUALITY R6).
+
+    Data files beside the rules (neither ``id`` nor ``kind``, e.g. ``finance/settings/time_limits.yaml``) are
+    not rules and need no cases."""
     missing = []
     from srdi.rules_engine.loader import RULE_DIRS
 
     for sub in RULE_DIRS:
         for path in sorted((rules_dir / sub).rglob("*.yaml")):
+            data = read_yaml(path)
+            if isinstance(data, dict) and "id" not in data and "kind" not in data:
+                continue
             tests = cases_file_for(path, rules_dir)
             if not tests.exists() or not read_yaml(tests).get("cases"):
                 missing.append(str(path.relative_to(rules_dir)))

@@ -68,6 +68,7 @@ export const MENU: MenuItem[] = [
   { path: "/admin/rule-sets", title: "规则版本", icon: "Medal", roles: ADMIN_ROLES },
   { path: "/admin/departments", title: "责任单位", icon: "OfficeBuilding", roles: ADMIN_ROLES },
   { path: "/admin/calendar", title: "工作日历", icon: "Calendar", roles: ADMIN_ROLES },
+  { path: "/admin/bank-accounts", title: "银行账号", icon: "Wallet", roles: ADMIN_ROLES },
 ];
 
 export function menuFor(role: string | undefined): MenuItem[] {

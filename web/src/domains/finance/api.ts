@@ -26,12 +26,20 @@ export interface SharedEnterprise {
   recognitions?: { tier: string; level: string; valid_until: string }[];
 }
 export interface PolicyLink {
+  kind: "interest_subsidy" | "guarantee_fee_cap" | "risk_compensation";
   policy_id: string;
   title: string;
+  citation: string;
   status: string;
+  status_label: string;
+  reasons: string[];
   basis: string;
+  amount: string | null;
+  amount_label: string;
   amount_note: string;
   interest_per_year: string | null;
+  needs_verification: boolean;
+  unverified: string[];
 }
 export const sharedOf = (r: FinancingRequest): SharedEnterprise | null => (r.enterprise as SharedEnterprise | null) ?? null;
 export const TIER_LABEL: Record<string, string> = {
