@@ -42,11 +42,13 @@ start: install web migrate demo ## Set up everything and start the platform with
 	$(VENV)/bin/srdi serve
 
 .PHONY: lint
-lint: install ## ruff, formatting, import contracts, mypy
+lint: install ## ruff, formatting, import contracts, mypy, citations and records, the changelog (.pre-commit-config.yaml runs the same)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest -q -p no:cacheprovider tests/test_citations.py tests/test_habits.py
+	$(PY) scripts/check_changelog.py $$(git diff --name-only HEAD -- rules 2>/dev/null)
 
 .PHONY: test
 test: install system-deps web ## Run the whole test suite: lint, then pytest on SQLite and PostgreSQL (when reachable)

@@ -30,6 +30,11 @@ SUFFIXES = {".py", ".yaml", ".yml", ".md", ".ts", ".vue", ".json", ".toml", ".tx
 SOURCE_KEY = re.compile(r"\[(P\d+b?|C\d+)\]")
 GRADE = re.compile(r"\[(V-gov|V-multi|V-1|S-code|UNVERIFIED)\]")
 NAMED_KEY = re.compile(r"\b(SEED-\d{3}|I-\d{4}-[A-Z0-9]+)\b")
+# The team's glossary is docs/glossary.md; "GLOSSARY" / "GLOSSARY.md" named a file outside the repository.
+GLOSSARY_OUTSIDE = re.compile(r"\bGLOSSARY(?:\.md)?\b")
+DECISION_REF = re.compile(r"\bdecision(?: record)? (\d{4})\b")
+DOC_PATH = re.compile(r"\b((?:docs|rules|scripts|benchmarks)/[\w./-]*[\w-]\.(?:md|yaml|json|py))\b")
+AUTHORING_REF = re.compile(r"\brules-authoring(?:\.md)? ?§ ?(\d+(?:\.\d+)?)")
 SPEC_REF = re.compile(
     r"\b(CRITERIA|PRODUCT|QUALITY|ARCHITECTURE|STACK)(?:\.md)?"
     r"(?: ?§ ?(\d+(?:\.\d+)?)\.?(?: (Q\d+|[A-Z]{1,3}\d+[A-Z]?\d*)\b)?| ([CPRSU]\d+)\b)?"
@@ -46,6 +51,11 @@ def _files() -> Iterator[Path]:
             if f == Path(__file__) or any(f == s or s in f.parents for s in SKIPPED):
                 continue
             yield f
+
+
+def _placeholder(path: str) -> bool:
+    """A path written as a pattern for new files (``docs/decisions/NNNN-title.md``), not a citation."""
+    return bool(re.search(r"NNNN|XXXX", path))
 
 
 @lru_cache
@@ -103,26 +113,66 @@ def _problems() -> list[str]:
             text = f.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             continue
-        rel = f.relative_to(ROOT)
-        for m in SOURCE_KEY.finditer(text):
-            if f"`[{m.group(1)}]`" not in _sources():
-                problems.append(f"{rel}: source key [{m.group(1)}] is not defined in docs/sources.md")
-        for m in GRADE.finditer(text):
-            if f"`[{m.group(1)}]`" not in _sources():
-                problems.append(f"{rel}: grade [{m.group(1)}] is not defined in docs/sources.md")
-        for m in NAMED_KEY.finditer(text):
-            if f"`{m.group(1)}`" not in _sources():
-                problems.append(f"{rel}: key {m.group(1)} is not defined in docs/sources.md")
-        for m in SPEC_REF.finditer(text):
-            why = _resolve_spec(m.group(1), m.group(2), m.group(3), m.group(4))
-            if why:
-                problems.append(f"{rel}: '{m.group(0)}' does not resolve ({why})")
+        problems.extend(_problems_in(text, f.relative_to(ROOT)))
+    return problems
+
+
+def _problems_in(text: str, rel: Path) -> list[str]:
+    problems: list[str] = []
+    for m in SOURCE_KEY.finditer(text):
+        if f"`[{m.group(1)}]`" not in _sources():
+            problems.append(f"{rel}: source key [{m.group(1)}] is not defined in docs/sources.md")
+    for m in GRADE.finditer(text):
+        if f"`[{m.group(1)}]`" not in _sources():
+            problems.append(f"{rel}: grade [{m.group(1)}] is not defined in docs/sources.md")
+    for m in NAMED_KEY.finditer(text):
+        if f"`{m.group(1)}`" not in _sources():
+            problems.append(f"{rel}: key {m.group(1)} is not defined in docs/sources.md")
+    for m in GLOSSARY_OUTSIDE.finditer(text):
+        problems.append(
+            f"{rel}: '{m.group(0)}' names no file of the repository (the glossary is docs/glossary.md)"
+        )
+    for m in DECISION_REF.finditer(text):
+        if not list((DOCS / "decisions").glob(f"{m.group(1)}-*.md")):
+            problems.append(f"{rel}: '{m.group(0)}' has no record docs/decisions/{m.group(1)}-*.md")
+    for m in DOC_PATH.finditer(text):
+        if not (ROOT / m.group(1)).exists() and not _placeholder(m.group(1)):
+            problems.append(f"{rel}: '{m.group(1)}' is not a file of the repository")
+    for m in AUTHORING_REF.finditer(text):
+        if _section((DOCS / "rules-authoring.md").read_text(encoding="utf-8"), m.group(1)) is None:
+            problems.append(
+                f"{rel}: '{m.group(0)}' does not resolve (docs/rules-authoring.md has no §{m.group(1)})"
+            )
+    for m in SPEC_REF.finditer(text):
+        why = _resolve_spec(m.group(1), m.group(2), m.group(3), m.group(4))
+        if why:
+            problems.append(f"{rel}: '{m.group(0)}' does not resolve ({why})")
     return problems
 
 
 def test_every_citation_key_and_spec_section_resolves_inside_the_repository() -> None:
     problems = _problems()
     assert not problems, f"{len(problems)} unresolved citations:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("values are GLOSSARY identifiers", True),
+        ("see GLOSSARY.md", True),
+        ("see docs/glossary.md", False),
+        ("as decision 0001 says", False),
+        ("as decision 0999 says", True),
+        ("docs/rules-authoring.md §11", False),
+        ("docs/rules-authoring.md §42", True),
+        ("rules/regimes.yaml", False),
+        ("rules/criteria/national/nowhere_2030.yaml", True),
+        ("docs/decisions/NNNN-title.md", False),
+    ],
+)
+def test_references_to_repository_files_are_checked(tmp_path: Path, text: str, found: bool) -> None:
+    problems = _problems_in(text, Path("x.md"))
+    assert bool(problems) is found, problems
 
 
 def test_the_glossary_the_contributor_guide_names_is_in_the_repository() -> None:

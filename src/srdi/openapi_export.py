@@ -1,7 +1,7 @@
 """Write the API's OpenAPI document to a file, for the web client's generated types.
 
 ``python -m srdi.openapi_export web/openapi.json`` then ``npm run gen:api`` in web/. Beside the document it
-writes ``labels.json``: the Chinese labels of the enum values the API returns (GLOSSARY identifiers → UI text),
+writes ``labels.json``: the Chinese labels of the enum values the API returns (identifiers of docs/glossary.md → UI text),
 so the web UI shows the same words as the backend without a second copy to maintain. The test
 tests/test_openapi_client.py fails when either committed file differs from a fresh export.
 """

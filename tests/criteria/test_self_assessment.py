@@ -104,3 +104,18 @@ def test_rule_sets_are_listed_with_their_verification_tag(anon_client):
     sets = {s["id"]: s for s in anon_client.get("/api/v1/rule-sets").json()}
     assert sets["innovative_sme_2022"]["instrument"] == "工信部企业〔2022〕63号"
     assert sets["srdi_sme_2026"]["needs_verification"] is True
+
+
+def test_rule_sets_are_listed_with_the_copies_read_and_say_the_official_address_is_unverified(anon_client):
+    sets = {s["id"]: s for s in anon_client.get("/api/v1/rule-sets").json()}
+    refs = sets["srdi_sme_2022"]["references"]
+    assert [r["role"] for r in refs] == ["copy_read", "copy_read"]
+    assert refs[0]["role_label"] == "实际阅读的转载"
+    assert refs[0]["href"] == "https://xkzc.xust.edu.cn/info/1099/1948.htm"
+    assert refs[0]["source"] == "P2"
+    assert "官方发布地址待核实" in refs[0]["note"]
+    # A rule set that is the platform's own choice cites its decision record, not an instrument.
+    scorecard = sets["credit_score_2026"]["references"]
+    assert scorecard[0]["role"] == "platform"
+    assert scorecard[0]["href"] == "docs/decisions/0021-finance-whitelists-scorecard-products.md"
+    assert all(s["references"] for s in sets.values())

@@ -90,6 +90,10 @@ def test_rule_sets_and_calendar_pages_show_their_lists(pages: Pages, viewport: s
     wait_idle(page)
     expect(page.locator("[data-testid=rule-sets-table]")).to_contain_text("工信部企业〔2022〕63号")
     expect(page.locator("[data-testid=rule-sets-table]")).to_contain_text("待核实")
+    # Each rule set names the copy that was read and says the official address is not yet verified.
+    refs = page.locator("[data-testid=rule-set-references]").first
+    expect(refs).to_contain_text("实际阅读的转载")
+    expect(refs).to_contain_text("官方发布地址待核实")
     screenshot(page, f"admin-rule-sets-{viewport}")
     page.goto("/admin/calendar")
     wait_idle(page)

@@ -1,4 +1,4 @@
-"""String enums of the appeals domain (values = GLOSSARY identifiers, labels = UI text)."""
+"""String enums of the appeals domain (values = identifiers of docs/glossary.md, labels = UI text)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Roles of PRODUCT.md §1, with the identifiers of GLOSSARY.md where it names them."""
+"""Roles of PRODUCT.md §1, with the identifiers of docs/glossary.md where it names them."""
 
 from __future__ import annotations
 

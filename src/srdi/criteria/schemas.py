@@ -150,6 +150,21 @@ class DynamicManagementOut(BaseModel):
     update_overdue: list[DynamicEntry]
 
 
+class RuleReference(BaseModel):
+    """One document a rule set encodes (the rule file's ``references:``, docs/sources.md)."""
+
+    title: str = Field(description="文献名称")
+    role: str = Field(
+        description="official 发布机关原文 | copy_read 实际阅读的转载 | platform 本平台决策记录"
+    )
+    role_label: str = Field(description="role 的中文名称")
+    href: str | None = Field(None, description="网址；转载未载网址时为空（见 note）")
+    source: str | None = Field(None, description="docs/sources.md 中的出处编号")
+    published: str | None = Field(None, description="发布日期（按出处所载精度：年、年月或年月日）")
+    retrieved: date | None = Field(None, description="阅读日期")
+    note: str | None = Field(None, description="说明，如“官方发布地址待核实”")
+
+
 class RuleSetSummary(BaseModel):
     id: str
     tier: str
@@ -165,3 +180,6 @@ class RuleSetSummary(BaseModel):
     needs_verification: bool = Field(description="整套规则待核实（S-code/UNVERIFIED）")
     content_hash: str
     path: str | None = None
+    references: list[RuleReference] = Field(
+        default_factory=list, description="出处：发布机关原文在前，实际阅读的转载在后"
+    )

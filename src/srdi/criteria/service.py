@@ -22,7 +22,7 @@ from srdi.criteria.models import Evaluation
 from srdi.criteria.repository import evaluations_of as evaluations_of
 from srdi.criteria.repository import results_page as results_page
 from srdi.criteria.repository import runs as runs
-from srdi.criteria.schemas import AssessmentOut, RuleSetSummary, TierAssessment
+from srdi.criteria.schemas import AssessmentOut, RuleReference, RuleSetSummary, TierAssessment
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.enums import Tier
 from srdi.enterprise.models import Enterprise
@@ -310,6 +310,7 @@ def rule_set_summaries(book: RuleBook | None = None) -> list[RuleSetSummary]:
                 needs_verification=rs.citation.needs_verification,
                 content_hash=rs.content_hash,
                 path=rs.path,
+                references=[RuleReference(**r.as_dict()) for r in m.references],
             )
         )
     return out

@@ -1,4 +1,4 @@
-"""String enums of the enterprise registry. Values are the GLOSSARY identifiers; labels are the UI text."""
+"""String enums of the enterprise registry. Values are the identifiers of docs/glossary.md; labels are the UI text."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Chinese working days: statutory holidays and 调休 make-up working days (GLOSSARY: working_day, make_up_workday).
+"""Chinese working days: statutory holidays and 调休 make-up working days (docs/glossary.md: working_day, make_up_workday).
 
 Time limits in the seeds are counted in working days (appeals: 3 or 5 工作日; the Dongguan 免申即享 award is paid
 within 1–2 working days of consent; 公示 lasts about 7 working days). A working day is Monday to Friday unless the

@@ -38,7 +38,7 @@ from srdi.monitoring.schemas import (
     YearTotal,
 )
 
-# Funnel order: from the broadest tier to the narrowest (GLOSSARY), then the related titles.
+# Funnel order: from the broadest tier to the narrowest (docs/glossary.md), then the related titles.
 TIER_ORDER = [
     Tier.innovative_sme,
     Tier.srdi_sme,

@@ -11,6 +11,7 @@ from typing import Any
 
 import jsonschema
 import yaml
+from referencing import Registry, Resource
 
 from srdi.rules_engine.errors import RuleError
 from srdi.rules_engine.expr.nodes import variables
@@ -25,6 +26,7 @@ from srdi.rules_engine.model import (
     Indicator,
     Input,
     Meta,
+    Reference,
     RuleSet,
 )
 
@@ -33,6 +35,7 @@ from srdi.rules_engine.model import (
 RULE_KINDS = ("rule_set", "provincial_variant", "policy", "overlay", "whitelist", "scorecard", "loan_product")
 RULE_DIRS = ("criteria", "policies", "finance")
 SCHEMA_FILE = Path("schema/rule_set.schema.json")
+CONFIG_SCHEMA_FILE = Path("schema/rule_config.schema.json")
 # Output columns of the batch executors carry these prefixes; an input named like one would be shadowed.
 RESERVED_PREFIXES = ("pts_", "band_", "cond_", "route_", "score_", "drv_")
 RESERVED_NAMES = ("pass", "direct", "score_total", "status")
@@ -140,6 +143,39 @@ def build_rule_set(data: Mapping[str, Any], rules_dir: str | Path, subdir: str =
         json.dumps(data, ensure_ascii=False, sort_keys=True),
     )
     return _build(rid, raw, root)
+
+
+def references(data: Mapping[str, Any]) -> tuple[Reference, ...]:
+    """The file's ``references:`` (already checked by the JSON Schema), in the file's order."""
+    return tuple(
+        Reference(
+            title=str(r["title"]),
+            role=str(r["role"]),
+            href=str(r.get("href") or ""),
+            source=str(r.get("source") or ""),
+            published=str(r.get("published") or ""),
+            retrieved=_date(r["retrieved"]) if r.get("retrieved") else None,
+            note=str(r.get("note") or ""),
+        )
+        for r in data.get("references") or ()
+    )
+
+
+def check_config_file(path: Path, data: Any, rules_dir: Path) -> None:
+    """A configuration file outside the rule sets (rules/regimes.yaml, dynamic_management.yaml, …): its ``kind``
+    and ``references`` against rules/schema/rule_config.schema.json, which shares the definition of a reference
+    with the rule-set schema."""
+    validator = jsonschema.Draft202012Validator(
+        json.loads((rules_dir / CONFIG_SCHEMA_FILE).read_text(encoding="utf-8")),
+        registry=Registry().with_resource(
+            "https://srdi.example/rules/schema/rule_set.schema.json",
+            Resource.from_contents(load_schema(rules_dir)),
+        ),
+    )
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        where = "/".join(str(p) for p in errors[0].absolute_path)
+        raise RuleError(f"schema: {errors[0].message} (at /{where})", file=str(path))
 
 
 def _citation(data: Mapping[str, Any], item: Mapping[str, Any] | None = None) -> Citation:
@@ -318,6 +354,7 @@ def _build(rid: str, raw: Mapping[str, tuple[Path, dict[str, Any], str]], root: 
         effective_to=_date(meta_src["effective_to"]) if meta_src.get("effective_to") else None,
         last_checked=_date(meta_src["last_checked"]),
         verification=str(meta_src["verification"]),
+        references=references(meta_src),
     )
     used = set().union(*deps.values()) | {PURPOSE_INPUT}
     inputs = {

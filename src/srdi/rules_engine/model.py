@@ -14,6 +14,12 @@ from srdi.rules_engine.expr.types import Type
 VERIFICATION_TAGS = ("V-gov", "V-multi", "V-1", "S-code", "UNVERIFIED")
 NEEDS_VERIFICATION = frozenset({"S-code", "UNVERIFIED"})
 PURPOSES = ("new_application", "re_review")
+# What a rule file's reference is, in the words people read (docs/sources.md "References in rule files").
+REFERENCE_ROLE_LABELS = {
+    "official": "发布机关原文",
+    "copy_read": "实际阅读的转载",
+    "platform": "本平台决策记录",
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,33 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """One document a rule file encodes (its ``references:``, docs/sources.md): the instrument at its issuer's
+    address (``official``), the copy the author read (``copy_read``) or the platform's decision record
+    (``platform``). ``href`` is "" for a copy that carries no address; ``note`` says what is 待核实."""
+
+    title: str
+    role: str  # "official" | "copy_read" | "platform"
+    href: str
+    source: str  # key in docs/sources.md; "" for a platform decision record
+    published: str  # "YYYY", "YYYY-MM" or "YYYY-MM-DD" as the source gives it; "" when not known
+    retrieved: date | None
+    note: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "role": self.role,
+            "role_label": REFERENCE_ROLE_LABELS[self.role],
+            "href": self.href or None,
+            "source": self.source or None,
+            "published": self.published or None,
+            "retrieved": self.retrieved.isoformat() if self.retrieved else None,
+            "note": self.note or None,
+        }
+
+
+@dataclass(frozen=True)
 class Meta:
     title: str
     instrument: str
@@ -54,6 +87,7 @@ class Meta:
     effective_to: date | None
     last_checked: date
     verification: str
+    references: tuple[Reference, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from srdi.rules_engine.errors import RuleError
-from srdi.rules_engine.loader import read_yaml
+from srdi.rules_engine.loader import check_config_file, read_yaml
 from srdi.rules_engine.model import PURPOSES, RuleSet
 
 REGIMES_FILE = "regimes.yaml"
@@ -117,6 +117,7 @@ def load_regimes(rules_dir: str | Path, choices: Mapping[str, str] | None = None
     """``choices`` picks an option per open reading (``{reading id: option id}``); others take the file's default."""
     path = Path(rules_dir) / REGIMES_FILE
     data = read_yaml(path)
+    check_config_file(path, data, Path(rules_dir))
     regimes = []
     for r in data["regimes"]:
         start = _d(r["from"])
