@@ -621,7 +621,7 @@ def post_talent(db: Session, ent: Enterprise, user: User, data: TalentData) -> T
     if lo is not None and hi is not None and lo > hi:
         raise InvalidPosting("月薪下限不能高于上限", "salary range inverted")
     region_code = _region_code(data.region_code or ent.region_code)
-    if len(region_code) != 6 or region_code.endswith("00"):
+    if _district(region_code) is None:  # a district, or a city without districts (东莞市、中山市)
         raise InvalidPosting("工作地点请选择到区县", "talent region not a district")
     place = _text(data.place, "工作地址", minimum=0, maximum=PLACE_MAX, required=False)
     description = _text(data.description, "需求说明", minimum=0, maximum=NOTE_MAX, required=False)
@@ -677,10 +677,20 @@ def post_talent(db: Session, ent: Enterprise, user: User, data: TalentData) -> T
     return n
 
 
+def _district(code: str) -> object:
+    from srdi.kit.reference import region
+
+    return region(code)
+
+
 def _control(value: str) -> str | None:
     from srdi.kit.text import control_error
 
     return control_error(value)
+
+
+def has_open_post(db: Session, enterprise_id: int, kind: str, post: str) -> bool:
+    return repo.live_talent_with_post(db, enterprise_id, kind, title_key(post)) is not None
 
 
 def fairs_for(db: Session, need: TalentNeed) -> list[MatchEvent]:
