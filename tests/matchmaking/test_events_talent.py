@@ -284,8 +284,18 @@ def test_an_enterprise_sees_only_its_own_talent_needs_and_a_leader_only_its_own_
     ]
     assert len(b.get("/api/v1/match-meetings").json()) == 1
     assert len(city.get(f"{EVENTS}/{ev['id']}").json()["meetings"]) == 2
-    # Registrations (who came) are for the organiser and officials only.
-    assert a.get(f"{EVENTS}/{ev['id']}").json()["registrations"] is None
+    # Registrations (with notes and attendance) are for the organiser and officials only; a leader at the event
+    # sees who else registered, to record its meetings; an enterprise sees neither, and only its own meetings.
+    seen = a.get(f"{EVENTS}/{ev['id']}").json()
+    assert seen["registrations"] is None
+    assert {p["enterprise_name"] for p in seen["participants"]} == {
+        "东莞市行星传动有限公司",
+        "重庆市储能电池有限公司",
+        "东莞市第二链主电子有限公司",
+    }
+    plain = client_as(Role.enterprise, enterprise_id=ents["planetary"].id).get(f"{EVENTS}/{ev['id']}").json()
+    assert (plain["registrations"], plain["participants"]) == (None, [])
+    assert [m["leader_name"] for m in plain["meetings"]] == ["深圳市链主机器人股份有限公司"]
     # A leader cannot manage an event officials organise.
     r = a.post(f"{EVENTS}/{ev['id']}/transitions", json={"action": "hold"})
     assert (r.status_code, r.json()["message"]) == (404, "未找到该活动")

@@ -30,15 +30,16 @@ from srdi.matchmaking.events_schemas import (
     AttendanceIn,
     EventDetailOut,
     EventIn,
-    EventOut,
     EventTransitionIn,
     FairTalentOut,
     FiguresOut,
     LogOut,
+    MatchEventOut,
     MeetingIn,
     MeetingOut,
     OutcomeIn,
     OutcomeOut,
+    ParticipantOut,
     RegisterIn,
     RegistrationOut,
     TalentDetailOut,
@@ -103,7 +104,7 @@ def log_out(rows: list[ActivityLog]) -> list[LogOut]:
     ]
 
 
-def event_out(db: Session, e: MatchEvent, principal: Principal, count: int | None = None) -> EventOut:
+def event_out(db: Session, e: MatchEvent, principal: Principal, count: int | None = None) -> MatchEventOut:
     user = principal.user
     mine = None
     if user.enterprise_id:
@@ -113,7 +114,7 @@ def event_out(db: Session, e: MatchEvent, principal: Principal, count: int | Non
     for nid in e.need_ids or []:
         n = need_service.get_need(db, nid)
         titles.append(n.title)
-    return EventOut(
+    return MatchEventOut(
         id=e.id,
         kind=e.kind,
         kind_label=EventKind(e.kind).label,
@@ -239,6 +240,18 @@ def detail_out(db: Session, e: MatchEvent, principal: Principal) -> EventDetailO
             )
             for t in svc.talent_of_enterprises(db, ids)
         ]
+    leader_there = Role(user.role) is Role.chain_leader and any(
+        r.enterprise_id == user.enterprise_id and r.status == "registered" for r in regs
+    )
+    participants = (
+        [
+            ParticipantOut(enterprise_id=r.enterprise_id, enterprise_name=names.get(r.enterprise_id, ""))
+            for r in regs
+            if r.status == "registered" and r.enterprise_id != user.enterprise_id
+        ]
+        if manages or leader_there
+        else []
+    )
     actions: list[str] = []
     if manages and e.status == EventStatus.open.value:
         actions.append("cancel")
@@ -264,6 +277,7 @@ def detail_out(db: Session, e: MatchEvent, principal: Principal) -> EventDetailO
         meetings=meeting_out(db, svc.meetings_for(db, e, user)),
         outcomes=outcome_out(db, e, svc.outcomes_for(db, e, user), principal),
         fair_posts=fair_posts,
+        participants=participants,
         allowed_actions=actions,
     )
 
@@ -285,7 +299,7 @@ def create_event(db: DbSession, principal: Organiser, body: EventIn) -> EventDet
     return detail_out(db, ev, principal)
 
 
-@router.get("/match-events", response_model=list[EventOut], summary="对接活动：管理 / 可报名 / 已报名")
+@router.get("/match-events", response_model=list[MatchEventOut], summary="对接活动：管理 / 可报名 / 已报名")
 def list_events(
     db: DbSession,
     principal: MatchUser,
@@ -293,7 +307,7 @@ def list_events(
         Literal["manage", "open", "mine"],
         Query(description="manage 本辖区或本企业主办 | open 可报名 | mine 已报名"),
     ] = "open",
-) -> list[EventOut]:
+) -> list[MatchEventOut]:
     rows = svc.list_events(db, principal.user, view)
     return [event_out(db, e, principal) for e in rows]
 

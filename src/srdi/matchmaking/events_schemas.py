@@ -28,7 +28,7 @@ class EventIn(BaseModel):
     capacity: int | None = Field(None, description="报名企业数上限")
 
 
-class EventOut(BaseModel):
+class MatchEventOut(BaseModel):
     id: int
     kind: str
     kind_label: str
@@ -120,13 +120,21 @@ class FairTalentOut(BaseModel):
     salary_text: str
 
 
-class EventDetailOut(EventOut):
+class ParticipantOut(BaseModel):
+    enterprise_id: int
+    enterprise_name: str
+
+
+class EventDetailOut(MatchEventOut):
     log: list[LogOut]
     registrations: list[RegistrationOut] | None = Field(None, description="报名企业（仅主办方与主管部门）")
     meetings: list[MeetingOut]
     outcomes: list[OutcomeOut]
     fair_posts: list[FairTalentOut] = Field(
         default_factory=list, description="校企人才对接会：报名企业的岗位"
+    )
+    participants: list[ParticipantOut] = Field(
+        default_factory=list, description="参会企业（主办方、主管部门与报名参会的链主企业可见，供登记洽谈）"
     )
     allowed_actions: list[str]
 
@@ -231,7 +239,7 @@ class TalentOut(BaseModel):
 class TalentDetailOut(TalentOut):
     outcomes: list[TalentOutcomeOut]
     log: list[LogOut]
-    fairs: list[EventOut] = Field(description="可参加的校企人才对接会")
+    fairs: list[MatchEventOut] = Field(description="可参加的校企人才对接会")
     allowed_actions: list[str]
 
 
