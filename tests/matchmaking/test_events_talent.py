@@ -111,6 +111,8 @@ def test_walk_hiring_need_reaches_the_district_and_an_event_outcome_is_counted_t
     r = seller.post(f"{EVENTS}/{ev['id']}/registration", json={"note": "参会人：张经理"})
     assert r.status_code == 200, r.text
     assert r.json()["my_registration"] == "registered"
+    assert [e["title"] for e in seller.get(EVENTS, params={"view": "mine"}).json()] == [ev["title"]]
+    assert owner.get(EVENTS, params={"view": "mine"}).json() == []
     leader = client_as(Role.chain_leader, enterprise_id=ents["leader"].id)
     assert leader.post(f"{EVENTS}/{ev['id']}/registration", json={}).status_code == 200
 

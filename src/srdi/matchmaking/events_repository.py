@@ -40,9 +40,12 @@ def events(
     leader_enterprise_id: int | None = None,
     kind: str | None = None,
     from_date: date | None = None,
+    ids: Sequence[int] | None = None,
     limit: int = 200,
 ) -> list[MatchEvent]:
     q = select(MatchEvent).where(_in_regions(MatchEvent.region_code, region_prefixes))
+    if ids is not None:
+        q = q.where(MatchEvent.id.in_(list(ids) or [-1]))
     if statuses:
         q = q.where(MatchEvent.status.in_(list(statuses)))
     if leader_enterprise_id is not None:

@@ -286,8 +286,8 @@ def list_events(db: Session, user: User, view: str) -> list[MatchEvent]:
     if view == "mine":
         if not user.enterprise_id:
             return []
-        ids = {r.event_id for r in repo.registrations_of_enterprise(db, user.enterprise_id)}
-        return [e for e in repo.events(db) if e.id in ids]
+        ids = [r.event_id for r in repo.registrations_of_enterprise(db, user.enterprise_id)]
+        return repo.events(db, ids=ids)
     return repo.events(db, statuses=[EventStatus.open.value], from_date=beijing_today())
 
 
