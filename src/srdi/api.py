@@ -14,6 +14,7 @@ from srdi.enterprise.importing.router import router as import_router
 from srdi.enterprise.router import router as enterprise_router
 from srdi.finance.router import router as finance_router
 from srdi.kit.errors import ERROR_RESPONSES
+from srdi.matchmaking.events_router import router as match_events_router
 from srdi.matchmaking.router import router as matchmaking_router
 from srdi.monitoring.router import router as monitoring_router
 from srdi.notification.router import router as notification_router
@@ -37,3 +38,4 @@ api_router.include_router(open311_router)
 api_router.include_router(application_router)
 api_router.include_router(finance_router)
 api_router.include_router(matchmaking_router)
+api_router.include_router(match_events_router)

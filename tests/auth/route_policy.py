@@ -164,6 +164,8 @@ NO_APPEAL = lambda _: 2**31 - 1  # noqa: E731
 MATCH_USERS = frozenset({Role.admin}) | OFFICIALS | ENTERPRISE_SELF
 NEED_MANAGERS = frozenset({Role.admin, Role.chain_leader}) | OFFICIALS
 LEADERS = frozenset({Role.chain_leader})
+# Events: officials (in their region) and chain leaders (their own) organise them.
+EVENT_ORGANISERS = frozenset({Role.admin, Role.chain_leader}) | OFFICIALS
 NO_OBJECT = lambda _: 2**31 - 1  # noqa: E731
 
 
@@ -467,6 +469,71 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("DELETE", "/api/v1/match-capabilities/{capability_id}"): Rule(
         ENTERPRISE_SELF, ok=404, params={"capability_id": NO_OBJECT}
     ),
+    # --- events and talent needs (srdi.matchmaking.events_router); bodies refused (422) once authorization passed
+    ("POST", "/api/v1/match-events"): Rule(
+        EVENT_ORGANISERS,
+        ok=422,
+        body=lambda _: {
+            "kind": "matchmaking",
+            "title": "",
+            "event_date": "2099-01-01",
+            "place": "",
+            "organiser": "",
+        },
+    ),
+    ("GET", "/api/v1/match-events"): Rule(MATCH_USERS),
+    ("GET", "/api/v1/match-events/{event_id}"): Rule(MATCH_USERS, ok=404, params={"event_id": NO_OBJECT}),
+    ("POST", "/api/v1/match-events/{event_id}/transitions"): Rule(
+        EVENT_ORGANISERS, ok=404, params={"event_id": NO_OBJECT}, body=lambda _: {"action": "hold"}
+    ),
+    ("POST", "/api/v1/match-events/{event_id}/registration"): Rule(
+        ENTERPRISE_SELF, ok=404, params={"event_id": NO_OBJECT}, body=lambda _: {}
+    ),
+    ("DELETE", "/api/v1/match-events/{event_id}/registration"): Rule(
+        ENTERPRISE_SELF, ok=404, params={"event_id": NO_OBJECT}
+    ),
+    ("POST", "/api/v1/match-events/{event_id}/attendance"): Rule(
+        EVENT_ORGANISERS,
+        ok=404,
+        params={"event_id": NO_OBJECT},
+        body=lambda _: {"attended_enterprise_ids": []},
+    ),
+    ("POST", "/api/v1/match-events/{event_id}/meetings"): Rule(
+        EVENT_ORGANISERS, ok=404, params={"event_id": NO_OBJECT}, body=lambda _: {"enterprise_id": 1}
+    ),
+    ("GET", "/api/v1/match-meetings"): Rule(LEADERS),
+    ("POST", "/api/v1/match-events/{event_id}/outcomes"): Rule(
+        EVENT_ORGANISERS,
+        ok=404,
+        params={"event_id": NO_OBJECT},
+        body=lambda _: {
+            "seller_enterprise_id": 1,
+            "title": "矩阵测试合同",
+            "amount_wan": "10",
+            "signed_on": "2026-01-01",
+        },
+    ),
+    ("POST", "/api/v1/match-outcomes/{outcome_id}/confirm"): Rule(
+        ENTERPRISE_SELF, ok=404, params={"outcome_id": NO_OBJECT}
+    ),
+    ("POST", "/api/v1/match-outcomes/{outcome_id}/verify"): Rule(
+        frozenset({Role.admin}) | OFFICIALS, ok=404, params={"outcome_id": NO_OBJECT}
+    ),
+    ("POST", "/api/v1/match-talent"): Rule(
+        ENTERPRISE_SELF, ok=422, body=lambda _: {"kind": "hiring", "post": "", "headcount": 1}
+    ),
+    ("GET", "/api/v1/match-talent"): Rule(MATCH_USERS),
+    ("GET", "/api/v1/match-talent/{need_id}"): Rule(MATCH_USERS, ok=404, params={"need_id": NO_OBJECT}),
+    ("POST", "/api/v1/match-talent/{need_id}/transitions"): Rule(
+        MATCH_USERS, ok=404, params={"need_id": NO_OBJECT}, body=lambda _: {"action": "respond"}
+    ),
+    ("POST", "/api/v1/match-talent/{need_id}/outcomes"): Rule(
+        MATCH_USERS,
+        ok=404,
+        params={"need_id": NO_OBJECT},
+        body=lambda _: {"on_date": "2026-01-01", "hires": 1},
+    ),
+    ("GET", "/api/v1/match-figures"): Rule(frozenset({Role.admin}) | OFFICIALS),
     # --- appeals closed loop (srdi.appeal.router, srdi.casework.router, srdi.appeal.open311_router)
     ("GET", "/api/v1/appeal-departments"): Rule(ANY),
     ("PUT", "/api/v1/appeal-departments/{department_key}"): Rule(

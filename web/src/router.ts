@@ -5,7 +5,7 @@ import { ADMIN_ROLES, BATCH_ROLES, DASHBOARD_ROLES, ENTERPRISE_ROLES, homeFor, I
 import { forgetSession, loadSession, type SessionUser } from "@/domains/auth/session";
 import { APPLICATION_BATCH_ROLES, APPLICATION_ROLES, EXPERT_ROLES } from "@/domains/auth/roles";
 import { FINANCE_LIST_ROLES, FINANCE_REQUEST_ROLES } from "@/domains/auth/roles";
-import { APPEAL_FILER_ROLES, APPEAL_KPI_ROLES, APPEAL_ROLES, MATCH_ROLES, POLICY_MANAGER_ROLES, VERIFIER_ROLES } from "@/domains/auth/roles";
+import { APPEAL_FILER_ROLES, APPEAL_KPI_ROLES, APPEAL_ROLES, MATCH_OFFICIAL_ROLES, MATCH_ROLES, POLICY_MANAGER_ROLES, VERIFIER_ROLES } from "@/domains/auth/roles";
 
 const ALL = undefined;
 
@@ -223,6 +223,38 @@ const routes: RouteRecordRaw[] = [
         path: "matchmaking/bids",
         component: () => import("@/domains/matchmaking/MyBidsPage.vue"),
         meta: { title: "我的揭榜", roles: ENTERPRISE_ROLES },
+      },
+      {
+        path: "matchmaking/events",
+        component: () => import("@/domains/matchmaking/EventsPage.vue"),
+        meta: { title: "对接活动", roles: MATCH_ROLES },
+      },
+      {
+        path: "matchmaking/events/:id(\\d+)",
+        component: () => import("@/domains/matchmaking/EventDetailPage.vue"),
+        meta: { title: "活动详情", roles: MATCH_ROLES },
+        props: (r) => ({ id: Number(r.params.id) }),
+      },
+      {
+        path: "matchmaking/talent",
+        component: () => import("@/domains/matchmaking/TalentPage.vue"),
+        meta: { title: "用人用工", roles: MATCH_ROLES },
+      },
+      {
+        path: "matchmaking/talent/:id(\\d+)",
+        component: () => import("@/domains/matchmaking/TalentDetailPage.vue"),
+        meta: { title: "用人需求详情", roles: MATCH_ROLES },
+        props: (r) => ({ id: Number(r.params.id) }),
+      },
+      {
+        path: "matchmaking/meetings",
+        component: () => import("@/domains/matchmaking/MeetingsPage.vue"),
+        meta: { title: "我的洽谈", roles: ["chain_leader"] },
+      },
+      {
+        path: "matchmaking/figures",
+        component: () => import("@/domains/matchmaking/MatchFiguresPage.vue"),
+        meta: { title: "对接成效", roles: MATCH_OFFICIAL_ROLES },
       },
       { path: ":rest(.*)*", component: () => import("@/kit/layout/NotFound.vue"), meta: { title: "页面不存在" } },
     ],

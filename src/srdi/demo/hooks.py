@@ -25,6 +25,7 @@ DEMO_HOOKS: list[str] = [
     "srdi.application.demo:demo_hook",
     "srdi.finance.demo:demo_hook",
     "srdi.matchmaking.demo:demo_hook",
+    "srdi.matchmaking.events_demo:demo_hook",
     "srdi.monitoring.demo:demo_hook",
 ]
 

@@ -90,3 +90,71 @@ class BidAction(StrEnum):
     select = "select"
     decline = "decline"
     withdraw = "withdraw"
+
+
+# --- events and talent needs -------------------------------------------------------------------------------------
+
+
+class EventKind(StrEnum):
+    matchmaking = "matchmaking"  # 对接会: SRDI enterprises meet leading enterprises
+    roadshow = "roadshow"  # 路演推介
+    product_launch = "product_launch"  # 新品发布会
+    job_fair = "job_fair"  # 校企人才对接、招聘会
+
+    @property
+    def label(self) -> str:
+        return {
+            "matchmaking": "供需对接会",
+            "roadshow": "路演推介",
+            "product_launch": "新品发布会",
+            "job_fair": "校企人才对接会",
+        }[self.value]
+
+
+class EventStatus(StrEnum):
+    open = "open"  # 报名中
+    held = "held"  # 已举办
+    cancelled = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return {"open": "报名中", "held": "已举办", "cancelled": "已取消"}[self.value]
+
+
+class TalentKind(StrEnum):
+    hiring = "hiring"
+    training = "training"
+
+    @property
+    def label(self) -> str:
+        return {"hiring": "招聘用工", "training": "人才培训"}[self.value]
+
+
+class TalentStatus(StrEnum):
+    open = "open"
+    filled = "filled"
+    closed = "closed"
+
+    @property
+    def label(self) -> str:
+        return {"open": "招聘中", "filled": "已招满", "closed": "已关闭"}[self.value]
+
+
+ACTIVITY_LABELS = {
+    "event_create": "创建活动",
+    "event_hold": "确认已举办",
+    "event_cancel": "取消活动",
+    "register": "企业报名",
+    "unregister": "取消报名",
+    "attendance": "登记出席",
+    "meeting": "登记洽谈",
+    "outcome_record": "登记合作成果",
+    "outcome_confirm": "供方确认成果",
+    "outcome_verify": "主管部门核实成果",
+    "talent_post": "发布用人需求",
+    "talent_push": "推送至区人力资源服务",
+    "talent_respond": "区人力资源服务响应",
+    "talent_outcome": "登记招聘成效",
+    "talent_fill": "标记已招满",
+    "talent_close": "关闭需求",
+}

@@ -348,6 +348,19 @@ def reported_sum(db: Session, region: str, measure: str, subject: str, start: da
     return db.scalar(q)
 
 
+def events_held(db: Session, region: str, kind: str, start: date, end: date) -> int:
+    """Matchmaking events of ``kind`` held (已举办) in ``region`` with their date in [start, end]."""
+    from srdi.matchmaking.models import MatchEvent
+
+    q = select(func.count(MatchEvent.id)).where(
+        MatchEvent.region_code.startswith(region),
+        MatchEvent.kind == kind,
+        MatchEvent.status == "held",
+        MatchEvent.event_date.between(start, end),
+    )
+    return int(db.scalar(q) or 0)
+
+
 def reported_latest(db: Session, region: str, measure: str, subject: str, up_to: date) -> Any:
     from srdi.monitoring.models import ReportedFigure
 

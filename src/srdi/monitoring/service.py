@@ -274,6 +274,11 @@ def actual_of(
         return (Decimal(fen) / 1_000_000).quantize(Decimal("0.01"))  # 万元
     if m.aggregation == "flow":
         v = repository.reported_sum(db, t.region, t.measure, t.subject, start, end)
+        if m.event_kind and not t.subject:
+            # Events held on the platform add to what officials reported of events held elsewhere.
+            held = repository.events_held(db, t.region, m.event_kind, start, end)
+            if held:
+                v = (v or 0) + held
     else:
         v = repository.reported_latest(db, t.region, t.measure, t.subject, end)
     return None if v is None else Decimal(v)

@@ -32,6 +32,8 @@ class Measure:
     kind: MeasureKind
     tier: str | None = None
     aggregation: str = "stock"  # stock | flow
+    # A reported flow that platform events also count towards (srdi.matchmaking events held, of this kind).
+    event_kind: str | None = None
 
     @property
     def is_flow(self) -> bool:
@@ -79,6 +81,7 @@ def parse(data: dict[str, Any]) -> TargetRules:
             kind=MeasureKind(m["kind"]),
             tier=m.get("tier"),
             aggregation=str(m.get("aggregation", "stock")),
+            event_kind=m.get("event_kind"),
         )
         for key, m in data["measures"].items()
     }

@@ -26,6 +26,7 @@ export const FINANCE_LIST_ROLES = [...FINANCE_MANAGER_ROLES, "bank"];
 export const FINANCE_REQUEST_ROLES = [...FINANCE_MANAGER_ROLES, "bank"];
 // 供需对接 / 揭榜挂帅: leaders post needs, enterprises bid and publish capabilities, officials review.
 export const MATCH_ROLES = [...ENTERPRISE_ROLES, ...OFFICIAL_ROLES, "admin"];
+export const MATCH_OFFICIAL_ROLES = [...OFFICIAL_ROLES, "admin"];
 
 export interface MenuItem {
   path: string;
@@ -61,6 +62,10 @@ export const MENU: MenuItem[] = [
   { path: "/matchmaking/needs", title: "供需对接", icon: "Connection", roles: MATCH_ROLES },
   { path: "/matchmaking/capabilities", title: "我的能力与产品", icon: "Box", roles: ENTERPRISE_ROLES },
   { path: "/matchmaking/bids", title: "我的揭榜", icon: "Flag", roles: ENTERPRISE_ROLES },
+  { path: "/matchmaking/events", title: "对接活动", icon: "Calendar", roles: MATCH_ROLES },
+  { path: "/matchmaking/meetings", title: "我的洽谈", icon: "ChatDotRound", roles: ["chain_leader"] },
+  { path: "/matchmaking/talent", title: "用人用工", icon: "UserFilled", roles: MATCH_ROLES },
+  { path: "/matchmaking/figures", title: "对接成效", icon: "DataAnalysis", roles: MATCH_OFFICIAL_ROLES },
   { path: "/applications", title: "申报审核", icon: "Document", roles: APPLICATION_ROLES },
   { path: "/application-batches", title: "申报批次", icon: "Calendar", roles: APPLICATION_BATCH_ROLES },
   { path: "/admin/users", title: "用户与角色", icon: "User", roles: ADMIN_ROLES },
