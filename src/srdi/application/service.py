@@ -66,6 +66,7 @@ from srdi.criteria import dynamic_service
 from srdi.criteria import service as criteria_service
 from srdi.criteria.enums import Purpose
 from srdi.enterprise import service as enterprise_service
+from srdi.enterprise.enums import LABELS as ENTERPRISE_LABELS
 from srdi.enterprise.enums import Provenance, Tier
 from srdi.enterprise.models import Enterprise, Recognition
 from srdi.kit.file_store import FileStore, sniff_type
@@ -367,6 +368,7 @@ def create_application(db: Session, ent: Enterprise, batch: ApplicationBatch, us
         raise InvalidApplication(
             f"批次“{batch.name}”已于{batch.close_date}截止，不能再申报", f"batch {batch.id} closed"
         )
+    _check_ban(db, ent, batch, day)
     existing = repository.application_of(db, ent.id, batch.id)
     if existing is not None:
         raise ApplicationConflict(
@@ -389,6 +391,33 @@ def create_application(db: Session, ent: Enterprise, batch: ApplicationBatch, us
     db.flush()
     _event(db, app, EventAction.create, user, detail={"rule_set_id": app.rule_set_id})
     return app
+
+
+def _check_ban(db: Session, ent: Enterprise, batch: ApplicationBatch, day: date) -> None:
+    """动态管理: a revocation for a barring reason refuses any application for ``ban_years`` (暂行办法 第十六条);
+    an annual update missed during the current recognition refuses its 复核 (CRITERIA §7)."""
+    from srdi.application import dynamic_service
+
+    ban = dynamic_service.application_ban(ent, day)
+    if ban is not None:
+        rec, until = ban
+        years = dynamic_service.revocation_rules()["ban_years"]
+        raise InvalidApplication(
+            f"贵企业的{criteria_service.tier_label(rec.tier)}认定已于{rec.revoked_date}撤销"
+            f"（{ENTERPRISE_LABELS.get(rec.revocation_reason or '', '撤销')}），{years}年内不得再次申报，"
+            f"{until}起方可申报",
+            f"barred until {until} by revocation of recognition {rec.id}",
+            details={"ban_until": until.isoformat(), "recognition_id": rec.id},
+        )
+    if batch.purpose == Purpose.re_review.value:
+        lost = dynamic_service.lost_re_review(db, ent, batch.tier)
+        if lost is not None:
+            raise InvalidApplication(
+                f"贵企业未在{lost.deadline_date}前更新{lost.fiscal_year}年度数据，"
+                f"{dynamic_service.consequence(lost.regime)}",
+                f"re-review eligibility lost by overdue annual update {lost.id}",
+                details={"annual_update_task_id": lost.id},
+            )
 
 
 def update_draft(
@@ -441,6 +470,8 @@ def submit(db: Session, user: User, application_id: int) -> Application:
         )
     if not app.pledge_accepted:
         raise InvalidApplication("请先阅读并确认真实性承诺", "truthfulness pledge not accepted")
+    # A revocation or a missed update since the draft was created refuses the submission as well.
+    _check_ban(db, enterprise_service.get_or_404(db, app.enterprise_id), batch, day)
     missing = missing_evidence(db, app)
     if missing:
         raise InvalidApplication(
