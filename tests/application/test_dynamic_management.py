@@ -272,3 +272,23 @@ def test_revocation_kinds_are_read_from_the_rule_file(client_as):
         ("serious_dishonesty_list", [], True),
         ("tax_violation", [], True),
     ]
+
+
+def test_the_certificate_pdf_is_for_the_enterprise_and_officials_in_scope_and_audited(db, client_as, day):
+    ent, rec = _recognised(db)
+    url = f"/api/v1/enterprises/{ent.id}/recognitions/{rec.id}/certificate.pdf"
+    r = client_as(Role.enterprise, enterprise_id=ent.id).get(url)
+    assert (r.status_code, r.headers["content-type"], r.content[:5]) == (200, "application/pdf", b"%PDF-")
+    assert client_as(Role.district_official).get(url).status_code == 200
+    other, _ = _recognised(db)
+    assert client_as(Role.enterprise, enterprise_id=other.id).get(url).status_code == 404
+    assert client_as(Role.district_official, region_code="440106").get(url).status_code == 404
+    assert client_as(Role.expert).get(url).status_code == 403
+    r = client_as(Role.enterprise, enterprise_id=ent.id).get(
+        f"/api/v1/enterprises/{ent.id}/recognitions/{rec.id + 1000}/certificate.pdf"
+    )
+    assert (r.status_code, r.json()["message"]) == (404, "未找到该认定记录")
+    audited = db.scalars(
+        select(AuditLog.action).where(AuditLog.action == "dynamic.certificate.download")
+    ).all()
+    assert len(audited) == 2

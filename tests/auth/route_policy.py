@@ -619,6 +619,9 @@ POLICY: dict[tuple[str, str], Rule] = {
         params={"recognition_id": NO_ID},
         body=lambda _: {"kind": "tax_violation", "reason": "矩阵测试"},
     ),
+    ("GET", "/api/v1/enterprises/{enterprise_id}/recognitions/{recognition_id}/certificate.pdf"): Rule(
+        READERS, target="enterprise", ok=404, params={"recognition_id": NO_ID}
+    ),
     # --- financing (srdi.finance.router); tests/finance covers the successful walks and the 404s between banks
     ("GET", "/api/v1/finance/me"): Rule(FIN_USERS),
     ("GET", "/api/v1/finance/banks"): Rule(FIN_USERS),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from srdi.application import dynamic_service as service
@@ -32,6 +33,7 @@ from srdi.auth.enums import ENTERPRISE_SELF, OFFICIALS, Role
 from srdi.auth.service import Principal, audit
 from srdi.criteria.service import tier_label
 from srdi.db.session import DbSession
+from srdi.enterprise.dependencies import VisibleEnterprise
 from srdi.enterprise.enums import LABELS
 
 router = APIRouter(tags=["动态管理 dynamic management"])
@@ -39,6 +41,9 @@ router = APIRouter(tags=["动态管理 dynamic management"])
 DynUser = Annotated[Principal, Depends(require_roles(Role.admin, *OFFICIALS, *ENTERPRISE_SELF))]
 Enterprise = Annotated[Principal, Depends(require_roles(*ENTERPRISE_SELF))]
 Official = Annotated[Principal, Depends(require_roles(Role.admin, *OFFICIALS))]
+CertificateReader = Annotated[
+    Principal, Depends(require_roles(Role.admin, Role.service_commissioner, *OFFICIALS, *ENTERPRISE_SELF))
+]
 Revoker = Annotated[Principal, Depends(require_roles(Role.admin, Role.provincial_official))]
 TaskId = Annotated[int, Path(ge=1, le=2**31 - 1, description="年度更新任务编号")]
 ReportId = Annotated[int, Path(ge=1, le=2**31 - 1, description="重大变化报告编号")]
@@ -215,3 +220,21 @@ def revoke(
         {"kind": r.kind, "severity": r.severity, "ban_until": str(r.ban_until) if r.ban_until else None},
     )  # fmt: skip
     return revocation_out(r)
+
+
+@router.get(
+    "/enterprises/{enterprise_id}/recognitions/{recognition_id}/certificate.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "认定证书 PDF"}},
+    summary="认定证书（PDF）",
+)
+def certificate(
+    recognition_id: RecognitionId, db: DbSession, principal: CertificateReader, e: VisibleEnterprise
+) -> Response:
+    rec, pdf = service.certificate_pdf(e, recognition_id)
+    audit(db, principal, "dynamic.certificate.download", ("recognition", rec.id), {"enterprise_id": e.id})
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f"inline; filename=certificate-{rec.id}.pdf"},
+    )

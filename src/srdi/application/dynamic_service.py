@@ -575,3 +575,13 @@ def figure_label(name: str) -> str:
 
 def _figure_label(name: str) -> str:
     return str(YearlyFigureIn.model_fields[name].description or name).split("（")[0]
+
+
+def certificate_pdf(ent: Enterprise, recognition_id: int) -> tuple[Recognition, bytes]:
+    """The certificate of one of ``ent``'s recognitions (the caller already checked the enterprise's scope)."""
+    from srdi.application.certificate import certificate_pdf as draw
+
+    rec = next((r for r in ent.recognitions if r.id == recognition_id), None)
+    if rec is None:
+        raise DynamicNotFound("未找到该认定记录", f"recognition {recognition_id} not found")
+    return rec, draw(ent, rec, printed=today())

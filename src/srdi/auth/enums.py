@@ -140,6 +140,7 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     "dynamic.major_change.report": "报告重大变化",
     "dynamic.major_change.acknowledge": "确认重大变化报告",
     "dynamic.revoke": "撤销认定",
+    "dynamic.certificate.download": "下载认定证书",
     "matchmaking.need.post": "发布供需对接需求",
     "matchmaking.need.approve": "审核通过需求",
     "matchmaking.need.reject": "审核不通过需求",

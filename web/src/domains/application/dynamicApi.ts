@@ -1,5 +1,5 @@
 // 动态管理 (srdi.application.dynamic_router): annual update tasks, major-change reports, revocation.
-import { api, call, type Schemas } from "@/api/client";
+import { api, call, downloadResponse, rawFetch, type Schemas } from "@/api/client";
 
 export type UpdateTask = Schemas["AnnualUpdateTaskOut"];
 export type MajorChange = Schemas["MajorChangeOut"];
@@ -31,3 +31,8 @@ export const MAJOR_CHANGE_KINDS = [
   { value: "restructuring", label: "重组" },
   { value: "cross_province_move", label: "跨省迁移" },
 ] as const;
+
+export async function downloadCertificate(enterpriseId: number, recognitionId: number): Promise<void> {
+  const res = await rawFetch(`/api/v1/enterprises/${enterpriseId}/recognitions/${recognitionId}/certificate.pdf`);
+  await downloadResponse(res, `认定证书-${recognitionId}.pdf`);
+}
