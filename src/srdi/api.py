@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from srdi.appeal.open311_router import router as open311_router
 from srdi.appeal.router import router as appeal_router
+from srdi.application.dynamic_router import router as dynamic_router
 from srdi.application.router import router as application_router
 from srdi.auth.router import admin_router
 from srdi.auth.router import router as auth_router
@@ -36,6 +37,7 @@ api_router.include_router(appeal_router)
 api_router.include_router(casework_router)
 api_router.include_router(open311_router)
 api_router.include_router(application_router)
+api_router.include_router(dynamic_router)
 api_router.include_router(finance_router)
 api_router.include_router(matchmaking_router)
 api_router.include_router(match_events_router)

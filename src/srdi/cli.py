@@ -122,7 +122,6 @@ app.add_typer(grant_app, name="grant")
 app.add_typer(policy_app, name="policy")
 
 from srdi.appeal.cli import appeals_app, calendar_app  # noqa: E402 — kept next to its registration
-from srdi.appeal.cli import worker as _worker  # noqa: E402
 
 app.add_typer(appeals_app, name="appeals")
 app.add_typer(calendar_app, name="calendar")
@@ -130,7 +129,20 @@ app.add_typer(calendar_app, name="calendar")
 from srdi.finance.cli import finance_app  # noqa: E402 — kept next to its registration
 
 app.add_typer(finance_app, name="finance")
-app.command("worker")(_worker)
+
+
+@app.command("worker")
+def worker(
+    interval: int = typer.Option(
+        None, help="间隔秒数 / seconds between sweeps (default SRDI_APPEAL_SWEEP_INTERVAL_SECONDS)"
+    ),
+) -> None:
+    """运行时限监控：诉求提醒与督办、年度更新逾期 / Run the deadline sweepers (appeals, annual updates)."""
+    from srdi.appeal.cli import run_worker
+    from srdi.application.tasks import sweep_dynamic_once
+
+    run_worker(interval, also=(sweep_dynamic_once,))
+
 
 from srdi.application.cli import applications_app  # noqa: E402 — kept next to its registration
 

@@ -229,8 +229,9 @@ async def _lifespan(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
     sweeper = None
     if settings.appeal_sweeper_embedded and settings.env != "test":
         from srdi.appeal.tasks import Sweeper
+        from srdi.application.tasks import sweep_dynamic_once
 
-        sweeper = Sweeper(settings.appeal_sweep_interval_seconds)
+        sweeper = Sweeper(settings.appeal_sweep_interval_seconds, also=(sweep_dynamic_once,))
         sweeper.start()
 
     async def loop() -> None:

@@ -658,6 +658,37 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("PUT", "/api/v1/expert/assignments/{assignment_id}/scores"): Rule(
         EXPERTS, ok=404, params={"assignment_id": NO_ID}, body=lambda _: {"scores": {}}
     ),
+    # --- 动态管理 (srdi.application.dynamic_router); tests/application/test_dynamic_management.py walks them
+    ("GET", "/api/v1/annual-updates"): Rule(APPLICATION_USERS),
+    ("POST", "/api/v1/annual-updates/generation"): Rule(
+        APPLICATION_REVIEWERS, ok=201, body=lambda _: {"year": 2026}
+    ),
+    ("GET", "/api/v1/annual-updates/{task_id}"): Rule(APPLICATION_USERS, ok=404, params={"task_id": NO_ID}),
+    ("POST", "/api/v1/annual-updates/{task_id}/submission"): Rule(
+        APPLICANTS, ok=404, params={"task_id": NO_ID}, body=lambda _: {"figures": {"employees": 10}}
+    ),
+    ("POST", "/api/v1/annual-updates/{task_id}/acknowledgement"): Rule(
+        APPLICATION_REVIEWERS, ok=404, params={"task_id": NO_ID}, body=lambda _: {}
+    ),
+    ("GET", "/api/v1/major-changes"): Rule(APPLICATION_USERS),
+    ("POST", "/api/v1/major-changes"): Rule(
+        APPLICANTS,
+        ok=201,
+        body=lambda _: {"kind": "rename", "change_date": "2026-01-10", "description": "矩阵测试更名"},
+    ),
+    ("POST", "/api/v1/major-changes/{report_id}/acknowledgement"): Rule(
+        APPLICATION_REVIEWERS, ok=404, params={"report_id": NO_ID}, body=lambda _: {}
+    ),
+    ("GET", "/api/v1/revocation-kinds"): Rule(APPLICATION_REVIEWERS),
+    ("POST", "/api/v1/recognitions/{recognition_id}/revocation"): Rule(
+        BATCH_MANAGERS,
+        ok=404,
+        params={"recognition_id": NO_ID},
+        body=lambda _: {"kind": "tax_violation", "reason": "矩阵测试"},
+    ),
+    ("GET", "/api/v1/enterprises/{enterprise_id}/recognitions/{recognition_id}/certificate.pdf"): Rule(
+        READERS, target="enterprise", ok=404, params={"recognition_id": NO_ID}
+    ),
     # --- financing (srdi.finance.router); tests/finance covers the successful walks and the 404s between banks
     ("GET", "/api/v1/finance/me"): Rule(FIN_USERS),
     ("GET", "/api/v1/finance/banks"): Rule(FIN_USERS),

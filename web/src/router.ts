@@ -23,6 +23,19 @@ const routes: RouteRecordRaw[] = [
     component: () => import("@/domains/self_test/SelfTestPage.vue"),
     meta: { public: true, title: "企业自测" },
   },
+  // Printable pages (认定证书、公告通知): outside the layout so the print shows only the document.
+  {
+    path: "/enterprises/:enterpriseId(\\d+)/recognitions/:recognitionId(\\d+)/certificate",
+    component: () => import("@/domains/application/CertificatePage.vue"),
+    meta: { title: "认定证书", roles: [...REGISTRY_ROLES, ...ENTERPRISE_ROLES] },
+    props: (r) => ({ enterpriseId: Number(r.params.enterpriseId), recognitionId: Number(r.params.recognitionId) }),
+  },
+  {
+    path: "/application-batches/:batchId(\\d+)/notice",
+    component: () => import("@/domains/application/AnnouncementNoticePage.vue"),
+    meta: { title: "公告通知", roles: APPLICATION_ROLES },
+    props: (r) => ({ batchId: Number(r.params.batchId) }),
+  },
   {
     path: "/",
     component: () => import("@/kit/layout/AppLayout.vue"),
@@ -42,6 +55,11 @@ const routes: RouteRecordRaw[] = [
         component: () => import("@/domains/application/ApplicationDetailPage.vue"),
         meta: { title: "申报详情", roles: APPLICATION_ROLES },
         props: (r) => ({ id: Number(r.params.id) }),
+      },
+      {
+        path: "dynamic",
+        component: () => import("@/domains/application/DynamicManagementPage.vue"),
+        meta: { title: "动态管理", roles: APPLICATION_ROLES },
       },
       {
         path: "application-batches",

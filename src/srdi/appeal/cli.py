@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 import typer
 
@@ -147,13 +149,18 @@ def worker(
     ),
 ) -> None:
     """运行诉求时限监控（提醒与督办）/ Run the appeals time-limit sweeper in the foreground."""
+    run_worker(interval)
+
+
+def run_worker(interval: int | None, also: Sequence[Callable[[Any], object]] = ()) -> None:
+    """The sweeper loop in the foreground; ``also``: other domains' sweeps wired in by ``srdi.cli``."""
     import logging
 
     from srdi.appeal.tasks import Sweeper
     from srdi.config import get_settings
 
     logging.basicConfig(level=get_settings().log_level)
-    sweeper = Sweeper(interval or get_settings().appeal_sweep_interval_seconds)
+    sweeper = Sweeper(interval or get_settings().appeal_sweep_interval_seconds, also=also)
     try:
         sweeper.run()
     except KeyboardInterrupt:

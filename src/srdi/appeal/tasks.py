@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from srdi.appeal import attachment_service, service
@@ -106,9 +107,16 @@ def deliver_email(
 class Sweeper:
     """The loop, as a daemon thread (embedded in ``srdi serve``) or in the foreground (``srdi worker``)."""
 
-    def __init__(self, interval_seconds: float, session_factory: SessionFactory = task_session) -> None:
+    def __init__(
+        self,
+        interval_seconds: float,
+        session_factory: SessionFactory = task_session,
+        also: Sequence[Callable[[SessionFactory], object]] = (),
+    ) -> None:
         self.interval = interval_seconds
         self.session_factory = session_factory
+        # Other domains' deadline sweeps run in the same loop (wired in srdi.main: 动态管理's annual updates).
+        self.also = tuple(also)
         self.stop_event = threading.Event()
         self.thread: threading.Thread | None = None
 
@@ -117,6 +125,8 @@ class Sweeper:
         while not self.stop_event.is_set():
             try:
                 sweep_once(self.session_factory)
+                for job in self.also:
+                    job(self.session_factory)
                 deliver_email(self.session_factory)
                 # The KPI page of a large installation reads this; it is as fresh as the last sweep.
                 refresh_kpis(self.session_factory)

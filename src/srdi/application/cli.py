@@ -125,3 +125,29 @@ def list_command(
             typer.echo(
                 f"{a.id:>6}  {ApplicationStatus(a.status).label:<5} {level:<6} {a.profile.get('name', '')}"
             )
+
+
+@applications_app.command("annual-updates")
+def annual_updates_command(
+    year: int = typer.Option(..., help="更新年份（更新上一年度数据）/ year of the update"),
+    username: str = AS_USER,
+) -> None:
+    """开启年度更新：为辖区内已认定企业生成任务 / Open the annual update tasks of a year."""
+    from srdi.application import dynamic_service
+    from srdi.auth.service import audit
+
+    with _acting(username) as (db, user):
+        rows = dynamic_service.open_annual_updates(db, user, year)
+        audit(
+            db, user, "dynamic.annual_update.open", None, {"year": year, "created": len(rows), "via": "cli"}
+        )
+        typer.echo(f"已生成 {len(rows)} 项年度更新任务 / {len(rows)} tasks opened")
+
+
+@applications_app.command("dynamic-sweep")
+def dynamic_sweep_command() -> None:
+    """年度更新逾期检查（srdi serve 与 srdi worker 也定时执行）/ Mark overdue annual updates now."""
+    from srdi.application.tasks import sweep_dynamic_once
+
+    n = sweep_dynamic_once()
+    typer.echo(f"逾期未更新 {n} 项 / {n} tasks overdue")

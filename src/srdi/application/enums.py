@@ -111,3 +111,53 @@ class ObjectionStatus(StrEnum):
     @property
     def label(self) -> str:
         return {"open": "待答复", "dismissed": "异议不成立", "upheld": "异议成立"}[self.value]
+
+
+# --- 动态管理 (CRITERIA §7) -------------------------------------------------------------------------------------
+
+
+class UpdateTaskStatus(StrEnum):
+    open = "open"
+    submitted = "submitted"
+    acknowledged = "acknowledged"
+    overdue = "overdue"
+
+    @property
+    def label(self) -> str:
+        return {
+            "open": "待更新",
+            "submitted": "已提交，待确认",
+            "acknowledged": "已确认",
+            "overdue": "逾期未更新",
+        }[self.value]
+
+
+class MajorChangeKind(StrEnum):
+    """重大变化: 更名、合并、重组、跨省迁移 (CRITERIA §7)."""
+
+    rename = "rename"
+    merger = "merger"
+    restructuring = "restructuring"
+    cross_province_move = "cross_province_move"
+
+    @property
+    def label(self) -> str:
+        return {
+            "rename": "更名",
+            "merger": "合并",
+            "restructuring": "重组",
+            "cross_province_move": "跨省迁移",
+        }[self.value]
+
+
+class MajorChangeStatus(StrEnum):
+    reported = "reported"
+    acknowledged = "acknowledged"
+
+    @property
+    def label(self) -> str:
+        return {"reported": "已报告，待确认", "acknowledged": "已确认"}[self.value]
+
+
+# Severity words of rules/dynamic_management.yaml's revocation kinds.
+SEVERITY_LABELS: dict[str, str] = {"major": "重大", "especially_major": "特别重大", "serious": "严重"}

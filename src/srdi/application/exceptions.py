@@ -56,3 +56,10 @@ class NotYourStep(PermissionDenied):
 class ForbiddenFile(ValidationFailed):
     def __init__(self, zh: str, en: str) -> None:
         super().__init__(zh, en)
+
+
+class DynamicNotFound(NotFoundError):
+    """An annual update task, major-change report or recognition outside the caller's reach (404, as if absent)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(zh, en)

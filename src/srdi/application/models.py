@@ -187,3 +187,74 @@ class Objection(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_date: Mapped[date | None] = mapped_column(Date)
     answered_by: Mapped[str | None] = mapped_column(String(100))
+
+
+# --- 动态管理 (CRITERIA §7, issue 14 deliverable 6): annual updates, major-change reports, revocations ----------
+
+
+class AnnualUpdateTask(TimestampMixin, Base):
+    """年度更新: one recognised enterprise's update of the previous year's figures, due by the regime's date.
+
+    The deadline is the job (decision 0015): the overdue sweep selects open tasks whose deadline passed and marks
+    each with a compare-and-set, so the consequence (取消复核资格) is recorded exactly once."""
+
+    __tablename__ = "annual_update_task"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    region_code: Mapped[str] = mapped_column(String(6), index=True)
+    # The calendar year of the deadline; the update covers the fiscal year before it.
+    year: Mapped[int] = mapped_column(Integer)
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    regime: Mapped[str] = mapped_column(String(40))
+    # Beijing date (Asia/Shanghai): the task is late from the day after.
+    deadline_date: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True, default="open")
+    tiers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    submitted_by: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    acknowledged_by: Mapped[str | None] = mapped_column(String(100))
+    overdue_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (UniqueConstraint("enterprise_id", "year"),)
+
+
+class MajorChangeReport(TimestampMixin, Base):
+    """重大变化报告: 更名、合并、重组、跨省迁移, reported within the regime's months of the change."""
+
+    __tablename__ = "major_change_report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    region_code: Mapped[str] = mapped_column(String(6), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    change_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), index=True, default="reported")
+    reported_by: Mapped[str] = mapped_column(String(100))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    acknowledged_by: Mapped[str | None] = mapped_column(String(100))
+    acknowledgement_note: Mapped[str | None] = mapped_column(Text)
+
+
+class RecognitionRevocation(Base):
+    """撤销认定: the kind from rules/dynamic_management.yaml, the reason given and the ban it starts."""
+
+    __tablename__ = "recognition_revocation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recognition_id: Mapped[int] = mapped_column(ForeignKey("recognition.id", ondelete="CASCADE"), unique=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    revoked_date: Mapped[date] = mapped_column(Date)
+    ban_until: Mapped[date | None] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

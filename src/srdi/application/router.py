@@ -383,11 +383,20 @@ def review_application(
         db,
         principal.user,
         application_id,
-        service.ReviewData(action=body.action, level=body.level, reason=body.reason, items=body.items),
+        service.ReviewData(
+            action=body.action,
+            level=body.level,
+            reason=body.reason,
+            items=body.items,
+            verified=[
+                service.VerifiedValue(v.figure, v.fiscal_year, v.value, v.note) for v in body.verified_values
+            ],
+        ),
     )
     audit(
         db, principal, "application.review", ("application", a.id),
-        {"action": body.action.value, "level": body.level},
+        {"action": body.action.value, "level": body.level,
+         "verified_values": [v.model_dump(mode="json") for v in body.verified_values]},
     )  # fmt: skip
     return detail_out(db, a, principal)
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from srdi.application.enums import ReviewAction
+from srdi.application.enums import MajorChangeKind, ReviewAction
+from srdi.enterprise.schemas import YearlyFigureIn
 
 
 class ApplicationBatchIn(BaseModel):
@@ -57,6 +58,18 @@ class ApplicationUpdateIn(BaseModel):
     )
 
 
+class VerifiedValueIn(BaseModel):
+    """One indicator input the reviewer checked against the evidence: the value as found (or omitted: the
+    registry's value is confirmed as it is)."""
+
+    figure: str = Field(description="年度经营数据项（operating_revenue、rd_expense、employees 等）")
+    fiscal_year: int = Field(ge=2000, le=2100, description="年度")
+    value: Decimal | None = Field(
+        None, ge=-(10**14), le=10**14, description="核实后的数值（金额为元，人数为人）；不填则确认企业库现值"
+    )
+    note: str = Field(min_length=1, max_length=500, description="核验说明（依据哪份材料）")
+
+
 class ReviewIn(BaseModel):
     action: ReviewAction = Field(
         description="approve 通过 | return_for_correction 退回补正 | reject 不予通过"
@@ -65,6 +78,11 @@ class ReviewIn(BaseModel):
     reason: str | None = Field(None, max_length=2000, description="意见或理由（不予通过时必填）")
     items: list[str] = Field(
         default_factory=list, max_length=30, description="需补正的事项（退回补正时必填）"
+    )
+    verified_values: list[VerifiedValueIn] = Field(
+        default_factory=list,
+        max_length=40,
+        description="审核人按证明材料核实的指标值：写入企业库，来源记为“已核验”",
     )
 
 
@@ -282,3 +300,107 @@ class PublicityRowOut(BaseModel):
     publicity_start_date: date | None
     publicity_end_date: date | None
     publicity_paused: bool
+
+
+# --- 动态管理 ---------------------------------------------------------------------------------------------------
+
+
+class AnnualUpdateOpenIn(BaseModel):
+    year: int = Field(ge=2000, le=2100, description="年度更新所在年份（更新上一年度数据）", examples=[2027])
+
+
+class AnnualUpdateSubmitIn(BaseModel):
+    figures: YearlyFigureIn = Field(description="上一年度经营数据（企业填报，记为企业自报）")
+    note: str | None = Field(None, max_length=2000, description="说明")
+
+
+class AcknowledgeIn(BaseModel):
+    note: str | None = Field(None, max_length=2000, description="确认意见")
+
+
+class AnnualUpdateTaskOut(BaseModel):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    region_code: str
+    year: int = Field(description="更新年份")
+    fiscal_year: int = Field(description="更新的数据年度")
+    regime: str
+    deadline_date: date = Field(description="截止日期（北京时间）")
+    status: str
+    status_label: str
+    overdue: bool = Field(description="已过截止日期仍未提交")
+    consequence: str = Field(description="逾期后果")
+    tiers: list[str]
+    tier_labels: list[str]
+    submitted_at: datetime | None
+    submitted_by: str | None
+    note: str | None
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    overdue_at: datetime | None
+
+
+class AnnualUpdateSubmitOut(BaseModel):
+    task: AnnualUpdateTaskOut
+    provenance_notice: str | None = Field(None, description="数据来源说明（企业填报一律记为企业自报）")
+
+
+class MajorChangeIn(BaseModel):
+    kind: MajorChangeKind = Field(
+        description="rename 更名 | merger 合并 | restructuring 重组 | cross_province_move 跨省迁移"
+    )
+    change_date: date = Field(description="变化发生日期")
+    description: str = Field(min_length=1, max_length=2000, description="变化情况说明")
+
+    @field_validator("change_date", mode="before")
+    @classmethod
+    def _iso_text(cls, v: object) -> object:
+        if not isinstance(v, str | date):
+            raise ValueError("日期须写作 YYYY-MM-DD")
+        return v
+
+
+class MajorChangeOut(BaseModel):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    region_code: str
+    kind: str
+    kind_label: str
+    change_date: date
+    due_date: date = Field(description="应报告的最后日期")
+    late: bool = Field(description="超过报告期限")
+    description: str
+    status: str
+    status_label: str
+    reported_by: str
+    acknowledged_by: str | None
+    acknowledgement_note: str | None
+
+
+class RevocationKindOut(BaseModel):
+    kind: str
+    label: str
+    severities: list[str]
+    severity_labels: list[str]
+    bars_application: bool = Field(description="是否限制再次申报")
+
+
+class RevocationIn(BaseModel):
+    kind: str = Field(min_length=1, max_length=60, description="撤销情形（rules/dynamic_management.yaml）")
+    severity: str | None = Field(None, max_length=40, description="事故等级（该情形要求时必填）")
+    reason: str = Field(min_length=1, max_length=2000, description="撤销理由")
+
+
+class RevocationOut(BaseModel):
+    recognition_id: int
+    enterprise_id: int
+    kind: str
+    kind_label: str
+    severity: str | None
+    severity_label: str | None
+    reason: str
+    revoked_date: date
+    ban_until: date | None = Field(description="此日期前不得再次申报")
+    recorded_by: str

@@ -66,6 +66,7 @@ from srdi.criteria import dynamic_service
 from srdi.criteria import service as criteria_service
 from srdi.criteria.enums import Purpose
 from srdi.enterprise import service as enterprise_service
+from srdi.enterprise.enums import LABELS as ENTERPRISE_LABELS
 from srdi.enterprise.enums import Provenance, Tier
 from srdi.enterprise.models import Enterprise, Recognition
 from srdi.kit.file_store import FileStore, sniff_type
@@ -367,6 +368,7 @@ def create_application(db: Session, ent: Enterprise, batch: ApplicationBatch, us
         raise InvalidApplication(
             f"批次“{batch.name}”已于{batch.close_date}截止，不能再申报", f"batch {batch.id} closed"
         )
+    _check_ban(db, ent, batch, day)
     existing = repository.application_of(db, ent.id, batch.id)
     if existing is not None:
         raise ApplicationConflict(
@@ -389,6 +391,33 @@ def create_application(db: Session, ent: Enterprise, batch: ApplicationBatch, us
     db.flush()
     _event(db, app, EventAction.create, user, detail={"rule_set_id": app.rule_set_id})
     return app
+
+
+def _check_ban(db: Session, ent: Enterprise, batch: ApplicationBatch, day: date) -> None:
+    """动态管理: a revocation for a barring reason refuses any application for ``ban_years`` (暂行办法 第十六条);
+    an annual update missed during the current recognition refuses its 复核 (CRITERIA §7)."""
+    from srdi.application import dynamic_service
+
+    ban = dynamic_service.application_ban(ent, day)
+    if ban is not None:
+        rec, until = ban
+        years = dynamic_service.revocation_rules()["ban_years"]
+        raise InvalidApplication(
+            f"贵企业的{criteria_service.tier_label(rec.tier)}认定已于{rec.revoked_date}撤销"
+            f"（{ENTERPRISE_LABELS.get(rec.revocation_reason or '', '撤销')}），{years}年内不得再次申报，"
+            f"{until}起方可申报",
+            f"barred until {until} by revocation of recognition {rec.id}",
+            details={"ban_until": until.isoformat(), "recognition_id": rec.id},
+        )
+    if batch.purpose == Purpose.re_review.value:
+        lost = dynamic_service.lost_re_review(db, ent, batch.tier)
+        if lost is not None:
+            raise InvalidApplication(
+                f"贵企业未在{lost.deadline_date}前更新{lost.fiscal_year}年度数据，"
+                f"{dynamic_service.consequence(lost.regime)}",
+                f"re-review eligibility lost by overdue annual update {lost.id}",
+                details={"annual_update_task_id": lost.id},
+            )
 
 
 def update_draft(
@@ -441,6 +470,8 @@ def submit(db: Session, user: User, application_id: int) -> Application:
         )
     if not app.pledge_accepted:
         raise InvalidApplication("请先阅读并确认真实性承诺", "truthfulness pledge not accepted")
+    # A revocation or a missed update since the draft was created refuses the submission as well.
+    _check_ban(db, enterprise_service.get_or_404(db, app.enterprise_id), batch, day)
     missing = missing_evidence(db, app)
     if missing:
         raise InvalidApplication(
@@ -549,11 +580,101 @@ def files_of(db: Session, app: Application) -> list[EvidenceFile]:
 
 
 @dataclass(frozen=True)
+class VerifiedValue:
+    """An indicator input the reviewer checked against the evidence (None: the registry's value is confirmed)."""
+
+    figure: str
+    fiscal_year: int
+    value: Decimal | None
+    note: str
+
+
+@dataclass(frozen=True)
 class ReviewData:
     action: ReviewAction
     level: str
     reason: str | None = None
     items: Sequence[str] = ()
+    verified: Sequence[VerifiedValue] = ()
+
+
+def _plan_verified(
+    db: Session, app: Application, values: Sequence[VerifiedValue]
+) -> list[tuple[VerifiedValue, int | None]]:
+    """The reviewer's verified values become the registry's, with provenance ``verified`` (decision 0012), through
+    the same enterprise-service writes the verification queue uses: a confirmed value keeps its number
+    (``verify_yearly``), a corrected one is written with source ``verified``; each leaves its history row with
+    the reviewer's note. Everything is checked before anything is written."""
+    from srdi.enterprise.models import COUNT_FIGURES, MONEY_FIGURES
+    from srdi.kit.money import yuan_to_fen
+
+    if not values:
+        return []
+    ent = enterprise_service.get_or_404(db, app.enterprise_id)
+    figures = {f.fiscal_year: f for f in ent.yearly_figures}
+    planned: list[tuple[VerifiedValue, int | None]] = []
+    for v in values:
+        note = v.note.strip()
+        if v.figure not in (*MONEY_FIGURES, *COUNT_FIGURES):
+            raise InvalidApplication(
+                f"“{v.figure[:40]}”不是可核验的年度经营数据项", f"unknown figure {v.figure[:40]}"
+            )
+        if not note:
+            raise InvalidApplication("核验须说明依据", "verification without a note")
+        stored: int | None
+        if v.value is None:
+            fig = figures.get(v.fiscal_year)
+            if fig is None or getattr(fig, v.figure) is None:
+                raise InvalidApplication(
+                    f"企业库中没有{v.fiscal_year}年度的该项数据，请填写核实后的数值",
+                    f"no {v.figure} for {v.fiscal_year} to confirm",
+                )
+            stored = None
+        elif v.figure in MONEY_FIGURES:
+            stored = yuan_to_fen(v.value)
+        else:
+            if v.value != v.value.to_integral_value() or v.value < 0:
+                raise InvalidApplication("人数须为非负整数", f"{v.figure} must be a whole number")
+            stored = int(v.value)
+        planned.append((v, stored))
+    return planned
+
+
+def _apply_verified(
+    db: Session, user: User, app: Application, level: Level, planned: list[tuple[VerifiedValue, int | None]]
+) -> list[dict[str, Any]]:
+    from srdi.policy import service as policy_service
+
+    if not planned:
+        return []
+    ent = enterprise_service.get_or_404(db, app.enterprise_id)
+    actor = actor_name(user)
+    out = []
+    for v, stored in planned:
+        note = f"{level.label}核验（申报 {app.id}）：{v.note.strip()}"
+        if stored is None:
+            enterprise_service.verify_yearly(
+                db, ent, v.figure, v.fiscal_year, actor=actor, note=note, evidence=None
+            )
+        else:
+            enterprise_service.set_yearly_figures(
+                db,
+                ent,
+                v.fiscal_year,
+                {v.figure: stored},
+                source=Provenance.verified.value,
+                actor=actor,
+                note=note,
+            )
+        out.append(
+            {
+                "figure": v.figure,
+                "fiscal_year": v.fiscal_year,
+                "value": None if v.value is None else str(v.value),
+            }
+        )
+    policy_service.mark_dirty(db, [ent.id])
+    return out
 
 
 def _check_level(user: User, app: Application, level_key: str) -> Level:
@@ -603,6 +724,7 @@ def review(db: Session, user: User, application_id: int, data: ReviewData) -> Ap
             f"“{level.label}”阶段由专家评分完成，不能直接审核", f"level {level.key} is an expert step"
         )
     reason = (data.reason or "").strip() or None
+    planned = _plan_verified(db, app, data.verified)
     before = app.status
     detail: dict[str, Any] = {}
     if data.action is ReviewAction.approve:
@@ -625,6 +747,9 @@ def review(db: Session, user: User, application_id: int, data: ReviewData) -> Ap
         app.reject_reason = reason
         app.level = None
         action = EventAction.reject
+    verified = _apply_verified(db, user, app, level, planned)
+    if verified:
+        detail["verified_values"] = verified
     level_at = data.level
     _flush(db, app)
     ev = _event(db, app, action, user, before=before, reason=reason, detail=detail)

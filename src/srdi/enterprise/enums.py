@@ -264,6 +264,12 @@ LABELS: dict[str, str] = {
     "tax_violation": "偷漏税等违法行为",
     "key_chain_gap": "产业链“补短板/锻长板/填空白”成效",
     "industrial_foundation": "工业“六基”/中华老字号/服务龙头企业",
+    # 变更历史 (一企一档): what a history row is about, besides the figures' own names.
+    "yearly_figure": "年度经营数据",
+    "recognition": "认定记录",
+    "annual_update_task": "年度更新任务",
+    "major_change_report": "重大变化报告",
+    "status": "状态",
 }
 
 

@@ -318,8 +318,10 @@ def set_yearly_figures(
     source: str,
     actor: str,
     import_job_id: int | None = None,
+    note: str | None = None,
 ) -> int:
-    """Store one year's figures (money already in fen). ``None`` values are not written. Returns changes."""
+    """Store one year's figures (money already in fen). ``None`` values are not written. Returns changes.
+    ``note``: why (a reviewer's verification during an application's review), kept in each history row."""
     if ent.id is None:
         db.flush()
     fig = next((f for f in ent.yearly_figures if f.fiscal_year == year), None)
@@ -348,6 +350,7 @@ def set_yearly_figures(
                 source=source,
                 actor=actor,
                 import_job_id=import_job_id,
+                note=note,
             )
         )
     if n:

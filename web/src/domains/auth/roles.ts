@@ -68,6 +68,7 @@ export const MENU: MenuItem[] = [
   { path: "/matchmaking/figures", title: "对接成效", icon: "DataAnalysis", roles: MATCH_OFFICIAL_ROLES },
   { path: "/applications", title: "申报审核", icon: "Document", roles: APPLICATION_ROLES },
   { path: "/application-batches", title: "申报批次", icon: "Calendar", roles: APPLICATION_BATCH_ROLES },
+  { path: "/dynamic", title: "动态管理", icon: "Files", roles: APPLICATION_ROLES },
   { path: "/admin/users", title: "用户与角色", icon: "User", roles: ADMIN_ROLES },
   { path: "/admin/audit", title: "审计日志", icon: "Document", roles: ADMIN_ROLES },
   { path: "/admin/rule-sets", title: "规则版本", icon: "Medal", roles: ADMIN_ROLES },

@@ -1,0 +1,97 @@
+"""动态管理 in headless Chromium (issue 14.6): demo-district opens next year's annual updates; demo-enterprise
+fills its update in 万元 and submits; the district acknowledges; demo-province revokes the title on 一企一档 after
+confirming; the steps are on 变更历史 and the certificate page shows the record as void."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.e2e.conftest import LiveServer, Pages, screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def test_annual_update_acknowledged_then_revocation_confirmed_on_the_profile(
+    pages: Pages, live_server: LiveServer
+) -> None:
+    from srdi.auth.models import User
+    from srdi.db.session import make_engine
+    from srdi.enterprise.models import Recognition
+
+    today = date.today()
+    year = today.year + 1
+    engine = make_engine(live_server.db_url)
+    with Session(engine) as s:
+        ent_id = s.scalar(select(User.enterprise_id).where(User.username == "demo-enterprise"))
+        assert ent_id is not None
+        rec = Recognition(
+            enterprise_id=ent_id, tier="little_giant", level="national", batch="浏览器测试第一批",
+            announced_date=today - timedelta(days=30), valid_until=today + timedelta(days=3 * 365),
+            status="valid", source="official_list",
+        )  # fmt: skip
+        s.add(rec)
+        s.commit()
+        rec_id = rec.id
+    engine.dispose()
+
+    district = pages.new("demo-district")
+    district.goto("/dynamic")
+    wait_idle(district)
+    district.locator("[data-testid=open-year]").locator("xpath=descendant-or-self::input").first.fill(
+        str(year)
+    )
+    district.click("[data-testid=open-tasks]")
+    wait_idle(district)
+    expect(district.locator("[data-testid=task-table]")).to_contain_text(f"{year - 1} 年度经营数据")
+
+    ent = pages.new("demo-enterprise")
+    ent.goto("/dynamic")
+    wait_idle(ent)
+    expect(ent.locator("[data-testid=task-table]")).to_contain_text("待更新")
+    ent.click("[data-testid=submit-task]")
+    ent.fill("[data-testid=update-operating_revenue]", "8600")
+    ent.fill("[data-testid=update-employees]", "120")
+    screenshot(ent, "dynamic-annual-update-form")
+    ent.click("[data-testid=update-save]")
+    wait_idle(ent)
+    expect(ent.locator("[data-testid=task-table]")).to_contain_text("已提交，待确认")
+
+    district.reload()
+    wait_idle(district)
+    district.click("[data-testid=ack-task] >> nth=0")
+    wait_idle(district)
+    expect(district.locator("[data-testid=task-table]")).to_contain_text("已确认")
+    screenshot(district, "dynamic-tasks-official")
+
+    province = pages.new("demo-province")
+    province.goto(f"/enterprises/{ent_id}")
+    wait_idle(province)
+    province.get_by_role("tab", name="认定记录").click()
+    wait_idle(province)
+    mine = province.locator("[data-testid=recognitions-table] tr", has_text="浏览器测试第一批")
+    mine.locator("[data-testid=revoke]").click()
+    wait_idle(province)
+    province.click("[data-testid=revoke-kind]")
+    province.get_by_role("option", name="偷漏税等违法行为").click()
+    province.fill("[data-testid=revoke-reason]", "税务机关认定偷税")
+    province.click("[data-testid=revoke-confirm]")
+    province.get_by_role("button", name="确定撤销").click()
+    wait_idle(province)
+    expect(mine).to_contain_text("已撤销")
+
+    ent.goto(f"/enterprises/{ent_id}")
+    wait_idle(ent)
+    ent.get_by_role("tab", name="变更历史").click()
+    wait_idle(ent)
+    history = ent.locator("[data-testid=history-table]")
+    expect(history).to_contain_text("年度更新任务")
+    expect(history).to_contain_text("3年内")
+    ent.goto(f"/enterprises/{ent_id}/recognitions/{rec_id}/certificate")
+    wait_idle(ent)
+    expect(ent.locator("[data-testid=certificate-void]")).to_be_visible()
+    screenshot(ent, "certificate-revoked")
