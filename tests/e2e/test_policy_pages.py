@@ -166,7 +166,7 @@ def test_official_drafts_sandboxes_and_publishes_then_runs_and_the_enterprise_co
     expect(box).to_be_hidden()
     wait_idle(page)
     expect(page.locator("[data-testid=batches-table]")).not_to_contain_text("10.00 万元")
-    assert page.request.get("/api/v1/disbursement-batches").json() == []
+    assert page.request.get("/api/v1/disbursement-batches").json()["total"] == 0
     page.click("[data-testid=disburse]")
     accept_confirmation(page, "生成含完整收款账号的拨付文件")
     expect(page.locator("[data-testid=batches-table]")).to_contain_text("10.00 万元")

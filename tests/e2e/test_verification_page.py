@@ -96,7 +96,9 @@ def _run(official: httpx.Client) -> list[dict[str, Any]]:
     while official.get(f"/api/v1/grant-runs/{run_id}").json()["status"] == "running":
         assert time.monotonic() < deadline, "run did not finish within 60 s"
         time.sleep(0.2)
-    return list(official.get(f"/api/v1/grant-runs/{run_id}/grants").json())
+    return list(
+        official.get(f"/api/v1/grant-runs/{run_id}/grants", params={"page_size": 200}).json()["items"]
+    )
 
 
 def test_self_reported_match_waits_for_verification_and_is_offered_after_the_official_verifies(

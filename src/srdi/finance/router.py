@@ -20,7 +20,7 @@ from srdi.auth.service import Principal
 from srdi.db.session import DbSession
 from srdi.enterprise import service as enterprise_service
 from srdi.finance import service
-from srdi.finance.enums import RUN_STATUS_LABELS, SHARE_LABELS, RequestAction, RunStatus
+from srdi.finance.enums import RUN_STATUS_LABELS, SHARE_LABELS, RequestAction, RequestStatus, RunStatus
 from srdi.finance.exceptions import WhitelistNotFound
 from srdi.finance.models import WhitelistRun
 from srdi.finance.schemas import (
@@ -43,6 +43,8 @@ from srdi.finance.schemas import (
     WhitelistRunDetailOut,
     WhitelistRunOut,
 )
+from srdi.kit.pagination import Page, page_of
+from srdi.kit.params import PageNo, PageSize
 
 router = APIRouter(tags=["产融对接 finance"])
 
@@ -279,15 +281,29 @@ def create_requests(
     return [FinancingRequestOut(**service.request_view(db, r, for_bank=False)) for r in reqs]
 
 
+# 待处理: what a bank still has to decide.
+PENDING = {RequestStatus.submitted, RequestStatus.accepted, RequestStatus.info_requested}
+
+
 @router.get(
-    "/finance/requests", response_model=list[FinancingRequestOut], summary="融资需求（银行只见发给本行的）"
+    "/finance/requests",
+    response_model=Page[FinancingRequestOut],
+    summary="融资需求（银行只见发给本行的；分页）",
 )
-def list_requests(db: DbSession, principal: FinanceUser) -> list[FinancingRequestOut]:
+def list_requests(
+    db: DbSession,
+    principal: FinanceUser,
+    pending: Annotated[bool, Query(description="只看待处理的（已提交、已受理、待补充材料）")] = False,
+    page: PageNo = 1,
+    page_size: PageSize = 20,
+) -> Page[FinancingRequestOut]:
     for_bank = principal.role is Role.bank
-    return [
-        FinancingRequestOut(**service.request_view(db, r, for_bank=for_bank))
-        for r in service.list_requests(db, principal)
-    ]
+    rows = service.list_requests(db, principal)
+    if pending:
+        rows = [r for r in rows if r.status in PENDING]
+    return page_of(
+        rows, page, page_size, lambda r: FinancingRequestOut(**service.request_view(db, r, for_bank=for_bank))
+    )
 
 
 @router.get("/finance/requests/{request_id}", response_model=FinancingRequestOut, summary="融资需求详情")
