@@ -78,7 +78,14 @@ def _zh_validation_message(err: dict[str, Any]) -> str:
         "decimal_max_places": "小数位数过多",
         "string_type": "应为文本",
     }
-    return known.get(kind, "取值不正确")
+    text = known.get(kind, "取值不正确")
+    # Say the bound, so a person knows what to enter instead (每页条数 1000 → 数值过大（不能大于 200）).
+    ctx = err.get("ctx") or {}
+    if kind == "less_than_equal" and "le" in ctx:
+        text += f"（不能大于 {ctx['le']}）"
+    elif kind == "greater_than_equal" and "ge" in ctx:
+        text += f"（不能小于 {ctx['ge']}）"
+    return text
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

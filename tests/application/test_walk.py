@@ -82,8 +82,10 @@ def test_an_application_walks_from_draft_to_a_recognition_record(
     # 区县初审 returns it: a city official may not act at the district level.
     city = client_as(Role.city_official)
     district = client_as(Role.district_official)
-    assert [a["id"] for a in district.get("/api/v1/applications?awaiting_me=true").json()] == [app_id]
-    assert city.get("/api/v1/applications?awaiting_me=true").json() == []
+    assert [a["id"] for a in district.get("/api/v1/applications?awaiting_me=true").json()["items"]] == [
+        app_id
+    ]
+    assert city.get("/api/v1/applications?awaiting_me=true").json()["items"] == []
     r = city.post(
         f"/api/v1/applications/{app_id}/reviews", json={"action": "approve", "level": "district_review"}
     )

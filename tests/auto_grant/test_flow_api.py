@@ -59,7 +59,7 @@ def test_official_drafts_sandboxes_publishes_runs_and_the_enterprise_is_paid_onc
     run = official.get(f"/api/v1/grant-runs/{r.json()['id']}").json()
     assert (run["status"], run["progress"], run["summary"]["by_status"]) == ("done", 1.0, {"matched": 2})
     assert run["summary"]["allocation"]["order"] == "pro_rata"
-    grants = official.get(f"/api/v1/grant-runs/{run['id']}/grants").json()
+    grants = official.get(f"/api/v1/grant-runs/{run['id']}/grants").json()["items"]
     assert sorted((g["enterprise_id"], g["status"], g["amount_yuan"]) for g in grants) == [
         (a.id, "matched", "50000.00"),
         (b.id, "matched", "50000.00"),
@@ -159,7 +159,7 @@ def test_enterprise_contests_a_non_match_with_the_trace_attached(db, client_as):
     )
     assert r.status_code == 201, r.text
     official = client_as("city_official", region_code="4419")
-    c = official.get("/api/v1/contests").json()[0]
+    c = official.get("/api/v1/contests").json()["items"][0]
     assert (c["policy_key"], c["status"]) == (KEY, "open")
     r = official.post(
         f"/api/v1/contests/{c['id']}/resolve", json={"upheld": True, "response": "已核实，补录认定后重新比对"}

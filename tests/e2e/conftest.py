@@ -227,3 +227,15 @@ def wait_idle(page: Any) -> None:
     page.wait_for_load_state("networkidle")
     # A locator, not wait_for_function: the page's CSP forbids the eval that a string predicate needs.
     expect(page.locator("[data-state=loading]")).to_have_count(0)
+
+
+def accept_confirmation(page: Any, says: str | None = None) -> None:
+    """Answer the irreversible-action question (web/src/kit/confirm.ts) with its confirm button."""
+    from playwright.sync_api import expect
+
+    box = page.locator(".el-message-box.confirm-irreversible")
+    expect(box).to_be_visible()
+    if says:
+        expect(box).to_contain_text(says)
+    box.locator(".el-message-box__btns .el-button--primary").click()
+    expect(box).to_be_hidden()

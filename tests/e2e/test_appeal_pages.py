@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, LiveServer, Pages, screenshot, wait_idle
+from tests.e2e.conftest import PHONE, LiveServer, Pages, accept_confirmation, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +21,8 @@ def _act(page: Any, action: str, fill: dict[str, str] | None = None) -> None:
     for selector, value in (fill or {}).items():
         page.fill(selector, value)
     page.click("[data-testid=action-confirm]")
+    if action in ("reject", "close"):  # these end the appeal: asked once more
+        accept_confirmation(page, "诉求")
     wait_idle(page)
     expect(page.locator(".el-dialog")).to_be_hidden()
 

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.e2e.conftest import LiveServer, Pages, screenshot, wait_idle
+from tests.e2e.conftest import LiveServer, Pages, accept_confirmation, screenshot, wait_idle
 from tests.e2e.seed import FIRST_NAME
 
 pytestmark = pytest.mark.browser
@@ -37,6 +37,7 @@ def _review(page: Any, url: str, button: str, fill: dict[str, str] | None = None
     for selector, value in (fill or {}).items():
         page.fill(f"[data-testid={selector}]", value)
     page.click("[data-testid=review-send]")
+    accept_confirmation(page, "申报")
     wait_idle(page)
 
 
@@ -105,6 +106,7 @@ def test_an_application_from_the_enterprise_to_publicity(
     ent.click("[data-testid=pledge]")
     screenshot(ent, "application-draft")
     ent.click("[data-testid=submit-application]")
+    accept_confirmation(ent, "提交后申报材料不能再修改")
     wait_idle(ent)
     _status(ent, "审核中（区县初审）")
 
@@ -123,6 +125,7 @@ def test_an_application_from_the_enterprise_to_publicity(
     ent.set_input_files("[data-testid=upload-N6]", str(pdf))
     wait_idle(ent)
     ent.click("[data-testid=submit-application]")
+    accept_confirmation(ent, "提交后申报材料不能再修改")
     wait_idle(ent)
     _status(ent, "审核中（区县初审）")
 

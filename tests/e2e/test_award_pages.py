@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Pages, screenshot, wait_idle
+from tests.e2e.conftest import Pages, accept_confirmation, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -39,8 +39,7 @@ def test_official_adds_a_maker_china_award_with_its_group_then_deletes_it(pages:
     expect(table).to_contain_text("国家级")
     expect(table).not_to_contain_text("enterprise_group")
     page.locator("[data-testid=award-delete]").first.click()
-    expect(page.locator(".el-message-box")).to_contain_text("确定删除获奖记录")
-    page.locator(".el-message-box__btns .el-button--primary").click()
+    accept_confirmation(page, "将删除获奖记录")
     expect(page.locator("[data-testid=awards-panel]")).to_contain_text("暂无获奖记录")
     assert page.js_errors == []
 

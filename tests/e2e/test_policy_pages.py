@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, LiveServer, Pages, screenshot, wait_idle
+from tests.e2e.conftest import PHONE, LiveServer, Pages, accept_confirmation, screenshot, wait_idle
 from tests.e2e.seed import make_uscc
 
 pytestmark = pytest.mark.browser
@@ -121,7 +121,7 @@ def test_official_drafts_sandboxes_and_publishes_then_runs_and_the_enterprise_co
     expect(sandbox).to_contain_text("500.00 万元")
     screenshot(page, "policy-sandbox")
     page.click("[data-testid=publish-draft]")
-    page.locator(".el-message-box__btns .el-button--primary").click()
+    accept_confirmation(page, "重新计算所有企业的政策匹配")
     expect(page.locator(".el-message", has_text="已发布")).to_be_visible()
 
     page.goto("/grant-runs")
@@ -157,7 +157,18 @@ def test_official_drafts_sandboxes_and_publishes_then_runs_and_the_enterprise_co
     wait_idle(page)
     page.locator("[data-testid=runs-table] .el-table__row").first.click()
     wait_idle(page)
+    # 拨付 asks first, naming the run and what follows; cancelling it pays nothing.
     page.click("[data-testid=disburse]")
+    box = page.locator(".el-message-box.confirm-irreversible")
+    expect(box).to_contain_text("确认拨付")
+    expect(box).to_contain_text(AWARD)
+    box.locator(".el-message-box__btns button", has_text="取消").click()
+    expect(box).to_be_hidden()
+    wait_idle(page)
+    expect(page.locator("[data-testid=batches-table]")).not_to_contain_text("10.00 万元")
+    assert page.request.get("/api/v1/disbursement-batches").json()["total"] == 0
+    page.click("[data-testid=disburse]")
+    accept_confirmation(page, "生成含完整收款账号的拨付文件")
     expect(page.locator("[data-testid=batches-table]")).to_contain_text("10.00 万元")
     expect(page.locator("[data-testid=overdue-card]")).to_be_visible()
     screenshot(page, "grant-disbursed")

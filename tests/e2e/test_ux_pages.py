@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, Pages, screenshot, wait_idle
+from tests.e2e.conftest import PHONE, Pages, accept_confirmation, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -137,7 +137,7 @@ def test_admin_enters_the_missing_year_with_a_holiday_and_a_make_up_day(pages: P
     page.click("[data-testid=calendar-add-make-up]")
     expect(page.locator("[data-testid=calendar-problems]")).to_have_count(0)
     page.click("[data-testid=calendar-save]")
-    page.locator(".el-message-box__btns button", has_text="保存").click()
+    accept_confirmation(page, "2027 年的工作日期限将按此安排计算")
     expect(page.locator(".el-message--success")).to_contain_text("已保存 2027 年放假安排")
     expect(page.locator("[data-testid=calendar-source]")).to_contain_text("管理员录入（demo-admin）")
     expect(page.locator("[data-testid=calendar-table]")).to_contain_text("2027-02-14")

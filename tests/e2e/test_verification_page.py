@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.auto_grant.variable_policy import KEY, publish_variable_policy
-from tests.e2e.conftest import LiveServer, Pages, screenshot, wait_idle
+from tests.e2e.conftest import LiveServer, Pages, accept_confirmation, screenshot, wait_idle
 from tests.e2e.seed import make_uscc
 
 pytestmark = pytest.mark.browser
@@ -96,7 +96,9 @@ def _run(official: httpx.Client) -> list[dict[str, Any]]:
     while official.get(f"/api/v1/grant-runs/{run_id}").json()["status"] == "running":
         assert time.monotonic() < deadline, "run did not finish within 60 s"
         time.sleep(0.2)
-    return list(official.get(f"/api/v1/grant-runs/{run_id}/grants").json())
+    return list(
+        official.get(f"/api/v1/grant-runs/{run_id}/grants", params={"page_size": 200}).json()["items"]
+    )
 
 
 def test_self_reported_match_waits_for_verification_and_is_offered_after_the_official_verifies(
@@ -128,7 +130,7 @@ def test_self_reported_match_waits_for_verification_and_is_offered_after_the_off
         page.fill("[data-testid=verify-note]", "与科技局名单及税务核定数据比对一致")
         page.fill("[data-testid=verify-evidence]", "东科〔2025〕8号")
         page.click("[data-testid=verification-submit]")
-        page.locator(".el-message-box__btns .el-button--primary").click()
+        accept_confirmation(page, "核验通过")
         expect(page.locator(".el-message", has_text="已核验").last).to_be_visible()
         wait_idle(page)
     expect(page.locator("[data-state=empty]")).to_contain_text("暂无核验事项")  # both checked

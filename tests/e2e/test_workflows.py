@@ -155,4 +155,17 @@ def test_batch_evaluation_runs_with_progress_and_shows_funnel_results_seed_pool_
     page.get_by_role("tab", name="动态管理").click()
     expect(page.locator("[data-testid=dynamic-lists]")).to_contain_text("即将到期")
     screenshot(page, "batch-dynamic")
+    # 动态管理 is paged on the server: each list's button says its total, the pager the same (page 2: tests/ux/test_paging).
+    run_id = page.request.get("/api/v1/batch-runs").json()["items"][0]["id"]
+    url = f"/api/v1/batch-runs/{run_id}/dynamic-management"
+    totals = page.request.get(url).json()["totals"]
+    biggest = max(totals, key=lambda k: totals[k])
+    page.click(f"[data-testid=dynamic-{biggest}]")
+    wait_idle(page)
+    expect(page.locator(f"[data-testid=dynamic-{biggest}]")).to_contain_text(f"（{totals[biggest]}）")
+    expect(page.locator("[data-testid=dynamic-lists] [data-testid=pager]")).to_contain_text(
+        f"共 {totals[biggest]} 条"
+    )
+    rows = page.locator("[data-testid=dynamic-table] tbody tr")
+    expect(rows).to_have_count(min(totals[biggest], 20))
     assert page.js_errors == []

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import LiveServer, Pages, screenshot, wait_idle
+from tests.e2e.conftest import LiveServer, Pages, accept_confirmation, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +38,7 @@ def test_a_challenge_from_publication_to_delivery(pages: Pages, live_server: Liv
     wait_idle(district)
     district.click("[data-testid=action-approve]")
     district.click("[data-testid=action-confirm]")
+    accept_confirmation(district, "需求将对外发布")
     expect(district.locator("[data-testid=need-status]")).to_have_text("征集中")
 
     ent = pages.new("demo-enterprise")
@@ -60,6 +61,7 @@ def test_a_challenge_from_publication_to_delivery(pages: Pages, live_server: Liv
     leader.click("text=揭榜方案（1）")
     expect(leader.locator("[data-testid=bid-table]")).to_contain_text("3个月交付样机")
     leader.locator("[data-testid=bid-table] button:has-text('选定')").click()
+    accept_confirmation(leader, "该企业将成为揭榜方")
     expect(leader.locator("[data-testid=need-status]")).to_have_text("已揭榜")
     leader.click("[data-testid=action-start]")
     leader.click("[data-testid=action-confirm]")
@@ -74,6 +76,7 @@ def test_a_challenge_from_publication_to_delivery(pages: Pages, live_server: Liv
     ent.goto(need_url)
     wait_idle(ent)
     ent.click("[data-testid=contract-confirm]")
+    accept_confirmation(ent, "确认合同")
     expect(ent.locator("[data-testid=first-purchase] .el-tag")).to_have_text("符合首购奖励条件")
     expect(ent.locator("[data-testid=contract-card]")).to_contain_text("120.00 万元，供方确认")
     leader.goto(need_url)

@@ -87,4 +87,4 @@ def test_yearly_figures_beyond_a_bigint_of_fen_give_422(client, value, status):
     r = client.put(f"/api/v1/enterprises/{ent['id']}/yearly-figures/2025", json={field: value})
     assert r.status_code == status, r.text
     if status == 422:
-        assert r.json()["details"][0]["message"] in ("数值过大", "数值过小", "应为有限数值")
+        assert r.json()["details"][0]["message"].startswith(("数值过大", "数值过小", "应为有限数值"))

@@ -128,7 +128,7 @@ def test_bad_query_parameter_gets_structured_chinese_error(client):
     assert r.status_code == 422
     assert r.json()["details"][0] == {
         "field": "page_size",
-        "message": "数值过大",
+        "message": "数值过大（不能大于 200）",
         "message_en": "Input should be less than or equal to 200",
     }
 

@@ -298,7 +298,7 @@ def test_enterprise_finds_a_product_sends_a_request_and_the_bank_approves_it(db,
         ).status_code
         == 404
     )
-    assert [x["id"] for x in bank.get("/api/v1/finance/requests").json()] == [req["id"]]
+    assert [x["id"] for x in bank.get("/api/v1/finance/requests").json()["items"]] == [req["id"]]
 
     seen = bank.get(f"/api/v1/finance/requests/{req['id']}").json()
     assert seen["enterprise"]["name"] == ents["e1"].name

@@ -51,10 +51,12 @@ def test_leader_publishes_a_challenge_that_is_reviewed_matched_taken_selected_an
     # Before review, nobody else sees it.
     bidder = client_as(Role.enterprise, enterprise_id=ents["harmonic"].id)
     assert bidder.get(f"/api/v1/match-needs/{need_id}").status_code == 404
-    assert bidder.get("/api/v1/match-needs").json() == []
+    assert bidder.get("/api/v1/match-needs").json()["items"] == []
 
     official = client_as(Role.district_official)
-    queue = official.get("/api/v1/match-needs", params={"view": "review", "status": "pending_review"}).json()
+    queue = official.get("/api/v1/match-needs", params={"view": "review", "status": "pending_review"}).json()[
+        "items"
+    ]
     assert [n["id"] for n in queue] == [need_id]
     assert official.get(f"/api/v1/match-needs/{need_id}").json()["allowed_actions"] == ["approve", "reject"]
     r = official.post(
@@ -116,7 +118,7 @@ def test_leader_publishes_a_challenge_that_is_reviewed_matched_taken_selected_an
     )
     r = leader.post(f"/api/v1/match-bids/{bid_id}/transitions", json={"action": "select", "note": "方案成熟"})
     assert (r.status_code, r.json()["status_label"]) == (200, "已选定"), r.text
-    assert other.get("/api/v1/match-bids").json()[0]["status"] == "declined"
+    assert other.get("/api/v1/match-bids").json()["items"][0]["status"] == "declined"
 
     # Milestones, start, delivery.
     r = leader.post(
@@ -248,7 +250,7 @@ def test_empty_oversized_and_duplicate_postings_are_refused_in_chinese(db, clien
         "贵企业已发布过同名需求“协作机器人关节 谐波减速器国产化！”（尚未办结），请勿重复发布",
     )
     # Rejection needs a reason.
-    need_id = leader.get("/api/v1/match-needs", params={"view": "mine"}).json()[0]["id"]
+    need_id = leader.get("/api/v1/match-needs", params={"view": "mine"}).json()["items"][0]["id"]
     official = client_as(Role.district_official)
     r = official.post(f"/api/v1/match-needs/{need_id}/transitions", json={"action": "reject"})
     assert (r.status_code, r.json()["message"]) == (422, "审核不通过须写明原因")

@@ -66,6 +66,8 @@ from srdi.auth.service import Principal, audit
 from srdi.criteria.service import tier_label
 from srdi.db.session import DbSession
 from srdi.enterprise import service as enterprise_service
+from srdi.kit.pagination import Page, page_of
+from srdi.kit.params import PageNo, PageSize
 
 router = APIRouter(tags=["申报与审核 applications"])
 
@@ -315,18 +317,20 @@ def announce(
 # --- applications ----------------------------------------------------------------------------------------------
 
 
-@router.get("/applications", response_model=list[ApplicationOut], summary="申报列表（审核队列）")
+@router.get("/applications", response_model=Page[ApplicationOut], summary="申报列表（审核队列；分页）")
 def list_applications(
     db: DbSession,
     principal: AppUser,
     status: Annotated[ApplicationStatus | None, Query(description="按状态筛选")] = None,
     awaiting_me: Annotated[bool, Query(description="只看待本人所在层级审核的")] = False,
-) -> list[dict[str, Any]]:
+    page: PageNo = 1,
+    page_size: PageSize = 20,
+) -> Page[dict[str, Any]]:
     rows = service.list_for(
         db, principal.user, status=status.value if status else None, awaiting_me=awaiting_me
     )
     names = {b.id: b.name for b in service.batches(db)}
-    return [_summary(db, a, names) for a in rows]
+    return page_of(rows, page, page_size, lambda a: _summary(db, a, names))
 
 
 @router.post(

@@ -41,6 +41,8 @@ from srdi.enterprise.dependencies import VisibleEnterprise
 from srdi.enterprise.models import Enterprise
 from srdi.kit.masking import mask_account
 from srdi.kit.money import fen_to_yuan
+from srdi.kit.pagination import Page, page_of
+from srdi.kit.params import PageNo, PageSize
 from srdi.kit.workdays import beijing_today
 from srdi.policy import service as policy_service
 
@@ -135,15 +137,15 @@ def _detail(db: Session, g: Grant) -> GrantDetailOut:
     )
 
 
-@router.get("/grant-runs", response_model=list[RunOut], summary="免申即享批次列表")
-def list_runs(db: DbSession, principal: Manager) -> list[RunOut]:
-    out = []
+@router.get("/grant-runs", response_model=Page[RunOut], summary="免申即享批次列表（分页）")
+def list_runs(db: DbSession, principal: Manager, page: PageNo = 1, page_size: PageSize = 20) -> Page[RunOut]:
+    shown = []
     for run in service.runs(db):
         try:
-            out.append(_run_out(_run_in_scope(db, principal, run)))
+            shown.append(_run_in_scope(db, principal, run))
         except RunNotFound:
             continue
-    return out
+    return page_of(shown, page, page_size, _run_out)
 
 
 @router.post("/grant-runs", response_model=RunOut, status_code=202, summary="发起数据比对（免申即享）")
@@ -170,13 +172,18 @@ def get_run(db: DbSession, principal: Manager, run_id: Id) -> RunOut:
     return _run_out(_run_in_scope(db, principal, service.get_run(db, run_id)))
 
 
-@router.get("/grant-runs/{run_id}/grants", response_model=list[GrantOut], summary="批次的比对结果")
+@router.get("/grant-runs/{run_id}/grants", response_model=Page[GrantOut], summary="批次的比对结果（分页）")
 def run_grants(
-    db: DbSession, principal: Manager, run_id: Id, status: Annotated[str | None, Query(max_length=20)] = None
-) -> list[GrantOut]:
+    db: DbSession,
+    principal: Manager,
+    run_id: Id,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+    page: PageNo = 1,
+    page_size: PageSize = 50,
+) -> Page[GrantOut]:
     run = _run_in_scope(db, principal, service.get_run(db, run_id))
     rows = service.run_grants(db, run.policy_key, run.period, principal.scope.region_prefixes, status)
-    return [_grant_out(db, g, e) for g, e in rows]
+    return page_of(rows, page, page_size, lambda r: _grant_out(db, r[0], r[1]))
 
 
 @router.get("/overdue-grants", response_model=list[GrantOut], summary="逾期拨付的免申即享事项")
@@ -237,10 +244,11 @@ def decline(db: DbSession, principal: SelfUser, grant_id: Id, body: DeclineIn) -
     return _detail(db, g)
 
 
-def _contest_out(c: Contest) -> ContestOut:
+def _contest_out(c: Contest, enterprise_name: str) -> ContestOut:
     return ContestOut(
-        **{k: getattr(c, k) for k in ContestOut.model_fields if k != "status_label"},
+        **{k: getattr(c, k) for k in ContestOut.model_fields if k not in ("status_label", "enterprise_name")},
         status_label=ContestStatus(c.status).label,
+        enterprise_name=enterprise_name,
     )
 
 
@@ -276,17 +284,19 @@ def contest(db: DbSession, principal: SelfUser, ent: VisibleEnterprise, body: Co
         actor=principal.username,
     )
     audit(db, principal, "auto_grant.contest", ("contest", row.id), {"policy_key": policy_key})
-    return _contest_out(row)
+    return _contest_out(row, ent.name)
 
 
-@router.get("/contests", response_model=list[ContestOut], summary="异议列表")
-def list_contests(db: DbSession, principal: Reader) -> list[ContestOut]:
-    out = []
+@router.get("/contests", response_model=Page[ContestOut], summary="异议列表（分页）")
+def list_contests(
+    db: DbSession, principal: Reader, page: PageNo = 1, page_size: PageSize = 20
+) -> Page[ContestOut]:
+    shown = []
     for c in service.contests(db):
         ent = enterprise_service.get_or_404(db, c.enterprise_id)
         if principal.scope.allows(ent.region_code, ent.id):
-            out.append(_contest_out(c))
-    return out
+            shown.append((c, ent.name))
+    return page_of(shown, page, page_size, lambda r: _contest_out(*r))
 
 
 @router.post("/contests/{contest_id}/resolve", response_model=ContestOut, summary="答复异议")
@@ -304,7 +314,7 @@ def resolve(db: DbSession, principal: Manager, contest_id: Id, body: ResolveIn) 
         db, c.id, upheld=body.upheld, response=body.response, actor=principal.username
     )
     audit(db, principal, "auto_grant.contest.resolve", ("contest", row.id), body.model_dump())
-    return _contest_out(row)
+    return _contest_out(row, enterprise_service.get_or_404(db, row.enterprise_id).name)
 
 
 def _batch_out(b: Any) -> BatchOut:
@@ -340,16 +350,18 @@ def disburse(db: DbSession, principal: Manager, body: PolicyPeriodIn) -> BatchOu
     return _batch_out(b)
 
 
-@router.get("/disbursement-batches", response_model=list[BatchOut], summary="拨付批次列表")
-def list_batches(db: DbSession, principal: Manager) -> list[BatchOut]:
-    out = []
+@router.get("/disbursement-batches", response_model=Page[BatchOut], summary="拨付批次列表（分页）")
+def list_batches(
+    db: DbSession, principal: Manager, page: PageNo = 1, page_size: PageSize = 20
+) -> Page[BatchOut]:
+    shown = []
     for b in service.batches(db):
         try:
             _managed(db, principal, b.policy_key)
         except Exception:
             continue
-        out.append(_batch_out(b))
-    return out
+        shown.append(b)
+    return page_of(shown, page, page_size, _batch_out)
 
 
 @router.get(

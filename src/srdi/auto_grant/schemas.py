@@ -97,6 +97,7 @@ class ContestIn(BaseModel):
 class ContestOut(BaseModel):
     id: int
     enterprise_id: int
+    enterprise_name: str = Field(default="", description="提出异议的企业")
     policy_key: str
     grant_id: int | None
     reason: str

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from srdi.config import get_settings
 from srdi.criteria import repository
+from srdi.criteria.enums import DynamicCategory
 from srdi.criteria.models import BatchRun
 from srdi.criteria.schemas import DynamicEntry, DynamicManagementOut
 from srdi.criteria.service import tier_label
@@ -165,3 +166,24 @@ def _kind_label(kind: str) -> str:
     from srdi.enterprise.enums import LABELS
 
     return LABELS.get(kind, kind)
+
+
+def paged(
+    full: DynamicManagementOut, category: DynamicCategory | None, page: int, page_size: int
+) -> DynamicManagementOut:
+    """One page of each list (or of ``category`` only, the others empty), with every list's total: 动态管理 of a
+    whole city runs to hundreds of rows (issue 15.3)."""
+    start = (page - 1) * page_size
+    lists = {c.value: getattr(full, c.value) for c in DynamicCategory}
+    shown = {
+        k: (v[start : start + page_size] if category is None or category.value == k else [])
+        for k, v in lists.items()
+    }
+    return full.model_copy(
+        update={
+            **shown,
+            "totals": {k: len(v) for k, v in lists.items()},
+            "page": page,
+            "page_size": page_size,
+        }
+    )

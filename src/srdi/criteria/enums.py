@@ -18,3 +18,13 @@ class RunStatus(StrEnum):
 
 
 OUTCOME_LABELS = {"pass": "达到", "fail": "未达到", "unknown": "待补充数据"}
+
+
+class DynamicCategory(StrEnum):
+    """The 动态管理 lists (有进有出)."""
+
+    newly_eligible = "newly_eligible"
+    at_risk = "at_risk"
+    expiring = "expiring"
+    to_be_revoked = "to_be_revoked"
+    update_overdue = "update_overdue"

@@ -15,6 +15,7 @@ from srdi.auth.dependencies import require_roles
 from srdi.auth.enums import MANAGERS, MONITORS, REGISTRY_READERS
 from srdi.auth.service import Principal, audit
 from srdi.criteria import batch_service, dynamic_service, service, tasks
+from srdi.criteria.enums import DynamicCategory
 from srdi.criteria.exceptions import BatchRunNotFound, EvaluationNotFound
 from srdi.criteria.models import BatchRun, Evaluation
 from srdi.criteria.schemas import (
@@ -34,7 +35,7 @@ from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.dependencies import VisibleEnterprise
 from srdi.enterprise.exceptions import EnterpriseNotFound
 from srdi.kit.errors import ErrorOut, PermissionDenied
-from srdi.kit.pagination import Page
+from srdi.kit.pagination import Page, page_of
 from srdi.kit.params import PageNo, PageSize
 from srdi.kit.workdays import beijing_today
 
@@ -218,12 +219,13 @@ def create_batch_run(
     return _run_out(run)
 
 
-@router.get("/batch-runs", response_model=list[BatchRunOut], summary="批量评价任务列表")
-def list_batch_runs(db: DbSession, principal: RunReader) -> list[BatchRunOut]:
+@router.get("/batch-runs", response_model=Page[BatchRunOut], summary="批量评价任务列表（分页）")
+def list_batch_runs(
+    db: DbSession, principal: RunReader, page: PageNo = 1, page_size: PageSize = 20
+) -> Page[BatchRunOut]:
     prefixes = principal.scope.region_prefixes
-    return [
-        _run_out(r) for r in service.runs(db, region_scope=list(prefixes) if prefixes is not None else None)
-    ]
+    rows = service.runs(db, region_scope=list(prefixes) if prefixes is not None else None)
+    return page_of(rows, page, page_size, _run_out)
 
 
 @router.get(
@@ -311,9 +313,15 @@ def get_dynamic_management(
     principal: RunReader,
     run_id: RunId,
     within_days: Annotated[int, Query(ge=1, le=1095, description="到期预警天数")] = 90,
+    category: Annotated[
+        DynamicCategory | None, Query(description="只取这一类的这一页（其余类为空列表，合计照常）")
+    ] = None,
+    page: PageNo = 1,
+    page_size: PageSize = 20,
 ) -> DynamicManagementOut:
     run = _run(db, principal, run_id)
     prefixes = principal.scope.region_prefixes
-    return dynamic_service.dynamic_management(
+    full = dynamic_service.dynamic_management(
         db, run, within_days=within_days, region_scope=list(prefixes) if prefixes is not None else None
     )
+    return dynamic_service.paged(full, category, page, page_size)

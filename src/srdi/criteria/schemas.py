@@ -141,8 +141,13 @@ class DynamicEntry(BaseModel):
 
 
 class DynamicManagementOut(BaseModel):
+    """Each list holds one page (``page``, ``page_size``); ``totals`` counts each list in full."""
+
     as_of: date
     within_days: int
+    totals: dict[str, int] = Field(default_factory=dict, description="每类企业总数")
+    page: int = 1
+    page_size: int = 0
     newly_eligible: list[DynamicEntry]
     at_risk: list[DynamicEntry]
     expiring: list[DynamicEntry]

@@ -20,9 +20,9 @@ from srdi.auth.service import Principal
 from srdi.db.session import DbSession
 from srdi.enterprise import service as enterprise_service
 from srdi.finance import service
-from srdi.finance.enums import RUN_STATUS_LABELS, SHARE_LABELS, RequestAction, RunStatus
+from srdi.finance.enums import RUN_STATUS_LABELS, SHARE_LABELS, RequestAction, RequestStatus, RunStatus
 from srdi.finance.exceptions import WhitelistNotFound
-from srdi.finance.models import WhitelistRun
+from srdi.finance.models import FinancingRequest, WhitelistRun
 from srdi.finance.schemas import (
     BankAccountIn,
     BankAccountOut,
@@ -46,6 +46,8 @@ from srdi.finance.schemas import (
     WhitelistRunDetailOut,
     WhitelistRunOut,
 )
+from srdi.kit.pagination import Page, page_of
+from srdi.kit.params import PageNo, PageSize
 
 router = APIRouter(tags=["产融对接 finance"])
 
@@ -286,14 +288,32 @@ def create_requests(
     return [FinancingRequestOut(**service.request_view(db, r, for_bank=False)) for r in reqs]
 
 
+# 待处理: what a bank still has to decide.
+PENDING = {RequestStatus.submitted, RequestStatus.accepted, RequestStatus.info_requested}
+
+
 @router.get(
-    "/finance/requests", response_model=list[FinancingRequestOut], summary="融资需求（银行只见发给本行的）"
+    "/finance/requests",
+    response_model=Page[FinancingRequestOut],
+    summary="融资需求（银行只见发给本行的；分页）",
 )
-def list_requests(db: DbSession, principal: FinanceUser) -> list[FinancingRequestOut]:
-    views = service.request_views(
-        db, service.list_requests(db, principal), for_bank=principal.role is Role.bank
+def list_requests(
+    db: DbSession,
+    principal: FinanceUser,
+    pending: Annotated[bool, Query(description="只看待处理的（已提交、已受理、待补充材料）")] = False,
+    page: PageNo = 1,
+    page_size: PageSize = 20,
+) -> Page[FinancingRequestOut]:
+    for_bank = principal.role is Role.bank
+    rows = service.list_requests(db, principal)
+    if pending:
+        rows = [r for r in rows if r.status in PENDING]
+    shown: Page[FinancingRequest] = page_of(rows, page, page_size)
+    # One calendar read for the page (the deadlines of each row), not one per row.
+    views = service.request_views(db, list(shown.items), for_bank=for_bank)
+    return Page(
+        items=[FinancingRequestOut(**v) for v in views], total=shown.total, page=page, page_size=page_size
     )
-    return [FinancingRequestOut(**v) for v in views]
 
 
 @router.get("/finance/requests/{request_id}", response_model=FinancingRequestOut, summary="融资需求详情")

@@ -19,6 +19,8 @@ from srdi.db.session import DbSession
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.models import Enterprise
 from srdi.kit.money import fen_to_yuan
+from srdi.kit.pagination import Page, page_of
+from srdi.kit.params import PageNo, PageSize
 from srdi.kit.reference import industry, region
 from srdi.matchmaking import service
 from srdi.matchmaking.enums import BidStatus, NeedAction, NeedKind, NeedStatus
@@ -246,7 +248,9 @@ def post_need(db: DbSession, principal: Leader, body: NeedIn) -> NeedDetailOut:
     return detail_out(db, need, principal)
 
 
-@router.get("/match-needs", response_model=list[NeedOut], summary="需求列表：本企业发布 / 待审核 / 征集中")
+@router.get(
+    "/match-needs", response_model=Page[NeedOut], summary="需求列表：本企业发布 / 待审核 / 征集中（分页）"
+)
 def list_needs(
     db: DbSession,
     principal: MatchUser,
@@ -254,11 +258,19 @@ def list_needs(
         Literal["mine", "review", "open"], Query(description="mine 本企业发布 | review 审核 | open 征集中")
     ] = "open",
     status: Annotated[NeedStatus | None, Query(description="按状态筛选")] = None,
-) -> list[NeedOut]:
-    rows = service.list_needs(db, principal.user, view=view, status=status.value if status else None)
+    page: PageNo = 1,
+    page_size: PageSize = 20,
+) -> Page[NeedOut]:
+    every = service.list_needs(db, principal.user, view=view, status=status.value if status else None)
+    rows = every[(page - 1) * page_size : page * page_size]
     leaders = service.enterprises_by_ids(db, {n.leader_enterprise_id for n in rows})
     counts = service.bid_counts(db, [n.id for n in rows if _sees_bidders(principal, n)])
-    return [need_out(n, leaders, counts.get(n.id, 0) if _sees_bidders(principal, n) else None) for n in rows]
+    return page_of(
+        every,
+        page,
+        page_size,
+        lambda n: need_out(n, leaders, counts.get(n.id, 0) if _sees_bidders(principal, n) else None),
+    )
 
 
 @router.get("/match-needs/{need_id}", response_model=NeedDetailOut, summary="需求详情与进展")
@@ -330,12 +342,13 @@ def place_bid(db: DbSession, principal: SelfUser, need_id: NeedId, body: BidIn) 
     return bid_out(bid, {need.id: need}, {ent.id: ent})
 
 
-@router.get("/match-bids", response_model=list[BidOut], summary="本企业的揭榜方案")
-def my_bids(db: DbSession, principal: SelfUser) -> list[BidOut]:
+@router.get("/match-bids", response_model=Page[BidOut], summary="本企业的揭榜方案（分页）")
+def my_bids(db: DbSession, principal: SelfUser, page: PageNo = 1, page_size: PageSize = 20) -> Page[BidOut]:
     ent = _own_enterprise(db, principal)
     bids = service.bids_of_enterprise(db, ent.id)
-    needs = {b.need_id: service.get_need(db, b.need_id) for b in bids}
-    return [bid_out(b, needs, {ent.id: ent}) for b in bids]
+    shown = bids[(page - 1) * page_size : page * page_size]
+    needs = {b.need_id: service.get_need(db, b.need_id) for b in shown}
+    return page_of(bids, page, page_size, lambda b: bid_out(b, needs, {ent.id: ent}))
 
 
 @router.post(

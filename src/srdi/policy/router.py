@@ -73,11 +73,21 @@ def is_manager(principal: Principal) -> bool:
     return principal.role in MANAGERS
 
 
-def version_out(v: PolicyVersion) -> PolicyOut:
+def may_manage(principal: Principal | None, v: PolicyVersion) -> bool:
+    """What the manage routes would allow: a managing role, and every region of the policy inside the caller's."""
+    return (
+        principal is not None
+        and is_manager(principal)
+        and service.within_region(principal.scope.region_prefixes, v)
+    )
+
+
+def version_out(v: PolicyVersion, principal: Principal | None = None) -> PolicyOut:
     pol = service.policy_of(v)
     s = pol.summary()
     return PolicyOut(
         version_id=v.id,
+        may_manage=may_manage(principal, v),
         policy_key=v.policy_key,
         version=v.version,
         status=v.status,
@@ -125,7 +135,7 @@ def version_out(v: PolicyVersion) -> PolicyOut:
 
 @router.get("/policies", response_model=list[PolicyOut], summary="政策库（已发布版本）")
 def list_policies(db: DbSession, principal: Anyone) -> list[PolicyOut]:
-    return [version_out(v) for v, _ in service.published(db)]
+    return [version_out(v, principal) for v, _ in service.published(db)]
 
 
 @router.get("/policies/{policy_key}/versions", response_model=list[PolicyOut], summary="政策的全部版本")
@@ -133,7 +143,7 @@ def policy_versions(db: DbSession, principal: Anyone, policy_key: PolicyKey) -> 
     rows = service.versions_of(db, policy_key)
     if not is_manager(principal):
         rows = [v for v in rows if v.status != VersionStatus.draft]
-    return [version_out(v) for v in rows]
+    return [version_out(v, principal) for v in rows]
 
 
 @router.get("/policy-versions/{version_id}", response_model=PolicyOut, summary="政策版本详情")
@@ -141,7 +151,7 @@ def get_version(db: DbSession, principal: Anyone, version_id: VersionId) -> Poli
     v = service.get_version(db, version_id)
     if v.status == VersionStatus.draft and not is_manager(principal):
         raise PolicyNotFound(version_id)  # drafts are not public
-    return version_out(v)
+    return version_out(v, principal)
 
 
 @router.post(
@@ -174,7 +184,7 @@ def create_draft(db: DbSession, principal: Manager, policy_key: PolicyKey, body:
         ("policy_version", v.id),
         {"policy_key": policy_key, **body.model_dump(mode="json")},
     )
-    return version_out(v)
+    return version_out(v, principal)
 
 
 def _side(d: dict[str, Any]) -> SandboxSide:
@@ -237,7 +247,7 @@ def publish(
     background.add_task(
         tasks.refresh_dirty, sessions
     )  # push results of every enterprise are recomputed in the background
-    return version_out(v)
+    return version_out(v, principal)
 
 
 def _match_out(m: dict[str, Any]) -> MatchOut:

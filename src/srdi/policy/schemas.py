@@ -54,6 +54,10 @@ class PolicyOut(BaseModel):
     version: int
     status: str = Field(description="draft 草稿 | published 已发布 | superseded 已替代")
     origin: str = Field(description="library 政策库文件 | draft 官员草稿")
+    may_manage: bool = Field(
+        default=False,
+        description="当前账号可管理该政策（起草新版本、沙盘测算、发布、免申即享比对与拨付）：管理角色且政策适用地区均在本辖区内",
+    )
     title: str
     source: str = Field(description="文号或出处")
     issuer: str

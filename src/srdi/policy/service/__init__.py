@@ -45,6 +45,7 @@ from srdi.policy.service.library import (
     stable_hash,
     sync_library,
     versions_of,
+    within_region,
 )
 from srdi.policy.service.push import (
     compute_push,
@@ -113,4 +114,5 @@ __all__ = [
     "verify",
     "versions_of",
     "with_tier_results",
+    "within_region",
 ]

@@ -187,10 +187,14 @@ def versions_of(db: Session, key: str) -> list[PolicyVersion]:
     return rows
 
 
+def within_region(scope_prefixes: Sequence[str] | None, pol: Policy | PolicyVersion) -> bool:
+    """Whether every region the policy applies to lies inside the caller's own region (None: everywhere)."""
+    if scope_prefixes is None:
+        return True
+    return all(any(code.startswith(p) for p in scope_prefixes) for code in pol.region_codes)
+
+
 def check_region(scope_prefixes: Sequence[str] | None, pol: Policy | PolicyVersion) -> None:
     """An official manages a policy only if every region it applies to lies inside their own region."""
-    if scope_prefixes is None:
-        return
-    codes = pol.region_codes
-    if not all(any(code.startswith(p) for p in scope_prefixes) for code in codes):
+    if not within_region(scope_prefixes, pol):
         raise OutsidePolicyRegion()

@@ -19,7 +19,7 @@ export const publicity = (id: number) =>
   call(api.GET("/api/v1/application-batches/{batch_id}/publicity", { params: { path: { batch_id: id } } }));
 export const announce = (id: number, document_no: string | null) =>
   call(api.POST("/api/v1/application-batches/{batch_id}/announcement", { params: { path: { batch_id: id } }, body: { document_no } }));
-export const listApplications = (q: { status?: Schemas["ApplicationStatus"]; awaiting_me?: boolean } = {}) =>
+export const listApplications = (q: { status?: Schemas["ApplicationStatus"]; awaiting_me?: boolean; page?: number; page_size?: number } = {}) =>
   call(api.GET("/api/v1/applications", { params: { query: q } }));
 export const createApplication = (batch_id: number) => call(api.POST("/api/v1/applications", { body: { batch_id } }));
 export const getApplication = (id: number) => call(api.GET("/api/v1/applications/{application_id}", path(id)));

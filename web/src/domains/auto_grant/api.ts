@@ -7,10 +7,12 @@ export type GrantDetail = Schemas["GrantDetailOut"];
 export type Contest = Schemas["ContestOut"];
 export type Batch = Schemas["BatchOut"];
 
-export const listRuns = () => call(api.GET("/api/v1/grant-runs"));
+export type PageQuery = { page: number; page_size: number };
+export const listRuns = (query: PageQuery) => call(api.GET("/api/v1/grant-runs", { params: { query } }));
 export const startRun = (policy_key: string, as_of?: string) => call(api.POST("/api/v1/grant-runs", { body: { policy_key, as_of } }));
 export const getRun = (id: number) => call(api.GET("/api/v1/grant-runs/{run_id}", { params: { path: { run_id: id } } }));
-export const runGrants = (id: number) => call(api.GET("/api/v1/grant-runs/{run_id}/grants", { params: { path: { run_id: id } } }));
+export const runGrants = (id: number, query: PageQuery) =>
+  call(api.GET("/api/v1/grant-runs/{run_id}/grants", { params: { path: { run_id: id }, query } }));
 export const enterpriseGrants = (enterpriseId: number) =>
   call(api.GET("/api/v1/enterprises/{enterprise_id}/grants", { params: { path: { enterprise_id: enterpriseId } } }));
 export const consent = (grantId: number, body: Schemas["ConsentIn"]) =>
@@ -19,11 +21,11 @@ export const decline = (grantId: number, reason: string) =>
   call(api.POST("/api/v1/grants/{grant_id}/decline", { params: { path: { grant_id: grantId } }, body: { reason } }));
 export const fileContest = (enterpriseId: number, body: Schemas["ContestIn"]) =>
   call(api.POST("/api/v1/enterprises/{enterprise_id}/contests", { params: { path: { enterprise_id: enterpriseId } }, body }));
-export const listContests = () => call(api.GET("/api/v1/contests"));
+export const listContests = (query: PageQuery) => call(api.GET("/api/v1/contests", { params: { query } }));
 export const resolveContest = (id: number, upheld: boolean, response: string) =>
   call(api.POST("/api/v1/contests/{contest_id}/resolve", { params: { path: { contest_id: id } }, body: { upheld, response } }));
 export const disburse = (policy_key: string, period: string) => call(api.POST("/api/v1/disbursement-batches", { body: { policy_key, period } }));
-export const listBatches = () => call(api.GET("/api/v1/disbursement-batches"));
+export const listBatches = (query: PageQuery) => call(api.GET("/api/v1/disbursement-batches", { params: { query } }));
 export const publishGrants = (policy_key: string, period: string) => call(api.POST("/api/v1/grant-publicity", { body: { policy_key, period } }));
 export const overdueGrants = () => call(api.GET("/api/v1/overdue-grants"));
 export const exportUrl = (batchId: number) => `/api/v1/disbursement-batches/${batchId}/export.csv`;

@@ -70,11 +70,13 @@ export const selfAssess = (enterpriseId: number, as_of: string, purpose: Purpose
 
 export const startBatch = (as_of: string, purpose: Purpose, region?: string) =>
   call(api.POST("/api/v1/batch-runs", { body: { as_of, purpose, region: region || null } }));
-export const listRuns = () => call(api.GET("/api/v1/batch-runs"));
+export const listRuns = (page = 1, page_size = 10) => call(api.GET("/api/v1/batch-runs", { params: { query: { page, page_size } } }));
 export const getRun = (id: number) => call(api.GET("/api/v1/batch-runs/{run_id}", { params: { path: { run_id: id } } }));
 export const getResults = (id: number, query: { tier?: string; status?: "pass" | "fail" | "unknown"; page: number; page_size: number }) =>
   call(api.GET("/api/v1/batch-runs/{run_id}/results", { params: { path: { run_id: id }, query } }));
 export const getSeedPool = (id: number, tier: string) =>
   call(api.GET("/api/v1/batch-runs/{run_id}/seed-pool", { params: { path: { run_id: id }, query: { tier, limit: 20 } } }));
-export const getDynamic = (id: number) =>
-  call(api.GET("/api/v1/batch-runs/{run_id}/dynamic-management", { params: { path: { run_id: id } } }));
+export type DynamicCategory = Schemas["DynamicCategory"];
+/** One page of one 动态管理 list (or of each list without ``category``), with every list's total. */
+export const getDynamic = (id: number, query: { category?: DynamicCategory; page?: number; page_size?: number } = {}) =>
+  call(api.GET("/api/v1/batch-runs/{run_id}/dynamic-management", { params: { path: { run_id: id }, query } }));

@@ -70,7 +70,8 @@ export const products = () => call(api.GET("/api/v1/finance/products"));
 export const createProduct = (body: ProductBody) => call(api.POST("/api/v1/finance/products", { body }));
 export const reviewProduct = (id: number, decision: "publish" | "reject", note = "") =>
   call(api.POST("/api/v1/finance/products/{product_id}/review", { params: { path: { product_id: id } }, body: { decision, note } }));
-export const requests = () => call(api.GET("/api/v1/finance/requests"));
+export const requests = (query: { page: number; page_size: number; pending?: boolean } = { page: 1, page_size: 20 }) =>
+  call(api.GET("/api/v1/finance/requests", { params: { query } }));
 export const sendRequest = (body: RequestBody) => call(api.POST("/api/v1/finance/requests", { body }));
 export const transition = (id: number, body: TransitionBody) =>
   call(api.POST("/api/v1/finance/requests/{request_id}/transitions", { params: { path: { request_id: id } }, body }));

@@ -11,8 +11,8 @@ export type Recommendation = Schemas["RecommendationOut"];
 
 type View = "mine" | "review" | "open";
 
-export const listNeeds = (view: View, status?: "pending_review" | "rejected" | "open" | "taken" | "in_progress" | "delivered" | "failed" | "withdrawn") =>
-  call(api.GET("/api/v1/match-needs", { params: { query: { view, status } } }));
+export const listNeeds = (view: View, status?: "pending_review" | "rejected" | "open" | "taken" | "in_progress" | "delivered" | "failed" | "withdrawn", page = 1, page_size = 20) =>
+  call(api.GET("/api/v1/match-needs", { params: { query: { view, status, page, page_size } } }));
 export const getNeed = (id: number) => call(api.GET("/api/v1/match-needs/{need_id}", { params: { path: { need_id: id } } }));
 export const postNeed = (body: NeedBody) => call(api.POST("/api/v1/match-needs", { body }));
 export const needAction = (id: number, action: string, note?: string) =>
@@ -23,7 +23,7 @@ export const placeBid = (id: number, body: Schemas["BidIn"]) =>
   call(api.POST("/api/v1/match-needs/{need_id}/bids", { params: { path: { need_id: id } }, body }));
 export const bidAction = (id: number, action: string, note?: string) =>
   call(api.POST("/api/v1/match-bids/{bid_id}/transitions", { params: { path: { bid_id: id } }, body: { action, note } }));
-export const myBids = () => call(api.GET("/api/v1/match-bids"));
+export const myBids = (page = 1, page_size = 20) => call(api.GET("/api/v1/match-bids", { params: { query: { page, page_size } } }));
 export const addMilestone = (id: number, title: string, due_date?: string) =>
   call(api.POST("/api/v1/match-needs/{need_id}/milestones", { params: { path: { need_id: id } }, body: { title, due_date } }));
 export const milestoneDone = (id: number, note?: string) =>
