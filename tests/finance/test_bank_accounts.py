@@ -17,7 +17,7 @@ def test_an_admin_links_a_bank_account_and_the_account_then_works_for_that_bank(
     # Not yet linked: a Chinese message, no bank, empty lists.
     me = teller.get("/api/v1/finance/me").json()
     assert me["bank"] is None and "尚未关联所属金融机构" in me["bank_note"] and "银行账号" in me["bank_note"]
-    assert teller.get("/api/v1/finance/requests").json() == []
+    assert teller.get("/api/v1/finance/requests").json()["items"] == []
     refused = teller.post(
         "/api/v1/finance/products",
         json={

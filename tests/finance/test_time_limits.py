@@ -87,7 +87,7 @@ def test_each_stage_is_stamped_and_late_steps_show_on_the_list_and_in_the_figure
 
     # Tuesday 8 Sept: the bank has not acted — overdue, on its own list.
     _at(monkeypatch, datetime(2026, 9, 8, 2, 0, tzinfo=UTC))
-    listed = teller.get("/api/v1/finance/requests").json()
+    listed = teller.get("/api/v1/finance/requests").json()["items"]
     assert [(x["id"], x["overdue"], x["overdue_label"]) for x in listed] == [
         (req["id"], True, "已超受理时限2个工作日（3个工作日内受理或要求补充材料）")
     ]
