@@ -9,6 +9,10 @@ class Purpose(StrEnum):
     new_application = "new_application"
     re_review = "re_review"
 
+    @property
+    def label(self) -> str:
+        return {"new_application": "新申报", "re_review": "复核"}[self.value]
+
 
 class RunStatus(StrEnum):
     queued = "queued"
@@ -16,5 +20,23 @@ class RunStatus(StrEnum):
     succeeded = "succeeded"
     failed = "failed"
 
+    @property
+    def label(self) -> str:
+        return {"queued": "排队中", "running": "运行中", "succeeded": "已完成", "failed": "失败"}[self.value]
 
-OUTCOME_LABELS = {"pass": "达到", "fail": "未达到", "unknown": "待补充数据"}
+
+class Outcome(StrEnum):
+    """A tier's result for one enterprise (TierAssessment.status; rules_engine.trace.STATUS)."""
+
+    pass_ = "pass"
+    fail = "fail"
+    unknown = (
+        "unknown"  # a deciding input is missing: 数据不足, as the trace, the gap and the batch pages say
+    )
+
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS[self.value]
+
+
+OUTCOME_LABELS = {"pass": "达到", "fail": "未达到", "unknown": "数据不足"}

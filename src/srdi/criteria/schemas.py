@@ -36,6 +36,7 @@ class AssessmentOut(BaseModel):
     as_of: date = Field(description="评价基准日")
     purpose: Purpose = Field(description="new_application 申报 / re_review 复核")
     regime: str = Field(description="适用的制度版本")
+    regime_label: str = Field(description="适用的制度：办法名称与文号（rules/regimes.yaml）")
     tiers: list[TierAssessment]
 
 

@@ -255,7 +255,10 @@ def assess_facts(
         for tier in TIER_ORDER
         if tier in sel.tiers
     ]
-    return AssessmentOut(as_of=as_of, purpose=purpose, regime=sel.regime, tiers=tiers)
+    regime_label = next(r.label for r in book.regimes.regimes if r.id == sel.regime)
+    return AssessmentOut(
+        as_of=as_of, purpose=purpose, regime=sel.regime, regime_label=regime_label, tiers=tiers
+    )
 
 
 def self_assess(

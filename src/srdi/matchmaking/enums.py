@@ -90,3 +90,7 @@ class BidAction(StrEnum):
     select = "select"
     decline = "decline"
     withdraw = "withdraw"
+
+    @property
+    def label(self) -> str:
+        return {"shortlist": "入围", "select": "选定", "decline": "未入选", "withdraw": "撤回"}[self.value]

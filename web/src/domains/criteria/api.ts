@@ -1,5 +1,7 @@
 // Tier evaluation (srdi.criteria.router): self-assessment with trace and gap, batch runs, seed pool, 有进有出.
 import { api, call, type Schemas } from "@/api/client";
+import { OutcomeLabels, PurposeLabels } from "@/generated/labels";
+import { optionsOf } from "@/kit/labels";
 
 export type Assessment = Schemas["AssessmentOut"];
 export type TierAssessment = Schemas["TierAssessment"];
@@ -53,11 +55,8 @@ export interface RunSummary {
   data_errors?: number;
 }
 
-export const PURPOSES: { value: Purpose; label: string }[] = [
-  { value: "new_application", label: "新申报" },
-  { value: "re_review", label: "复核" },
-];
-export const STATUS_LABELS: Record<string, string> = { pass: "达到", fail: "未达到", unknown: "数据不足" };
+export const PURPOSES: { value: Purpose; label: string }[] = optionsOf(PurposeLabels);
+export const STATUS_LABELS: Readonly<Record<string, string>> = OutcomeLabels;
 export const STATUS_TAGS: Record<string, "success" | "danger" | "warning"> = { pass: "success", fail: "danger", unknown: "warning" };
 
 export const selfAssess = (enterpriseId: number, as_of: string, purpose: Purpose) =>
