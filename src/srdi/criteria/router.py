@@ -6,7 +6,7 @@ caller's scope answers 404 as if absent; batch runs are for officials over their
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query
 from sqlalchemy.orm import Session
@@ -26,8 +26,10 @@ from srdi.criteria.schemas import (
     DynamicManagementOut,
     EvaluationOut,
     FactsAssessmentRequest,
+    Gap,
     RuleSetSummary,
     SeedPoolEntry,
+    TraceResult,
 )
 from srdi.db.session import DbSession, SessionFactory, get_task_session_factory
 from srdi.enterprise import service as enterprise_service
@@ -103,8 +105,8 @@ def _evaluation_out(row: Evaluation, full: bool) -> EvaluationOut:
         needs_verification=row.needs_verification,
         actor=row.actor,
         created_at=row.created_at,
-        result=row.result if full else None,
-        gap=row.gap if full else None,
+        result=cast(TraceResult, row.result) if full else None,
+        gap=cast(Gap, row.gap) if full else None,
         inputs_snapshot=row.inputs_snapshot if full else None,
     )
 

@@ -3,11 +3,102 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NotRequired
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, with_config
+from typing_extensions import TypedDict
 
-from srdi.criteria.enums import Purpose
+from srdi.criteria.enums import Outcome, Purpose
+from srdi.rules_engine.trace import ItemKind
+
+# --- the trace ---------------------------------------------------------------------------------------------
+# The shapes of srdi.rules_engine's Result.as_dict() as the API returns and the database keeps them (criteria
+# evaluations, applications, policy matches). TypedDicts: validated and documented in the OpenAPI document, yet
+# still the plain dicts the services store and read; a key added later passes through (extra="allow").
+
+
+@with_config(ConfigDict(extra="allow"))
+class Citation(TypedDict):
+    """Where a rule comes from: the rule file and the instrument (文件), article and address it cites."""
+
+    rule_file: str
+    title: str
+    instrument: str
+    article: str | None
+    url: str | None
+    verification: str
+    needs_verification: NotRequired[bool]
+    note: NotRequired[str]
+
+
+@with_config(ConfigDict(extra="allow"))
+class DerivedFact(TypedDict):
+    """A fact the document lacked and the platform decided from its other facts (e.g. 划型), with how."""
+
+    name: str
+    value: str | None
+    label: str
+    explanation: str
+    citation: Citation
+    fiscal_year: int | None
+
+
+@with_config(ConfigDict(extra="allow"))
+class TraceItem(TypedDict):
+    """One line of a trace: a condition, a direct route or a scored indicator, with the inputs it read."""
+
+    id: str
+    kind: ItemKind
+    label: str
+    value: bool | int | str | None
+    rule: str
+    band: str | None
+    band_label: str
+    max_points: int | None
+    category: str | None
+    edge: str
+    inputs: dict[str, Any]
+    shown: dict[str, str]
+    labels: NotRequired[dict[str, str]]
+    unknown_inputs: list[str]
+    citation: Citation
+    derivations: NotRequired[dict[str, DerivedFact]]
+
+
+@with_config(ConfigDict(extra="allow"))
+class TraceResult(TypedDict):
+    """A rule set's result for one enterprise and the trace that explains it (ARCHITECTURE §5)."""
+
+    rule_set: str
+    tier: str
+    title: str
+    content_hash: str
+    as_of: str | None
+    purpose: str
+    status: Outcome
+    total: int | None
+    scores: dict[str, int | None]
+    points: dict[str, int | None]
+    bands: dict[str, str | None]
+    conditions: dict[str, bool | None]
+    direct_routes: dict[str, bool | None]
+    deciding_inputs: list[str]
+    needs_verification: list[str]
+    citation: Citation
+    items: list[TraceItem]
+    derived_facts: NotRequired[list[DerivedFact]]
+    selection_note: NotRequired[str | None]
+    readings: NotRequired[list[str]]
+
+
+@with_config(ConfigDict(extra="allow"))
+class Gap(TypedDict):
+    """差距分析 kept with an evaluation: the smallest changes that reach the tier, as Chinese sentences."""
+
+    sentences: list[str]
+
+
+# --- evaluation --------------------------------------------------------------------------------------------
 
 
 class TierAssessment(BaseModel):
@@ -16,14 +107,14 @@ class TierAssessment(BaseModel):
     rule_set_id: str = Field(description="所用规则集")
     rule_set_title: str
     content_hash: str = Field(description="规则文本的内容哈希（版本）")
-    status: str = Field(description="pass 达到 / fail 未达到 / unknown 数据不足")
+    status: Outcome = Field(description="pass 达到 / fail 未达到 / unknown 数据不足")
     total: int | None = Field(description="总得分（有评分表的标准）")
     scores: dict[str, int | None] = Field(description="分类得分")
     needs_verification: list[str] = Field(description="待核实的规则条目（S-code/UNVERIFIED）")
     deciding_inputs: list[str] = Field(description="结果为“数据不足”时，补齐即可判定的输入项")
     note: str | None = Field(None, description="规则选择说明（如复核适用63号标准、省级特色化指标）")
     gap: list[str] = Field(default_factory=list, description="差距分析：达到该梯度的最小改变（中文）")
-    result: dict[str, Any] = Field(description="完整结果与逐项追溯（输入值、命中分档、得分、出处）")
+    result: TraceResult = Field(description="完整结果与逐项追溯（输入值、命中分档、得分、出处）")
     evaluation_id: int | None = Field(None, description="已保存的评价记录编号")
     labels: dict[str, str] = Field(
         default_factory=dict,
@@ -74,8 +165,8 @@ class EvaluationOut(BaseModel):
     needs_verification: bool
     actor: str
     created_at: datetime
-    result: dict[str, Any] | None = Field(None, description="完整结果与追溯")
-    gap: dict[str, Any] | None = None
+    result: TraceResult | None = Field(None, description="完整结果与追溯")
+    gap: Gap | None = None
     inputs_snapshot: dict[str, Any] | None = Field(None, description="评价时的输入快照")
 
 

@@ -11,18 +11,18 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
 from srdi.config import get_settings
-from srdi.criteria.enums import Purpose
+from srdi.criteria.enums import Outcome, Purpose
 from srdi.criteria.exceptions import BadFacts, NoRegime, RuleSetNotFound
 from srdi.criteria.models import Evaluation
 from srdi.criteria.repository import evaluations_of as evaluations_of
 from srdi.criteria.repository import results_page as results_page
 from srdi.criteria.repository import runs as runs
-from srdi.criteria.schemas import AssessmentOut, RuleSetSummary, TierAssessment
+from srdi.criteria.schemas import AssessmentOut, RuleSetSummary, TierAssessment, TraceResult
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.enums import Tier
 from srdi.enterprise.models import Enterprise
@@ -203,14 +203,14 @@ def assess_tier(
         rule_set_id=rs.id,
         rule_set_title=rs.meta.title,
         content_hash=rs.content_hash,
-        status=result.status,
+        status=Outcome(result.status),
         total=result.total,
         scores=dict(result.scores),
         needs_verification=[*result.needs_verification, *(readings or [])],
         deciding_inputs=list(result.deciding_inputs),
         note=note,
         gap=list(sentences),
-        result=trace,
+        result=cast(TraceResult, trace),
         labels=labels,
         category_max_points={c.id: c.max_points for c in rs.categories},
     )

@@ -11,34 +11,11 @@ export type SeedPoolEntry = Schemas["SeedPoolEntry"];
 export type DynamicManagement = Schemas["DynamicManagementOut"];
 export type Purpose = "new_application" | "re_review";
 
-/** One line of a result's trace (TierAssessment.result.items): a condition, direct route or scored indicator. */
-export interface TraceItem {
-  id: string;
-  kind: "condition" | "direct_route" | "indicator" | string;
-  label: string;
-  value: boolean | number | null;
-  rule: string;
-  band: string | null;
-  band_label: string;
-  max_points: number | null;
-  category: string | null;
-  edge: string;
-  inputs: Record<string, unknown>;
-  shown: Record<string, string>;
-  unknown_inputs: string[];
-  citation?: Citation;
-}
-
-export interface Citation {
-  rule_file: string;
-  title: string;
-  instrument: string;
-  article: string | null;
-  url: string | null;
-  verification: string;
-  needs_verification: boolean;
-  note: string;
-}
+/** A result's trace (TierAssessment.result), one line per condition, direct route or scored indicator. */
+export type TraceResult = Schemas["TraceResult"];
+export type TraceItem = Schemas["TraceItem"];
+export type Citation = Schemas["Citation"];
+export type DerivedFact = Schemas["DerivedFact"];
 
 export interface FunnelRow {
   tier: string;
