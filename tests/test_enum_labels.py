@@ -20,6 +20,10 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 ENTRY = re.compile(
     r"""(?:"(?P<dq>[^"\n]+)"|'(?P<sq>[^'\n]+)'|(?P<id>\b[A-Za-z_$][\w$]*))\s*:\s*(?P<q>["'])(?P<value>(?:(?!(?P=q))[^\\\n]|\\.)*)(?P=q)"""
 )
+# `x === "closed" ? "已办结" : …`: an enum value compared, and that value's label written out.
+TERNARY = re.compile(
+    r"""===\s*(?P<q1>["'])(?P<key>[\w.]+)(?P=q1)\s*\?\s*(?P<q2>["'])(?P<value>[^"'\n]*)(?P=q2)"""
+)
 # Options of an Element Plus message box, the words of a button or a title: not a map from values to labels.
 NOT_A_MAP_VALUE = frozenset(
     {"confirmButtonText", "cancelButtonText", "title", "placeholder", "inputErrorMessage", "emptyText"}
@@ -100,6 +104,12 @@ def hand_written_labels(text: str) -> list[str]:
             findings.append(f"line {line}: “{value}” is the label of {sorted(label_to_enums[value])}")
         for name in value_to_enums.get(key, ()):
             per_object.setdefault((owner[m.start()], name), []).append(key)
+    for m in TERNARY.finditer(text):
+        key, value = m.group("key"), m.group("value")
+        line = text.count("\n", 0, m.start()) + 1
+        same = sorted(n for n in value_to_enums.get(key, ()) if maps[n][key] == value)
+        if same and not opted_out(line):
+            findings.append(f"line {line}: “{value}” for {key!r} is the label of {same}")
     for (brace, name), keys in per_object.items():
         line = text.count("\n", 0, max(brace, 0)) + 1
         if len(keys) >= 2 and not opted_out(line):
@@ -149,7 +159,8 @@ def test_the_scan_finds_a_hand_written_map_and_a_copied_label() -> None:
     assert hand_written_labels('const OPTS = [{ value: "x", label: "已办结" }];')
     assert not hand_written_labels('const S = { submitted: "warning", accepted: "primary" };')
     assert not hand_written_labels('ElMessageBox.confirm("确定？", "提示", { confirmButtonText: "撤回" });')
-    assert not hand_written_labels('const t = e.kind === "reminder" ? "时限提醒" : "超时督办";')
+    assert hand_written_labels('const t = e.status === "closed" ? "已办结" : "办理中";')
+    assert not hand_written_labels('const t = e.status === "closed" ? "结束了" : "办理中";')
     assert not hand_written_labels(
         '// not-labels: prompts\nconst N = { approve: "意见（可选）", reject: "原因" };'
     )

@@ -17,10 +17,10 @@ from enum import StrEnum
 
 import srdi
 from srdi.rules_engine.policy import LABELS_SHORT, PolicyMode
-from srdi.rules_engine.trace import ItemKind
+from srdi.rules_engine.trace import ItemKind, Outcome
 
 # Enums defined outside a domain's enums.py (the rules engine imports no domain).
-ENGINE_ENUMS: tuple[type[StrEnum], ...] = (PolicyMode, ItemKind)
+ENGINE_ENUMS: tuple[type[StrEnum], ...] = (PolicyMode, ItemKind, Outcome)
 # Label sets that are not one enum's ``label``: the short provenance badges of traces and tables.
 VOCABULARIES: dict[str, dict[str, str]] = {"ProvenanceShort": LABELS_SHORT}
 

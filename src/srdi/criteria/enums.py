@@ -23,20 +23,3 @@ class RunStatus(StrEnum):
     @property
     def label(self) -> str:
         return {"queued": "排队中", "running": "运行中", "succeeded": "已完成", "failed": "失败"}[self.value]
-
-
-class Outcome(StrEnum):
-    """A tier's result for one enterprise (TierAssessment.status; rules_engine.trace.STATUS)."""
-
-    pass_ = "pass"
-    fail = "fail"
-    unknown = (
-        "unknown"  # a deciding input is missing: 数据不足, as the trace, the gap and the batch pages say
-    )
-
-    @property
-    def label(self) -> str:
-        return OUTCOME_LABELS[self.value]
-
-
-OUTCOME_LABELS = {"pass": "达到", "fail": "未达到", "unknown": "数据不足"}

@@ -26,10 +26,8 @@ from srdi.criteria.schemas import (
     DynamicManagementOut,
     EvaluationOut,
     FactsAssessmentRequest,
-    Gap,
     RuleSetSummary,
     SeedPoolEntry,
-    TraceResult,
 )
 from srdi.db.session import DbSession, SessionFactory, get_task_session_factory
 from srdi.enterprise import service as enterprise_service
@@ -39,6 +37,7 @@ from srdi.kit.errors import ErrorOut, PermissionDenied
 from srdi.kit.pagination import Page
 from srdi.kit.params import PageNo, PageSize
 from srdi.kit.workdays import beijing_today
+from srdi.rules_engine.schemas import Gap, TraceResult
 
 router = APIRouter(tags=["梯度培育评价 criteria"])
 

@@ -16,13 +16,13 @@ from typing import Any, cast
 from sqlalchemy.orm import Session
 
 from srdi.config import get_settings
-from srdi.criteria.enums import Outcome, Purpose
+from srdi.criteria.enums import Purpose
 from srdi.criteria.exceptions import BadFacts, NoRegime, RuleSetNotFound
 from srdi.criteria.models import Evaluation
 from srdi.criteria.repository import evaluations_of as evaluations_of
 from srdi.criteria.repository import results_page as results_page
 from srdi.criteria.repository import runs as runs
-from srdi.criteria.schemas import AssessmentOut, RuleSetSummary, TierAssessment, TraceResult
+from srdi.criteria.schemas import AssessmentOut, RuleSetSummary, TierAssessment
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.enums import Tier
 from srdi.enterprise.models import Enterprise
@@ -30,6 +30,8 @@ from srdi.rules_engine import FactsError, Result, RuleSet, evaluate
 from srdi.rules_engine.facts_check import validate_facts
 from srdi.rules_engine.gap import gap_analysis
 from srdi.rules_engine.regime import Regimes, Selection, check_regimes, load_regimes, select_regime
+from srdi.rules_engine.schemas import TraceResult
+from srdi.rules_engine.trace import Outcome
 
 # Order in which tiers are shown: from the entry tier up (PRODUCT: 创新型 → 专精特新 → 小巨人).
 TIER_ORDER = ("tech_sme", "innovative_sme", "tech_innovative_sme", "srdi_sme", "little_giant")

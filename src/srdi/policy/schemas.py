@@ -9,8 +9,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, with_config
 from typing_extensions import TypedDict
 
-from srdi.criteria.schemas import TraceResult
 from srdi.policy.enums import MatchStatus
+from srdi.rules_engine.schemas import TraceResult
 
 
 @with_config(ConfigDict(extra="allow"))

@@ -13,6 +13,19 @@ from srdi.rules_engine.model import Citation
 STATUS = {True: "pass", False: "fail", None: "unknown"}
 
 
+class Outcome(StrEnum):
+    """A rule set's result for one enterprise: the values of STATUS (TierAssessment.status)."""
+
+    pass_ = "pass"
+    fail = "fail"
+    unknown = "unknown"  # a deciding input is missing
+
+    @property
+    def label(self) -> str:
+        # 数据不足, as the API's descriptions, the trace lines, the gap and the batch pages say.
+        return {"pass": "达到", "fail": "未达到", "unknown": "数据不足"}[self.value]
+
+
 class ItemKind(StrEnum):
     """What one line of a trace is: a basic condition, a direct route (直通条件) or a scored indicator (指标)."""
 
