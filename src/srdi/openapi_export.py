@@ -1,9 +1,10 @@
 """Write the API's OpenAPI document to a file, for the web client's generated types.
 
 ``python -m srdi.openapi_export web/openapi.json`` then ``npm run gen:api`` in web/. Beside the document it
-writes ``labels.json``: the Chinese labels of the enum values the API returns (identifiers of docs/glossary.md → UI text),
-so the web UI shows the same words as the backend without a second copy to maintain. The test
-tests/test_openapi_client.py fails when either committed file differs from a fresh export.
+writes ``src/generated/labels.ts``: the Chinese labels of every backend enum, one constant per enum
+(srdi.enum_labels), so the web UI shows the same words as the backend without a second copy to maintain. The
+tests tests/test_openapi_client.py and tests/test_enum_labels.py fail when a committed file differs from a fresh
+export.
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ def openapi_document() -> dict[str, Any]:
     return create_app().openapi()
 
 
-def labels() -> dict[str, str]:
-    from srdi.enterprise.enums import LABELS
+LABELS_TS = Path("src") / "generated" / "labels.ts"  # relative to the directory of the OpenAPI document
 
-    return dict(sorted(LABELS.items()))
+
+def labels_typescript() -> str:
+    from srdi.enum_labels import render_typescript
+
+    return render_typescript()
 
 
 def render(doc: dict[str, Any]) -> str:
@@ -38,8 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     out = Path(args[0])
     out.write_text(render(openapi_document()), encoding="utf-8")
-    (out.parent / "labels.json").write_text(render(labels()), encoding="utf-8")
-    print(f"wrote {out} and {out.parent / 'labels.json'}")
+    labels_file = out.parent / LABELS_TS
+    labels_file.parent.mkdir(parents=True, exist_ok=True)
+    labels_file.write_text(labels_typescript(), encoding="utf-8")
+    print(f"wrote {out} and {labels_file}")
     return 0
 
 

@@ -151,6 +151,12 @@ class AppealEventKind(StrEnum):
     escalation = "escalation"
     assist = "assist"
 
+    @property
+    def label(self) -> str:
+        return {"transition": "状态变更", "reminder": "时限提醒", "escalation": "超时督办", "assist": "协办"}[
+            self.value
+        ]
+
 
 # Open311 "closed": 办结, 已评价 and 不予受理.
 CLOSED_FOR_OPEN311 = frozenset({AppealStatus.closed, AppealStatus.rated, AppealStatus.rejected})

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from sqlalchemy import select
@@ -355,7 +355,7 @@ def _snapshot(app: Application, ent: Enterprise, day: date) -> None:
     app.rule_set_hash = t.content_hash
     app.self_status = t.status
     app.inputs_snapshot = facts
-    app.trace = t.result
+    app.trace = cast(dict[str, Any], t.result)
 
 
 def create_application(db: Session, ent: Enterprise, batch: ApplicationBatch, user: User) -> Application:
@@ -1215,7 +1215,9 @@ def comparison(db: Session, app: Application) -> list[dict[str, Any]]:
     current = criteria_service.assess_facts(
         enterprise_service.facts_document(ent), as_of=day, purpose=Purpose(app.purpose)
     )
-    now_trace: dict[str, Any] = next((t.result for t in current.tiers if t.tier == app.tier), {"items": []})
+    now_trace: dict[str, Any] = next(
+        (cast(dict[str, Any], t.result) for t in current.tiers if t.tier == app.tier), {"items": []}
+    )
     now_items = {i["id"]: i for i in now_trace.get("items", [])}
     files = repository.files_of(db, app.id)
     out = []

@@ -77,6 +77,10 @@ class AuditAction(StrEnum):
     audit_log_read = "audit.read"
     audit_log_exported = "audit.export"
 
+    @property
+    def label(self) -> str:
+        return AUDIT_ACTION_LABELS[self.value]
+
 
 # What each audit action means, for the audit log page and its export (other domains' ``<domain>.<verb>`` strings
 # included). An action missing here is shown as its code.

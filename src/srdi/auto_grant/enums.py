@@ -71,9 +71,33 @@ RUN_LABELS = {
 OPEN_RUN = (RunStatus.running.value, RunStatus.interrupted.value)
 
 
+class RunChange(StrEnum):
+    """How a re-run changed a grant against the run before it (RunOut.changes)."""
+
+    new = "new"
+    amount_changed = "amount_changed"
+    status_changed = "status_changed"
+    withdrawn = "withdrawn"
+    unchanged = "unchanged"
+
+    @property
+    def label(self) -> str:
+        return {
+            "new": "新增",
+            "amount_changed": "金额变化",
+            "status_changed": "状态变化",
+            "withdrawn": "撤回",
+            "unchanged": "无变化",
+        }[self.value]
+
+
 class DisbursementStatus(StrEnum):
     pending = "pending"
     exported = "exported"
+
+    @property
+    def label(self) -> str:
+        return {"pending": "待导出", "exported": "已导出"}[self.value]
 
 
 class ContestStatus(StrEnum):

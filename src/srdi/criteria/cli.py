@@ -13,8 +13,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from srdi.criteria.enums import OUTCOME_LABELS, Purpose
+from srdi.criteria.enums import Purpose
 from srdi.kit.workdays import beijing_today
+from srdi.rules_engine.trace import Outcome
 
 console = Console()
 rules_app = typer.Typer(help="规则文件 / Rule files: show and test", no_args_is_help=True)
@@ -122,7 +123,7 @@ def _evaluate_facts(
                 note += "需补充：" + "、".join(t.deciding_inputs)
             table.add_row(
                 t.tier_label,
-                OUTCOME_LABELS[t.status],
+                Outcome(t.status).label,
                 "" if t.total is None else str(t.total),
                 t.rule_set_id,
                 note,

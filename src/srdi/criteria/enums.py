@@ -9,6 +9,10 @@ class Purpose(StrEnum):
     new_application = "new_application"
     re_review = "re_review"
 
+    @property
+    def label(self) -> str:
+        return {"new_application": "新申报", "re_review": "复核"}[self.value]
+
 
 class RunStatus(StrEnum):
     queued = "queued"
@@ -16,8 +20,9 @@ class RunStatus(StrEnum):
     succeeded = "succeeded"
     failed = "failed"
 
-
-OUTCOME_LABELS = {"pass": "达到", "fail": "未达到", "unknown": "待补充数据"}
+    @property
+    def label(self) -> str:
+        return {"queued": "排队中", "running": "运行中", "succeeded": "已完成", "failed": "失败"}[self.value]
 
 
 class DynamicCategory(StrEnum):
@@ -28,3 +33,13 @@ class DynamicCategory(StrEnum):
     expiring = "expiring"
     to_be_revoked = "to_be_revoked"
     update_overdue = "update_overdue"
+
+    @property
+    def label(self) -> str:
+        return {
+            "newly_eligible": "新达标",
+            "at_risk": "存在风险",
+            "expiring": "即将到期",
+            "to_be_revoked": "应撤销",
+            "update_overdue": "未按期更新数据",
+        }[self.value]

@@ -6,7 +6,7 @@ caller's scope answers 404 as if absent; batch runs are for officials over their
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query
 from sqlalchemy.orm import Session
@@ -38,6 +38,7 @@ from srdi.kit.errors import ErrorOut, PermissionDenied
 from srdi.kit.pagination import Page, page_of
 from srdi.kit.params import PageNo, PageSize
 from srdi.kit.workdays import beijing_today
+from srdi.rules_engine.schemas import Gap, TraceResult
 
 router = APIRouter(tags=["梯度培育评价 criteria"])
 
@@ -104,8 +105,8 @@ def _evaluation_out(row: Evaluation, full: bool) -> EvaluationOut:
         needs_verification=row.needs_verification,
         actor=row.actor,
         created_at=row.created_at,
-        result=row.result if full else None,
-        gap=row.gap if full else None,
+        result=cast(TraceResult, row.result) if full else None,
+        gap=cast(Gap, row.gap) if full else None,
         inputs_snapshot=row.inputs_snapshot if full else None,
     )
 

@@ -8,6 +8,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from srdi.criteria.enums import Purpose
+from srdi.rules_engine.schemas import Gap, TraceResult
+from srdi.rules_engine.trace import Outcome
 
 
 class TierAssessment(BaseModel):
@@ -16,14 +18,14 @@ class TierAssessment(BaseModel):
     rule_set_id: str = Field(description="所用规则集")
     rule_set_title: str
     content_hash: str = Field(description="规则文本的内容哈希（版本）")
-    status: str = Field(description="pass 达到 / fail 未达到 / unknown 数据不足")
+    status: Outcome = Field(description="pass 达到 / fail 未达到 / unknown 数据不足")
     total: int | None = Field(description="总得分（有评分表的标准）")
     scores: dict[str, int | None] = Field(description="分类得分")
     needs_verification: list[str] = Field(description="待核实的规则条目（S-code/UNVERIFIED）")
     deciding_inputs: list[str] = Field(description="结果为“数据不足”时，补齐即可判定的输入项")
     note: str | None = Field(None, description="规则选择说明（如复核适用63号标准、省级特色化指标）")
     gap: list[str] = Field(default_factory=list, description="差距分析：达到该梯度的最小改变（中文）")
-    result: dict[str, Any] = Field(description="完整结果与逐项追溯（输入值、命中分档、得分、出处）")
+    result: TraceResult = Field(description="完整结果与逐项追溯（输入值、命中分档、得分、出处）")
     evaluation_id: int | None = Field(None, description="已保存的评价记录编号")
     labels: dict[str, str] = Field(
         default_factory=dict,
@@ -36,6 +38,7 @@ class AssessmentOut(BaseModel):
     as_of: date = Field(description="评价基准日")
     purpose: Purpose = Field(description="new_application 申报 / re_review 复核")
     regime: str = Field(description="适用的制度版本")
+    regime_label: str = Field(description="适用的制度：办法名称与文号（rules/regimes.yaml）")
     tiers: list[TierAssessment]
 
 
@@ -73,8 +76,8 @@ class EvaluationOut(BaseModel):
     needs_verification: bool
     actor: str
     created_at: datetime
-    result: dict[str, Any] | None = Field(None, description="完整结果与追溯")
-    gap: dict[str, Any] | None = None
+    result: TraceResult | None = Field(None, description="完整结果与追溯")
+    gap: Gap | None = None
     inputs_snapshot: dict[str, Any] | None = Field(None, description="评价时的输入快照")
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,8 @@ from srdi.rules_engine import FactsError, Result, RuleSet, evaluate
 from srdi.rules_engine.facts_check import validate_facts
 from srdi.rules_engine.gap import gap_analysis
 from srdi.rules_engine.regime import Regimes, Selection, check_regimes, load_regimes, select_regime
+from srdi.rules_engine.schemas import TraceResult
+from srdi.rules_engine.trace import Outcome
 
 # Order in which tiers are shown: from the entry tier up (PRODUCT: 创新型 → 专精特新 → 小巨人).
 TIER_ORDER = ("tech_sme", "innovative_sme", "tech_innovative_sme", "srdi_sme", "little_giant")
@@ -203,14 +205,14 @@ def assess_tier(
         rule_set_id=rs.id,
         rule_set_title=rs.meta.title,
         content_hash=rs.content_hash,
-        status=result.status,
+        status=Outcome(result.status),
         total=result.total,
         scores=dict(result.scores),
         needs_verification=[*result.needs_verification, *(readings or [])],
         deciding_inputs=list(result.deciding_inputs),
         note=note,
         gap=list(sentences),
-        result=trace,
+        result=cast(TraceResult, trace),
         labels=labels,
         category_max_points={c.id: c.max_points for c in rs.categories},
     )
@@ -255,7 +257,10 @@ def assess_facts(
         for tier in TIER_ORDER
         if tier in sel.tiers
     ]
-    return AssessmentOut(as_of=as_of, purpose=purpose, regime=sel.regime, tiers=tiers)
+    regime_label = next(r.label for r in book.regimes.regimes if r.id == sel.regime)
+    return AssessmentOut(
+        as_of=as_of, purpose=purpose, regime=sel.regime, regime_label=regime_label, tiers=tiers
+    )
 
 
 def self_assess(

@@ -9,6 +9,10 @@ class RunStatus(StrEnum):
     draft = "draft"  # generated, waiting for an official's approval; banks never see it
     approved = "approved"
 
+    @property
+    def label(self) -> str:
+        return RUN_STATUS_LABELS[self]
+
 
 RUN_STATUS_LABELS = {RunStatus.draft: "待审定", RunStatus.approved: "已审定发布"}
 
@@ -18,6 +22,10 @@ class EntryChange(StrEnum):
     kept = "kept"
     out = "out"
     undecided = "undecided"  # not on the list for lack of data; officials see what is missing, banks never
+
+    @property
+    def label(self) -> str:
+        return CHANGE_LABELS[self]
 
 
 CHANGE_LABELS = {
@@ -33,6 +41,10 @@ class ProductStatus(StrEnum):
     published = "published"
     rejected = "rejected"
     withdrawn = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return PRODUCT_STATUS_LABELS[self]
 
 
 PRODUCT_STATUS_LABELS = {
@@ -50,6 +62,10 @@ class Collateral(StrEnum):
     ip_pledge = "ip_pledge"
     receivables = "receivables"
 
+    @property
+    def label(self) -> str:
+        return COLLATERAL_LABELS[self]
+
 
 COLLATERAL_LABELS = {
     Collateral.none: "无需抵质押（信用）",
@@ -64,6 +80,10 @@ class Guarantee(StrEnum):
     none = "none"
     government_guarantee = "government_guarantee"
     third_party = "third_party"
+
+    @property
+    def label(self) -> str:
+        return GUARANTEE_LABELS[self]
 
 
 GUARANTEE_LABELS = {
@@ -80,6 +100,10 @@ class RequestStatus(StrEnum):
     approved = "approved"
     declined = "declined"
     withdrawn = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return REQUEST_STATUS_LABELS[self]
 
 
 REQUEST_STATUS_LABELS = {
@@ -101,6 +125,10 @@ class RequestAction(StrEnum):
     decline = "decline"
     withdraw = "withdraw"
 
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
 
 ACTION_LABELS = {
     RequestAction.accept: "受理",
@@ -110,6 +138,24 @@ ACTION_LABELS = {
     RequestAction.decline: "不予批准",
     RequestAction.withdraw: "撤回",
 }
+
+
+class RequestEvent(StrEnum):
+    """A step on a financing request's timeline: its submission, then the actions taken on it."""
+
+    submit = "submit"
+    accept = "accept"
+    ask_info = "ask_info"
+    supply_info = "supply_info"
+    approve = "approve"
+    decline = "decline"
+    withdraw = "withdraw"
+
+    @property
+    def label(self) -> str:
+        return "提交" if self is RequestEvent.submit else ACTION_LABELS[RequestAction(self.value)]
+
+
 BANK_ACTIONS = (RequestAction.accept, RequestAction.ask_info, RequestAction.approve, RequestAction.decline)
 ENTERPRISE_ACTIONS = (RequestAction.supply_info, RequestAction.withdraw)
 
@@ -137,10 +183,43 @@ class ShareField(StrEnum):
     financials = "financials"
     recognitions = "recognitions"
 
+    @property
+    def label(self) -> str:
+        return SHARE_LABELS[self]
+
 
 SHARE_LABELS = {
     ShareField.identity: "企业名称、统一社会信用代码、所在区县、行业",
     ShareField.credit_score: "信用评分与各因子得分（不含原始数据）",
     ShareField.financials: "上年度营业收入、净利润、资产负债率",
     ShareField.recognitions: "梯度培育称号（创新型、专精特新、小巨人）及有效期",
+}
+
+
+class Operator(StrEnum):
+    """How a loan product's eligibility compares a field with its value."""
+
+    ge = ">="
+    gt = ">"
+    le = "<="
+    lt = "<"
+    eq = "=="
+    is_true = "is_true"
+    is_false = "is_false"
+    in_ = "in"
+
+    @property
+    def label(self) -> str:
+        return OP_LABELS[self.value]
+
+
+OP_LABELS = {
+    ">=": "不低于",
+    ">": "高于",
+    "<=": "不高于",
+    "<": "低于",
+    "==": "等于",
+    "is_true": "为是",
+    "is_false": "为否",
+    "in": "属于",
 }

@@ -40,6 +40,7 @@ from srdi.finance.enums import (
     DECIDED,
     ENTERPRISE_ACTIONS,
     GUARANTEE_LABELS,
+    OP_LABELS,
     PRODUCT_STATUS_LABELS,
     REQUEST_STATUS_LABELS,
     TRANSITIONS,
@@ -662,16 +663,6 @@ def enterprise_score(db: Session, ent: Enterprise, as_of: date | None = None) ->
 # --- loan products -----------------------------------------------------------------------------------------
 
 OPS = (">=", ">", "<=", "<", "==")
-OP_LABELS = {
-    ">=": "不低于",
-    ">": "高于",
-    "<=": "不高于",
-    "<": "低于",
-    "==": "等于",
-    "is_true": "为是",
-    "is_false": "为否",
-    "in": "属于",
-}
 _STR_OPTIONS = {"size_class": ("large", "medium", "small", "micro")}
 _NUM = re.compile(r"^-?\d+(\.\d+)?$")
 

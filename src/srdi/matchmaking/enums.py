@@ -91,6 +91,10 @@ class BidAction(StrEnum):
     decline = "decline"
     withdraw = "withdraw"
 
+    @property
+    def label(self) -> str:
+        return {"shortlist": "入围", "select": "选定", "decline": "未入选", "withdraw": "撤回"}[self.value]
+
 
 # --- events and talent needs -------------------------------------------------------------------------------------
 

@@ -12,6 +12,16 @@ class MeasureKind(StrEnum):
     disbursed = "disbursed"
     reported = "reported"
 
+    @property
+    def label(self) -> str:
+        return {
+            "tier_count": "梯度企业数",
+            "tier_entries": "新增认定数",
+            "appeal_closure": "诉求办结率",
+            "disbursed": "奖补拨付金额",
+            "reported": "填报数据",
+        }[self.value]
+
 
 class ReportStatus(StrEnum):
     queued = "queued"
@@ -28,6 +38,10 @@ class ReportFormat(StrEnum):
     xlsx = "xlsx"
     pdf = "pdf"
     html = "html"
+
+    @property
+    def label(self) -> str:
+        return {"xlsx": "Excel 表格", "pdf": "PDF 文件", "html": "网页"}[self.value]
 
 
 class ProgressStatus(StrEnum):

@@ -6,7 +6,33 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, with_config
+from typing_extensions import TypedDict
+
+from srdi.policy.enums import MatchStatus
+from srdi.rules_engine.schemas import TraceResult
+
+
+@with_config(ConfigDict(extra="allow"))
+class PolicyAssessment(TypedDict, total=False):
+    """One enterprise against one policy on one date (srdi.rules_engine.policy.Assessment), as stored with the
+    match; a match whose facts could not be read holds only ``data_error``."""
+
+    policy_id: str
+    as_of: str
+    status: MatchStatus
+    amount_fen: int | None
+    in_region: bool | None
+    in_force: bool
+    reasons: list[str]
+    missing_inputs: list[dict[str, str]]
+    amount_missing: list[dict[str, str]]
+    bound_violations: list[dict[str, str]]
+    benefit: dict[str, Any]
+    result: TraceResult
+    provenance: list[dict[str, Any]]
+    verification: str
+    data_error: str
 
 
 class SeedRefOut(BaseModel):
@@ -159,7 +185,7 @@ class MatchOut(BaseModel):
     policy_status: str = Field(description="in_force 已施行 | draft 征求意见稿（未施行）")
     unverified: list[str] = Field(description="待核实事项（种子材料未给出的取值或选择）")
     payment_deadline_days: int | None = Field(description="免申即享：确认后拨付时限（工作日）")
-    assessment: dict[str, Any] = Field(description="判定过程（trace）")
+    assessment: PolicyAssessment = Field(description="判定过程（trace）")
     verification_status: str | None = Field(
         None, description="符合时各输入的核验状态：verified 已可信 | pending 待核验 | rejected 核验未通过"
     )

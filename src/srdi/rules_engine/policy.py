@@ -12,6 +12,7 @@ import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,20 @@ from srdi.rules_engine.lower import column_names
 from srdi.rules_engine.model import RuleSet
 from srdi.rules_engine.trace import Result
 
-MODES = ("auto_grant", "application", "commitment")
+
+class PolicyMode(StrEnum):
+    """How an enterprise obtains a policy's benefit."""
+
+    auto_grant = "auto_grant"  # 免申即享: granted after data comparison and consent, no application
+    application = "application"
+    commitment = "commitment"  # 告知承诺: the enterprise's written commitment replaces the proofs
+
+    @property
+    def label(self) -> str:
+        return MODE_LABELS[self.value]
+
+
+MODES = tuple(m.value for m in PolicyMode)
 # Provenance kinds a policy may decide money on; mirrors srdi.enterprise.enums.AUTHORITATIVE (the engine imports
 # no domain). ``synthetic`` is demo data standing for the government's own, written only by ``srdi demo``.
 AUTHORITATIVE = frozenset(

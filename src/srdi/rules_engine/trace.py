@@ -4,12 +4,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
 from srdi.rules_engine.model import Citation
 
 STATUS = {True: "pass", False: "fail", None: "unknown"}
+
+
+class Outcome(StrEnum):
+    """A rule set's result for one enterprise: the values of STATUS (TierAssessment.status)."""
+
+    pass_ = "pass"
+    fail = "fail"
+    unknown = "unknown"  # a deciding input is missing
+
+    @property
+    def label(self) -> str:
+        # 数据不足, as the API's descriptions, the trace lines, the gap and the batch pages say.
+        return {"pass": "达到", "fail": "未达到", "unknown": "数据不足"}[self.value]
+
+
+class ItemKind(StrEnum):
+    """What one line of a trace is: a basic condition, a direct route (直通条件) or a scored indicator (指标)."""
+
+    condition = "condition"
+    direct_route = "direct_route"
+    indicator = "indicator"
+    derived = "derived"  # an intermediate value; not shown as a line of its own
+
+    @property
+    def label(self) -> str:
+        return {
+            "condition": "基本条件",
+            "direct_route": "直通条件",
+            "indicator": "评分指标",
+            "derived": "推导值",
+        }[self.value]
 
 
 def jsonable(value: object) -> object:

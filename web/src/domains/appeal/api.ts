@@ -1,5 +1,7 @@
 // Appeals closed loop (srdi.appeal.router, srdi.casework.router).
 import { api, call, downloadResponse, rawFetch, type Schemas } from "@/api/client";
+import { AppealActionLabels, AppealStatusLabels, RejectReasonLabels } from "@/generated/labels";
+import { optionsOf } from "@/kit/labels";
 
 export type Appeal = Schemas["AppealOut"];
 export type AppealDetail = Schemas["AppealDetailOut"];
@@ -64,23 +66,10 @@ export const STATUS_TAG: Record<string, "success" | "primary" | "warning" | "inf
   submitted: "warning", accepted: "primary", dispatched: "primary", in_progress: "primary", answered: "success",
   closed: "success", rated: "success", rejected: "info",
 };
-export const STATUS_LABEL: Record<string, string> = {
-  submitted: "已提交", accepted: "已受理", dispatched: "已转派", in_progress: "办理中", answered: "已答复",
-  closed: "已办结", rated: "已评价", rejected: "不予受理",
-};
-export const ACTION_LABEL: Record<string, string> = {
-  accept: "受理", reject: "不予受理", dispatch: "转派", start: "开始办理", return: "退回", answer: "答复",
-  close: "办结", rate: "评价", redo: "重办",
-};
-export const REJECT_REASONS: { value: string; label: string }[] = [
-  { value: "outside_jurisdiction", label: "不属于本平台受理范围或本级政府职责" },
-  { value: "litigation", label: "已进入或应通过诉讼、仲裁、行政复议等法定途径解决" },
-  { value: "petition", label: "属于信访事项，应按信访渠道办理" },
-  { value: "secrets_privacy", label: "涉及国家秘密、商业秘密或个人隐私" },
-  { value: "abusive", label: "含有侮辱、诽谤、威胁等内容或无实质诉求" },
-  { value: "repeated", label: "同一诉求正在办理中重复提交" },
-  { value: "other", label: "其他不予受理的情形" },
-];
+// Labels come from the backend enums (srdi.appeal.enums), generated per enum.
+export const STATUS_LABEL: Readonly<Record<string, string>> = AppealStatusLabels;
+export const ACTION_LABEL: Readonly<Record<string, string>> = AppealActionLabels;
+export const REJECT_REASONS: { value: string; label: string }[] = optionsOf(RejectReasonLabels);
 /** The steps an enterprise sees, in order. */
 export const JOURNEY = ["submitted", "accepted", "dispatched", "in_progress", "answered", "closed", "rated"];
 export const percentText = (v: number | null | undefined) => (v == null ? "—" : `${(v * 100).toFixed(1)}%`);

@@ -1,6 +1,7 @@
 // Applications and review (srdi.application.router). Evidence uploads and downloads use rawFetch: multipart
 // bodies and file responses are outside what the generated client types.
 import { api, call, downloadResponse, rawFetch, type Schemas } from "@/api/client";
+import { ReviewActionLabels } from "@/generated/labels";
 
 export type Batch = Schemas["ApplicationBatchOut"];
 export type Application = Schemas["ApplicationOut"];
@@ -57,6 +58,4 @@ export const STATUS_TAG: Record<string, "success" | "primary" | "warning" | "inf
   draft: "info", in_review: "primary", return_for_correction: "warning", publicity: "success", recognition: "success",
   rejected: "danger",
 };
-export const ACTION_LABEL: Record<string, string> = {
-  approve: "通过", return_for_correction: "退回补正", reject: "不予通过",
-};
+export const ACTION_LABEL: Readonly<Record<string, string>> = ReviewActionLabels;

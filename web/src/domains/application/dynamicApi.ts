@@ -1,4 +1,6 @@
 // 动态管理 (srdi.application.dynamic_router): annual update tasks, major-change reports, revocation.
+import { MajorChangeKindLabels } from "@/generated/labels";
+import { optionsOf } from "@/kit/labels";
 import { api, call, downloadResponse, rawFetch, type Schemas } from "@/api/client";
 
 export type UpdateTask = Schemas["AnnualUpdateTaskOut"];
@@ -25,12 +27,7 @@ export const revoke = (recognitionId: number, body: Schemas["RevocationIn"]) =>
 export const TASK_TAG: Record<string, "success" | "primary" | "warning" | "info" | "danger"> = {
   open: "primary", submitted: "warning", acknowledged: "success", overdue: "danger",
 };
-export const MAJOR_CHANGE_KINDS = [
-  { value: "rename", label: "更名" },
-  { value: "merger", label: "合并" },
-  { value: "restructuring", label: "重组" },
-  { value: "cross_province_move", label: "跨省迁移" },
-] as const;
+export const MAJOR_CHANGE_KINDS = optionsOf(MajorChangeKindLabels);
 
 export async function downloadCertificate(enterpriseId: number, recognitionId: number): Promise<void> {
   const res = await rawFetch(`/api/v1/enterprises/${enterpriseId}/recognitions/${recognitionId}/certificate.pdf`);

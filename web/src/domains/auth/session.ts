@@ -1,26 +1,16 @@
 // Who is signed in. The session itself is an HttpOnly cookie set by the backend; this module only mirrors the
 // user it belongs to, fetched from GET /api/v1/auth/me.
 import { reactive } from "vue";
-import { rawFetch } from "@/api/client";
+import { rawFetch, type Schemas } from "@/api/client";
 import { ApiError } from "@/kit/errors";
 
-export interface SessionUser {
-  id: number;
-  username: string;
-  display_name: string;
-  role: string;
-  role_label: string;
-  region_code: string | null;
-  region_label: string | null;
-  enterprise_id: number | null;
-  department: string | null;
-  is_demo: boolean;
-}
+/** The signed-in user, as GET /api/v1/auth/me returns it (and POST /api/v1/auth/login within its session). */
+export type SessionUser = Schemas["UserOut"];
 
 export const session = reactive<{ user: SessionUser | null; checked: boolean }>({ user: null, checked: false });
 
 function userOf(body: unknown): SessionUser {
-  const b = body as { user?: SessionUser } & SessionUser;
+  const b = body as Partial<Schemas["SessionOut"]> & SessionUser;
   return b.user ?? b;
 }
 

@@ -1,5 +1,6 @@
 // 免申即享 runs, grants, disbursement and contests (srdi.auto_grant.router).
 import { api, call, type Schemas } from "@/api/client";
+import { GrantStatusLabels } from "@/generated/labels";
 
 export type Run = Schemas["RunOut"];
 export type GrantRow = Schemas["GrantOut"];
@@ -34,10 +35,7 @@ export const GRANT_TAG: Record<string, "success" | "primary" | "warning" | "info
   matched: "warning", waitlisted: "info", consented: "primary", disbursed: "success", published: "success",
   declined: "info", withdrawn: "danger", pending_verification: "danger",
 };
-export const GRANT_LABEL: Record<string, string> = {
-  matched: "待企业确认", waitlisted: "候补", consented: "已确认", disbursed: "已拨付", published: "已公示",
-  declined: "放弃", withdrawn: "撤回", pending_verification: "待核验",
-};
+export const GRANT_LABEL: Readonly<Record<string, string>> = GrantStatusLabels;
 /** {"matched": 20, "waitlisted": 142} → "待企业确认 20，候补 142". */
 export const byStatusText = (counts: Record<string, unknown> | undefined | null): string =>
   counts ? Object.entries(counts).map(([k, v]) => `${GRANT_LABEL[k] ?? k} ${String(v)}`).join("，") : "—";

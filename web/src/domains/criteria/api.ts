@@ -1,5 +1,7 @@
 // Tier evaluation (srdi.criteria.router): self-assessment with trace and gap, batch runs, seed pool, 有进有出.
 import { api, call, type Schemas } from "@/api/client";
+import { OutcomeLabels, PurposeLabels } from "@/generated/labels";
+import { optionsOf } from "@/kit/labels";
 
 export type Assessment = Schemas["AssessmentOut"];
 export type TierAssessment = Schemas["TierAssessment"];
@@ -9,34 +11,11 @@ export type SeedPoolEntry = Schemas["SeedPoolEntry"];
 export type DynamicManagement = Schemas["DynamicManagementOut"];
 export type Purpose = "new_application" | "re_review";
 
-/** One line of a result's trace (TierAssessment.result.items): a condition, direct route or scored indicator. */
-export interface TraceItem {
-  id: string;
-  kind: "condition" | "direct_route" | "indicator" | string;
-  label: string;
-  value: boolean | number | null;
-  rule: string;
-  band: string | null;
-  band_label: string;
-  max_points: number | null;
-  category: string | null;
-  edge: string;
-  inputs: Record<string, unknown>;
-  shown: Record<string, string>;
-  unknown_inputs: string[];
-  citation?: Citation;
-}
-
-export interface Citation {
-  rule_file: string;
-  title: string;
-  instrument: string;
-  article: string | null;
-  url: string | null;
-  verification: string;
-  needs_verification: boolean;
-  note: string;
-}
+/** A result's trace (TierAssessment.result), one line per condition, direct route or scored indicator. */
+export type TraceResult = Schemas["TraceResult"];
+export type TraceItem = Schemas["TraceItem"];
+export type Citation = Schemas["Citation"];
+export type DerivedFact = Schemas["DerivedFact"];
 
 export interface FunnelRow {
   tier: string;
@@ -53,11 +32,8 @@ export interface RunSummary {
   data_errors?: number;
 }
 
-export const PURPOSES: { value: Purpose; label: string }[] = [
-  { value: "new_application", label: "新申报" },
-  { value: "re_review", label: "复核" },
-];
-export const STATUS_LABELS: Record<string, string> = { pass: "达到", fail: "未达到", unknown: "数据不足" };
+export const PURPOSES: { value: Purpose; label: string }[] = optionsOf(PurposeLabels);
+export const STATUS_LABELS: Readonly<Record<string, string>> = OutcomeLabels;
 export const STATUS_TAGS: Record<string, "success" | "danger" | "warning"> = { pass: "success", fail: "danger", unknown: "warning" };
 
 export const selfAssess = (enterpriseId: number, as_of: string, purpose: Purpose) =>

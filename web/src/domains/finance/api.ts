@@ -1,5 +1,6 @@
 // Financing — 产融对接 (srdi.finance.router): whitelists, the credit scorecard, loan products, requests, figures.
 import { api, call, downloadResponse, rawFetch, type Schemas } from "@/api/client";
+import { OperatorLabels, RequestEventLabels, ShareFieldLabels, SizeClassLabels, TierLabels } from "@/generated/labels";
 
 export type Whitelist = Schemas["WhitelistOut"];
 export type Run = Schemas["WhitelistRunOut"];
@@ -42,10 +43,7 @@ export interface PolicyLink {
   unverified: string[];
 }
 export const sharedOf = (r: FinancingRequest): SharedEnterprise | null => (r.enterprise as SharedEnterprise | null) ?? null;
-export const TIER_LABEL: Record<string, string> = {
-  tech_sme: "科技型中小企业", innovative_sme: "创新型中小企业", tech_innovative_sme: "科技和创新型中小企业",
-  srdi_sme: "专精特新中小企业", little_giant: "专精特新“小巨人”",
-};
+export const TIER_LABEL: Readonly<Record<string, string>> = TierLabels;
 
 export const me = () => call(api.GET("/api/v1/finance/me"));
 export const banks = () => call(api.GET("/api/v1/finance/banks"));
@@ -81,10 +79,8 @@ export const STATUS_TAG: Record<string, "success" | "primary" | "warning" | "inf
   submitted: "warning", accepted: "primary", info_requested: "warning", approved: "success", declined: "danger",
   withdrawn: "info", draft: "warning", pending_review: "warning", published: "success", rejected: "danger",
 };
-export const ACTION_LABEL: Record<string, string> = {
-  submit: "提交", accept: "受理", ask_info: "要求补充材料", supply_info: "补充材料", approve: "批准",
-  decline: "不予批准", withdraw: "撤回",
-};
+/** The actions on a request and the steps of its timeline (srdi.finance.enums.RequestEvent). */
+export const ACTION_LABEL: Readonly<Record<string, string>> = RequestEventLabels;
 /** Bank actions allowed from each status (the server decides; this only offers buttons). */
 export const BANK_NEXT: Record<string, string[]> = {
   submitted: ["accept", "ask_info", "decline"],
@@ -94,13 +90,6 @@ export const BANK_NEXT: Record<string, string[]> = {
 export const ENTERPRISE_NEXT: Record<string, string[]> = {
   submitted: ["withdraw"], accepted: ["withdraw"], info_requested: ["supply_info", "withdraw"],
 };
-export const SHARE_LABEL: Record<string, string> = {
-  identity: "企业名称、统一社会信用代码、所在区县、行业",
-  credit_score: "信用评分与各因子得分（不含原始数据）",
-  financials: "上年度营业收入、净利润、资产负债率",
-  recognitions: "梯度培育称号及有效期",
-};
-export const OP_LABEL: Record<string, string> = {
-  ">=": "不低于", ">": "高于", "<=": "不高于", "<": "低于", "==": "等于", is_true: "为是", is_false: "为否", in: "属于",
-};
-export const SIZE_LABEL: Record<string, string> = { large: "大型", medium: "中型", small: "小型", micro: "微型" };
+export const SHARE_LABEL: Readonly<Record<string, string>> = ShareFieldLabels;
+export const OP_LABEL: Readonly<Record<string, string>> = OperatorLabels;
+export const SIZE_LABEL: Readonly<Record<string, string>> = SizeClassLabels;

@@ -1,5 +1,6 @@
 // Matchmaking 供需对接 / 揭榜挂帅 (srdi.matchmaking.router).
 import { api, call, type Schemas } from "@/api/client";
+import { NeedActionLabels } from "@/generated/labels";
 
 export type Need = Schemas["NeedOut"];
 export type NeedDetail = Schemas["NeedDetailOut"];
@@ -40,9 +41,8 @@ export const NEED_STATUS_TAG: Record<string, "success" | "primary" | "warning" |
   pending_review: "warning", rejected: "info", open: "primary", taken: "primary", in_progress: "primary",
   delivered: "success", failed: "danger", withdrawn: "info",
 };
-export const ACTION_LABEL: Record<string, string> = {
-  approve: "审核通过", reject: "审核不通过", withdraw: "撤回", start: "开始攻关", deliver: "确认交付", fail: "记录未成功",
-};
+export const ACTION_LABEL: Readonly<Record<string, string>> = NeedActionLabels;
+// not-labels: the prompt of the note each action asks for
 export const ACTION_NOTE: Record<string, string> = {
   approve: "审核意见（可选）", reject: "不通过原因（必填）", withdraw: "撤回原因（可选）", deliver: "交付说明（必填）",
   fail: "未成功原因（必填）",

@@ -1,4 +1,6 @@
 // Events 对接活动 and talent needs 用人用工 (srdi.matchmaking.events_router).
+import { EventKindLabels } from "@/generated/labels";
+import { optionsOf } from "@/kit/labels";
 import { api, call, type Schemas } from "@/api/client";
 
 export type MatchEvent = Schemas["MatchEventOut"];
@@ -42,11 +44,6 @@ export const talentOutcome = (id: number, body: Schemas["TalentOutcomeIn"]) =>
   call(api.POST("/api/v1/match-talent/{need_id}/outcomes", { ...tn(id), body }));
 export const figures = (year?: number) => call(api.GET("/api/v1/match-figures", { params: { query: { year } } }));
 
-export const EVENT_KINDS = [
-  { value: "matchmaking", label: "供需对接会" },
-  { value: "roadshow", label: "路演推介" },
-  { value: "product_launch", label: "新品发布会" },
-  { value: "job_fair", label: "校企人才对接会" },
-];
+export const EVENT_KINDS = optionsOf(EventKindLabels);
 export const EVENT_STATUS_TAG: Record<string, "success" | "primary" | "info"> = { open: "primary", held: "success", cancelled: "info" };
 export const TALENT_STATUS_TAG: Record<string, "success" | "primary" | "info"> = { open: "primary", filled: "success", closed: "info" };

@@ -1,5 +1,6 @@
 // Policy library, sandbox and precise push (srdi.policy.router).
 import { api, call, type Schemas } from "@/api/client";
+import { MatchStatusLabels, PolicyModeLabels } from "@/generated/labels";
 
 export type Policy = Schemas["PolicyOut"];
 export type Sandbox = Schemas["SandboxOut"];
@@ -28,9 +29,9 @@ export const answerKeys = () => call(api.GET("/api/v1/policy-answer-keys"));
 export const putAnswers = (enterpriseId: number, answers: Schemas["AnswerIn"][]) =>
   call(api.PUT("/api/v1/enterprises/{enterprise_id}/policy-answers", { params: { path: { enterprise_id: enterpriseId } }, body: { answers } }));
 
-export const MODE_LABEL: Record<string, string> = { auto_grant: "免申即享", application: "申请", commitment: "告知承诺" };
+export const MODE_LABEL: Readonly<Record<string, string>> = PolicyModeLabels;
 export const MODE_TAG: Record<string, "success" | "primary" | "warning"> = { auto_grant: "success", application: "primary", commitment: "warning" };
-export const STATUS_LABEL: Record<string, string> = { eligible: "符合", unknown: "可能符合", ineligible: "不符合" };
+export const STATUS_LABEL: Readonly<Record<string, string>> = MatchStatusLabels;
 
 // 待核验: the verification queue of the officials in scope (srdi.policy.router).
 export const verificationQueue = (status: "pending" | "verified" | "rejected" = "pending") =>
