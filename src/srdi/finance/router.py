@@ -19,6 +19,7 @@ from srdi.auth.enums import ENTERPRISE_SELF, OFFICIALS, Role
 from srdi.auth.service import Principal
 from srdi.db.session import DbSession
 from srdi.enterprise import service as enterprise_service
+from srdi.enterprise.dependencies import VisibleEnterprise
 from srdi.finance import service
 from srdi.finance.enums import RUN_STATUS_LABELS, SHARE_LABELS, RequestAction, RequestStatus, RunStatus
 from srdi.finance.exceptions import WhitelistNotFound
@@ -67,7 +68,6 @@ UserId = Annotated[int, Path(ge=1, le=2**31 - 1, description="用户编号")]
 RunId = Annotated[int, Path(ge=1, le=2**31 - 1, description="白名单批次编号")]
 ProductId = Annotated[int, Path(ge=1, le=2**31 - 1, description="贷款产品编号")]
 RequestId = Annotated[int, Path(ge=1, le=2**31 - 1, description="融资需求编号")]
-EnterpriseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="企业编号")]
 ListKey = Annotated[str, Path(min_length=2, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")]
 
 
@@ -222,9 +222,8 @@ def scorecard(principal: Anyone) -> ScorecardOut:
     response_model=CreditScoreOut,
     summary="企业信用评分：各因子得分、数据来源及提升建议",
 )
-def credit_score(db: DbSession, principal: ScoreReader, enterprise_id: EnterpriseId) -> CreditScoreOut:
-    enterprise_service.get_visible(db, principal.scope, enterprise_id)
-    ent = enterprise_service.with_facts(db, [enterprise_id])[0]
+def credit_score(db: DbSession, principal: ScoreReader, visible: VisibleEnterprise) -> CreditScoreOut:
+    ent = enterprise_service.with_facts(db, [visible.id])[0]
     return CreditScoreOut(**service.enterprise_score(db, ent))
 
 
@@ -266,9 +265,8 @@ def review(db: DbSession, principal: Manager, product_id: ProductId, body: Produ
     response_model=ProductMatchesOut,
     summary="企业符合条件的贷款产品及差一点符合的产品",
 )
-def matches(db: DbSession, principal: ScoreReader, enterprise_id: EnterpriseId) -> ProductMatchesOut:
-    enterprise_service.get_visible(db, principal.scope, enterprise_id)
-    ent = enterprise_service.with_facts(db, [enterprise_id])[0]
+def matches(db: DbSession, principal: ScoreReader, visible: VisibleEnterprise) -> ProductMatchesOut:
+    ent = enterprise_service.with_facts(db, [visible.id])[0]
     return ProductMatchesOut(**service.product_matches(db, ent))
 
 
