@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.e2e.conftest import LiveServer, Pages, screenshot, wait_idle
+from tests.e2e.conftest import LiveServer, Pages, accept_confirmation, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +80,7 @@ def test_annual_update_acknowledged_then_revocation_confirmed_on_the_profile(
     province.get_by_role("option", name="偷漏税等违法行为").click()
     province.fill("[data-testid=revoke-reason]", "税务机关认定偷税")
     province.click("[data-testid=revoke-confirm]")
-    province.get_by_role("button", name="确定撤销").click()
+    accept_confirmation(province, says="3年内不得再次申报")
     wait_idle(province)
     expect(mine).to_contain_text("已撤销")
 

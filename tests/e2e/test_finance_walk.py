@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import LiveServer, Pages, screenshot, wait_idle
+from tests.e2e.conftest import LiveServer, Pages, accept_confirmation, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -83,6 +83,7 @@ def test_from_whitelist_to_a_loan_with_its_interest_subsidy(
     card = province.locator("[data-testid=whitelist-dg_industry_finance]")
     card.locator("[data-testid=generate]").click()
     card.locator("[data-testid=approve]").click()
+    accept_confirmation(province)
     expect(card).to_contain_text("已审定发布")
 
     # demo-bank sees the approved list, why each enterprise is on it, and downloads it.
@@ -109,6 +110,7 @@ def test_from_whitelist_to_a_loan_with_its_interest_subsidy(
     province.goto("/finance/products")
     row = province.locator("[data-testid=product-table] tr", has_text="专精特新成长贷（测试）")
     row.locator("[data-testid=publish]").click()
+    accept_confirmation(province)
     expect(row).to_contain_text("已发布")
 
     # demo-enterprise: its score and how to raise it, the product it qualifies for, a request.
@@ -138,6 +140,7 @@ def test_from_whitelist_to_a_loan_with_its_interest_subsidy(
     bank.fill("[data-testid=approve-amount]", "200")
     bank.fill("[data-testid=approve-rate]", "3.6")
     bank.click("[data-testid=confirm]")
+    accept_confirmation(bank)
     bank.click("text=全部")
     req = bank.locator("[data-testid^=request-]", has_text="购置精密检测设备")
     expect(req).to_contain_text("已获批")

@@ -28,6 +28,9 @@ OFFICIAL_MENU = [
     "诉求",
     "诉求指标",
     "供需对接",
+    "对接活动",
+    "用人用工",
+    "对接成效",
     "申报审核",
 ]
 ENTERPRISE_MENU = [
@@ -39,11 +42,17 @@ ENTERPRISE_MENU = [
     "供需对接",
     "我的能力与产品",
     "我的揭榜",
+    "对接活动",
+    "用人用工",
     "申报审核",
+    "动态管理",
 ]
+# A chain leader also records its meetings at events (issue 17).
+LEADER_MENU = [*ENTERPRISE_MENU[:9], "我的洽谈", *ENTERPRISE_MENU[9:]]
 ADMIN_MENU = [
     *OFFICIAL_MENU,
     "申报批次",
+    "动态管理",
     "用户与角色",
     "审计日志",
     "规则版本",
@@ -54,16 +63,16 @@ ADMIN_MENU = [
 # username → (landing path pattern, menu entries the role must see)
 ROLES: dict[str, tuple[str, list[str]]] = {
     "demo-admin": (r"/admin/users$", ADMIN_MENU),
-    "demo-province": (r"/dashboard$", [*OFFICIAL_MENU, "申报批次"]),
-    "demo-city": (r"/dashboard$", OFFICIAL_MENU),
-    "demo-district": (r"/dashboard$", OFFICIAL_MENU),
+    "demo-province": (r"/dashboard$", [*OFFICIAL_MENU, "申报批次", "动态管理"]),
+    "demo-city": (r"/dashboard$", [*OFFICIAL_MENU, "动态管理"]),
+    "demo-district": (r"/dashboard$", [*OFFICIAL_MENU, "动态管理"]),
     "demo-commissioner": (r"/casework$", ["企业信息库", "核验队列", "专员工作台", "诉求", "诉求指标"]),
     "demo-handler": (r"/appeals$", ["诉求"]),
     "demo-expert": (r"/expert$", ["评审任务"]),
     "demo-bank": (r"/finance/requests$", ["融资需求", "融资白名单", "贷款产品", "融资监测"]),
     "demo-enterprise": (r"/enterprises/\d+$", ENTERPRISE_MENU),
     # A chain leader's work is its needs and challenges (issue 17), not its own file.
-    "demo-chain-leader": (r"/matchmaking/needs$", ENTERPRISE_MENU),
+    "demo-chain-leader": (r"/matchmaking/needs$", LEADER_MENU),
 }
 
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from srdi.kit.workdays import beijing_today
-from tests.e2e.conftest import LiveServer, Pages, screenshot, wait_idle
+from tests.e2e.conftest import LiveServer, Pages, accept_confirmation, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -60,6 +60,7 @@ def test_a_hiring_need_reaches_the_district_and_an_event_outcome_is_counted(
     wait_idle(district)
     expect(district.locator("[data-testid=registration-table]")).to_contain_text("已报名")
     district.click("[data-testid=hold]")
+    accept_confirmation(district, says="计入本地区对接活动场次")
     expect(district.locator("[data-testid=event-status]")).to_have_text("已举办")
 
     leader.goto(event_url)
@@ -81,6 +82,7 @@ def test_a_hiring_need_reaches_the_district_and_an_event_outcome_is_counted(
     ent.goto(event_url)
     wait_idle(ent)
     ent.click("[data-testid=confirm-outcome]")
+    accept_confirmation(ent)
     expect(ent.locator("[data-testid=outcome-table]")).to_contain_text("供方确认")
     screenshot(ent, "event-outcome-confirmed")
 

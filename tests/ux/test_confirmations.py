@@ -94,6 +94,28 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/contests/{contest_id}/resolve"): "confirm",
     ("POST", "/api/v1/disbursement-batches"): "confirm",
     ("POST", "/api/v1/grant-publicity"): "confirm",
+    # 动态管理: 撤销认定 ends a title and may bar the enterprise for three years
+    ("POST", "/api/v1/annual-updates/generation"): "plain",
+    ("POST", "/api/v1/annual-updates/{task_id}/submission"): "plain",
+    ("POST", "/api/v1/annual-updates/{task_id}/acknowledgement"): "plain",
+    ("POST", "/api/v1/major-changes"): "plain",
+    ("POST", "/api/v1/major-changes/{report_id}/acknowledgement"): "plain",
+    ("POST", "/api/v1/recognitions/{recognition_id}/revocation"): "confirm",
+    # events and talent needs: 举办/取消 and confirming or verifying a contract count towards the targets
+    ("POST", "/api/v1/match-events"): "plain",
+    ("POST", "/api/v1/match-events/{event_id}/registration"): "plain",
+    ("DELETE", "/api/v1/match-events/{event_id}/registration"): "plain",
+    ("POST", "/api/v1/match-events/{event_id}/attendance"): "plain",
+    ("POST", "/api/v1/match-events/{event_id}/meetings"): "plain",
+    ("POST", "/api/v1/match-events/{event_id}/outcomes"): "plain",
+    ("POST", "/api/v1/match-events/{event_id}/transitions"): "confirm",
+    ("POST", "/api/v1/match-outcomes/{outcome_id}/confirm"): "confirm",
+    ("POST", "/api/v1/match-outcomes/{outcome_id}/verify"): "confirm",
+    ("POST", "/api/v1/match-talent"): "plain",
+    ("POST", "/api/v1/match-talent/{need_id}/transitions"): "confirm",
+    ("POST", "/api/v1/match-talent/{need_id}/outcomes"): "plain",
+    # a bank account's bank can be changed again by the administrator
+    ("PUT", "/api/v1/finance/bank-accounts/{user_id}"): "plain",
 }
 
 # The actions of a transition operation that cannot be taken back: the caller's IRREVERSIBLE map must name each.

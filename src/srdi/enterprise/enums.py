@@ -264,13 +264,58 @@ LABELS: dict[str, str] = {
     "tax_violation": "偷漏税等违法行为",
     "key_chain_gap": "产业链“补短板/锻长板/填空白”成效",
     "industrial_foundation": "工业“六基”/中华老字号/服务龙头企业",
-    # 变更历史 (一企一档): what a history row is about, besides the figures' own names.
+    # 变更历史 (一企一档): what a history row is about (ChangeEntity) and which field changed (ChangeField).
+    "enterprise": "企业基本信息",
     "yearly_figure": "年度经营数据",
     "recognition": "认定记录",
+    "award": "获奖记录",
+    "policy_answer": "政策补充信息",
     "annual_update_task": "年度更新任务",
     "major_change_report": "重大变化报告",
+    "operating_revenue": "营业收入",
+    "main_business_revenue": "主营业务收入",
+    "rd_expense": "研发费用",
+    "net_profit": "净利润",
+    "total_assets": "资产总额",
+    "total_liabilities": "负债总额",
+    "qualified_equity_raised": "新增股权融资",
+    "total_cost_expense": "成本费用总额",
+    "employees": "从业人员",
+    "rd_staff": "研发人员",
+    "development_score": "发展评价得分",
     "status": "状态",
+    "source": "数据来源",
 }
+
+
+class ChangeEntity(LabelledEnum):
+    """What a 变更历史 row (一企一档) is about: the ``entity`` of a change-log row."""
+
+    enterprise = "enterprise"
+    yearly_figure = "yearly_figure"
+    recognition = "recognition"
+    award = "award"
+    policy_answer = "policy_answer"
+    annual_update_task = "annual_update_task"
+    major_change_report = "major_change_report"
+
+
+class ChangeField(LabelledEnum):
+    """The changed field of a 变更历史 row, where it is a yearly figure or a record's state."""
+
+    operating_revenue = "operating_revenue"
+    main_business_revenue = "main_business_revenue"
+    rd_expense = "rd_expense"
+    net_profit = "net_profit"
+    total_assets = "total_assets"
+    total_liabilities = "total_liabilities"
+    qualified_equity_raised = "qualified_equity_raised"
+    total_cost_expense = "total_cost_expense"
+    employees = "employees"
+    rd_staff = "rd_staff"
+    development_score = "development_score"
+    status = "status"
+    source = "source"
 
 
 class ImportMode(LabelledEnum):

@@ -121,6 +121,32 @@ export const CertificationKindLabels = {
   "other": "其他",
 } as const;
 
+export const ChangeEntityLabels = {
+  "enterprise": "企业基本信息",
+  "yearly_figure": "年度经营数据",
+  "recognition": "认定记录",
+  "award": "获奖记录",
+  "policy_answer": "政策补充信息",
+  "annual_update_task": "年度更新任务",
+  "major_change_report": "重大变化报告",
+} as const;
+
+export const ChangeFieldLabels = {
+  "operating_revenue": "营业收入",
+  "main_business_revenue": "主营业务收入",
+  "rd_expense": "研发费用",
+  "net_profit": "净利润",
+  "total_assets": "资产总额",
+  "total_liabilities": "负债总额",
+  "qualified_equity_raised": "新增股权融资",
+  "total_cost_expense": "成本费用总额",
+  "employees": "从业人员",
+  "rd_staff": "研发人员",
+  "development_score": "发展评价得分",
+  "status": "状态",
+  "source": "数据来源",
+} as const;
+
 export const ChannelLabels = {
   "web": "网上提交",
   "phone": "电话",

@@ -8,7 +8,7 @@ const LABELS: Readonly<Record<string, string>> = {
   ...L.SizeClassLabels, ...L.ProvenanceLabels, ...L.TierLabels, ...L.RecognitionLevelLabels, ...L.RecognitionStatusLabels,
   ...L.IpTypeLabels, ...L.AwardKindLabels, ...L.ContestGroupLabels, ...L.RevocationReasonLabels, ...L.AwardLevelLabels,
   ...L.HonourKindLabels, ...L.RdInstitutionLevelLabels, ...L.CertificationKindLabels, ...L.ComplianceKindLabels,
-  ...L.ProductFieldLabels, ...L.ImportModeLabels, ...L.ImportStatusLabels,
+  ...L.ProductFieldLabels, ...L.ImportModeLabels, ...L.ImportStatusLabels, ...L.ChangeEntityLabels, ...L.ChangeFieldLabels,
 };
 
 export function label(value: string | null | undefined): string {
