@@ -2,6 +2,16 @@
 1M in ≤ 5 s), and the same results as the trace interpreter on a sample (differential check).
 
     .venv/bin/python benchmarks/finance_batch.py [--rows 1000000] [--repeat 3] [--sample 2000]
+    .venv/bin/python benchmarks/finance_batch.py --count 1000000 [--postgres URL] [--base 20000] [--old]
+
+With ``--count`` it times the service's own generation end to end from the database instead: the registry is
+``srdi demo --count BASE`` grown in SQL as ``registry_batch.grow`` does (a SQLite file by default, or a
+PostgreSQL schema of its own, dropped afterwards); each figure is a child process, timed from outside with its
+peak RSS: ``srdi finance whitelist generate --list KEY --period 2026Q4`` per list (set-based read of the list's
+region, compiled evaluation, the trace interpreter for the stored entries only, bulk write, commit), and the
+scorecard over the whole registry (the same column read + compiled evaluation, results discarded: the service
+has no stored scorecard batch). ``--old`` also times the per-enterprise path it replaced
+(``generate_whitelist(..., set_based=False)``) at the base size, interleaved with the new one.
 
 The registry is seeded and synthetic (stdlib random, no numpy): money log-normal around 5000万元 with R&D,
 profit, assets and liabilities as shares of revenue, booleans at realistic rates, 2% unknown cells — generated
@@ -65,12 +75,150 @@ def registry(sets: list, n: int, seed: int = 20261202, unknown: float = 0.02) ->
     )
 
 
+PERIOD = "2026Q4"
+OLD_PATH = r"""
+import sys
+from srdi.db.session import session_scope
+from srdi.finance import service
+with session_scope() as db:
+    run = service.generate_whitelist(db, sys.argv[1], sys.argv[2], None, region_prefixes=None,
+                                     set_based=sys.argv[3] == "new")
+    print(run.members, run.entered, run.exited, run.undecided)
+"""
+SCORECARD = r"""
+import sys
+from datetime import date
+import polars as pl
+from sqlalchemy import func, select
+from srdi.criteria import facts_frame
+from srdi.db.session import session_scope
+from srdi.enterprise.models import Enterprise
+from srdi.finance import service
+from srdi.rules_engine.compile_polars import check_bounds, compile_polars
+rs = service.rules().scorecard.rule_set
+plan = compile_polars(rs)
+as_of = date.fromisoformat(sys.argv[1])
+n = graded = 0
+with session_scope() as db:
+    top = db.scalar(select(func.max(Enterprise.id))) or 0
+    for lo in range(1, top + 1, 50_000):
+        chunk = facts_frame.read_chunk(db, lo, lo + 49_999)
+        table = facts_frame.variables(chunk, as_of, [rs], "new_application")
+        table = table.with_columns(pl.lit(False).alias("is_re_review"))
+        check_bounds(table, [rs])
+        out = plan.apply(table.lazy()).select("enterprise_id", "score_total").collect()
+        n += out.height
+        graded += out["score_total"].is_not_null().sum()
+    db.rollback()
+print(n, graded)
+"""
+
+
+def from_database(args: argparse.Namespace) -> None:
+    import os
+    import statistics
+    import subprocess
+    import sys
+    import tempfile
+    import uuid
+    from pathlib import Path
+
+    from registry_batch import _child, grow
+    from registry_batch import machine as load_now
+    from sqlalchemy import create_engine, text
+
+    srdi = str(Path(sys.executable).with_name("srdi"))
+    env = dict(os.environ)
+    schema = None
+    if args.postgres:
+        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(args.postgres)
+        with admin.begin() as c:
+            c.execute(text(f"CREATE SCHEMA {schema}"))
+        sep = "&" if "?" in args.postgres else "?"
+        url = f"{args.postgres}{sep}options=-csearch_path%3D{schema}"
+    else:
+        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='srdi-fin-')) / 'registry.sqlite3'}"
+    env["SRDI_DATABASE_URL"] = url
+    db_name = "PostgreSQL" if args.postgres else "SQLite"
+    keys = ["dg_industry_finance", "dg_risk_compensation"]
+
+    def region_count() -> int:
+        eng = create_engine(url)
+        with eng.connect() as c:
+            n = c.execute(text("SELECT count(*) FROM enterprise WHERE region_code LIKE '4419%'")).scalar()
+        eng.dispose()
+        return int(n or 0)
+
+    def generate(key: str, how: str) -> tuple[float, float, str]:
+        if how == "cli":
+            return _child([srdi, "finance", "whitelist", "generate", "--list", key, "--period", PERIOD], env)
+        return _child([sys.executable, "-c", OLD_PATH, key, PERIOD, how], env)
+
+    try:
+        t0 = time.perf_counter()
+        subprocess.run([srdi, "db", "upgrade"], env=env, check=True, capture_output=True)
+        subprocess.run([srdi, "demo", "--count", str(args.base)], env=env, check=True, capture_output=True)
+        print(f"finance generation from the database — {db_name}; {load_now()}")
+        if args.old:
+            print(f"  base registry {args.base:,} enterprises, {region_count():,} in 东莞 (4419):")
+            for key in keys:
+                old: list[float] = []
+                new: list[float] = []
+                for _ in range(args.repeat):
+                    s, _m, out_old = generate(key, "old")
+                    old.append(s)
+                    s, _m, out_new = generate(key, "new")
+                    new.append(s)
+                    assert out_old == out_new, (out_old, out_new)  # the same counts from both paths
+                print(
+                    f"    {key}: per-enterprise (old) min {min(old):.1f} s, median {statistics.median(old):.1f} s;"
+                    f" set-based min {min(new):.1f} s, median {statistics.median(new):.1f} s → "
+                    f"{min(old) / min(new):.1f}× faster; counts {out_new.strip()}"
+                )
+        grow(url, args.count)
+        built = time.perf_counter() - t0
+        region = region_count()
+        print(
+            f"  registry {args.count:,} enterprises, {region:,} in 东莞 (4419), built in {built:.0f} s; {load_now()}"
+        )
+        startup = min(_child([srdi, "finance", "whitelist", "--help"], env)[0] for _ in range(args.repeat))
+        print(f"    process start-up alone (srdi finance whitelist --help): {startup:.1f} s")
+        for key in keys:
+            runs = [generate(key, "cli") for _ in range(args.repeat)]
+            best = min(r[0] for r in runs)
+            print(
+                f"    srdi finance whitelist generate --list {key}: min {best:.1f} s, median "
+                f"{statistics.median(r[0] for r in runs):.1f} s, peak RSS {max(r[1] for r in runs):,.0f} MiB; "
+                f"{region / best:,.0f} enterprises of the region/s; {runs[-1][2].strip().split(' / ')[-1]}"
+            )
+        runs = [_child([sys.executable, "-c", SCORECARD, "2026-10-01"], env) for _ in range(args.repeat)]
+        best = min(r[0] for r in runs)
+        print(
+            f"    scorecard over the whole registry (read + compiled): min {best:.1f} s, median "
+            f"{statistics.median(r[0] for r in runs):.1f} s, peak RSS {max(r[1] for r in runs):,.0f} MiB; "
+            f"scored / graded {runs[-1][2].strip()}; {load_now()}"
+        )
+    finally:
+        if schema:
+            with admin.begin() as c:
+                c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            admin.dispose()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--sample", type=int, default=2000)
+    ap.add_argument("--count", type=int, help="time the service from a database of this many enterprises")
+    ap.add_argument("--base", type=int, default=20_000, help="enterprises generated by srdi demo")
+    ap.add_argument("--postgres", help="PostgreSQL URL; default: a SQLite file")
+    ap.add_argument("--old", action="store_true", help="also time the per-enterprise path at the base size")
     args = ap.parse_args()
+    if args.count:
+        from_database(args)
+        return
     all_sets = load_rule_sets(RULES)
     sets = [all_sets[i] for i in FINANCE_SETS]
     t0 = time.perf_counter()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from srdi.enterprise.models import Enterprise
@@ -152,3 +153,35 @@ def bank_members(db: Session, user_ids: Sequence[int]) -> dict[int, int]:
         return {}
     q = select(BankMember).where(BankMember.user_id.in_(list(user_ids)))
     return {m.user_id: m.bank_id for m in db.scalars(q)}
+
+
+def member_ids(db: Session, run_id: int) -> set[int]:
+    """The enterprises on a run's list (ids only: a previous period's list may hold many thousands)."""
+    q = select(WhitelistEntry.enterprise_id).where(
+        WhitelistEntry.run_id == run_id, WhitelistEntry.member.is_(True)
+    )
+    return set(db.scalars(q).all())
+
+
+def id_ranges(db: Session, region_prefix: str, size: int) -> list[tuple[int, int]]:
+    """Consecutive id ranges holding ``size`` enterprises of ``region_prefix`` each (keyset paging)."""
+    out: list[tuple[int, int]] = []
+    last: int | None = None
+    base = (
+        select(Enterprise.id).where(Enterprise.region_code.startswith(region_prefix)).order_by(Enterprise.id)
+    )
+    while True:
+        q = base if last is None else base.where(Enterprise.id > last)
+        lo = db.scalar(q.limit(1))
+        if lo is None:
+            return out
+        hi = db.scalar(q.offset(size - 1).limit(1)) or db.scalar(select(func.max(Enterprise.id)))
+        assert hi is not None
+        out.append((lo, hi))
+        last = hi
+
+
+def insert_entries(db: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Bulk insert of whitelist entries (one executemany), in the order given."""
+    if rows:
+        db.execute(insert(WhitelistEntry), list(rows))
