@@ -138,3 +138,17 @@ def test_profiles_added_after_a_ranking_are_ranked() -> None:
     _same(after, m.rank_exhaustive(need))
     _same(after, Matcher(profiles, WEIGHTS, load_vocabulary()).rank(need))
     assert [x.enterprise_id for x in after] != [x.enterprise_id for x in before]
+
+
+def test_twins_are_ranked_by_enterprise_id_as_exhaustive() -> None:
+    # Profiles identical but for the enterprise are scored once per need in ``rank``: the copies must come
+    # out with the lowest ids first, as the exhaustive ranking orders ties.
+    rng = random.Random(23)
+    ids = list(range(1, 64 * 40 + 1))
+    rng.shuffle(ids)
+    profiles = [replace(EVAL.profiles[i % 64], enterprise_id=ids[i]) for i in range(64 * 40)]
+    profiles += [replace(p, enterprise_id=10_000 + p.enterprise_id) for p in _synthetic(300, seed=29)]
+    m = Matcher(profiles, WEIGHTS, load_vocabulary())
+    for need in _needs():
+        for top_k in (3, 20, 50):
+            _same(m.rank(need, top_k=top_k), m.rank_exhaustive(need, top_k=top_k))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -257,6 +257,7 @@ def industry_proximity(need_codes: Iterable[str], enterprise_code: str, w: Weigh
     return score, f"行业同属 {_industry_label(shared)}"
 
 
+@lru_cache(maxsize=8192)
 def _region_text(code: str) -> str:
     r = region(code)
     if r is not None:
@@ -376,16 +377,29 @@ class Matcher:
         bounds = cols.bounds(need, sums, norm, only_ids, {int(e) for e in exclude})
         out: list[Match] = []
         kth = -1.0
-        for bound, key in bounds:
+        kth_id = 0
+        # Profiles identical but for the enterprise (twins) get the same pair: scored once per need.
+        seen: dict[int, Match | None] = {}
+        for bound, key, twin in bounds:
             if len(out) >= top_k and bound + _ROUNDING_SLACK < kth:
                 break
-            m = self._pair(need, self._docs[key], words, self._index.doc_scores(key, uniq, weights), norm)
+            doc = self._docs[key]
+            if twin in seen:
+                first = seen[twin]
+                eid = doc.profile.enterprise_id
+                if first is None or (len(out) >= top_k and (-first.score, eid) > (-kth, kth_id)):
+                    continue
+                m: Match | None = replace(first, enterprise_id=eid)
+            else:
+                m = seen[twin] = self._pair(
+                    need, doc, words, self._index.doc_scores(key, uniq, weights), norm
+                )
             if m is not None:
                 out.append(m)
                 if len(out) >= top_k:
                     out.sort(key=lambda m: (-m.score, m.enterprise_id))
                     del out[top_k:]
-                    kth = out[-1].score
+                    kth, kth_id = out[-1].score, out[-1].enterprise_id
         out.sort(key=lambda m: (-m.score, m.enterprise_id))
         return out[:top_k]
 
@@ -534,11 +548,23 @@ class _Columns:
         self.post_doc = pl.Series("doc", docs, dtype=pl.UInt32)
         self.post_tf = pl.Series("f", tfs, dtype=pl.Float64)
         profiles = [m._docs[k].profile for k in self.keys]
+        twins: dict[object, int] = {}
+        twin = [
+            twins.setdefault(
+                (
+                    p.texts, p.ip_items, p.industry_code, p.region_code, p.tier, p.delivered, p.failed,
+                    frozenset(m._index.term_frequencies(k).items()),
+                ),
+                len(twins),
+            )
+            for k, p in zip(self.keys, profiles, strict=True)
+        ]  # fmt: skip
         ww = w.weights
         self.frame = pl.DataFrame(
             {
                 "doc": pl.Series(range(len(self.keys)), dtype=pl.UInt32),
                 "eid": [p.enterprise_id for p in profiles],
+                "twin": twin,
                 "c2": [p.industry_code[:2] for p in profiles],
                 "c3": [p.industry_code[:3] for p in profiles],
                 "c4": [p.industry_code[:4] for p in profiles],
@@ -553,7 +579,7 @@ class _Columns:
                     for p in profiles
                 ],
             },
-            schema_overrides={"eid": pl.Int64, "sec": pl.String, "static": pl.Float64},
+            schema_overrides={"eid": pl.Int64, "twin": pl.Int64, "sec": pl.String, "static": pl.Float64},
         )
         self.weights = w
 
@@ -590,7 +616,7 @@ class _Columns:
 
     def bounds(
         self, need: NeedQuery, sums: pl.DataFrame, norm: float, only: set[int] | None, exclude: set[int]
-    ) -> Iterator[tuple[float, str]]:
+    ) -> Iterator[tuple[float, str, int]]:
         """Candidates (a shared term, or the need's 大类) with an upper bound of their total, highest first."""
         w = self.weights
         ww = w.weights
@@ -607,10 +633,12 @@ class _Columns:
         text = pl.min_horizontal(pl.col("s").fill_null(0.0) / norm, pl.lit(1.0))
         bound = ww["text"] * text + ww["industry"] * _industry_expr(need.industry_codes, w)
         bound = bound + ww["region"] * _region_expr(need.region_code, w) + pl.col("static")
-        df = df.select("doc", bound.alias("b")).sort("b", descending=True)
+        # Highest bound first; equal bounds by enterprise id, so that a twin after its first is never better.
+        df = df.select("doc", "twin", "eid", bound.alias("b")).sort(["b", "eid"], descending=[True, False])
         keys = self.keys
         for chunk in df.iter_slices(256):
-            yield from zip(chunk["b"].to_list(), (keys[i] for i in chunk["doc"].to_list()), strict=True)
+            docs = (keys[i] for i in chunk["doc"].to_list())
+            yield from zip(chunk["b"].to_list(), docs, chunk["twin"].to_list(), strict=True)
 
 
 def _industry_expr(need_codes: Iterable[str], w: Weights) -> pl.Expr:
@@ -652,7 +680,8 @@ def _region_expr(need_region: str | None, w: Weights) -> pl.Expr:
         expr = expr.when(pl.col("r2") == "50").then(rp["city"])
     else:
         expr = expr.when(pl.col("r4") == need_region[:4]).then(rp["city"])
-    return expr.when(pl.col("r2") == need_region[:2]).then(rp["province"]).otherwise(0.0)
+    out: pl.Expr = expr.when(pl.col("r2") == need_region[:2]).then(rp["province"]).otherwise(0.0)
+    return out
 
 
 def _longest_common(a: str, b: str, must: str) -> str:
