@@ -152,3 +152,21 @@ def test_twins_are_ranked_by_enterprise_id_as_exhaustive() -> None:
     for need in _needs():
         for top_k in (3, 20, 50):
             _same(m.rank(need, top_k=top_k), m.rank_exhaustive(need, top_k=top_k))
+
+
+def test_past_the_first_bounds_as_exhaustive(matcher: Matcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    # ``rank`` reads the few highest bounds first and sorts the rest only when it needs them.
+    import srdi.matchmaking.matching as matching
+
+    monkeypatch.setattr(matching, "_FIRST_BOUNDS", 3)
+    for need in _needs():
+        _same(matcher.rank(need), matcher.rank_exhaustive(need))
+
+
+def test_a_profile_added_again_as_exhaustive() -> None:
+    profiles = _synthetic(600, seed=31)
+    m = Matcher(profiles, WEIGHTS, load_vocabulary())
+    for p in profiles[:100]:  # the same enterprise again, another industry and text (BM25 adds the counts)
+        m.add(replace(p, industry_code="3976", texts=(*p.texts, "车载激光雷达")))
+    for need in _needs():
+        _same(m.rank(need), m.rank_exhaustive(need))

@@ -71,6 +71,7 @@ MAX_QUERY_CHARS = 3000
 # A pair's dimension scores and total are rounded to 4 places (``_pair``): a total can exceed the unrounded
 # weighted sum by up to 0.5e-4 per dimension and 0.5e-4 for the total, so a bound is trusted only this far.
 _ROUNDING_SLACK = 1e-4 * (len(DIMENSIONS) + 1)
+_FIRST_BOUNDS = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +320,7 @@ class Matcher:
         self._docs: dict[str, _Doc] = {}
         self._by_division: dict[str, list[str]] = {}
         self._cols: _Columns | None = None
+        self._readded: set[str] = set()
         self._cols_lock = threading.Lock()
         for p in profiles:
             self.add(p)
@@ -335,7 +337,9 @@ class Matcher:
             frozenset(w for w in self.tokenizer.words(i.title) if len(w) >= 2 and w not in self._weak_terms)
             for i in p.ip_items
         )
-        if key not in self._docs:
+        if key in self._docs:
+            self._readded.add(key)
+        else:
             self._by_division.setdefault(p.industry_code[:2], []).append(key)
         self._docs[key] = _Doc(p, frozenset(words), ip_words)
         self._cols = None  # the columns are rebuilt on the next ranking
@@ -548,17 +552,21 @@ class _Columns:
         self.post_doc = pl.Series("doc", docs, dtype=pl.UInt32)
         self.post_tf = pl.Series("f", tfs, dtype=pl.Float64)
         profiles = [m._docs[k].profile for k in self.keys]
+        # Twins: same profile but for the enterprise. A key added twice has its BM25 term counts summed
+        # (BM25.add), so it is nobody's twin.
         twins: dict[object, int] = {}
         twin = [
             twins.setdefault(
-                (
-                    p.texts, p.ip_items, p.industry_code, p.region_code, p.tier, p.delivered, p.failed,
-                    frozenset(m._index.term_frequencies(k).items()),
-                ),
+                (p.texts, p.ip_items, p.industry_code, p.region_code, p.tier, p.delivered, p.failed)
+                if k not in m._readded else k,
                 len(twins),
             )
             for k, p in zip(self.keys, profiles, strict=True)
         ]  # fmt: skip
+        # The 大类 lists of ``rank_exhaustive`` (a profile stays in the 大类 it was first added with).
+        self.division_rows = {
+            d: pl.Series([row[k] for k in keys], dtype=pl.UInt32) for d, keys in m._by_division.items()
+        }
         ww = w.weights
         self.frame = pl.DataFrame(
             {
@@ -620,21 +628,37 @@ class _Columns:
         """Candidates (a shared term, or the need's 大类) with an upper bound of their total, highest first."""
         w = self.weights
         ww = w.weights
-        df = self.frame.join(sums, on="doc", how="left")
-        divisions = [c[:2] for c in need.industry_codes if c[:2].isdigit()] if ww["industry"] > 0 else []
-        cand = pl.col("s").is_not_null()
-        if divisions:
-            cand = cand | pl.col("c2").is_in(divisions)
+        n = len(self.keys)
+        hit_rows = sums["doc"]
+        rows = [hit_rows]
+        if ww["industry"] > 0:
+            hit = pl.repeat(False, n, eager=True).scatter(hit_rows, True)
+            for division in {c[:2] for c in need.industry_codes if c[:2].isdigit()}:
+                same = self.division_rows.get(division)
+                if same is not None:
+                    rows.append(same.filter(~hit.gather(same)))
+        at = pl.concat(rows) if len(rows) > 1 else hit_rows
+        text = pl.repeat(0.0, n, eager=True).scatter(hit_rows, sums["s"])
+        df = self.frame.select("doc", "eid", "twin", "c2", "c3", "c4", "sec", "reg", "r2", "r4", "static")[at]
+        df = df.with_columns(s=text.gather(at))
         if only is not None:
-            cand = cand & pl.col("eid").is_in(list(only))
+            df = df.filter(pl.col("eid").is_in(list(only)))
         if exclude:
-            cand = cand & ~pl.col("eid").is_in(list(exclude))
-        df = df.filter(cand)
-        text = pl.min_horizontal(pl.col("s").fill_null(0.0) / norm, pl.lit(1.0))
-        bound = ww["text"] * text + ww["industry"] * _industry_expr(need.industry_codes, w)
+            df = df.filter(~pl.col("eid").is_in(list(exclude)))
+        bound = ww["text"] * pl.min_horizontal(pl.col("s") / norm, pl.lit(1.0))
+        bound = bound + ww["industry"] * _industry_expr(need.industry_codes, w)
         bound = bound + ww["region"] * _region_expr(need.region_code, w) + pl.col("static")
+        df = df.select("doc", "twin", "eid", bound.alias("b"))
         # Highest bound first; equal bounds by enterprise id, so that a twin after its first is never better.
-        df = df.select("doc", "twin", "eid", bound.alias("b")).sort(["b", "eid"], descending=[True, False])
+        # The first few by a partial selection (most needs stop there), the rest by a full sort if needed.
+        order = {"by": ["b", "eid"], "descending": [True, False]}
+        first = min(df.height, _FIRST_BOUNDS)
+        head = df.top_k(first, by=["b", "eid"], reverse=[False, True]).sort(**order)  # type: ignore[arg-type]
+        yield from self._rows(head)
+        if df.height > first:
+            yield from self._rows(df.sort(**order).slice(first))  # type: ignore[arg-type]
+
+    def _rows(self, df: pl.DataFrame) -> Iterator[tuple[float, str, int]]:
         keys = self.keys
         for chunk in df.iter_slices(256):
             docs = (keys[i] for i in chunk["doc"].to_list())
