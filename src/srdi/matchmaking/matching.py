@@ -378,7 +378,7 @@ class Matcher:
         only_ids = None if only is None else {int(e) for e in only}
         sums = cols.text_sums(uniq, weights, only_ids)
         norm = max(self._best_text(sums, uniq, weights), self.weights.text_floor)
-        bounds = cols.bounds(need, sums, norm, only_ids, {int(e) for e in exclude})
+        bounds = cols.bounds(need, sums, norm, only_ids, {int(e) for e in exclude}, top_k)
         out: list[Match] = []
         kth = -1.0
         kth_id = 0
@@ -448,6 +448,11 @@ class Matcher:
         near = sums.filter(pl.col("s") >= top - 1e-9 * max(top, 1.0))["doc"].to_list()
         keys = self._columns().keys
         return max(sum(self._index.doc_scores(keys[i], uniq, weights).values()) for i in near)
+
+    def prepare(self) -> Matcher:
+        """Build the ranking columns now (else the first ranking after a change does)."""
+        self._columns()
+        return self
 
     def _columns(self) -> _Columns:
         cols = self._cols
@@ -623,7 +628,13 @@ class _Columns:
         return sums
 
     def bounds(
-        self, need: NeedQuery, sums: pl.DataFrame, norm: float, only: set[int] | None, exclude: set[int]
+        self,
+        need: NeedQuery,
+        sums: pl.DataFrame,
+        norm: float,
+        only: set[int] | None,
+        exclude: set[int],
+        top_k: int,
     ) -> Iterator[tuple[float, str, int]]:
         """Candidates (a shared term, or the need's 大类) with an upper bound of their total, highest first."""
         w = self.weights
@@ -649,6 +660,9 @@ class _Columns:
         bound = bound + ww["industry"] * _industry_expr(need.industry_codes, w)
         bound = bound + ww["region"] * _region_expr(need.region_code, w) + pl.col("static")
         df = df.select("doc", "twin", "eid", bound.alias("b"))
+        if df.height > top_k and df["twin"].n_unique() < df.height:
+            # Twins score alike: beyond the ``top_k`` lowest ids of a twin group none can be in the top ``top_k``.
+            df = df.filter(pl.col("eid").rank("ordinal").over("twin") <= top_k)
         # Highest bound first; equal bounds by enterprise id, so that a twin after its first is never better.
         # The first few by a partial selection (most needs stop there), the rest by a full sort if needed.
         order = {"by": ["b", "eid"], "descending": [True, False]}
