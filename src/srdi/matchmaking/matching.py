@@ -568,6 +568,9 @@ class _Columns:
             )
             for k, p in zip(self.keys, profiles, strict=True)
         ]  # fmt: skip
+        # Dropping twins beyond the first ``top_k`` of a group is a window over the candidates: worth it only
+        # when twins are common (synthetic sets, copied registries); the result is the same either way.
+        self.many_twins = len(twins) < 0.9 * len(twin)
         # The 大类 lists of ``rank_exhaustive`` (a profile stays in the 大类 it was first added with).
         self.division_rows = {
             d: pl.Series([row[k] for k in keys], dtype=pl.UInt32) for d, keys in m._by_division.items()
@@ -660,7 +663,7 @@ class _Columns:
         bound = bound + ww["industry"] * _industry_expr(need.industry_codes, w)
         bound = bound + ww["region"] * _region_expr(need.region_code, w) + pl.col("static")
         df = df.select("doc", "twin", "eid", bound.alias("b"))
-        if df.height > top_k and df["twin"].n_unique() < df.height:
+        if self.many_twins and df.height > top_k:
             # Twins score alike: beyond the ``top_k`` lowest ids of a twin group none can be in the top ``top_k``.
             df = df.filter(pl.col("eid").rank("ordinal").over("twin") <= top_k)
         # Highest bound first; equal bounds by enterprise id, so that a twin after its first is never better.
