@@ -114,6 +114,34 @@ class BM25:
             self._norm = {d: self.k1 * (1.0 - self.b + self.b * n / avg) for d, n in self._len.items()}
         return self._norm
 
+    def doc_count(self) -> int:
+        return len(self._tf)
+
+    def norms(self) -> dict[str, float]:
+        """Per document, ``k1 · (1 − b + b · length / average length)`` (the denominator's length part)."""
+        return self._norms()
+
+    def postings(self) -> Mapping[str, Mapping[str, int]]:
+        """term → {document: term frequency}; read-only view for column indexes built on top."""
+        return self._postings
+
+    def doc_scores(
+        self, doc: str, terms: Iterable[str], weights: Mapping[str, float] | None = None
+    ) -> dict[str, float]:
+        """``scores(terms, [doc], weights)[doc]`` for one document, the same floats in the same order."""
+        norms = self._norms()
+        tf = self._tf.get(doc)
+        w = weights or {}
+        out: dict[str, float] = {}
+        if not tf:
+            return out
+        for term in terms:
+            f = tf.get(term)
+            if f:
+                idf = self.idf(term) * w.get(term, 1.0)
+                out[term] = idf * f * (self.k1 + 1.0) / (f + norms[doc])
+        return out
+
     def scores(
         self, query: Iterable[str], docs: Iterable[str], weights: Mapping[str, float] | None = None
     ) -> dict[str, dict[str, float]]:

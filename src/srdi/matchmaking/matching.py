@@ -20,13 +20,15 @@ Both directions use the same pair score: ``Matcher.rank`` (need → enterprises)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import yaml
 
 from srdi.kit.reference import industry, region
@@ -66,6 +68,10 @@ IP_TYPE_LABELS = {
 }
 MATCHED_TERMS_MAX = 6
 MAX_QUERY_CHARS = 3000
+# A pair's dimension scores and total are rounded to 4 places (``_pair``): a total can exceed the unrounded
+# weighted sum by up to 0.5e-4 per dimension and 0.5e-4 for the total, so a bound is trusted only this far.
+_ROUNDING_SLACK = 1e-4 * (len(DIMENSIONS) + 1)
+_FIRST_BOUNDS = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +258,7 @@ def industry_proximity(need_codes: Iterable[str], enterprise_code: str, w: Weigh
     return score, f"行业同属 {_industry_label(shared)}"
 
 
+@lru_cache(maxsize=8192)
 def _region_text(code: str) -> str:
     r = region(code)
     if r is not None:
@@ -312,6 +319,9 @@ class Matcher:
         self._index = BM25()
         self._docs: dict[str, _Doc] = {}
         self._by_division: dict[str, list[str]] = {}
+        self._cols: _Columns | None = None
+        self._readded: set[str] = set()
+        self._cols_lock = threading.Lock()
         for p in profiles:
             self.add(p)
 
@@ -327,9 +337,12 @@ class Matcher:
             frozenset(w for w in self.tokenizer.words(i.title) if len(w) >= 2 and w not in self._weak_terms)
             for i in p.ip_items
         )
-        if key not in self._docs:
+        if key in self._docs:
+            self._readded.add(key)
+        else:
             self._by_division.setdefault(p.industry_code[:2], []).append(key)
         self._docs[key] = _Doc(p, frozenset(words), ip_words)
+        self._cols = None  # the columns are rebuilt on the next ranking
 
     def profile(self, enterprise_id: int) -> Profile | None:
         doc = self._docs.get(str(enterprise_id))
@@ -351,7 +364,62 @@ class Matcher:
         exclude: Iterable[int] = (),
         only: Iterable[int] | None = None,
     ) -> list[Match]:
-        """The best ``top_k`` enterprises for a need, best first (ties by enterprise id)."""
+        """The best ``top_k`` enterprises for a need, best first (ties by enterprise id).
+
+        Exactly ``rank_exhaustive`` (tests/matchmaking/test_fast_ranking.py), faster: the BM25 sums, the
+        industry, region, tier and outcome scores of every candidate are computed as columns
+        (``_Columns``), which bound each candidate's total from above (only IP is bounded, by the
+        profile's item count); candidates are then scored exactly, best bound first, until the bound of
+        the next falls below the ``top_k``-th total (the threshold algorithm).
+        """
+        words, terms, weights = self._query(need)
+        uniq = list(set(terms))
+        cols = self._columns()
+        only_ids = None if only is None else {int(e) for e in only}
+        sums = cols.text_sums(uniq, weights, only_ids)
+        norm = max(self._best_text(sums, uniq, weights), self.weights.text_floor)
+        bounds = cols.bounds(need, sums, norm, only_ids, {int(e) for e in exclude}, top_k)
+        out: list[Match] = []
+        kth = -1.0
+        kth_id = 0
+        # Profiles identical but for the enterprise (twins) get the same pair: scored once per need.
+        seen: dict[int, Match | None] = {}
+        for bound, key, twin in bounds:
+            if len(out) >= top_k and bound + _ROUNDING_SLACK < kth:
+                break
+            doc = self._docs[key]
+            if twin in seen:
+                first = seen[twin]
+                eid = doc.profile.enterprise_id
+                if first is None or (len(out) >= top_k and (-first.score, eid) > (-kth, kth_id)):
+                    continue
+                m: Match | None = replace(first, enterprise_id=eid)
+            else:
+                m = seen[twin] = self._pair(
+                    need, doc, words, self._index.doc_scores(key, uniq, weights), norm
+                )
+            if m is not None:
+                out.append(m)
+                if len(out) >= top_k:
+                    out.sort(key=lambda m: (-m.score, m.enterprise_id))
+                    del out[top_k:]
+                    kth, kth_id = out[-1].score, out[-1].enterprise_id
+        out.sort(key=lambda m: (-m.score, m.enterprise_id))
+        return out[:top_k]
+
+    def rank_exhaustive(
+        self,
+        need: NeedQuery,
+        *,
+        top_k: int = 20,
+        exclude: Iterable[int] = (),
+        only: Iterable[int] | None = None,
+    ) -> list[Match]:
+        """The definition ``rank`` must equal: every candidate scored, dict postings, no bound (tests, benchmark).
+
+        Candidates: every profile sharing a term with the need, and (when industry weighs) every profile of
+        the need's 大类 even without a shared word (a need written in other words).
+        """
         words, terms, weights = self._query(need)
         excluded = {str(e) for e in exclude}
         wanted = set(self._docs) if only is None else {str(e) for e in only} & set(self._docs)
@@ -360,48 +428,52 @@ class Matcher:
         norm = max(best, self.weights.text_floor)
         candidates = set(hits)
         if self.weights.weights["industry"] > 0:
-            # Enterprises of the need's 大类 compete even without a shared word (a need written in other words).
             for code in need.industry_codes:
                 if code[:2].isdigit():
                     candidates.update(k for k in self._by_division.get(code[:2], ()) if k in wanted)
-        # Threshold pruning: text and industry are cheap and bound the total (the other dimensions add at most
-        # their weights), so candidates are scored in order of that bound until it falls below the k-th total.
-        w = self.weights.weights
-        rest = w["ip"] + w["tier"] + w["region"] + w["outcomes"]
-        bounds = []
-        for key in candidates - excluded:
-            text = min(sum(hits[key].values()) / norm, 1.0) if key in hits else 0.0
-            ind, _ = industry_proximity(
-                need.industry_codes, self._docs[key].profile.industry_code, self.weights
-            )
-            bounds.append((w["text"] * text + w["industry"] * ind + rest, key))
-        bounds.sort(key=lambda b: -b[0])
-        out: list[Match] = []
-        kth = -1.0
-        for bound, key in bounds:
-            if len(out) >= top_k and bound + 1e-9 < kth:
-                break
-            m = self._pair(need, self._docs[key], words, hits.get(key, {}), norm)
-            if m is not None:
-                out.append(m)
-                if len(out) >= top_k:
-                    out.sort(key=lambda m: (-m.score, m.enterprise_id))
-                    del out[top_k:]
-                    kth = out[-1].score
+        out = [
+            m
+            for key in candidates - excluded
+            if (m := self._pair(need, self._docs[key], words, hits.get(key, {}), norm)) is not None
+        ]
         out.sort(key=lambda m: (-m.score, m.enterprise_id))
         return out[:top_k]
 
+    def _best_text(self, sums: Any, uniq: list[str], weights: Mapping[str, float]) -> float:
+        """The best BM25 sum, as ``rank_exhaustive`` adds it: the column sums pick the few profiles near the
+        best, whose sums are then added in the dict order (floats differ in the last bits otherwise)."""
+        if sums.height == 0:
+            return 0.0
+        top = float(sums["s"].max())
+        near = sums.filter(pl.col("s") >= top - 1e-9 * max(top, 1.0))["doc"].to_list()
+        keys = self._columns().keys
+        return max(sum(self._index.doc_scores(keys[i], uniq, weights).values()) for i in near)
+
+    def prepare(self) -> Matcher:
+        """Build the ranking columns now (else the first ranking after a change does)."""
+        self._columns()
+        return self
+
+    def _columns(self) -> _Columns:
+        cols = self._cols
+        if cols is None:
+            with self._cols_lock:
+                cols = self._cols
+                if cols is None:
+                    cols = self._cols = _Columns(self)
+        return cols
+
     def score(self, need: NeedQuery, enterprise_id: int) -> Match | None:
         """The pair score of one need and one enterprise (normalised as in ``rank`` for that need)."""
-        doc = self._docs.get(str(enterprise_id))
+        key = str(enterprise_id)
+        doc = self._docs.get(key)
         if doc is None:
             return None
         words, terms, weights = self._query(need)
-        hits = self._index.scores(terms, self._docs, weights)
-        best = max((sum(h.values()) for h in hits.values()), default=0.0)
-        return self._pair(
-            need, doc, words, hits.get(str(enterprise_id), {}), max(best, self.weights.text_floor)
-        )
+        uniq = list(set(terms))
+        sums = self._columns().text_sums(uniq, weights, None)
+        norm = max(self._best_text(sums, uniq, weights), self.weights.text_floor)
+        return self._pair(need, doc, words, self._index.doc_scores(key, uniq, weights), norm)
 
     def rank_needs(self, enterprise_id: int, needs: Sequence[NeedQuery], *, top_k: int = 20) -> list[Match]:
         """Needs recommended to an enterprise, best first: the same pair score as the leader's list."""
@@ -457,6 +529,200 @@ class Matcher:
         if total < w.min_total:
             return None
         return Match(need.need_id, p.enterprise_id, total, dims, tuple(matched))
+
+
+class _Columns:
+    """The matcher's profiles and BM25 postings as Polars columns, built once per change of the profiles.
+
+    Postings are one pair of columns (row of the profile, term frequency) sorted by term, each term a slice;
+    a query's BM25 sums are one gather and one group-by over its terms' slices. The industry, region, tier,
+    outcome and IP-count columns give each candidate's upper bound in ``bounds``.
+    """
+
+    def __init__(self, m: Matcher) -> None:
+        w = m.weights
+        self.k1 = m._index.k1
+        self.index = m._index
+        self.keys = list(m._docs)
+        row = {k: i for i, k in enumerate(self.keys)}
+        norms = m._index.norms()
+        self.norms = pl.Series("n", [norms[k] for k in self.keys], dtype=pl.Float64)
+        self.at: dict[str, tuple[int, int]] = {}
+        docs: list[int] = []
+        tfs: list[int] = []
+        for term, postings in m._index.postings().items():
+            self.at[term] = (len(docs), len(postings))
+            docs.extend(row[d] for d in postings)
+            tfs.extend(postings.values())
+        self.post_doc = pl.Series("doc", docs, dtype=pl.UInt32)
+        self.post_tf = pl.Series("f", tfs, dtype=pl.Float64)
+        profiles = [m._docs[k].profile for k in self.keys]
+        # Twins: same profile but for the enterprise. A key added twice has its BM25 term counts summed
+        # (BM25.add), so it is nobody's twin.
+        twins: dict[object, int] = {}
+        twin = [
+            twins.setdefault(
+                (p.texts, p.ip_items, p.industry_code, p.region_code, p.tier, p.delivered, p.failed)
+                if k not in m._readded else k,
+                len(twins),
+            )
+            for k, p in zip(self.keys, profiles, strict=True)
+        ]  # fmt: skip
+        # Dropping twins beyond the first ``top_k`` of a group is a window over the candidates: worth it only
+        # when twins are common (synthetic sets, copied registries); the result is the same either way.
+        self.many_twins = len(twins) < 0.9 * len(twin)
+        # The 大类 lists of ``rank_exhaustive`` (a profile stays in the 大类 it was first added with).
+        self.division_rows = {
+            d: pl.Series([row[k] for k in keys], dtype=pl.UInt32) for d, keys in m._by_division.items()
+        }
+        ww = w.weights
+        self.frame = pl.DataFrame(
+            {
+                "doc": pl.Series(range(len(self.keys)), dtype=pl.UInt32),
+                "eid": [p.enterprise_id for p in profiles],
+                "twin": twin,
+                "c2": [p.industry_code[:2] for p in profiles],
+                "c3": [p.industry_code[:3] for p in profiles],
+                "c4": [p.industry_code[:4] for p in profiles],
+                "sec": [ind.section if (ind := industry(p.industry_code)) else None for p in profiles],
+                "reg": [p.region_code for p in profiles],
+                "r2": [p.region_code[:2] for p in profiles],
+                "r4": [p.region_code[:4] for p in profiles],
+                "static": [
+                    ww["tier"] * tier_score(p.tier, w)[0]
+                    + ww["outcomes"] * outcomes_score(p.delivered, p.failed, w)[0]
+                    + ww["ip"] * min(len(p.ip_items) / w.ip_full_count, 1.0)
+                    for p in profiles
+                ],
+            },
+            schema_overrides={"eid": pl.Int64, "twin": pl.Int64, "sec": pl.String, "static": pl.Float64},
+        )
+        self.weights = w
+
+    def rows_of(self, ids: Iterable[int]) -> pl.Series:
+        return self.frame.filter(pl.col("eid").is_in(list(ids)))["doc"]
+
+    def text_sums(
+        self, uniq: Sequence[str], weights: Mapping[str, float], only: set[int] | None
+    ) -> pl.DataFrame:
+        """Per profile row with a query term, the BM25 sum (columns ``doc``, ``s``)."""
+        parts = []
+        for term in uniq:
+            at = self.at.get(term)
+            if at is None:
+                continue
+            coef = self.index.idf(term) * weights.get(term, 1.0)
+            d = self.post_doc.slice(*at)
+            parts.append(
+                pl.DataFrame(
+                    {"doc": d, "f": self.post_tf.slice(*at), "c": pl.repeat(coef, len(d), eager=True)}
+                )
+            )
+        if not parts:
+            return pl.DataFrame(schema={"doc": pl.UInt32, "s": pl.Float64})
+        df = pl.concat(parts, rechunk=False)
+        df = df.with_columns(n=self.norms.gather(df["doc"]))
+        f = pl.col("f")
+        sums = df.group_by("doc").agg(
+            (pl.col("c") * f * (self.k1 + 1.0) / (f + pl.col("n"))).sum().alias("s")
+        )
+        if only is not None:
+            sums = sums.filter(pl.col("doc").is_in(self.rows_of(only).implode()))
+        return sums
+
+    def bounds(
+        self,
+        need: NeedQuery,
+        sums: pl.DataFrame,
+        norm: float,
+        only: set[int] | None,
+        exclude: set[int],
+        top_k: int,
+    ) -> Iterator[tuple[float, str, int]]:
+        """Candidates (a shared term, or the need's 大类) with an upper bound of their total, highest first."""
+        w = self.weights
+        ww = w.weights
+        n = len(self.keys)
+        hit_rows = sums["doc"]
+        rows = [hit_rows]
+        if ww["industry"] > 0:
+            hit = pl.repeat(False, n, eager=True).scatter(hit_rows, True)
+            for division in {c[:2] for c in need.industry_codes if c[:2].isdigit()}:
+                same = self.division_rows.get(division)
+                if same is not None:
+                    rows.append(same.filter(~hit.gather(same)))
+        at = pl.concat(rows) if len(rows) > 1 else hit_rows
+        text = pl.repeat(0.0, n, eager=True).scatter(hit_rows, sums["s"])
+        df = self.frame.select("doc", "eid", "twin", "c2", "c3", "c4", "sec", "reg", "r2", "r4", "static")[at]
+        df = df.with_columns(s=text.gather(at))
+        if only is not None:
+            df = df.filter(pl.col("eid").is_in(list(only)))
+        if exclude:
+            df = df.filter(~pl.col("eid").is_in(list(exclude)))
+        bound = ww["text"] * pl.min_horizontal(pl.col("s") / norm, pl.lit(1.0))
+        bound = bound + ww["industry"] * _industry_expr(need.industry_codes, w)
+        bound = bound + ww["region"] * _region_expr(need.region_code, w) + pl.col("static")
+        df = df.select("doc", "twin", "eid", bound.alias("b"))
+        if self.many_twins and df.height > top_k:
+            # Twins score alike: beyond the ``top_k`` lowest ids of a twin group none can be in the top ``top_k``.
+            df = df.filter(pl.col("eid").rank("ordinal").over("twin") <= top_k)
+        # Highest bound first; equal bounds by enterprise id, so that a twin after its first is never better.
+        # The first few by a partial selection (most needs stop there), the rest by a full sort if needed.
+        order = {"by": ["b", "eid"], "descending": [True, False]}
+        first = min(df.height, _FIRST_BOUNDS)
+        head = df.top_k(first, by=["b", "eid"], reverse=[False, True]).sort(**order)  # type: ignore[arg-type]
+        yield from self._rows(head)
+        if df.height > first:
+            yield from self._rows(df.sort(**order).slice(first))  # type: ignore[arg-type]
+
+    def _rows(self, df: pl.DataFrame) -> Iterator[tuple[float, str, int]]:
+        keys = self.keys
+        for chunk in df.iter_slices(256):
+            docs = (keys[i] for i in chunk["doc"].to_list())
+            yield from zip(chunk["b"].to_list(), docs, chunk["twin"].to_list(), strict=True)
+
+
+def _industry_expr(need_codes: Iterable[str], w: Weights) -> pl.Expr:
+    """``industry_proximity``'s score as a column expression (the same steps, one profile per row)."""
+    ip = w.industry_proximity
+    per_code: list[pl.Expr] = []
+    for code in need_codes:
+        code = code.strip().upper() if code[:1].isalpha() else code.strip()
+        if not code:
+            continue
+        if code.isalpha():
+            per_code.append(pl.when(pl.col("sec") == code).then(ip["section"]).otherwise(0.0))
+            continue
+        need_ind = industry(code)
+        expr: Any = pl
+        for level, n in (("class", 4), ("group", 3), ("division", 2)):
+            if len(code) >= n:
+                expr = expr.when(pl.col(f"c{n}") == code[:n]).then(ip[level])
+        fallback = (
+            pl.when(pl.col("sec") == need_ind.section).then(ip["section"]).otherwise(0.0)
+            if need_ind is not None
+            else pl.lit(0.0)
+        )
+        per_code.append(fallback if expr is pl else expr.otherwise(fallback))
+    if not per_code:
+        return pl.lit(0.0)
+    return pl.max_horizontal(*per_code).fill_null(0.0)
+
+
+def _region_expr(need_region: str | None, w: Weights) -> pl.Expr:
+    """``region_proximity``'s score as a column expression."""
+    if not need_region:
+        return pl.lit(0.0)
+    rp = w.region_proximity
+    expr: Any = pl
+    if len(need_region) == 6 and not need_region.endswith("00"):
+        expr = expr.when(pl.col("reg") == need_region).then(rp["district"])
+    if need_region[:2] == "50":
+        expr = expr.when(pl.col("r2") == "50").then(rp["city"])
+    else:
+        expr = expr.when(pl.col("r4") == need_region[:4]).then(rp["city"])
+    out: pl.Expr = expr.when(pl.col("r2") == need_region[:2]).then(rp["province"]).otherwise(0.0)
+    return out
 
 
 def _longest_common(a: str, b: str, must: str) -> str:

@@ -871,7 +871,7 @@ def get_matcher(db: Session) -> Matcher:
         for ent in repository.enterprises_for_index(db, ids[i : i + 1000]):
             assert isinstance(ent, Enterprise)
             profiles.append(profile_of(ent, caps.get(ent.id, []), outcomes.get(ent.id, (0, 0))))
-    matcher = Matcher(profiles, load_weights(get_settings().rules_dir), load_vocabulary())
+    matcher = Matcher(profiles, load_weights(get_settings().rules_dir), load_vocabulary()).prepare()
     with _cache_lock:
         _cache = (stamp, matcher)
     return matcher
