@@ -199,7 +199,8 @@ def test_enterprise_home_shows_profile_figures_in_wan_with_chart_facts_recogniti
     assert "万元" not in table.replace("（万元）", "")  # the unit is in the column headers, not in every cell
     assert "8.77%" in table  # 754.20 / 8,600.00
     assert "营业收入（万元）" in table
-    assert page.locator("[data-testid=yearly-chart] canvas").count() == 1
+    # The chart draws after the data arrives (a later tick than network idle): wait for it, not count once.
+    expect(page.locator("[data-testid=yearly-chart] canvas")).to_have_count(1)
     screenshot(page, "enterprise-home-figures")
 
     page.get_by_role("tab", name="创新与质量").click()
@@ -225,7 +226,7 @@ def test_enterprise_home_on_a_phone_sized_screen_has_no_horizontal_page_scroll(p
     page = pages.new("demo-enterprise", viewport=PHONE)
     page.goto(f"/enterprises/{ent_id}")
     wait_idle(page)
-    assert page.locator("[data-testid=yearly-chart] canvas").count() == 1
+    expect(page.locator("[data-testid=yearly-chart] canvas")).to_have_count(1)
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow == 0
     screenshot(page, "mobile-enterprise-home")
@@ -259,7 +260,7 @@ def test_dashboard_city_official_sees_funnel_and_district_bars_with_exact_counts
     assert page.locator("[data-testid=kpi-srdi_sme]").inner_text() == "1"  # the expired one does not count
     assert page.locator("[data-testid=kpi-little_giant]").inner_text() == "1"
     for chart in ("funnel", "districts", "size", "industries", "yearly"):
-        assert page.locator(f"[data-testid=chart-{chart}] canvas").count() == 1, chart
+        expect(page.locator(f"[data-testid=chart-{chart}] canvas")).to_have_count(1)
     screenshot(page, "dashboard-city")
 
 

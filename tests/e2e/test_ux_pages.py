@@ -199,7 +199,9 @@ def test_self_test_without_an_account_gives_tiers_size_class_and_policies(
     page.locator(".el-select-dropdown__item:visible", has_text="深圳市南山区").first.click()
     page.click("[data-testid=st-industry]")
     page.keyboard.type("半导体器件专用设备制造")
-    page.locator(".el-select-dropdown__item:visible").first.click()
+    # By its text: while the region list fades out its chosen item still matches :visible, and a bare
+    # .first picked it on a fast machine and then waited for it to become clickable.
+    page.locator(".el-select-dropdown__item:visible", has_text="半导体器件专用设备制造").first.click()
     page.click("[data-testid=st-next]")
     year = page.locator("[data-key='yearly:employees:1'] input")
     year.fill("120")

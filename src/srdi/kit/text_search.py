@@ -110,7 +110,9 @@ class BM25:
 
     def _norms(self) -> dict[str, float]:
         if self._norm is None:
-            avg = self._total / len(self._tf) if self._tf else 1.0
+            # An index whose documents are all empty (every profile without text) has average
+            # length 0; length/average is then 0/0 and every document's norm is k1·(1 − b).
+            avg = self._total / len(self._tf) if self._total else 1.0
             self._norm = {d: self.k1 * (1.0 - self.b + self.b * n / avg) for d, n in self._len.items()}
         return self._norm
 
