@@ -84,8 +84,7 @@ def test_unauthenticated_visit_is_sent_to_the_login_page_which_lists_demo_accoun
     page = pages.new()
     page.goto("/enterprises")
     page.wait_for_url(re.compile(r"/login\?redirect=/enterprises$"))
-    page.locator("[data-testid=demo-accounts] button").first.wait_for()
-    assert page.locator("[data-testid=demo-accounts] button").count() == len(ROLES)
+    expect(page.locator("[data-testid=demo-accounts] button")).to_have_count(len(ROLES))
     screenshot(page, "login")
     assert page.js_errors == []
 
