@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from srdi.config import REPO_ROOT
@@ -24,6 +25,8 @@ ENTRY = re.compile(
 TERNARY = re.compile(
     r"""===\s*(?P<q1>["'])(?P<key>[\w.]+)(?P=q1)\s*\?\s*(?P<q2>["'])(?P<value>[^"'\n]*)(?P=q2)"""
 )
+# Between two links of a ternary chain, `x === "a" ? "…" : x === "b" ? …`: the `:` and the next operand.
+CHAIN_LINK = re.compile(r"""\s*:\s*[\w.?!()\[\]]+\s*""")
 # Options of an Element Plus message box, the words of a button or a title: not a map from values to labels.
 NOT_A_MAP_VALUE = frozenset(
     {"confirmButtonText", "cancelButtonText", "title", "placeholder", "inputErrorMessage", "emptyText"}
@@ -75,6 +78,21 @@ def _enclosing_braces(text: str) -> list[int]:
     return owner
 
 
+def _reworded(
+    chain: list[re.Match[str]], value_to_enums: dict[str, set[str]], opted_out: Callable[[int], bool]
+) -> list[str]:
+    """A ternary chain that words two or more values of one enum in Chinese is a label map written inline, even
+    when its words differ from the labels (达到标准 / 未达到标准 for pass / fail)."""
+    keys = [m.group("key") for m in chain]
+    if len(set(keys)) < 2:
+        return []
+    shared = set.intersection(*(value_to_enums.get(k, set()) for k in keys))
+    line = chain[0].string.count("\n", 0, chain[0].start()) + 1
+    if not shared or opted_out(line):
+        return []
+    return [f"line {line}: a ternary chain words {sorted(shared)} values {keys} in Chinese"]
+
+
 def hand_written_labels(text: str) -> list[str]:
     """The label maps and enum labels a source file writes by hand, as readable findings."""
     maps = label_maps()
@@ -105,12 +123,19 @@ def hand_written_labels(text: str) -> list[str]:
             findings.append(f"line {line}: “{value}” is the label of {sorted(label_to_enums[value])}")
         for name in value_to_enums.get(key, ()):
             per_object.setdefault((owner[m.start()], name), []).append(key)
+    chain: list[re.Match[str]] = []
     for m in TERNARY.finditer(text):
         key, value = m.group("key"), m.group("value")
         line = text.count("\n", 0, m.start()) + 1
         same = sorted(n for n in value_to_enums.get(key, ()) if maps[n][key] == value)
         if same and not opted_out(line):
             findings.append(f"line {line}: “{value}” for {key!r} is the label of {same}")
+        if chain and not CHAIN_LINK.fullmatch(text[chain[-1].end() : m.start()]):
+            findings += _reworded(chain, value_to_enums, opted_out)
+            chain = []
+        if CJK.search(value):
+            chain.append(m)
+    findings += _reworded(chain, value_to_enums, opted_out)
     for (brace, name), keys in per_object.items():
         line = text.count("\n", 0, max(brace, 0)) + 1
         if len(keys) >= 2 and not opted_out(line):
@@ -162,6 +187,17 @@ def test_the_scan_finds_a_hand_written_map_and_a_copied_label() -> None:
     assert not hand_written_labels('ElMessageBox.confirm("确定？", "提示", { confirmButtonText: "撤回" });')
     assert hand_written_labels('const t = e.status === "closed" ? "已办结" : "办理中";')
     assert not hand_written_labels('const t = e.status === "closed" ? "结束了" : "办理中";')
+    # reworded labels written as a chain of ternaries: the words differ from the labels, the map is still there
+    assert hand_written_labels(
+        '{{ s === "pass" ? "达到标准" : s === "fail" ? "未达到标准" : "数据不足，待补充" }}'
+    )
+    assert hand_written_labels(
+        'const t = x.status === "closed"\n  ? "结束了"\n  : x.status === "open" ? "开着" : "";'
+    )
+    assert not hand_written_labels(
+        'const a = s === "pass" ? "达到标准" : "x"; const b = t === "fail" ? "没达到" : "y";'
+    )
+    assert not hand_written_labels('const t = s === "pass" ? "success" : s === "fail" ? "danger" : "info";')
     assert not hand_written_labels(
         '// not-labels: prompts\nconst N = { approve: "意见（可选）", reject: "原因" };'
     )

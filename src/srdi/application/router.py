@@ -8,7 +8,7 @@ application answers 404, exactly as if it did not exist.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
@@ -68,6 +68,7 @@ from srdi.db.session import DbSession
 from srdi.enterprise import service as enterprise_service
 from srdi.kit.pagination import Page, page_of
 from srdi.kit.params import PageNo, PageSize
+from srdi.rules_engine.schemas import TraceResult
 
 router = APIRouter(tags=["申报与审核 applications"])
 
@@ -224,7 +225,7 @@ def detail_out(db: Session, a: Application, principal: Principal) -> Application
         statement=a.statement,
         pledge_accepted=a.pledge_accepted,
         as_of_date=a.as_of_date,
-        trace=a.trace,
+        trace=cast(TraceResult, a.trace),
         evidence_items=[
             EvidenceItemOut(
                 id=i.id,

@@ -10,6 +10,10 @@ from pydantic import BaseModel, Field, field_validator
 
 from srdi.application.enums import MajorChangeKind, ReviewAction
 from srdi.enterprise.schemas import YearlyFigureIn
+from srdi.rules_engine.schemas import TraceResult
+
+# A trace item's value as the trace keeps it: bool for a condition, points for an indicator, None when unknown.
+ItemValue = bool | int | str | None
 
 
 class ApplicationBatchIn(BaseModel):
@@ -176,7 +180,7 @@ class ApplicationDetailOut(ApplicationOut):
     statement: str | None
     pledge_accepted: bool
     as_of_date: date
-    trace: dict[str, Any]
+    trace: TraceResult = Field(description="申报时的自评结果与逐项追溯（申报快照）")
     evidence_items: list[EvidenceItemOut]
     files: list[EvidenceFileOut]
     events: list[ApplicationEventOut]
@@ -189,10 +193,10 @@ class ComparisonRow(BaseModel):
     id: str
     label: str
     kind: str | None
-    claimed: dict[str, Any] = Field(description="申报时（企业填报）的取值")
-    claimed_value: Any
-    registry: dict[str, Any] = Field(description="企业库当前取值")
-    registry_value: Any
+    claimed: dict[str, str] = Field(description="申报时（企业填报）的取值：各输入的显示文字")
+    claimed_value: ItemValue
+    registry: dict[str, str] = Field(description="企业库当前取值：各输入的显示文字")
+    registry_value: ItemValue
     differs: bool
     file_ids: list[int]
 
@@ -250,8 +254,8 @@ class BlindItemOut(BaseModel):
     id: str
     label: str
     kind: str | None
-    claimed: dict[str, Any]
-    self_value: Any
+    claimed: dict[str, str] = Field(description="申报时的取值：各输入的显示文字（已隐去企业身份）")
+    self_value: ItemValue
 
 
 class BlindAssignmentOut(BaseModel):

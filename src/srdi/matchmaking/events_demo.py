@@ -69,7 +69,7 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
     from srdi.kit.workdays import beijing_today
     from srdi.matchmaking import events_service as svc
     from srdi.matchmaking.models import MatchEvent
-    from srdi.matchmaking.service import title_key
+    from srdi.matchmaking.service import region_label, title_key
 
     if not get_settings().demo_mode:
         return "未生成对接活动演示数据：SRDI_DEMO_MODE 未开启 / events demo skipped: demo mode is off"
@@ -118,7 +118,7 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
                     place=place,
                     organiser=organiser,
                     region_code=region,
-                    description=f"{organiser}组织，面向{svc.region_label(region)}专精特新企业。",
+                    description=f"{organiser}组织，面向{region_label(region)}专精特新企业。",
                     industry_codes=codes,
                     capacity=200,
                 ),

@@ -11,20 +11,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from sqlalchemy.orm import Session
 
-from srdi.auth.dependencies import require_roles
-from srdi.auth.enums import ENTERPRISE_SELF, OFFICIALS, Role
+from srdi.auth.enums import ENTERPRISE_SELF, Role
 from srdi.auth.service import Principal, audit
 from srdi.db.session import DbSession
 from srdi.enterprise import service as enterprise_service
-from srdi.enterprise.models import Enterprise
 from srdi.kit.money import fen_to_wan, fen_to_yuan, format_wan
 from srdi.kit.reference import industry
 from srdi.kit.workdays import beijing_today
 from srdi.matchmaking import events_service as svc
 from srdi.matchmaking import service as need_service
+from srdi.matchmaking.dependencies import Leader, MatchUser, Official, Organiser, SelfUser
 from srdi.matchmaking.enums import ACTIVITY_LABELS, EventKind, EventStatus, TalentKind, TalentStatus
 from srdi.matchmaking.events_schemas import (
     AttendanceIn,
@@ -33,7 +32,6 @@ from srdi.matchmaking.events_schemas import (
     EventTransitionIn,
     FairTalentOut,
     FiguresOut,
-    LogOut,
     MatchEventOut,
     MeetingIn,
     MeetingOut,
@@ -58,16 +56,10 @@ from srdi.matchmaking.models import (
     TalentNeed,
     TalentOutcome,
 )
+from srdi.matchmaking.schemas import LogOut
 
 router = APIRouter(tags=["对接活动与用人用工 events and talent"])
 
-MATCH_USERS = (Role.admin, *OFFICIALS, *ENTERPRISE_SELF)
-ORGANISERS = (Role.admin, *OFFICIALS, Role.chain_leader)
-MatchUser = Annotated[Principal, Depends(require_roles(*MATCH_USERS))]
-Organiser = Annotated[Principal, Depends(require_roles(*ORGANISERS))]
-SelfUser = Annotated[Principal, Depends(require_roles(*ENTERPRISE_SELF))]
-Leader = Annotated[Principal, Depends(require_roles(Role.chain_leader))]
-Official = Annotated[Principal, Depends(require_roles(Role.admin, *OFFICIALS))]
 EventId = Annotated[int, Path(ge=1, le=2**31 - 1, description="活动编号")]
 OutcomeId = Annotated[int, Path(ge=1, le=2**31 - 1, description="合作成果编号")]
 TalentId = Annotated[int, Path(ge=1, le=2**31 - 1, description="用人需求编号")]
@@ -76,12 +68,6 @@ STATUS_LABELS = {
     **{s.value: s.label for s in EventStatus},
     **{s.value: s.label for s in TalentStatus},
 }
-
-
-def _own_enterprise(db: Session, principal: Principal) -> Enterprise:
-    if principal.user.enterprise_id is None:
-        raise InvalidPosting("账号未绑定企业", "account has no enterprise")
-    return enterprise_service.get_or_404(db, principal.user.enterprise_id)
 
 
 def _names(db: Session, ids: set[int]) -> dict[int, str]:
@@ -123,7 +109,7 @@ def event_out(db: Session, e: MatchEvent, principal: Principal, count: int | Non
         place=e.place,
         organiser=e.organiser,
         region_code=e.region_code,
-        region_name=svc.region_label(e.region_code),
+        region_name=need_service.region_label(e.region_code),
         description=e.description,
         industry_codes=list(e.industry_codes or []),
         industry_names=[(ind.name if (ind := industry(c)) else c) for c in e.industry_codes or []],
@@ -287,7 +273,11 @@ def detail_out(db: Session, e: MatchEvent, principal: Principal) -> EventDetailO
 
 @router.post("/match-events", response_model=EventDetailOut, status_code=201, summary="创建对接活动")
 def create_event(db: DbSession, principal: Organiser, body: EventIn) -> EventDetailOut:
-    leader = _own_enterprise(db, principal) if Role(principal.user.role) is Role.chain_leader else None
+    leader = (
+        need_service.own_enterprise(db, principal.user)
+        if Role(principal.user.role) is Role.chain_leader
+        else None
+    )
     ev = svc.create_event(db, principal.user, svc.EventData(**body.model_dump()), leader)
     audit(
         db,
@@ -337,7 +327,7 @@ def event_transition(
 @router.post("/match-events/{event_id}/registration", response_model=EventDetailOut, summary="企业报名活动")
 def register(db: DbSession, principal: SelfUser, event_id: EventId, body: RegisterIn) -> EventDetailOut:
     ev = svc.visible_event(db, principal.user, event_id)
-    ent = _own_enterprise(db, principal)
+    ent = need_service.own_enterprise(db, principal.user)
     reg = svc.register(db, ev, ent, principal.user, body.note)
     audit(
         db, principal, "matchmaking.event.register", ("match_event_registration", reg.id), {"event_id": ev.id}
@@ -348,7 +338,7 @@ def register(db: DbSession, principal: SelfUser, event_id: EventId, body: Regist
 @router.delete("/match-events/{event_id}/registration", response_model=EventDetailOut, summary="取消报名")
 def unregister(db: DbSession, principal: SelfUser, event_id: EventId) -> EventDetailOut:
     ev = svc.visible_event(db, principal.user, event_id)
-    ent = _own_enterprise(db, principal)
+    ent = need_service.own_enterprise(db, principal.user)
     reg = svc.unregister(db, ev, ent, principal.user)
     audit(
         db,
@@ -375,7 +365,7 @@ def add_meeting(db: DbSession, principal: Organiser, event_id: EventId, body: Me
     user = principal.user
     ev = svc.visible_event(db, user, event_id)
     if Role(user.role) is Role.chain_leader:
-        leader_id = _own_enterprise(db, principal).id
+        leader_id = need_service.own_enterprise(db, principal.user).id
         if not svc.organises(user, ev) and svc.registration_of(db, ev, leader_id) is None:
             raise InvalidPosting("贵企业须主办或报名该活动后才能登记洽谈", "leader not at the event")
     else:
@@ -391,7 +381,7 @@ def add_meeting(db: DbSession, principal: Organiser, event_id: EventId, body: Me
 
 @router.get("/match-meetings", response_model=list[MeetingOut], summary="本企业（链主）的洽谈记录")
 def my_meetings(db: DbSession, principal: Leader) -> list[MeetingOut]:
-    ent = _own_enterprise(db, principal)
+    ent = need_service.own_enterprise(db, principal.user)
     return meeting_out(db, svc.meetings_of_leader(db, ent.id))
 
 
@@ -405,7 +395,7 @@ def add_outcome(db: DbSession, principal: Organiser, event_id: EventId, body: Ou
     user = principal.user
     ev = svc.visible_event(db, user, event_id)
     if Role(user.role) is Role.chain_leader:
-        buyer_id = _own_enterprise(db, principal).id
+        buyer_id = need_service.own_enterprise(db, principal.user).id
     else:
         if not svc.covers(user, ev.region_code):
             raise svc.EventNotFound(ev.id)
@@ -464,7 +454,7 @@ def talent_out(t: TalentNeed, names: dict[int, str], counts: dict[int, tuple[int
         skills=list(t.skills or []),
         headcount=t.headcount,
         region_code=t.region_code,
-        region_name=svc.region_label(t.region_code),
+        region_name=need_service.region_label(t.region_code),
         place=t.place,
         salary_min_yuan=fen_to_yuan(t.salary_min_fen) if t.salary_min_fen is not None else None,
         salary_max_yuan=fen_to_yuan(t.salary_max_fen) if t.salary_max_fen is not None else None,
@@ -506,7 +496,7 @@ def talent_detail(db: Session, t: TalentNeed, principal: Principal) -> TalentDet
 
 @router.post("/match-talent", response_model=TalentDetailOut, status_code=201, summary="发布用人用工需求")
 def post_talent(db: DbSession, principal: SelfUser, body: TalentIn) -> TalentDetailOut:
-    ent = _own_enterprise(db, principal)
+    ent = need_service.own_enterprise(db, principal.user)
     t = svc.post_talent(db, ent, principal.user, svc.TalentData(**body.model_dump()))
     audit(db, principal, "matchmaking.talent.post", ("match_talent_need", t.id), {"post": t.post})
     return talent_detail(db, t, principal)
@@ -589,7 +579,7 @@ def figures(
     code = prefixes[0] if prefixes else None
     return FiguresOut(
         region_code=code,
-        region_name=svc.region_label(code) if code else "全部地区",
+        region_name=need_service.region_label(code) if code else "全部地区",
         year=y,
         events_held=f["events_held"],
         events_by_kind={EventKind(k).label: v for k, v in f["events_by_kind"].items()},

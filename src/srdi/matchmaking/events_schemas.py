@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+from srdi.matchmaking.schemas import LogOut
+
 # Bounded generously; the service gives the precise Chinese message (为空/过短/过长).
 TEXT_MAX = 20000
 
@@ -53,17 +55,6 @@ class MatchEventOut(BaseModel):
     )
     cancel_reason: str | None
     can_manage: bool
-
-
-class LogOut(BaseModel):
-    id: int
-    at: datetime
-    action: str
-    action_label: str
-    from_label: str | None
-    to_label: str | None
-    actor_name: str
-    reason: str | None
 
 
 class RegistrationOut(BaseModel):

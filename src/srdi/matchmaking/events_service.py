@@ -43,7 +43,7 @@ from srdi.matchmaking.models import (
     TalentNeed,
     TalentOutcome,
 )
-from srdi.matchmaking.service import _industry_codes, _region_code, _text, title_key
+from srdi.matchmaking.service import _industry_codes, _region_code, _text, region_label, title_key
 from srdi.notification import service as notification_service
 
 EVENT_TITLE_MAX = 100
@@ -88,19 +88,6 @@ class TalentNotFound(NotFoundError):
         super().__init__("未找到该用人需求", f"talent need {need_id} not found")
 
 
-def region_label(code: str) -> str:
-    """广东省深圳市南山区 for a district, 广东省深圳市 for a city prefix; the code itself if unknown."""
-    from srdi.kit.reference import region, regions
-
-    r = region(code)
-    if r is not None:
-        return r.full_name
-    for r in regions().values():
-        if r.city_code == code[:4]:
-            return r.province_name + (r.city_name if r.city_name not in ("市辖区", "县") else "")
-    return code
-
-
 # --- who may do what ---------------------------------------------------------------------------------------------
 
 
@@ -137,30 +124,45 @@ def organises(user: User, event: MatchEvent) -> bool:
 
 def _log(
     db: Session,
-    subject: str,
-    subject_id: int,
+    row: MatchEvent | TalentNeed,
     action: str,
     actor: User | None,
     from_status: str | None,
-    to_status: str | None,
     *,
     reason: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
+    """One ``ActivityLog`` row for an event or a talent need, ending in the status the row has now."""
     db.add(
         ActivityLog(
-            subject=subject,
-            subject_id=subject_id,
+            subject="event" if isinstance(row, MatchEvent) else "talent",
+            subject_id=row.id,
             at=utcnow(),
             action=action,
             from_status=from_status,
-            to_status=to_status,
+            to_status=row.status,
             actor_user_id=actor.id if actor else None,
             actor_name=actor.display_name if actor else "系统",
             reason=reason,
             detail=detail or {},
         )
     )
+
+
+def _move(
+    db: Session,
+    row: MatchEvent | TalentNeed,
+    action: str,
+    to: EventStatus | TalentStatus,
+    actor: User | None,
+    *,
+    reason: str | None = None,
+) -> None:
+    """A status change and its log row (as the needs' ``_move``); the caller has checked that it is allowed."""
+    before = row.status
+    row.status = to.value
+    db.flush()  # the version column makes a concurrent second transition fail (StaleDataError → 409)
+    _log(db, row, action, actor, before, reason=reason)
 
 
 def activity(db: Session, subject: str, subject_id: int) -> list[ActivityLog]:
@@ -241,7 +243,7 @@ def create_event(db: Session, user: User, data: EventData, leader: Enterprise | 
     )
     db.add(ev)
     db.flush()
-    _log(db, "event", ev.id, "event_create", user, None, ev.status)
+    _log(db, ev, "event_create", user, None)
     return ev
 
 
@@ -307,7 +309,7 @@ def register(db: Session, ev: MatchEvent, ent: Enterprise, user: User, note: str
         db.add(reg)
     reg.status, reg.note, reg.registered_by_user_id = "registered", text, user.id
     db.flush()
-    _log(db, "event", ev.id, "register", user, ev.status, ev.status, detail={"enterprise_id": ent.id})
+    _log(db, ev, "register", user, ev.status, detail={"enterprise_id": ent.id})
     return reg
 
 
@@ -318,7 +320,7 @@ def unregister(db: Session, ev: MatchEvent, ent: Enterprise, user: User) -> Even
     if ev.status != EventStatus.open.value:
         raise ActionNotAllowed("活动已举办或已取消，不能取消报名", "unregister after event")
     reg.status = "cancelled"
-    _log(db, "event", ev.id, "unregister", user, ev.status, ev.status, detail={"enterprise_id": ent.id})
+    _log(db, ev, "unregister", user, ev.status, detail={"enterprise_id": ent.id})
     return reg
 
 
@@ -344,16 +346,7 @@ def record_attendance(db: Session, ev: MatchEvent, user: User, attended: Sequenc
     for r in regs:
         r.attended = r.enterprise_id in set(attended)
     n = sum(1 for r in regs if r.attended)
-    _log(
-        db,
-        "event",
-        ev.id,
-        "attendance",
-        user,
-        ev.status,
-        ev.status,
-        detail={"attended": n, "registered": len(regs)},
-    )
+    _log(db, ev, "attendance", user, ev.status, detail={"attended": n, "registered": len(regs)})
     return n
 
 
@@ -364,20 +357,16 @@ def hold_event(db: Session, ev: MatchEvent, user: User, note: str | None) -> Non
         raise ActionNotAllowed(
             f"活动日期为 {ev.event_date.isoformat()}，举办后才能确认", "hold before the date"
         )
-    before = ev.status
-    ev.status, ev.held_at = EventStatus.held.value, utcnow()
-    db.flush()
-    _log(db, "event", ev.id, "event_hold", user, before, ev.status, reason=(note or "").strip() or None)
+    ev.held_at = utcnow()
+    _move(db, ev, "event_hold", EventStatus.held, user, reason=(note or "").strip() or None)
 
 
 def cancel_event(db: Session, ev: MatchEvent, user: User, reason: str | None) -> None:
     if ev.status != EventStatus.open.value:
         raise ActionNotAllowed(f"活动当前为“{EventStatus(ev.status).label}”，不能取消", "cancel")
     text = _text(reason, "取消原因", minimum=4, maximum=NOTE_MAX)
-    before = ev.status
-    ev.status, ev.cancel_reason = EventStatus.cancelled.value, text
-    db.flush()
-    _log(db, "event", ev.id, "event_cancel", user, before, ev.status, reason=text)
+    ev.cancel_reason = text
+    _move(db, ev, "event_cancel", EventStatus.cancelled, user, reason=text)
     for r in repo.registrations(db, ev.id):
         if r.status == "registered":
             notification_service.notify(
@@ -429,7 +418,7 @@ def record_meeting(
     )
     db.add(m)
     db.flush()
-    _log(db, "event", ev.id, "meeting", user, ev.status, ev.status, detail={"meeting_id": m.id})
+    _log(db, ev, "meeting", user, ev.status, detail={"meeting_id": m.id})
     return m
 
 
@@ -501,16 +490,7 @@ def record_outcome(
     )
     db.add(o)
     db.flush()
-    _log(
-        db,
-        "event",
-        ev.id,
-        "outcome_record",
-        user,
-        ev.status,
-        ev.status,
-        detail={"outcome_id": o.id, "amount_fen": fen},
-    )
+    _log(db, ev, "outcome_record", user, ev.status, detail={"outcome_id": o.id, "amount_fen": fen})
     if not by_official:
         notification_service.notify(
             db,
@@ -538,7 +518,7 @@ def confirm_outcome(db: Session, o: EventOutcome, user: User) -> None:
         raise ActionNotAllowed("该合作成果已确认", "already confirmed")
     o.confirmed_at, o.confirmed_by_user_id = utcnow(), user.id
     ev = get_event(db, o.event_id)
-    _log(db, "event", ev.id, "outcome_confirm", user, ev.status, ev.status, detail={"outcome_id": o.id})
+    _log(db, ev, "outcome_confirm", user, ev.status, detail={"outcome_id": o.id})
 
 
 def verify_outcome(db: Session, o: EventOutcome, user: User) -> None:
@@ -548,7 +528,7 @@ def verify_outcome(db: Session, o: EventOutcome, user: User) -> None:
     if o.verified_at is not None:
         raise ActionNotAllowed("该合作成果已核实", "already verified")
     o.verified_at, o.verified_by_user_id = utcnow(), user.id
-    _log(db, "event", ev.id, "outcome_verify", user, ev.status, ev.status, detail={"outcome_id": o.id})
+    _log(db, ev, "outcome_verify", user, ev.status, detail={"outcome_id": o.id})
 
 
 def provenance(o: EventOutcome) -> str:
@@ -651,8 +631,8 @@ def post_talent(db: Session, ent: Enterprise, user: User, data: TalentData) -> T
     )
     db.add(n)
     db.flush()
-    _log(db, "talent", n.id, "talent_post", user, None, n.status)
-    _log(db, "talent", n.id, "talent_push", None, n.status, n.status, detail={"region_code": region_code})
+    _log(db, n, "talent_post", user, None)
+    _log(db, n, "talent_push", None, n.status, detail={"region_code": region_code})
     notification_service.notify(
         db,
         ent.id,
@@ -745,7 +725,7 @@ def respond_talent(db: Session, n: TalentNeed, user: User, note: str | None) -> 
     text = _text(note, "响应措施", minimum=4, maximum=NOTE_MAX)
     n.responded_at, n.responded_by_user_id, n.response_note = utcnow(), user.id, text
     db.flush()
-    _log(db, "talent", n.id, "talent_respond", user, n.status, n.status, reason=text)
+    _log(db, n, "talent_respond", user, n.status, reason=text)
     notification_service.notify(
         db,
         n.enterprise_id,
@@ -800,14 +780,17 @@ def record_talent_outcome(
     )
     db.add(o)
     db.flush()
-    _log(db, "talent", n.id, "talent_outcome", user, n.status, n.status,
-         detail={"resumes": resumes, "interviews": interviews, "hires": hires})  # fmt: skip
+    _log(
+        db,
+        n,
+        "talent_outcome",
+        user,
+        n.status,
+        detail={"resumes": resumes, "interviews": interviews, "hires": hires},
+    )
     hired = sum(x.hires for x in repo.talent_outcomes(db, [n.id]))
     if n.status == TalentStatus.open.value and n.kind == TalentKind.hiring.value and hired >= n.headcount:
-        n.status = TalentStatus.filled.value
-        db.flush()
-        _log(db, "talent", n.id, "talent_fill", None, TalentStatus.open.value, n.status,
-             reason=f"累计录用 {hired} 人，达到需求人数")  # fmt: skip
+        _move(db, n, "talent_fill", TalentStatus.filled, None, reason=f"累计录用 {hired} 人，达到需求人数")
     return o
 
 
@@ -815,10 +798,7 @@ def close_talent(db: Session, n: TalentNeed, user: User, reason: str | None) -> 
     if n.status == TalentStatus.closed.value:
         raise ActionNotAllowed("需求已关闭", "already closed")
     text = _text(reason, "关闭原因", minimum=2, maximum=NOTE_MAX)
-    before = n.status
-    n.status = TalentStatus.closed.value
-    db.flush()
-    _log(db, "talent", n.id, "talent_close", user, before, n.status, reason=text)
+    _move(db, n, "talent_close", TalentStatus.closed, user, reason=text)
 
 
 def talent_outcomes(db: Session, need_ids: Sequence[int]) -> list[TalentOutcome]:

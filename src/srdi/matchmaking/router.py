@@ -9,22 +9,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy.orm import Session
 
-from srdi.auth.dependencies import require_roles
-from srdi.auth.enums import ENTERPRISE_SELF, OFFICIALS, Role
 from srdi.auth.service import Principal, audit
 from srdi.db.session import DbSession
-from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.models import Enterprise
 from srdi.kit.money import fen_to_yuan
 from srdi.kit.pagination import Page, page_of
 from srdi.kit.params import PageNo, PageSize
-from srdi.kit.reference import industry, region
+from srdi.kit.reference import industry
 from srdi.matchmaking import service
+from srdi.matchmaking.dependencies import Leader, MatchUser, Official, Organiser, SelfUser
 from srdi.matchmaking.enums import BidStatus, NeedAction, NeedKind, NeedStatus
-from srdi.matchmaking.exceptions import BidNotFound, InvalidPosting, NeedNotFound
+from srdi.matchmaking.exceptions import BidNotFound, NeedNotFound
 from srdi.matchmaking.matching import TIER_LABELS, Match
 from srdi.matchmaking.models import Bid, Capability, MatchNeed, MatchNeedEvent, Milestone
 from srdi.matchmaking.schemas import (
@@ -52,13 +50,6 @@ from srdi.matchmaking.schemas import (
 
 router = APIRouter(tags=["供需对接 matchmaking"])
 
-MATCH_USERS = (Role.admin, *OFFICIALS, *ENTERPRISE_SELF)
-NEED_MANAGERS = (Role.admin, *OFFICIALS, Role.chain_leader)
-MatchUser = Annotated[Principal, Depends(require_roles(*MATCH_USERS))]
-NeedManager = Annotated[Principal, Depends(require_roles(*NEED_MANAGERS))]
-Leader = Annotated[Principal, Depends(require_roles(Role.chain_leader))]
-SelfUser = Annotated[Principal, Depends(require_roles(*ENTERPRISE_SELF))]
-Reviewer = Annotated[Principal, Depends(require_roles(Role.admin, *OFFICIALS))]
 NeedId = Annotated[int, Path(ge=1, le=2**31 - 1, description="需求编号")]
 BidId = Annotated[int, Path(ge=1, le=2**31 - 1, description="揭榜方案编号")]
 CapabilityId = Annotated[int, Path(ge=1, le=2**31 - 1, description="能力编号")]
@@ -76,24 +67,6 @@ EVENT_LABELS = {
     "contract_confirm": "供方确认合同",
     "contract_verify": "主管部门核实合同",
 }
-
-
-def _own_enterprise(db: Session, principal: Principal) -> Enterprise:
-    if principal.user.enterprise_id is None:
-        raise InvalidPosting("账号未绑定企业", "account has no enterprise")
-    return enterprise_service.get_or_404(db, principal.user.enterprise_id)
-
-
-def region_name(code: str) -> str:
-    r = region(code)
-    if r is not None:
-        return r.full_name
-    from srdi.kit.reference import regions
-
-    for r in regions().values():
-        if r.city_code == code[:4]:
-            return r.province_name + (r.city_name if r.city_name not in ("市辖区", "县") else "")
-    return code
 
 
 def _yuan(fen: int | None) -> object:
@@ -116,7 +89,7 @@ def need_out(n: MatchNeed, leaders: dict[int, Enterprise], bid_count: int | None
         industry_codes=list(n.industry_codes or []),
         industry_names=[(ind.name if (ind := industry(c)) else c) for c in n.industry_codes or []],
         region_code=n.region_code,
-        region_name=region_name(n.region_code),
+        region_name=service.region_label(n.region_code),
         status=n.status,
         status_label=NeedStatus(n.status).label,
         leader_enterprise_id=n.leader_enterprise_id,
@@ -236,7 +209,7 @@ def capability_out(c: Capability) -> CapabilityOut:
     "/match-needs", response_model=NeedDetailOut, status_code=201, summary="发布需求或揭榜挂帅榜单（待审核）"
 )
 def post_need(db: DbSession, principal: Leader, body: NeedIn) -> NeedDetailOut:
-    leader = _own_enterprise(db, principal)
+    leader = service.own_enterprise(db, principal.user)
     need = service.post_need(db, leader, service.NeedData(**body.model_dump()), principal.user)
     audit(
         db,
@@ -283,7 +256,7 @@ def get_need(db: DbSession, principal: MatchUser, need_id: NeedId) -> NeedDetail
     response_model=ReviewOut,
     summary="审核、撤回、开始攻关、交付或记录未成功",
 )
-def transition(db: DbSession, principal: NeedManager, need_id: NeedId, body: NeedTransitionIn) -> ReviewOut:
+def transition(db: DbSession, principal: Organiser, need_id: NeedId, body: NeedTransitionIn) -> ReviewOut:
     need = service.owned_need(db, principal.user, need_id)
     notified = service.transition(db, need, principal.user, body.action, body.note)
     audit(
@@ -302,7 +275,7 @@ def transition(db: DbSession, principal: NeedManager, need_id: NeedId, body: Nee
     summary="匹配企业排名（含各维度理由）",
 )
 def need_matches(
-    db: DbSession, principal: NeedManager, need_id: NeedId, top_k: Annotated[int, Query(ge=1, le=100)] = 20
+    db: DbSession, principal: Organiser, need_id: NeedId, top_k: Annotated[int, Query(ge=1, le=100)] = 20
 ) -> list[NeedMatchOut]:
     need = service.owned_need(db, principal.user, need_id)
     ranked = service.matches_for_need(db, need, top_k=top_k)
@@ -312,7 +285,9 @@ def need_matches(
         NeedMatchOut(
             enterprise_id=m.enterprise_id,
             enterprise_name=ents[m.enterprise_id].name if m.enterprise_id in ents else "",
-            region_name=region_name(ents[m.enterprise_id].region_code) if m.enterprise_id in ents else "",
+            region_name=service.region_label(ents[m.enterprise_id].region_code)
+            if m.enterprise_id in ents
+            else "",
             score=m.score,
             explanation=m.explanation,
             dimensions=dimensions_out(m),
@@ -326,7 +301,7 @@ def need_matches(
 @router.get(
     "/match-needs/{need_id}/bids", response_model=list[BidOut], summary="揭榜方案（仅发榜方与主管部门）"
 )
-def need_bids(db: DbSession, principal: NeedManager, need_id: NeedId) -> list[BidOut]:
+def need_bids(db: DbSession, principal: Organiser, need_id: NeedId) -> list[BidOut]:
     need = service.owned_need(db, principal.user, need_id)
     bids = service.bids_of_need(db, need)
     ents = service.enterprises_by_ids(db, [b.enterprise_id for b in bids])
@@ -336,7 +311,7 @@ def need_bids(db: DbSession, principal: NeedManager, need_id: NeedId) -> list[Bi
 @router.post("/match-needs/{need_id}/bids", response_model=BidOut, status_code=201, summary="揭榜：提交方案")
 def place_bid(db: DbSession, principal: SelfUser, need_id: NeedId, body: BidIn) -> BidOut:
     need = service.visible_need(db, principal.user, need_id)
-    ent = _own_enterprise(db, principal)
+    ent = service.own_enterprise(db, principal.user)
     bid = service.place_bid(db, need, ent, service.BidData(**body.model_dump()), principal.user)
     audit(db, principal, "matchmaking.bid.place", ("match_bid", bid.id), {"need_id": need.id})
     return bid_out(bid, {need.id: need}, {ent.id: ent})
@@ -344,7 +319,7 @@ def place_bid(db: DbSession, principal: SelfUser, need_id: NeedId, body: BidIn) 
 
 @router.get("/match-bids", response_model=Page[BidOut], summary="本企业的揭榜方案（分页）")
 def my_bids(db: DbSession, principal: SelfUser, page: PageNo = 1, page_size: PageSize = 20) -> Page[BidOut]:
-    ent = _own_enterprise(db, principal)
+    ent = service.own_enterprise(db, principal.user)
     bids = service.bids_of_enterprise(db, ent.id)
     shown = bids[(page - 1) * page_size : page * page_size]
     needs = {b.need_id: service.get_need(db, b.need_id) for b in shown}
@@ -417,7 +392,7 @@ def confirm_contract(db: DbSession, principal: SelfUser, need_id: NeedId) -> Nee
 @router.post(
     "/match-needs/{need_id}/contract/verify", response_model=NeedDetailOut, summary="主管部门核实采购合同"
 )
-def verify_contract(db: DbSession, principal: Reviewer, need_id: NeedId) -> NeedDetailOut:
+def verify_contract(db: DbSession, principal: Official, need_id: NeedId) -> NeedDetailOut:
     need = service.owned_need(db, principal.user, need_id)
     if not service.is_official_for(principal.user, need):
         raise NeedNotFound(need.id)
@@ -431,7 +406,7 @@ def verify_contract(db: DbSession, principal: Reviewer, need_id: NeedId) -> Need
 
 @router.get("/match-recommendations", response_model=list[RecommendationOut], summary="为本企业推荐的需求")
 def recommendations(db: DbSession, principal: SelfUser) -> list[RecommendationOut]:
-    ent = _own_enterprise(db, principal)
+    ent = service.own_enterprise(db, principal.user)
     pairs = service.recommended_needs(db, ent.id)
     leaders = service.enterprises_by_ids(db, {n.leader_enterprise_id for n, _ in pairs})
     return [
@@ -444,20 +419,20 @@ def recommendations(db: DbSession, principal: SelfUser) -> list[RecommendationOu
 
 @router.get("/match-capabilities", response_model=list[CapabilityOut], summary="本企业发布的能力与产品")
 def my_capabilities(db: DbSession, principal: SelfUser) -> list[CapabilityOut]:
-    ent = _own_enterprise(db, principal)
+    ent = service.own_enterprise(db, principal.user)
     return [capability_out(c) for c in service.capabilities_of(db, ent.id)]
 
 
 @router.get("/match-capabilities/draft", response_model=CapabilityDraftOut, summary="按企业档案预填能力")
 def capability_draft(db: DbSession, principal: SelfUser) -> CapabilityDraftOut:
-    ent = _own_enterprise(db, principal)
+    ent = service.own_enterprise(db, principal.user)
     draft = service.capability_draft(ent)
     return CapabilityDraftOut(**draft, tier_label=TIER_LABELS.get(draft["tier"]) if draft["tier"] else None)
 
 
 @router.post("/match-capabilities", response_model=CapabilityOut, status_code=201, summary="发布能力或产品")
 def add_capability(db: DbSession, principal: SelfUser, body: CapabilityIn) -> CapabilityOut:
-    ent = _own_enterprise(db, principal)
+    ent = service.own_enterprise(db, principal.user)
     cap = service.save_capability(db, ent, service.CapabilityData(**body.model_dump()))
     audit(db, principal, "matchmaking.capability.save", ("match_capability", cap.id), {"title": cap.title})
     return capability_out(cap)
@@ -467,7 +442,7 @@ def add_capability(db: DbSession, principal: SelfUser, body: CapabilityIn) -> Ca
 def put_capability(
     db: DbSession, principal: SelfUser, capability_id: CapabilityId, body: CapabilityIn
 ) -> CapabilityOut:
-    ent = _own_enterprise(db, principal)
+    ent = service.own_enterprise(db, principal.user)
     cap = service.own_capability(db, ent.id, capability_id)
     service.save_capability(db, ent, service.CapabilityData(**body.model_dump()), cap)
     audit(db, principal, "matchmaking.capability.save", ("match_capability", cap.id), {"title": cap.title})
@@ -476,7 +451,7 @@ def put_capability(
 
 @router.delete("/match-capabilities/{capability_id}", status_code=204, summary="删除能力或产品")
 def delete_capability(db: DbSession, principal: SelfUser, capability_id: CapabilityId) -> Response:
-    ent = _own_enterprise(db, principal)
+    ent = service.own_enterprise(db, principal.user)
     cap = service.own_capability(db, ent.id, capability_id)
     audit(db, principal, "matchmaking.capability.delete", ("match_capability", cap.id), {"title": cap.title})
     service.delete_capability(db, cap)

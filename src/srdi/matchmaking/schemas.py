@@ -52,17 +52,25 @@ class NeedOut(BaseModel):
     failure_reason: str | None
 
 
-class NeedEventOut(BaseModel):
+class LogOut(BaseModel):
+    """One step of a need's, an event's or a talent need's history: what was done, by whom, why, and the status
+    it moved between (labels)."""
+
     id: int
     at: datetime
     action: str
     action_label: str
-    from_status: str | None
     from_label: str | None
-    to_status: str | None
     to_label: str | None
     actor_name: str
     reason: str | None
+
+
+class NeedEventOut(LogOut):
+    """A step of a need's history, with the statuses' values as well."""
+
+    from_status: str | None
+    to_status: str | None
 
 
 class MilestoneOut(BaseModel):

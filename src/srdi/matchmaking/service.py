@@ -146,6 +146,24 @@ def _region_code(code: str) -> str:
     return code
 
 
+def region_label(code: str) -> str:
+    """广东省深圳市南山区 for a district, 广东省深圳市 for a city prefix; the code itself if unknown."""
+    r = region(code)
+    if r is not None:
+        return r.full_name
+    for r in _regions():
+        if r.city_code == code[:4]:
+            return str(r.province_name) + (r.city_name if r.city_name not in ("市辖区", "县") else "")
+    return code
+
+
+def own_enterprise(db: Session, user: User) -> Enterprise:
+    """The enterprise an enterprise account acts for (a chain leader's, a bidder's, a talent need's poster)."""
+    if user.enterprise_id is None:
+        raise InvalidPosting("账号未绑定企业", "account has no enterprise")
+    return enterprise_service.get_or_404(db, user.enterprise_id)
+
+
 def _regions() -> Iterable[Any]:
     from srdi.kit.reference import regions
 

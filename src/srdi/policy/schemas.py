@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, with_config
 from typing_extensions import TypedDict
 
 from srdi.policy.enums import MatchStatus
-from srdi.rules_engine.schemas import TraceResult
+from srdi.rules_engine.schemas import InputProvenance, TraceResult
 
 
 @with_config(ConfigDict(extra="allow"))
@@ -30,7 +30,7 @@ class PolicyAssessment(TypedDict, total=False):
     bound_violations: list[dict[str, str]]
     benefit: dict[str, Any]
     result: TraceResult
-    provenance: list[dict[str, Any]]
+    provenance: list[InputProvenance]
     verification: str
     data_error: str
 
@@ -190,7 +190,7 @@ class MatchOut(BaseModel):
         None, description="符合时各输入的核验状态：verified 已可信 | pending 待核验 | rejected 核验未通过"
     )
     verification_label: str | None = None
-    provenance: list[dict[str, Any]] = Field(
+    provenance: list[InputProvenance] = Field(
         default_factory=list, description="判定所用每项输入的数据来源（已核验/企业自报/税务…）"
     )
 

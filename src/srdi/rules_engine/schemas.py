@@ -91,6 +91,42 @@ class TraceResult(TypedDict):
 
 
 @with_config(ConfigDict(extra="allow"))
+class ProvenanceTarget(TypedDict):
+    """What a verification of an input would check: a yearly figure, a policy answer, fact records or a profile
+    field (``kind``), and which (``srdi.rules_engine.policy.input_provenance``)."""
+
+    kind: str
+    figure: NotRequired[str]
+    fiscal_years: NotRequired[list[int]]
+    key: NotRequired[str]
+    field: NotRequired[str]
+    list: NotRequired[str]
+    ids: NotRequired[list[int]]
+
+
+@with_config(ConfigDict(extra="allow"))
+class InputProvenance(TypedDict):
+    """One input a policy decision used, with where its value came from and whether that meets the policy's
+    requirement (``srdi.rules_engine.policy.provenance_trace``), and the verification queue's word on it."""
+
+    input_id: str
+    label: str
+    type: str
+    value: bool | int | str
+    shown: str
+    provenance: list[str]
+    provenance_labels: list[str]
+    required: list[str] | None
+    satisfied: bool
+    target: ProvenanceTarget
+    verified_by: NotRequired[str | None]
+    verified_note: NotRequired[str | None]
+    request_id: NotRequired[int]
+    request_status: NotRequired[str]
+    rejected_reason: NotRequired[str | None]
+
+
+@with_config(ConfigDict(extra="allow"))
 class Gap(TypedDict):
     """差距分析 kept with an evaluation: the smallest changes that reach the tier, as Chinese sentences."""
 

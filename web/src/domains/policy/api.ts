@@ -6,6 +6,7 @@ export type Policy = Schemas["PolicyOut"];
 export type Sandbox = Schemas["SandboxOut"];
 export type MyPolicies = Schemas["MyPoliciesOut"];
 export type Match = Schemas["MatchOut"];
+export type InputProvenance = Schemas["InputProvenance"];
 export type Notice = Schemas["NotificationOut"];
 export type AnswerKey = Schemas["AnswerKeyOut"];
 export type Verification = Schemas["VerificationOut"];
