@@ -285,6 +285,7 @@ LABELS: dict[str, str] = {
     "development_score": "发展评价得分",
     "status": "状态",
     "source": "数据来源",
+    "name": "企业名称",
 }
 
 
@@ -316,6 +317,7 @@ class ChangeField(LabelledEnum):
     development_score = "development_score"
     status = "status"
     source = "source"
+    name = "name"
 
 
 class ImportMode(LabelledEnum):
