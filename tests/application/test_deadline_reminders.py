@@ -306,3 +306,53 @@ def test_annual_updates_open_on_1_january_once_and_the_manual_open_still_works(d
     monkeypatch.setattr(dynamic_service, "today", support.Clock(date(2027, 12, 1)))
     r = district.post("/api/v1/annual-updates/generation", json={"year": 2027})
     assert (r.status_code, r.json()) == (201, [])
+
+
+def test_a_recognition_ending_within_a_year_gets_one_re_review_notice(db, monkeypatch):
+    from srdi.application import dynamic_service
+    from srdi.application.models import AnnualUpdateTask
+    from srdi.enterprise.models import Recognition
+
+    def recognised(valid_until: date):  # type: ignore[no-untyped-def]
+        ent = support.enterprise(db)
+        db.add(
+            Recognition(
+                enterprise_id=ent.id, tier="srdi_sme", level="provincial", batch="2024年第一批",
+                source="official_list", announced_date=date(2024, 6, 1), valid_until=valid_until, status="valid",
+            )
+        )  # fmt: skip
+        db.flush()
+        db.refresh(ent)
+        return ent
+
+    soon, later, lapsing = (
+        recognised(date(2027, 5, 31)),
+        recognised(date(2028, 5, 31)),
+        recognised(date(2027, 5, 31)),
+    )
+    db.add(
+        AnnualUpdateTask(
+            enterprise_id=lapsing.id, region_code=lapsing.region_code, year=2026, fiscal_year=2025,
+            regime="srdi_2022", deadline_date=date(2026, 4, 30), status="overdue", tiers=["srdi_sme"],
+        )
+    )  # fmt: skip
+    db.flush()
+    day = date(2026, 11, 2)
+    assert dynamic_service.remind_expiring(db, day) >= 2
+    assert dynamic_service.remind_expiring(db, day) == 0  # once
+    assert dynamic_service.remind_expiring(db, date(2026, 11, 3)) == 0
+
+    def titles(ent_id: int) -> list[str]:
+        return [
+            n.title
+            for n in db.scalars(
+                select(Notification).where(
+                    Notification.enterprise_id == ent_id,
+                    Notification.dedupe_key.startswith("dynamic:expiry:"),
+                )
+            )
+        ]
+
+    assert titles(soon.id) == ["专精特新中小企业认定将于2027-05-31到期，请申请复核"]
+    assert titles(later.id) == []
+    assert titles(lapsing.id) == ["专精特新中小企业认定将于2027-05-31到期，已无复核资格"]

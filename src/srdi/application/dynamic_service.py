@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import String, cast, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -213,8 +213,9 @@ def open_annual_updates_on_schedule(db: Session, day: date | None = None) -> int
         insert(ScheduledRun)
         .values(job=AUTO_OPEN_JOB, run_key=key, ran_at=utc_now(), result=0)
         .on_conflict_do_nothing()
-    )
-    if int(getattr(claimed, "rowcount", 0) or 0) != 1:
+        .returning(ScheduledRun.id)
+    ).first()
+    if claimed is None:
         return None  # another worker holds or did the year
     created = _open_tasks(db, day.year, lambda _ent: True, SYSTEM_OPENER)
     db.execute(
@@ -402,6 +403,63 @@ def is_overdue(task: AnnualUpdateTask) -> bool:
     return task.status == UpdateTaskStatus.overdue.value or (
         task.status == UpdateTaskStatus.open.value and today() > task.deadline_date
     )
+
+
+# --- 复核 on expiry: the notice before a recognition ends -----------------------------------------------------
+
+# How long before a recognition's end the enterprise is told to apply for 复核 (this platform's default: a 复核
+# batch is opened once a year, so a year's warning reaches the batch before the title ends).
+EXPIRY_NOTICE_DAYS = 365
+
+
+def remind_expiring(db: Session, day: date | None = None, *, batch: int = 2000) -> int:
+    """Each valid recognised title ending within ``EXPIRY_NOTICE_DAYS`` gets one inbox notice: apply for 复核 in
+    the next 复核 batch, or — when a missed annual update cost the eligibility — that it will lapse. Exactly once
+    per recognition (a 复核 makes a new one) (``notify_once``: safe with two workers). Returns the notices written."""
+    from srdi.notification.models import Notification
+
+    day = day or today()
+    until = day + timedelta(days=EXPIRY_NOTICE_DAYS)
+    # The notice's key, built in SQL, so the ones already told drop out of the scan (the batch always moves on).
+    key_sql = literal("dynamic:expiry:") + cast(Recognition.id, String)
+    told = select(Notification.id).where(
+        Notification.enterprise_id == Recognition.enterprise_id, Notification.dedupe_key == key_sql
+    )
+    recs = db.scalars(
+        select(Recognition)
+        .where(
+            Recognition.tier.in_(RECOGNISED),
+            Recognition.status == "valid",
+            Recognition.valid_until >= day,
+            Recognition.valid_until <= until,
+            ~told.exists(),
+        )
+        .order_by(Recognition.valid_until, Recognition.id)
+        .limit(batch)
+    ).all()
+    sent = 0
+    for rec in recs:
+        key = f"dynamic:expiry:{rec.id}"
+        ent = db.get(Enterprise, rec.enterprise_id)
+        if ent is None:
+            continue
+        tier = criteria_service.tier_label(rec.tier)
+        lost = lost_re_review(db, ent, rec.tier)
+        if lost is not None:
+            title = f"{tier}认定将于{rec.valid_until}到期，已无复核资格"
+            body = (
+                f"贵企业未在{lost.deadline_date}前更新{lost.fiscal_year}年度数据，{consequence(lost.regime)}；"
+                f"认定到期后失效，可按新申报重新申请。"
+            )
+        else:
+            title = f"{tier}认定将于{rec.valid_until}到期，请申请复核"
+            body = f"认定有效期至{rec.valid_until}。请关注主管部门开放的{tier}复核批次，在批次期限内提交复核申请。"
+        sent += notification_service.notify_once(
+            db, enterprise_id=rec.enterprise_id, kind="dynamic_management", title=title, body=body,
+            link="/applications", dedupe_key=key,
+        )  # fmt: skip
+    db.flush()
+    return sent
 
 
 # --- major-change reports --------------------------------------------------------------------------------------

@@ -60,9 +60,20 @@ def remind_deadlines_once(
     return out
 
 
+def remind_expiring_once(session_factory: SessionFactory = task_session, day: date | None = None) -> int:
+    """复核 notices for recognitions ending within a year (dynamic_service.remind_expiring), one transaction."""
+    with session_factory() as db:
+        n = dynamic_service.remind_expiring(db, day)
+        db.commit()
+    if n:
+        log.info("re-review notices: %d recognitions ending soon", n)
+    return n
+
+
 # The application domain's jobs in the scheduler loop (srdi.appeal.tasks.Sweeper ``also``, srdi.main, srdi worker).
 SCHEDULED_JOBS: tuple[Callable[[SessionFactory], object], ...] = (
     open_annual_updates_once,
     sweep_dynamic_once,
     remind_deadlines_once,
+    remind_expiring_once,
 )

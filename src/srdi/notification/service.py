@@ -65,8 +65,8 @@ def notify_once(
         enterprise_id=enterprise_id, user_id=user_id, kind=kind, title=title, body=body, link=link,
         dedupe_key=dedupe_key, created_at=utcnow(),
     )  # fmt: skip
-    result = db.execute(stmt.on_conflict_do_nothing())
-    return int(getattr(result, "rowcount", 0) or 0) == 1
+    # RETURNING rather than rowcount, which a driver may report as -1 for ON CONFLICT DO NOTHING.
+    return db.execute(stmt.on_conflict_do_nothing().returning(Notification.id)).first() is not None
 
 
 def notifications_of_user(db: Session, user_id: int, limit: int = 100) -> list[Notification]:
