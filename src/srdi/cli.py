@@ -139,9 +139,9 @@ def worker(
 ) -> None:
     """运行时限监控：诉求提醒与督办、年度更新逾期 / Run the deadline sweepers (appeals, annual updates)."""
     from srdi.appeal.cli import run_worker
-    from srdi.application.tasks import sweep_dynamic_once
+    from srdi.application.tasks import SCHEDULED_JOBS
 
-    run_worker(interval, also=(sweep_dynamic_once,))
+    run_worker(interval, also=SCHEDULED_JOBS)
 
 
 from srdi.application.cli import applications_app  # noqa: E402 — kept next to its registration

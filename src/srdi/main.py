@@ -236,9 +236,9 @@ async def _lifespan(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
     sweeper = None
     if settings.appeal_sweeper_embedded and settings.env != "test":
         from srdi.appeal.tasks import Sweeper
-        from srdi.application.tasks import sweep_dynamic_once
+        from srdi.application.tasks import SCHEDULED_JOBS
 
-        sweeper = Sweeper(settings.appeal_sweep_interval_seconds, also=(sweep_dynamic_once,))
+        sweeper = Sweeper(settings.appeal_sweep_interval_seconds, also=SCHEDULED_JOBS)
         sweeper.start()
 
     async def loop() -> None:

@@ -166,9 +166,14 @@ def test_major_change_reports_carry_the_3_month_deadline_and_refuse_bad_input(db
     me = client_as(Role.enterprise, enterprise_id=ent.id)
     r = me.post(
         "/api/v1/major-changes",
-        json={"kind": "rename", "change_date": "2027-01-10", "description": "更名为深圳南山精工有限公司"},
-    )
+        json={
+            "kind": "rename", "change_date": "2027-01-10", "description": "更名为深圳南山精工有限公司",
+            "new_name": "深圳南山精工有限公司",
+        },
+    )  # fmt: skip
     assert r.status_code == 201, r.text
+    old_name = ent.name
+    assert (r.json()["old_name"], r.json()["new_name"]) == (old_name, "深圳南山精工有限公司")
     on_time = r.json()
     assert (on_time["kind_label"], on_time["due_date"], on_time["late"], on_time["status_label"]) == (
         "更名", "2027-04-10", False, "已报告，待确认",
@@ -179,7 +184,22 @@ def test_major_change_reports_carry_the_3_month_deadline_and_refuse_bad_input(db
     )
     assert (r.status_code, r.json()["due_date"], r.json()["late"]) == (201, "2027-02-28", True)
     r = me.post(
-        "/api/v1/major-changes", json={"kind": "rename", "change_date": "2027-03-02", "description": "x"}
+        "/api/v1/major-changes", json={"kind": "rename", "change_date": "2027-01-10", "description": "x"}
+    )
+    assert (r.status_code, r.json()["message"]) == (422, "更名报告请填写变更后的企业名称")
+    r = me.post(
+        "/api/v1/major-changes",
+        json={"kind": "rename", "change_date": "2027-01-10", "description": "x", "new_name": ent.name},
+    )
+    assert (r.status_code, r.json()["message"]) == (422, f"新名称与企业库中的名称“{ent.name}”相同")
+    r = me.post(
+        "/api/v1/major-changes",
+        json={"kind": "merger", "change_date": "2027-01-10", "description": "x", "new_name": "某某"},
+    )
+    assert (r.status_code, r.json()["message"]) == (422, "只有更名报告填写新名称（本报告为合并）")
+    r = me.post(
+        "/api/v1/major-changes",
+        json={"kind": "rename", "change_date": "2027-03-02", "description": "x", "new_name": "某某"},
     )
     assert (r.status_code, r.json()["message"]) == (422, "变化日期2027-03-02晚于今天，请在变化发生后报告")
     r = me.post(
@@ -194,11 +214,22 @@ def test_major_change_reports_carry_the_3_month_deadline_and_refuse_bad_input(db
     district = client_as(Role.district_official)
     r = district.post(f"/api/v1/major-changes/{on_time['id']}/acknowledgement", json={"note": "已变更登记"})
     assert (r.status_code, r.json()["status_label"]) == (200, "已确认")
+    # The confirmed 更名 renamed the registry entry, old → new on 变更历史 with the report as the reason.
+    db.refresh(ent)
+    assert ent.name == "深圳南山精工有限公司"
+    renamed = db.scalars(
+        select(ChangeLog).where(ChangeLog.enterprise_id == ent.id, ChangeLog.entity == "enterprise")
+    ).all()
+    assert [(c.field, c.old_value, c.new_value, c.source, c.note) for c in renamed] == [
+        ("name", old_name, "深圳南山精工有限公司", "verified",
+         f"更名报告 #{on_time['id']}（2027-01-10变更）经主管部门确认"),
+    ]  # fmt: skip
+    assert district.get(f"/api/v1/enterprises/{ent.id}").json()["name"] == "深圳南山精工有限公司"
     r = district.post(f"/api/v1/major-changes/{on_time['id']}/acknowledgement", json={})
     assert (r.status_code, r.json()["message"]) == (409, "该重大变化报告已确认")
     notes = [n for _, _, n in _history(db, ent.id, "major_change_report")]
     assert notes == [
-        "报告更名（2027-01-10）：更名为深圳南山精工有限公司",
+        "报告更名（2027-01-10）：更名为深圳南山精工有限公司（新名称：深圳南山精工有限公司）",
         "报告跨省迁移（2026-11-30）：迁至湖南长沙；已超过3个月的报告期限（应于2027-02-28前报告）",
         "确认更名报告：已变更登记",
     ]

@@ -363,6 +363,7 @@ POLICY: dict[tuple[str, str], Rule] = {
         VERIFIERS, ok=404, params={"request_id": lambda _: 2**31 - 1}, body=lambda _: {"reason": "矩阵测试"}
     ),
     ("GET", "/api/v1/enterprises/{enterprise_id}/notifications"): Rule(READERS, target="enterprise"),
+    ("GET", "/api/v1/notifications/mine"): Rule(ANY),
     ("POST", "/api/v1/notifications/{notification_id}/read"): Rule(
         ENTERPRISE_SELF, ok=404, params={"notification_id": lambda _: 2**31 - 1}
     ),
@@ -674,7 +675,12 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/major-changes"): Rule(
         APPLICANTS,
         ok=201,
-        body=lambda _: {"kind": "rename", "change_date": "2026-01-10", "description": "矩阵测试更名"},
+        body=lambda _: {
+            "kind": "rename",
+            "change_date": "2026-01-10",
+            "description": "矩阵测试更名",
+            "new_name": "矩阵测试更名后有限公司",
+        },
     ),
     ("POST", "/api/v1/major-changes/{report_id}/acknowledgement"): Rule(
         APPLICATION_REVIEWERS, ok=404, params={"report_id": NO_ID}, body=lambda _: {}

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.e2e.conftest import LiveServer, Pages, accept_confirmation, screenshot, wait_idle
@@ -139,6 +139,18 @@ def test_an_application_from_the_enterprise_to_publicity(
     province.click("[data-testid=assign-experts]")
     wait_idle(province)
     expect(province.locator("[data-testid=assign-card]")).to_contain_text("专家demo-expert")
+    # The scheduler's reminder job, run on the scoring deadline (the day injected): each expert's inbox on the
+    # assignments page shows it, blind.
+    from srdi.application import reminders
+    from srdi.application.models import ExpertAssignment
+
+    engine = make_engine(live_server.db_url)
+    with Session(engine) as s:
+        due = s.scalar(select(func.max(ExpertAssignment.due_date)))
+        assert due is not None
+        assert reminders.send_reminders(s, due).expert_due >= 2
+        s.commit()
+    engine.dispose()
 
     for username in ("demo-expert", "e2e-expert-2"):
         ex = pages.new(username)
@@ -146,6 +158,7 @@ def test_an_application_from_the_enterprise_to_publicity(
         ex.wait_for_url(re.compile(r"/expert$"))
         wait_idle(ex)
         expect(ex.locator("[data-testid=scoring-sheet]")).to_contain_text("专精特新中小企业评分表")
+        expect(ex.locator("[data-testid=expert-inbox]")).to_contain_text(f"请于{due}前提交评分")
         assert FIRST_NAME not in ex.content()
         screenshot(ex, f"application-expert-{username}")
         ex.click("[data-testid=submit-scores]")

@@ -95,3 +95,62 @@ def test_annual_update_acknowledged_then_revocation_confirmed_on_the_profile(
     wait_idle(ent)
     expect(ent.locator("[data-testid=certificate-void]")).to_be_visible()
     screenshot(ent, "certificate-revoked")
+
+
+def test_a_confirmed_rename_report_renames_the_registry_entry(pages: Pages, live_server: LiveServer) -> None:
+    """demo-enterprise reports its 更名 with the new name; demo-district confirms after the question that names
+    both names; 一企一档 shows the new name and 变更历史 the 企业名称 change (the name is restored afterwards, other
+    browser tests know the demo enterprise by it)."""
+    from srdi.auth.models import User
+    from srdi.db.session import make_engine
+    from srdi.enterprise.models import Enterprise
+
+    engine = make_engine(live_server.db_url)
+    with Session(engine) as s:
+        ent_id = s.scalar(select(User.enterprise_id).where(User.username == "demo-enterprise"))
+        assert ent_id is not None
+        old_name = s.get(Enterprise, ent_id).name  # type: ignore[union-attr]
+    new_name = "深圳市浏览器更名测试科技有限公司"
+    try:
+        ent = pages.new("demo-enterprise")
+        ent.goto("/dynamic")
+        wait_idle(ent)
+        ent.get_by_role("tab", name="重大变化报告").click()
+        date_input = ent.locator("[data-testid=change-date]").locator("xpath=descendant-or-self::input").first
+        date_input.fill((date.today() - timedelta(days=7)).isoformat())
+        date_input.press("Enter")
+        ent.fill("[data-testid=change-new-name]", new_name)
+        ent.fill("[data-testid=change-description]", "完成工商变更登记")
+        ent.click("[data-testid=report-change]")
+        wait_idle(ent)
+        row = ent.locator("[data-testid=change-table] tr", has_text=new_name)
+        expect(row).to_contain_text(f"名称：{old_name} → {new_name}")
+        expect(row).to_contain_text("已报告，待确认")
+
+        district = pages.new("demo-district")
+        district.goto("/dynamic")
+        wait_idle(district)
+        district.get_by_role("tab", name="重大变化报告").click()
+        mine = district.locator("[data-testid=change-table] tr", has_text=new_name)
+        mine.locator("[data-testid=ack-change]").click()
+        accept_confirmation(district, says=f"企业库中的名称将改为「{new_name}」")
+        wait_idle(district)
+        expect(mine).to_contain_text("已确认")
+        screenshot(district, "dynamic-rename-confirmed")
+
+        district.goto(f"/enterprises/{ent_id}")
+        wait_idle(district)
+        expect(district.locator("body")).to_contain_text(new_name)
+        district.get_by_role("tab", name="变更历史").click()
+        wait_idle(district)
+        history = district.locator("[data-testid=history-table]")
+        expect(history).to_contain_text("企业名称")
+        expect(history).to_contain_text(new_name)
+        assert ent.js_errors == [] and district.js_errors == []
+    finally:
+        with Session(engine) as s:
+            e = s.get(Enterprise, ent_id)
+            assert e is not None
+            e.name = old_name
+            s.commit()
+        engine.dispose()

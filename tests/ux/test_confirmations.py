@@ -99,7 +99,8 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/annual-updates/{task_id}/submission"): "plain",
     ("POST", "/api/v1/annual-updates/{task_id}/acknowledgement"): "plain",
     ("POST", "/api/v1/major-changes"): "plain",
-    ("POST", "/api/v1/major-changes/{report_id}/acknowledgement"): "plain",
+    # confirming a 更名 report renames the registry entry: it asks first (other kinds only record the report)
+    ("POST", "/api/v1/major-changes/{report_id}/acknowledgement"): "confirm",
     ("POST", "/api/v1/recognitions/{recognition_id}/revocation"): "confirm",
     # events and talent needs: 举办/取消 and confirming or verifying a contract count towards the targets
     ("POST", "/api/v1/match-events"): "plain",

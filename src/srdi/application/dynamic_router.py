@@ -92,6 +92,8 @@ def report_out(r: MajorChangeReport, names: dict[int, str]) -> MajorChangeOut:
         due_date=r.due_date,
         late=r.late,
         description=r.description,
+        old_name=r.old_name,
+        new_name=r.new_name,
         status=r.status,
         status_label=MajorChangeStatus(r.status).label,
         reported_by=r.reported_by,
@@ -173,7 +175,9 @@ def list_reports(db: DbSession, principal: DynUser) -> list[MajorChangeOut]:
 
 @router.post("/major-changes", response_model=MajorChangeOut, status_code=201, summary="报告重大变化")
 def create_report(body: MajorChangeIn, db: DbSession, principal: Enterprise) -> MajorChangeOut:
-    r = service.report_major_change(db, principal.user, body.kind, body.change_date, body.description)
+    r = service.report_major_change(
+        db, principal.user, body.kind, body.change_date, body.description, new_name=body.new_name
+    )
     audit(db, principal, "dynamic.major_change.report", ("major_change_report", r.id), {"kind": r.kind})
     return report_out(r, service.enterprise_names(db, {r.enterprise_id}))
 

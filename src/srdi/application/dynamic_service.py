@@ -10,11 +10,14 @@ Services never commit; the request, CLI command or sweep that calls them does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import String, cast, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -30,13 +33,13 @@ from srdi.application.exceptions import (
     InvalidApplication,
     NotYourStep,
 )
-from srdi.application.models import AnnualUpdateTask, MajorChangeReport, RecognitionRevocation
+from srdi.application.models import AnnualUpdateTask, MajorChangeReport, RecognitionRevocation, ScheduledRun
 from srdi.auth.enums import ENTERPRISE_BOUND_ROLES, Role
 from srdi.auth.models import User
 from srdi.criteria import dynamic_service as rules_service
 from srdi.criteria import service as criteria_service
 from srdi.enterprise import service as enterprise_service
-from srdi.enterprise.enums import LABELS, Provenance, RevocationReason
+from srdi.enterprise.enums import LABELS, ChangeEntity, ChangeField, Provenance, RevocationReason
 from srdi.enterprise.models import Enterprise, Recognition
 from srdi.enterprise.schemas import YearlyFigureIn
 from srdi.kit.workdays import beijing_today, utc_now
@@ -143,8 +146,18 @@ def open_annual_updates(db: Session, user: User, year: int) -> list[AnnualUpdate
     _official(user)
     if not 2000 <= year <= today().year + 1:
         raise InvalidApplication(f"年度有误：{year}", f"year {year} out of range")
-    first = date(year, 1, 1)
     scope = scope_for(user)
+    return _open_tasks(db, year, lambda ent: scope.allows(ent.region_code, ent.id), _actor(user))
+
+
+SYSTEM_OPENER = "系统（1月1日自动开启）"
+AUTO_OPEN_JOB = "annual_update_open"
+
+
+def _open_tasks(
+    db: Session, year: int, allows: Callable[[Enterprise], bool], actor: str
+) -> list[AnnualUpdateTask]:
+    first = date(year, 1, 1)
     holding = select(Recognition.enterprise_id).where(
         Recognition.tier.in_(RECOGNISED),
         Recognition.status == "valid",
@@ -157,7 +170,7 @@ def open_annual_updates(db: Session, user: User, year: int) -> list[AnnualUpdate
     )
     created = []
     for ent in holders:
-        if ent.id in existing or not scope.allows(ent.region_code, ent.id):
+        if ent.id in existing or not allows(ent):
             continue
         regime, deadline = deadline_of(year, ent.region_code)
         task = AnnualUpdateTask(
@@ -173,10 +186,44 @@ def open_annual_updates(db: Session, user: User, year: int) -> list[AnnualUpdate
         db.add(task)
         db.flush()
         note = f"请于{deadline}前更新{year - 1}年度数据；{consequence(regime)}"
-        _log(db, ent.id, "annual_update_task", task.id, None, UpdateTaskStatus.open.label, _actor(user), note)
+        _log(db, ent.id, "annual_update_task", task.id, None, UpdateTaskStatus.open.label, actor, note)
         _notify(db, ent.id, f"请更新{year - 1}年度数据", note, f"annual:{task.id}:open")
         created.append(task)
     return created
+
+
+def open_annual_updates_on_schedule(db: Session, day: date | None = None) -> int | None:
+    """The scheduler's 1 January job: open this year's tasks for every holder, everywhere, once per year.
+
+    In January the first sweep that finds no ``scheduled_run`` row for the year inserts it and opens the tasks in
+    the same transaction (a scheduler down on New Year's Day opens them on its first run after). A second worker's
+    insert of the same row (ON CONFLICT DO NOTHING) inserts nothing, so the year is opened once; tasks an official
+    already opened by hand are left as they are. After January nothing is opened automatically: a fresh install
+    in the autumn must not open tasks whose deadline has passed and record the lost 复核 eligibility at once —
+    officials open a late year by hand. Returns the number opened, or None when nothing was to be done."""
+    day = day or today()
+    if day.month != 1:
+        return None
+    key = str(day.year)
+    done = select(ScheduledRun.id).where(ScheduledRun.job == AUTO_OPEN_JOB, ScheduledRun.run_key == key)
+    if db.scalars(done).first() is not None:
+        return None
+    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    claimed = db.execute(
+        insert(ScheduledRun)
+        .values(job=AUTO_OPEN_JOB, run_key=key, ran_at=utc_now(), result=0)
+        .on_conflict_do_nothing()
+        .returning(ScheduledRun.id)
+    ).first()
+    if claimed is None:
+        return None  # another worker holds or did the year
+    created = _open_tasks(db, day.year, lambda _ent: True, SYSTEM_OPENER)
+    db.execute(
+        update(ScheduledRun)
+        .where(ScheduledRun.job == AUTO_OPEN_JOB, ScheduledRun.run_key == key)
+        .values(result=len(created))
+    )
+    return len(created)
 
 
 def _task(db: Session, user: User, task_id: int, *, lock: bool = False) -> AnnualUpdateTask:
@@ -358,6 +405,63 @@ def is_overdue(task: AnnualUpdateTask) -> bool:
     )
 
 
+# --- 复核 on expiry: the notice before a recognition ends -----------------------------------------------------
+
+# How long before a recognition's end the enterprise is told to apply for 复核 (this platform's default: a 复核
+# batch is opened once a year, so a year's warning reaches the batch before the title ends).
+EXPIRY_NOTICE_DAYS = 365
+
+
+def remind_expiring(db: Session, day: date | None = None, *, batch: int = 2000) -> int:
+    """Each valid recognised title ending within ``EXPIRY_NOTICE_DAYS`` gets one inbox notice: apply for 复核 in
+    the next 复核 batch, or — when a missed annual update cost the eligibility — that it will lapse. Exactly once
+    per recognition (a 复核 makes a new one) (``notify_once``: safe with two workers). Returns the notices written."""
+    from srdi.notification.models import Notification
+
+    day = day or today()
+    until = day + timedelta(days=EXPIRY_NOTICE_DAYS)
+    # The notice's key, built in SQL, so the ones already told drop out of the scan (the batch always moves on).
+    key_sql = literal("dynamic:expiry:") + cast(Recognition.id, String)
+    told = select(Notification.id).where(
+        Notification.enterprise_id == Recognition.enterprise_id, Notification.dedupe_key == key_sql
+    )
+    recs = db.scalars(
+        select(Recognition)
+        .where(
+            Recognition.tier.in_(RECOGNISED),
+            Recognition.status == "valid",
+            Recognition.valid_until >= day,
+            Recognition.valid_until <= until,
+            ~told.exists(),
+        )
+        .order_by(Recognition.valid_until, Recognition.id)
+        .limit(batch)
+    ).all()
+    sent = 0
+    for rec in recs:
+        key = f"dynamic:expiry:{rec.id}"
+        ent = db.get(Enterprise, rec.enterprise_id)
+        if ent is None:
+            continue
+        tier = criteria_service.tier_label(rec.tier)
+        lost = lost_re_review(db, ent, rec.tier)
+        if lost is not None:
+            title = f"{tier}认定将于{rec.valid_until}到期，已无复核资格"
+            body = (
+                f"贵企业未在{lost.deadline_date}前更新{lost.fiscal_year}年度数据，{consequence(lost.regime)}；"
+                f"认定到期后失效，可按新申报重新申请。"
+            )
+        else:
+            title = f"{tier}认定将于{rec.valid_until}到期，请申请复核"
+            body = f"认定有效期至{rec.valid_until}。请关注主管部门开放的{tier}复核批次，在批次期限内提交复核申请。"
+        sent += notification_service.notify_once(
+            db, enterprise_id=rec.enterprise_id, kind="dynamic_management", title=title, body=body,
+            link="/applications", dedupe_key=key,
+        )  # fmt: skip
+    db.flush()
+    return sent
+
+
 # --- major-change reports --------------------------------------------------------------------------------------
 
 
@@ -367,7 +471,13 @@ def report_months(region_code: str, day: date) -> int:
 
 
 def report_major_change(
-    db: Session, user: User, kind: MajorChangeKind, change_date: date, description: str
+    db: Session,
+    user: User,
+    kind: MajorChangeKind,
+    change_date: date,
+    description: str,
+    *,
+    new_name: str | None = None,
 ) -> MajorChangeReport:
     if Role(user.role) not in ENTERPRISE_BOUND_ROLES or not user.enterprise_id:
         raise NotYourStep("重大变化由企业本身报告", "only the enterprise reports its changes")
@@ -380,6 +490,16 @@ def report_major_change(
     text = description.strip()
     if not text:
         raise InvalidApplication("请说明变化的具体情况", "empty description")
+    renamed = (new_name or "").strip() or None
+    if kind is MajorChangeKind.rename:
+        if renamed is None:
+            raise InvalidApplication("更名报告请填写变更后的企业名称", "rename without new_name")
+        if renamed == ent.name:
+            raise InvalidApplication(f"新名称与企业库中的名称“{ent.name}”相同", "new_name unchanged")
+    elif renamed is not None:
+        raise InvalidApplication(
+            f"只有更名报告填写新名称（本报告为{kind.label}）", f"new_name on a {kind.value} report"
+        )
     months = report_months(ent.region_code, change_date)
     due = add_months(change_date, months)
     row = MajorChangeReport(
@@ -389,6 +509,8 @@ def report_major_change(
         change_date=change_date,
         due_date=due,
         description=text,
+        old_name=ent.name if renamed else None,
+        new_name=renamed,
         late=day > due,
         status=MajorChangeStatus.reported.value,
         reported_by=_actor(user),
@@ -396,26 +518,48 @@ def report_major_change(
     db.add(row)
     db.flush()
     late = f"；已超过{months}个月的报告期限（应于{due}前报告）" if row.late else ""
+    to = f"（新名称：{renamed}）" if renamed else ""
     _log(
         db, ent.id, "major_change_report", row.id, None, MajorChangeStatus.reported.label, row.reported_by,
-        f"报告{kind.label}（{change_date}）：{text}{late}",
+        f"报告{kind.label}（{change_date}）：{text}{to}{late}",
     )  # fmt: skip
     return row
 
 
-def _report(db: Session, user: User, report_id: int) -> MajorChangeReport:
-    row = db.get(MajorChangeReport, report_id)
+def _report(db: Session, user: User, report_id: int, *, lock: bool = False) -> MajorChangeReport:
+    q = select(MajorChangeReport).where(MajorChangeReport.id == report_id)
+    if lock:
+        q = q.with_for_update().execution_options(populate_existing=True)
+    row = db.scalars(q).first()
     if row is None or not _scope_allows(user, row.region_code, row.enterprise_id):
         raise DynamicNotFound("未找到该重大变化报告", f"major change report {report_id} not found")
     return row
 
 
 def acknowledge_major_change(db: Session, user: User, report_id: int, note: str | None) -> MajorChangeReport:
+    """The official confirms a report; a confirmed 更名 renames the registry entry (logged old → new on 变更历史,
+    with the report as the reason)."""
     _official(user)
-    row = _report(db, user, report_id)
+    row = _report(db, user, report_id, lock=True)
     if row.status != MajorChangeStatus.reported.value:
         raise ApplicationConflict("该重大变化报告已确认", f"report {row.id} acknowledged")
     actor = _actor(user)
+    if row.kind == MajorChangeKind.rename.value and row.new_name:
+        ent = db.scalars(
+            select(Enterprise)
+            .where(Enterprise.id == row.enterprise_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one()
+        if ent.name != row.new_name:
+            old_name = ent.name
+            ent.name = row.new_name
+            db.flush()
+            enterprise_service.log_change(
+                db, ent.id, entity=ChangeEntity.enterprise.value, entity_key=None, field=ChangeField.name.value,
+                old=old_name, new=row.new_name, source=Provenance.verified.value, actor=actor,
+                note=f"更名报告 #{row.id}（{row.change_date}变更）经主管部门确认",
+            )  # fmt: skip
     row.status = MajorChangeStatus.acknowledged.value
     row.acknowledged_at = utc_now()
     row.acknowledged_by = actor

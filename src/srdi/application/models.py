@@ -235,6 +235,9 @@ class MajorChangeReport(TimestampMixin, Base):
     change_date: Mapped[date] = mapped_column(Date)
     due_date: Mapped[date] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text)
+    # 更名: the registry's name when reported and the name it takes when an official confirms the report.
+    old_name: Mapped[str | None] = mapped_column(String(200))
+    new_name: Mapped[str | None] = mapped_column(String(200))
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), index=True, default="reported")
     reported_by: Mapped[str] = mapped_column(String(100))
@@ -258,3 +261,18 @@ class RecognitionRevocation(Base):
     ban_until: Mapped[date | None] = mapped_column(Date)
     recorded_by: Mapped[str] = mapped_column(String(100))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class ScheduledRun(Base):
+    """A calendar job done once per key (1 January's annual update tasks, key = the year): the unique row is the
+    claim, inserted in the transaction of the work, so two workers never both do it."""
+
+    __tablename__ = "scheduled_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job: Mapped[str] = mapped_column(String(60))
+    run_key: Mapped[str] = mapped_column(String(60))
+    ran_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    result: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (UniqueConstraint("job", "run_key"),)

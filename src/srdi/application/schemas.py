@@ -356,6 +356,9 @@ class MajorChangeIn(BaseModel):
     )
     change_date: date = Field(description="变化发生日期")
     description: str = Field(min_length=1, max_length=2000, description="变化情况说明")
+    new_name: str | None = Field(
+        default=None, max_length=200, description="更名：变更后的企业名称（主管部门确认后写入企业库）"
+    )
 
     @field_validator("change_date", mode="before")
     @classmethod
@@ -376,6 +379,8 @@ class MajorChangeOut(BaseModel):
     due_date: date = Field(description="应报告的最后日期")
     late: bool = Field(description="超过报告期限")
     description: str
+    old_name: str | None = Field(description="更名：报告时企业库中的名称")
+    new_name: str | None = Field(description="更名：变更后的名称（确认后写入企业库）")
     status: str
     status_label: str
     reported_by: str

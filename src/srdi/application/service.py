@@ -135,6 +135,14 @@ class Workflow:
         return int(self.data["correction"]["working_days"])
 
     @property
+    def correction_remind_days(self) -> int:
+        return int(self.data["correction"].get("remind_before_working_days", 2))
+
+    @property
+    def expert_remind_days(self) -> int:
+        return int(self.data["experts"].get("remind_before_working_days", 2))
+
+    @property
     def publicity_days(self) -> int:
         return int(self.data["publicity"]["working_days"])
 

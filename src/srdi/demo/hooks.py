@@ -23,6 +23,7 @@ DEMO_HOOKS: list[str] = [
     "srdi.auto_grant.demo:demo_hook",
     "srdi.appeal.demo:demo_hook",
     "srdi.application.demo:demo_hook",
+    "srdi.application.dynamic_demo:demo_hook",
     "srdi.finance.demo:demo_hook",
     "srdi.matchmaking.demo:demo_hook",
     "srdi.matchmaking.events_demo:demo_hook",

@@ -240,6 +240,7 @@ class ChangeField(LabelledEnum):
     development_score = "development_score", "发展评价得分"
     status = "status", "状态"
     source = "source", "数据来源"
+    name = "name", "企业名称"
 
 
 class ImportMode(LabelledEnum):

@@ -12,12 +12,16 @@ from srdi.db.base import Base, UtcDateTime, utcnow
 
 
 class Notification(Base):
-    """In-app message to an enterprise (new policy match, grant awaiting confirmation …)."""
+    """In-app message to an enterprise (new policy match, grant awaiting confirmation …) or, with ``user_id`` and no
+    enterprise, to one account (an expert's scoring deadline)."""
 
     __tablename__ = "notification"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
@@ -26,7 +30,10 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
-    __table_args__ = (UniqueConstraint("enterprise_id", "dedupe_key"),)
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "dedupe_key"),
+        UniqueConstraint("user_id", "dedupe_key"),
+    )
 
 
 class OutboxMessage(Base):

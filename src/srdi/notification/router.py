@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 
 from srdi.auth.dependencies import require_roles
-from srdi.auth.enums import ENTERPRISE_SELF, REGISTRY_READERS
+from srdi.auth.enums import ENTERPRISE_SELF, REGISTRY_READERS, Role
 from srdi.auth.service import Principal
 from srdi.db.session import DbSession
 from srdi.enterprise.dependencies import VisibleEnterprise
@@ -18,6 +18,7 @@ from srdi.notification.schemas import NotificationOut
 router = APIRouter(tags=["站内消息 notifications"])
 
 Reader = Annotated[Principal, Depends(require_roles(*REGISTRY_READERS))]
+AnyUser = Annotated[Principal, Depends(require_roles(*Role))]
 SelfUser = Annotated[Principal, Depends(require_roles(*ENTERPRISE_SELF))]
 
 
@@ -29,6 +30,15 @@ SelfUser = Annotated[Principal, Depends(require_roles(*ENTERPRISE_SELF))]
 def notifications(db: DbSession, principal: Reader, ent: VisibleEnterprise) -> list[NotificationOut]:
     return [
         NotificationOut.model_validate(n, from_attributes=True) for n in service.notifications_of(db, ent.id)
+    ]
+
+
+@router.get("/notifications/mine", response_model=list[NotificationOut], summary="发给本账号的站内消息")
+def my_notifications(db: DbSession, principal: AnyUser) -> list[NotificationOut]:
+    """Messages addressed to the account itself (an expert's scoring deadlines), not to an enterprise."""
+    return [
+        NotificationOut.model_validate(n, from_attributes=True)
+        for n in service.notifications_of_user(db, principal.user.id)
     ]
 
 

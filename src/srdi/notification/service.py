@@ -17,6 +17,8 @@ from email.message import EmailMessage
 from typing import Protocol
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from srdi.db.base import utcnow
@@ -39,6 +41,43 @@ def notify(
     )
     db.add(row)
     return row
+
+
+def notify_once(
+    db: Session,
+    *,
+    enterprise_id: int | None = None,
+    user_id: int | None = None,
+    kind: str,
+    title: str,
+    body: str,
+    link: str | None,
+    dedupe_key: str,
+) -> bool:
+    """One message per (enterprise or account, dedupe key), safe with several workers: the unique constraint is
+    the claim. ``INSERT … ON CONFLICT DO NOTHING``: a second worker inserting the same key waits for the first
+    one's commit (PostgreSQL; SQLite serialises writers) and then inserts nothing, without an error that would
+    end its transaction. True when this call wrote the message."""
+    if (enterprise_id is None) == (user_id is None):
+        raise ValueError("a notification goes to an enterprise or to an account")
+    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(Notification).values(
+        enterprise_id=enterprise_id, user_id=user_id, kind=kind, title=title, body=body, link=link,
+        dedupe_key=dedupe_key, created_at=utcnow(),
+    )  # fmt: skip
+    # RETURNING rather than rowcount, which a driver may report as -1 for ON CONFLICT DO NOTHING.
+    return db.execute(stmt.on_conflict_do_nothing().returning(Notification.id)).first() is not None
+
+
+def notifications_of_user(db: Session, user_id: int, limit: int = 100) -> list[Notification]:
+    """The messages addressed to one account (not to its enterprise), newest first."""
+    q = (
+        select(Notification)
+        .where(Notification.user_id == user_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    )
+    return list(db.scalars(q).all())
 
 
 def notifications_of(db: Session, enterprise_id: int) -> list[Notification]:

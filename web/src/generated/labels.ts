@@ -145,6 +145,7 @@ export const ChangeFieldLabels = {
   "development_score": "发展评价得分",
   "status": "状态",
   "source": "数据来源",
+  "name": "企业名称",
 } as const;
 
 export const ChannelLabels = {

@@ -38,6 +38,8 @@ export const answerObjection = (id: number, upheld: boolean, answer: string) =>
   call(api.POST("/api/v1/application-objections/{objection_id}/answer", { params: { path: { objection_id: id } }, body: { upheld, answer } }));
 export const listExperts = () => call(api.GET("/api/v1/experts"));
 export const createExpert = (body: Schemas["ExpertIn"]) => call(api.POST("/api/v1/experts", { body }));
+// The account's own inbox (an expert's scoring-deadline reminders; srdi.application.reminders).
+export const myNotifications = () => call(api.GET("/api/v1/notifications/mine"));
 export const myAssignments = () => call(api.GET("/api/v1/expert/assignments"));
 export const submitScores = (id: number, scores: Record<string, number>, comment: string | null) =>
   call(api.PUT("/api/v1/expert/assignments/{assignment_id}/scores", { params: { path: { assignment_id: id } }, body: { scores, comment } }));
