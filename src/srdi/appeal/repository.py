@@ -167,30 +167,48 @@ def due_candidates(
     return list(db.scalars(stmt).all())
 
 
-def claim_sweep_step(db: Session, keys: Sequence[tuple[int, datetime | None]], **values: Any) -> set[int]:
-    """Compare-and-set of one sweeper step over a batch: the ids of the rows this worker won.
+@dataclass(frozen=True)
+class SweepClaim:
+    """What the sweeper owes one appeal in a batch: its step state as read and as it will be once every step
+    due now (reminder, escalation) is taken."""
 
-    ``keys`` are (id, deadline read) of rows ``due_candidates`` locked in this same transaction (FOR UPDATE on
-    PostgreSQL; SQLite's writer lock), so no transition can have moved their deadline in between; the
-    statement still requires the step not to be taken yet (``reminded`` false, or ``escalation_level`` one below
-    the level set) and a deadline, and matches by primary key so that it is an index lookup per row, never a scan
-    of the table. The version is not bumped: a reminder is no transition.
+    appeal_id: int
+    reminded_read: bool
+    level_read: int
+    reminded: bool
+    level: int
+
+
+def claim_sweep_steps(db: Session, claims: Sequence[SweepClaim]) -> set[int]:
+    """Compare-and-set of every step a batch owes: the ids of the appeals this worker won.
+
+    One row version per appeal however many of its steps are due (a reminder and the first escalation of an
+    appeal found overdue are one ``UPDATE`` of its row, not two): the claims are grouped by (state read, state
+    wanted), and each group is one ``UPDATE … WHERE id IN (…) AND reminded = read AND escalation_level = read …
+    RETURNING id`` — an index lookup per row by primary key, never a scan, two or three statements per batch.
+    The rows were locked by ``due_candidates`` in this same transaction (FOR UPDATE on PostgreSQL; SQLite's
+    writer lock); the statement still requires the state it read, so a step another worker took is never taken
+    twice. The version is not bumped: a reminder or an escalation is no transition.
     """
-    if not keys:
-        return set()
-    conds = [Appeal.id.in_([k for k, _ in keys]), Appeal.due_at.is_not(None)]
-    if "reminded" in values:
-        conds.append(Appeal.reminded.is_(False))
-    if "escalation_level" in values:
-        conds.append(Appeal.escalation_level == values["escalation_level"] - 1)
-    stmt = (
-        update(Appeal)
-        .where(*conds)
-        .values(**values)
-        .returning(Appeal.id)
-        .execution_options(synchronize_session=False)
-    )
-    return set(db.scalars(stmt).all())
+    groups: dict[tuple[bool, int, bool, int], list[int]] = {}
+    for c in claims:
+        groups.setdefault((c.reminded_read, c.level_read, c.reminded, c.level), []).append(c.appeal_id)
+    won: set[int] = set()
+    for (reminded_read, level_read, reminded, level), ids in groups.items():
+        stmt = (
+            update(Appeal)
+            .where(
+                Appeal.id.in_(ids),
+                Appeal.due_at.is_not(None),
+                Appeal.reminded.is_(reminded_read),
+                Appeal.escalation_level == level_read,
+            )
+            .values(reminded=reminded, escalation_level=level)
+            .returning(Appeal.id)
+            .execution_options(synchronize_session=False)
+        )
+        won.update(db.scalars(stmt).all())
+    return won
 
 
 _EVENTS_FROM_ARRAYS = text(

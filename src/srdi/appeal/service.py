@@ -1065,10 +1065,11 @@ def sweep(
     """One batch: remind before a deadline, escalate after it — first to the department's leader, then to the
     district. At most ``limit`` candidates are read, from just after the ``after`` cursor (see sweep_all).
 
-    Set-based: each step (reminder, first escalation, second escalation) is one compare-and-set ``UPDATE`` over
-    the batch that returns the rows this worker won, and the events and notices of the batch are written by two
-    multi-row inserts — a handful of statements per batch, not three per appeal (the bar: 1,000,000 appeals in
-    ≤ 10 s). Idempotent: a re-run (or a second worker) finds every step claimed and does nothing twice.
+    Set-based: what each candidate owes now (a reminder, an escalation, or both) is decided first, then every
+    appeal's steps are claimed by one compare-and-set of its row (repository.claim_sweep_steps: one row version
+    per appeal, a few statements per batch), and the events and notices of the batch are written by two
+    multi-row inserts (the bar: 1,000,000 appeals in ≤ 10 s). Idempotent: a re-run (or a second worker) finds
+    every step claimed and does nothing twice.
     """
     now = now or utcnow()
     out = SweepResult()
@@ -1082,101 +1083,117 @@ def sweep(
     out.scanned, out.cursor = len(cands), (last.due_at, last.id)
     cal = calendar(db)
     deps = repository.departments_by_ids(db, {a.department_id for a in cands if a.department_id is not None})
+
+    # What each candidate owes, from the state read: every candidate's deadline is within the reminder horizon
+    # (due_candidates), so one not reminded yet is owed its reminder; an overdue one its next escalation level.
+    owed: list[tuple[Appeal, bool, int]] = []  # (appeal, reminder owed, escalation level owed or 0)
+    for a in cands:
+        assert a.due_at is not None
+        level = 0
+        if a.due_at <= now and a.escalation_level == 0:
+            level = 1
+        elif a.due_at <= now and a.escalation_level == 1:
+            try:
+                # The end of the next working day after the deadline's own day (a deadline at 24:00 belongs to
+                # the day it ends, hence the microsecond).
+                second = cal.deadline_at(a.due_at - timedelta(microseconds=1), 1)
+            except CalendarYearMissing as exc:  # wait for the year to be entered, report it
+                year = (exc.details or {}).get("year")
+                if year is not None and year not in out.skipped_years:
+                    out.skipped_years.append(year)
+            else:
+                if now >= second:
+                    level = 2
+        if not a.reminded or level:
+            owed.append((a, not a.reminded, level))
+    won = repository.claim_sweep_steps(
+        db,
+        [
+            repository.SweepClaim(
+                a.id,
+                a.reminded,
+                a.escalation_level,
+                True if remind else a.reminded,
+                level or a.escalation_level,
+            )
+            for a, remind, level in owed
+        ],
+    )
+
     events: list[dict[str, Any]] = []
     notices: list[dict[str, Any]] = []
-
-    def stage_of(a: Appeal) -> Stage:
-        return Stage(a.due_stage) if a.due_stage else Stage.answer
-
-    def claimed(wanted: list[Appeal], **values: Any) -> list[Appeal]:
-        won = repository.claim_sweep_step(db, [(a.id, a.due_at) for a in wanted], **values)
-        return [a for a in wanted if a.id in won]
-
-    for a in claimed([a for a in cands if not a.reminded], reminded=True):
-        assert a.due_at is not None
-        stage, dep = stage_of(a), deps.get(a.department_id or 0)
-        events.append(_system_event(a, AppealEventKind.reminder, f"{stage.label}时限将至", now))
-        body = (
-            f"诉求“{a.title}”{stage.label}时限为 {a.due_at.astimezone(BEIJING):%Y-%m-%d %H:%M}，请抓紧办理。"
-        )
-        notices.append(
-            _notice_row(
-                a, f"即将超时：{a.title}", body, dep.id if dep else None, None if dep else a.region_code, now
-            )
-        )
-        out.reminded += 1
-
-    overdue = [a for a in cands if a.due_at is not None and a.due_at <= now]
-    for a in claimed([a for a in overdue if a.escalation_level == 0], escalation_level=1):
-        stage, dep = stage_of(a), deps.get(a.department_id or 0)
-        where = f"（{dep.name}）" if dep else ""
-        target = (
-            f"{dep.name}负责人" + (f"（{dep.leader_name}）" if dep.leader_name else "")
-            if dep
-            else "区县主管部门"
-        )
-        events.append(
-            _system_event(
-                a,
-                AppealEventKind.escalation,
-                f"{stage.label}已超时，督办至{target}",
-                now,
-                level=1,
-                stage=stage.value,
-            )
-        )
-        notices.append(
-            _notice_row(
-                a,
-                f"超时督办：{a.title}",
-                f"{stage.label}已超时{where}，请负责人督办。",
-                dep.id if dep else None,
-                None if dep else a.region_code,
-                now,
-            )
-        )
-        out.escalated_department += 1
-
-    second_due: list[Appeal] = []
-    for a in overdue:
-        if a.escalation_level != 1:
+    for a, remind, level in owed:
+        if a.id not in won:
             continue
         assert a.due_at is not None
-        try:
-            # The end of the next working day after the deadline's own day (a deadline at 24:00 belongs to the
-            # day it ends, hence the microsecond).
-            second = cal.deadline_at(a.due_at - timedelta(microseconds=1), 1)
-        except CalendarYearMissing as exc:  # wait for the year to be entered, report it
-            year = (exc.details or {}).get("year")
-            if year is not None and year not in out.skipped_years:
-                out.skipped_years.append(year)
-            continue
-        if now >= second:
-            second_due.append(a)
-    for a in claimed(second_due, escalation_level=2):
-        stage, dep = stage_of(a), deps.get(a.department_id or 0)
+        stage, dep = Stage(a.due_stage) if a.due_stage else Stage.answer, deps.get(a.department_id or 0)
         where = f"（{dep.name}）" if dep else ""
-        events.append(
-            _system_event(
-                a,
-                AppealEventKind.escalation,
-                f"{stage.label}超时逾一个工作日，督办至区县主管部门",
-                now,
-                level=2,
-                stage=stage.value,
+        if remind:
+            events.append(_system_event(a, AppealEventKind.reminder, f"{stage.label}时限将至", now))
+            body = (
+                f"诉求“{a.title}”{stage.label}时限为 {a.due_at.astimezone(BEIJING):%Y-%m-%d %H:%M}，"
+                "请抓紧办理。"
             )
-        )
-        notices.append(
-            _notice_row(
-                a,
-                f"超时督办（区县）：{a.title}",
-                f"{stage.label}超时逾一个工作日{where}。",
-                None,
-                a.region_code,
-                now,
+            notices.append(
+                _notice_row(
+                    a,
+                    f"即将超时：{a.title}",
+                    body,
+                    dep.id if dep else None,
+                    None if dep else a.region_code,
+                    now,
+                )
             )
-        )
-        out.escalated_district += 1
+            out.reminded += 1
+        if level == 1:
+            target = (
+                f"{dep.name}负责人" + (f"（{dep.leader_name}）" if dep.leader_name else "")
+                if dep
+                else "区县主管部门"
+            )
+            events.append(
+                _system_event(
+                    a,
+                    AppealEventKind.escalation,
+                    f"{stage.label}已超时，督办至{target}",
+                    now,
+                    level=1,
+                    stage=stage.value,
+                )
+            )
+            notices.append(
+                _notice_row(
+                    a,
+                    f"超时督办：{a.title}",
+                    f"{stage.label}已超时{where}，请负责人督办。",
+                    dep.id if dep else None,
+                    None if dep else a.region_code,
+                    now,
+                )
+            )
+            out.escalated_department += 1
+        elif level == 2:
+            events.append(
+                _system_event(
+                    a,
+                    AppealEventKind.escalation,
+                    f"{stage.label}超时逾一个工作日，督办至区县主管部门",
+                    now,
+                    level=2,
+                    stage=stage.value,
+                )
+            )
+            notices.append(
+                _notice_row(
+                    a,
+                    f"超时督办（区县）：{a.title}",
+                    f"{stage.label}超时逾一个工作日{where}。",
+                    None,
+                    a.region_code,
+                    now,
+                )
+            )
+            out.escalated_district += 1
     repository.insert_sweep_records(db, events, notices)
     return out
 
