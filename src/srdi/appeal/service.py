@@ -1263,9 +1263,18 @@ def kpi_rows(
 def kpis(db: Session, scope: AppealScope, dimension: str, **filters: Any) -> list[dict[str, Any]]:
     """办结率, 按时办结率, 满意率 and average handling time (working days) per department, district, category
     or month, over the appeals the caller may see."""
+    rows: list[dict[str, Any]] = kpi_report(db, scope, dimension, **filters)["rows"]
+    return rows
+
+
+def kpi_report(
+    db: Session, scope: AppealScope, dimension: str, *, now: datetime | None = None, **filters: Any
+) -> dict[str, Any]:
+    """The KPI rows and when they were counted: the pre-aggregate's refresh time when they come from it (as fresh
+    as the scheduler's last sweep), else ``now`` (the live query counts as it answers) — the page says which."""
     from srdi.kit.reference import regions
 
-    rows, _ = kpi_rows(db, scope, dimension, **filters)
+    rows, refreshed = kpi_rows(db, scope, dimension, **filters)
     names: dict[Any, str] = {}
     if dimension == "department":
         names = {d.id: d.name for d in repository.departments(db)}
@@ -1296,7 +1305,11 @@ def kpis(db: Session, scope: AppealScope, dimension: str, **filters: Any) -> lis
                 "avg_handling_working_days": round(int(r.handling_days or 0) / done, 2) if done else None,
             }
         )
-    return out
+    return {
+        "counted_at": refreshed or now or utcnow(),
+        "from_aggregate": refreshed is not None,
+        "rows": out,
+    }
 
 
 def status_counts(db: Session, scope: AppealScope) -> dict[str, int]:
