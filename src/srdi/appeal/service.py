@@ -69,13 +69,6 @@ log = logging.getLogger("srdi.appeal")
 TITLE_MAX = 100
 CONTENT_MIN = 5
 CONTENT_MAX = 5000
-# Two texts are "the same appeal" when this share of their character bigrams coincide (Jaccard).
-DUPLICATE_SIMILARITY = 0.6
-# The appeals a new one is compared with, chosen in SQL: the same enterprise's open appeals filed within this
-# many days before it, the most recent this many at most — the comparison runs in Python, so the set must stay
-# small however many appeals an enterprise (or a scripted client) has filed.
-DUPLICATE_LOOKBACK_DAYS = 180
-DUPLICATE_CANDIDATES = 50
 SYSTEM_ACTOR = "系统（时限监控）"
 
 # --- who may act -------------------------------------------------------------------------------------------
@@ -153,6 +146,15 @@ def _data(name: str) -> dict[str, Any]:
     text = resources.files("srdi.appeal").joinpath("data", name).read_text(encoding="utf-8")
     doc: dict[str, Any] = yaml.safe_load(text)
     return doc
+
+
+# The duplicate warning's thresholds are data (categories.yaml, ``duplicates``): the share of character bigrams
+# two texts must share (Jaccard), and which of the enterprise's open appeals a new one is compared with — filed
+# within DUPLICATE_LOOKBACK_DAYS before it, the DUPLICATE_CANDIDATES most recent (chosen in SQL).
+_DUPLICATES: dict[str, Any] = _data("categories.yaml")["duplicates"]
+DUPLICATE_SIMILARITY = float(_DUPLICATES["similarity"])
+DUPLICATE_LOOKBACK_DAYS = int(_DUPLICATES["lookback_days"])
+DUPLICATE_CANDIDATES = int(_DUPLICATES["candidates"])
 
 
 @lru_cache(maxsize=1)
