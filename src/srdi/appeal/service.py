@@ -1027,7 +1027,7 @@ class SweepResult:
 
 
 def _system_event(
-    appeal: Appeal, kind: AppealEventKind, reason: str, now: datetime, **detail: Any
+    appeal: repository.SweepCandidate, kind: AppealEventKind, reason: str, now: datetime, **detail: Any
 ) -> dict[str, Any]:
     return {
         "appeal_id": appeal.id,
@@ -1044,7 +1044,12 @@ def _system_event(
 
 
 def _notice_row(
-    appeal: Appeal, title: str, body: str, department_id: int | None, region_code: str | None, now: datetime
+    appeal: repository.SweepCandidate,
+    title: str,
+    body: str,
+    department_id: int | None,
+    region_code: str | None,
+    now: datetime,
 ) -> dict[str, Any]:
     return {
         "appeal_id": appeal.id,
@@ -1088,7 +1093,9 @@ def sweep(
 
     # What each candidate owes, from the state read: every candidate's deadline is within the reminder horizon
     # (due_candidates), so one not reminded yet is owed its reminder; an overdue one its next escalation level.
-    owed: list[tuple[Appeal, bool, int]] = []  # (appeal, reminder owed, escalation level owed or 0)
+    owed: list[
+        tuple[repository.SweepCandidate, bool, int]
+    ] = []  # (appeal, reminder owed, escalation level owed or 0)
     for a in cands:
         assert a.due_at is not None
         level = 0
