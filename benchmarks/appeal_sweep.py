@@ -97,7 +97,8 @@ JOIN c ON c.rn = g.i % (SELECT count(*) FROM c)
 
 
 # The sweeps compared (--variants), each on a freshly written table: the claim and the table's fillfactor.
-#   before        one compare-and-set UPDATE per step per batch, full pages (the sweeper until 2026-12-02)
+#   before        one compare-and-set UPDATE per step per batch, full pages: the claim and the pages of the
+#                 sweeper until 2026-12-02 (its candidates' read and its inserts are today's in every variant)
 #   merged-ff100  one UPDATE per appeal per batch (claim_sweep_steps), full pages: the merge alone
 #   merged        one UPDATE per appeal per batch, pages 90 % full as the migration leaves them: the sweeper now
 FILLFACTOR = {"before": 100, "merged-ff100": 100, "merged": 90}
