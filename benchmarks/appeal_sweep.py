@@ -9,7 +9,11 @@ already escalated once, so both escalation steps run), 9% are open and due in a 
 (办结 / 已评价) or 不予受理. The sweep must find the few among the many by its index, not scan them all.
 
 Figures: the sweep as the scheduler runs it (``tasks.sweep_once``, committed batches) and its re-run (nothing
-left to do); ``GET /api/v1/appeal-kpis`` in process over HTTP (TestClient) as an administrator (every appeal)
+left to do), for each of ``--variants`` on a freshly written table (before: an UPDATE per step on full pages;
+merged-ff100: one UPDATE per appeal on full pages; merged: the sweeper now, one UPDATE per appeal on pages the
+migration leaves 10 % free, so the updates are HOT), with the row versions of ``appeal`` (and how many HOT) and
+the server's WAL written meanwhile (server-wide: other sessions' writes are counted too), and the median of
+each variant over its rounds; ``GET /api/v1/appeal-kpis`` in process over HTTP (TestClient) as an administrator (every appeal)
 and as a city official of 深圳市, by department, district, category and month, median and max of ``--repeat``
 after a warm-up. Baseline in the same run: ``SELECT count(*) FROM appeal`` (one pass over the table) — the
 ratios say how a figure compares with reading the table once on this machine at this load. Never fails on
@@ -92,6 +96,14 @@ JOIN c ON c.rn = g.i % (SELECT count(*) FROM c)
 """
 
 
+# The sweeps compared (--variants), each on a freshly written table: the claim and the table's fillfactor.
+#   before        one compare-and-set UPDATE per step per batch, full pages: the claim and the pages of the
+#                 sweeper until 2026-12-02 (its candidates' read and its inserts are today's in every variant)
+#   merged-ff100  one UPDATE per appeal per batch (claim_sweep_steps), full pages: the merge alone
+#   merged        one UPDATE per appeal per batch, pages 90 % full as the migration leaves them: the sweeper now
+FILLFACTOR = {"before": 100, "merged-ff100": 100, "merged": 90}
+
+
 def machine() -> str:
     load = os.getloadavg()
     return f"{os.cpu_count()} cores, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
@@ -121,7 +133,126 @@ def scan_ms(eng, repeat: int) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(times)
 
 
-def run(url: str, n: int, repeat: int, profile: bool = False) -> None:
+def load(eng, n: int) -> None:  # type: ignore[no-untyped-def]
+    t0 = time.perf_counter()
+    with eng.begin() as c:
+        c.execute(text(LOAD), {"n": n, "now": NOW, **{f"t{i}": t for i, t in enumerate(TEXTS)}})
+    load_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with eng.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        c.execute(text("VACUUM ANALYZE appeal"))
+        # Every variant starts just after a checkpoint: the first change of each page after one writes the whole
+        # page to the WAL, so a checkpoint falling inside one variant's sweep and not another's would decide it.
+        c.execute(text("CHECKPOINT"))
+    print(
+        f"loaded {n:,} appeals in {load_s:.1f} s (vacuum analyze {time.perf_counter() - t0:.1f} s); {machine()}"
+    )
+    with eng.connect() as c:
+        due = c.execute(
+            text("SELECT count(*) FROM appeal WHERE due_at <= :h"), {"h": NOW + timedelta(hours=24)}
+        )
+        print(f"  due within the reminder horizon: {due.scalar():,}")
+
+
+def claim_before(db, claims):  # type: ignore[no-untyped-def]
+    """The sweeper's claim before 2026-12-02, for comparison: one compare-and-set UPDATE per step per batch
+    (reminder, first escalation, second escalation), so an appeal owing a reminder and an escalation got two
+    row versions. Returns the appeals that won every step they owed."""
+    from sqlalchemy import update
+
+    from srdi.appeal.models import Appeal
+
+    def step(ids: list[int], cond, **values) -> set[int]:  # type: ignore[no-untyped-def]
+        if not ids:
+            return set()
+        stmt = (
+            update(Appeal)
+            .where(Appeal.id.in_(ids), Appeal.due_at.is_not(None), cond)
+            .values(**values)
+            .returning(Appeal.id)
+            .execution_options(synchronize_session=False)
+        )
+        return set(db.scalars(stmt).all())
+
+    lost: set[int] = set()
+    for owed, cond, values in (
+        (
+            [c for c in claims if c.reminded and not c.reminded_read],
+            Appeal.reminded.is_(False),
+            {"reminded": True},
+        ),
+        (
+            [c for c in claims if c.level == 1 > c.level_read],
+            Appeal.escalation_level == 0,
+            {"escalation_level": 1},
+        ),
+        (
+            [c for c in claims if c.level == 2 > c.level_read],
+            Appeal.escalation_level == 1,
+            {"escalation_level": 2},
+        ),
+    ):
+        ids = [c.appeal_id for c in owed]
+        lost |= set(ids) - step(ids, cond, **values)
+    return {c.appeal_id for c in claims} - lost
+
+
+def table_writes(eng) -> tuple[int, int, str]:  # type: ignore[no-untyped-def]
+    """Row versions written to appeal (updates, of which HOT) and the server's WAL position."""
+    with eng.connect() as c:
+        upd, hot = c.execute(
+            text("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relid = 'appeal'::regclass")
+        ).one()
+        lsn = c.execute(text("SELECT pg_current_wal_lsn()")).scalar()
+    return int(upd), int(hot), str(lsn)
+
+
+def sweep_variant(eng, factory, variant: str, base: float, profile: bool) -> float:  # type: ignore[no-untyped-def]
+    from srdi.appeal import repository, tasks
+
+    eng.dispose()  # closed backends flush their statistics
+    upd0, hot0, lsn0 = table_writes(eng)
+    merged = repository.claim_sweep_steps
+    if variant == "before":
+        repository.claim_sweep_steps = claim_before
+    prof = None
+    if profile:
+        import cProfile
+
+        prof = cProfile.Profile()
+        prof.enable()
+    try:
+        t0 = time.perf_counter()
+        r = tasks.sweep_once(factory, now=NOW)
+        first = time.perf_counter() - t0
+    finally:
+        repository.claim_sweep_steps = merged
+    if prof is not None:
+        import pstats
+
+        prof.disable()
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(15)
+    eng.dispose()
+    upd1, hot1, lsn1 = table_writes(eng)
+    with eng.connect() as c:
+        wal = c.execute(text("SELECT pg_wal_lsn_diff(:b, :a)"), {"a": lsn0, "b": lsn1}).scalar()
+    t0 = time.perf_counter()
+    r2 = tasks.sweep_once(factory, now=NOW)
+    second = time.perf_counter() - t0
+    print(
+        f"sweep [{variant}]: {r.reminded:,} reminders, {r.escalated_department:,} escalations to departments, "
+        f"{r.escalated_district:,} to districts in {first:.2f} s ({first * 1000 / base:.1f}× the scan); "
+        f"{upd1 - upd0:,} row versions of appeal ({hot1 - hot0:,} HOT), WAL {int(wal or 0) / 2**20:.1f} MiB "
+        f"(server-wide, other sessions included); re-run: {r2.total} actions in {second * 1000:.0f} ms; "
+        f"{machine()}"
+    )
+    return first
+
+
+def run(
+    url: str, n: int, repeat: int, profile: bool = False, variants: tuple[str, ...] = ("merged",)
+) -> None:
     os.environ["SRDI_DATABASE_URL"] = url
     os.environ["SRDI_APPEAL_SWEEPER_EMBEDDED"] = "false"  # the benchmark runs the sweep itself
     from fastapi.testclient import TestClient
@@ -150,54 +281,36 @@ def run(url: str, n: int, repeat: int, profile: bool = False) -> None:
             )
         )
         s.commit()
-    t0 = time.perf_counter()
-    with eng.begin() as c:
-        c.execute(text(LOAD), {"n": n, "now": NOW, **{f"t{i}": t for i, t in enumerate(TEXTS)}})
-    load_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    with eng.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-        c.execute(text("VACUUM ANALYZE appeal"))
-    print(
-        f"loaded {n:,} appeals in {load_s:.1f} s (vacuum analyze {time.perf_counter() - t0:.1f} s); {machine()}"
-    )
-    with eng.connect() as c:
-        due = c.execute(
-            text("SELECT count(*) FROM appeal WHERE due_at <= :h"), {"h": NOW + timedelta(hours=24)}
-        )
-        print(f"  due within the reminder horizon: {due.scalar():,}")
-
-    base_before = scan_ms(eng, repeat)
-    print(f"baseline SELECT count(*) FROM appeal: {base_before:.0f} ms (median of {repeat})")
 
     @contextmanager
     def factory():  # type: ignore[no-untyped-def]
         with get_sessionmaker()() as s:
             yield s
 
-    prof = None
-    if profile:
-        import cProfile
-
-        prof = cProfile.Profile()
-        prof.enable()
-    t0 = time.perf_counter()
-    r = tasks.sweep_once(factory, now=NOW)
-    first = time.perf_counter() - t0
-    if prof is not None:
-        import pstats
-
-        prof.disable()
-        pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
-        pstats.Stats(prof).sort_stats("tottime").print_stats(15)
-    t0 = time.perf_counter()
-    r2 = tasks.sweep_once(factory, now=NOW)
-    second = time.perf_counter() - t0
-    print(
-        f"sweep: {r.reminded:,} reminders, {r.escalated_department:,} escalations to departments, "
-        f"{r.escalated_district:,} to districts in {first:.2f} s ({first * 1000 / base_before:.1f}× the scan); "
-        f"re-run: {r2.total} actions in {second * 1000:.0f} ms; {machine()}"
-    )
-
+    base_before = 0.0
+    timings: dict[str, list[tuple[float, float]]] = {}
+    for i, variant in enumerate(variants):
+        if i:  # every variant starts from the same freshly written table
+            with eng.begin() as c:
+                c.execute(text("TRUNCATE appeal RESTART IDENTITY CASCADE"))
+        with eng.begin() as c:
+            # Before 2026-12-02 the table had PostgreSQL's default fillfactor (100); the migration leaves 10 %.
+            c.execute(text(f"ALTER TABLE appeal SET (fillfactor = {FILLFACTOR[variant]})"))
+        load(eng, n)
+        base_before = scan_ms(eng, repeat)
+        print(f"baseline SELECT count(*) FROM appeal: {base_before:.0f} ms (median of {repeat})")
+        timings.setdefault(variant, []).append(
+            (sweep_variant(eng, factory, variant, base_before, profile), base_before)
+        )
+    print("sweep, median over rounds (seconds; × the scan of the same round):")
+    for variant, runs in timings.items():
+        secs = statistics.median(t for t, _ in runs)
+        ratio = statistics.median(t * 1000 / b for t, b in runs)
+        print(
+            f"  {variant:<13} {secs:6.2f} s  {ratio:6.1f}× the scan  ({len(runs)} rounds: "
+            + ", ".join(f"{t:.2f}" for t, _ in runs)
+            + ")"
+        )
     t0 = time.perf_counter()
     counted = tasks.refresh_kpis(factory, NOW)
     refresh_ms = (time.perf_counter() - t0) * 1000
@@ -239,6 +352,11 @@ def main() -> None:
     ap.add_argument("--url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--profile", action="store_true", help="print where the sweep's time goes (cProfile)")
+    ap.add_argument(
+        "--variants",
+        default="before,merged-ff100,merged",
+        help="sweeps to compare, each on a freshly written table (see FILLFACTOR); repeat a name for rounds",
+    )
     args = ap.parse_args()
     schema = f"bench_appeal_{uuid.uuid4().hex[:8]}"
     admin = create_engine(args.url)
@@ -246,7 +364,16 @@ def main() -> None:
         c.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in args.url else "?"
     try:
-        run(f"{args.url}{sep}options=-csearch_path%3D{schema}", args.appeals, args.repeat, args.profile)
+        variants = tuple(v.strip() for v in args.variants.split(",") if v.strip())
+        if not set(variants) <= set(FILLFACTOR):
+            raise SystemExit(f"unknown variant in {args.variants!r}")
+        run(
+            f"{args.url}{sep}options=-csearch_path%3D{schema}",
+            args.appeals,
+            args.repeat,
+            args.profile,
+            variants,
+        )
     finally:
         with admin.begin() as c:
             c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

@@ -81,3 +81,36 @@ def test_small_tables_filtered_and_narrow_scopes_read_live(db, make_user, monkey
     assert (
         service.kpi_rows(db, service.AppealScope(), "district", submitted_from=factories.TUESDAY)[1] is None
     )
+
+
+def test_the_answer_says_when_it_was_counted(db, make_user, client_as, monkeypatch):
+    """统计于: the aggregate's refresh time when the page reads it, else the time of the query itself."""
+    from datetime import UTC, datetime
+
+    _some_appeals(db, make_user)
+    monkeypatch.setattr(service, "KPI_AGGREGATE_FROM", 1)
+    c = client_as(Role.admin)
+    before = datetime.now(UTC)
+    live = c.get("/api/v1/appeal-kpis", params={"dimension": "category"}).json()
+    after = datetime.now(UTC)
+    assert live["from_aggregate"] is False  # never refreshed
+    assert before - timedelta(seconds=1) <= datetime.fromisoformat(live["counted_at"]) <= after
+    assert sum(r["filed"] for r in live["rows"]) == 4
+
+    refreshed = factories.TUESDAY + timedelta(hours=2)
+    service.refresh_kpi_aggregate(db, refreshed)
+    db.flush()
+    agg = c.get("/api/v1/appeal-kpis", params={"dimension": "category"}).json()
+    assert agg["from_aggregate"] is True
+    assert datetime.fromisoformat(agg["counted_at"]) == refreshed
+    assert agg["rows"] == live["rows"]
+    # A date range is counted live, at the time of the query.
+    ranged = c.get(
+        "/api/v1/appeal-kpis",
+        params={
+            "dimension": "category",
+            "submitted_from": (factories.TUESDAY - timedelta(days=1)).isoformat(),
+        },
+    ).json()
+    assert ranged["from_aggregate"] is False
+    assert datetime.fromisoformat(ranged["counted_at"]) > refreshed

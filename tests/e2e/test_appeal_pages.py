@@ -74,6 +74,10 @@ def test_an_appeal_from_a_phone_to_its_rating(pages: Pages, live_server: LiveSer
     wait_idle(city)
     expect(city.locator("[data-testid=kpi-table]")).to_contain_text("深圳市地方金融监督管理局")
     expect(city.locator("[data-testid=kpi-table]")).to_contain_text("100.0%")
+    # When the figures were counted, in Beijing time as people read it (the demo's few appeals: counted live).
+    expect(city.locator("[data-testid=kpi-counted-at]")).to_have_text(
+        re.compile(r"^统计于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）$")
+    )
     screenshot(city, "appeal-kpis")
     for p in (ent, district, handler, city):
         assert p.js_errors == []

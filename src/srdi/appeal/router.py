@@ -44,7 +44,7 @@ from srdi.appeal.schemas import (
     CategoryOut,
     DepartmentIn,
     DepartmentOut,
-    KpiRowOut,
+    KpiReportOut,
     NoticeOut,
     SuggestionIn,
     SuggestionOut,
@@ -501,7 +501,9 @@ def suggested_policies(db: DbSession, principal: Staff, appeal_id: AppealId) -> 
 
 
 @router.get(
-    "/appeal-kpis", response_model=list[KpiRowOut], summary="诉求办理指标（办结率、按时办结率、满意率）"
+    "/appeal-kpis",
+    response_model=KpiReportOut,
+    summary="诉求办理指标（办结率、按时办结率、满意率）及统计时间",
 )
 def appeal_kpis(
     db: DbSession,
@@ -509,8 +511,8 @@ def appeal_kpis(
     dimension: Annotated[str, Query(pattern=r"^(department|district|category|month)$")] = "department",
     submitted_from: Annotated[datetime | None, Query()] = None,
     submitted_to: Annotated[datetime | None, Query()] = None,
-) -> list[dict[str, Any]]:
-    return service.kpis(
+) -> dict[str, Any]:
+    return service.kpi_report(
         db, appeal_scope(db, principal), dimension, submitted_from=submitted_from, submitted_to=submitted_to
     )
 

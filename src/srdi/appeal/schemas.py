@@ -205,6 +205,14 @@ class KpiRowOut(BaseModel):
     avg_handling_working_days: float | None = Field(description="平均办理时长（工作日）")
 
 
+class KpiReportOut(BaseModel):
+    counted_at: datetime = Field(
+        description="统计时间：读预汇总时为其最近一次重算时间（每次时限扫描后），否则为本次查询时间"
+    )
+    from_aggregate: bool = Field(description="是否读自预汇总（大规模数据时）")
+    rows: list[KpiRowOut]
+
+
 class NoticeOut(BaseModel):
     id: int
     appeal_id: int

@@ -69,13 +69,6 @@ log = logging.getLogger("srdi.appeal")
 TITLE_MAX = 100
 CONTENT_MIN = 5
 CONTENT_MAX = 5000
-# Two texts are "the same appeal" when this share of their character bigrams coincide (Jaccard).
-DUPLICATE_SIMILARITY = 0.6
-# The appeals a new one is compared with, chosen in SQL: the same enterprise's open appeals filed within this
-# many days before it, the most recent this many at most — the comparison runs in Python, so the set must stay
-# small however many appeals an enterprise (or a scripted client) has filed.
-DUPLICATE_LOOKBACK_DAYS = 180
-DUPLICATE_CANDIDATES = 50
 SYSTEM_ACTOR = "系统（时限监控）"
 
 # --- who may act -------------------------------------------------------------------------------------------
@@ -153,6 +146,15 @@ def _data(name: str) -> dict[str, Any]:
     text = resources.files("srdi.appeal").joinpath("data", name).read_text(encoding="utf-8")
     doc: dict[str, Any] = yaml.safe_load(text)
     return doc
+
+
+# The duplicate warning's thresholds are data (categories.yaml, ``duplicates``): the share of character bigrams
+# two texts must share (Jaccard), and which of the enterprise's open appeals a new one is compared with — filed
+# within DUPLICATE_LOOKBACK_DAYS before it, the DUPLICATE_CANDIDATES most recent (chosen in SQL).
+_DUPLICATES: dict[str, Any] = _data("categories.yaml")["duplicates"]
+DUPLICATE_SIMILARITY = float(_DUPLICATES["similarity"])
+DUPLICATE_LOOKBACK_DAYS = int(_DUPLICATES["lookback_days"])
+DUPLICATE_CANDIDATES = int(_DUPLICATES["candidates"])
 
 
 @lru_cache(maxsize=1)
@@ -1025,7 +1027,7 @@ class SweepResult:
 
 
 def _system_event(
-    appeal: Appeal, kind: AppealEventKind, reason: str, now: datetime, **detail: Any
+    appeal: repository.SweepCandidate, kind: AppealEventKind, reason: str, now: datetime, **detail: Any
 ) -> dict[str, Any]:
     return {
         "appeal_id": appeal.id,
@@ -1042,7 +1044,12 @@ def _system_event(
 
 
 def _notice_row(
-    appeal: Appeal, title: str, body: str, department_id: int | None, region_code: str | None, now: datetime
+    appeal: repository.SweepCandidate,
+    title: str,
+    body: str,
+    department_id: int | None,
+    region_code: str | None,
+    now: datetime,
 ) -> dict[str, Any]:
     return {
         "appeal_id": appeal.id,
@@ -1065,10 +1072,11 @@ def sweep(
     """One batch: remind before a deadline, escalate after it — first to the department's leader, then to the
     district. At most ``limit`` candidates are read, from just after the ``after`` cursor (see sweep_all).
 
-    Set-based: each step (reminder, first escalation, second escalation) is one compare-and-set ``UPDATE`` over
-    the batch that returns the rows this worker won, and the events and notices of the batch are written by two
-    multi-row inserts — a handful of statements per batch, not three per appeal (the bar: 1,000,000 appeals in
-    ≤ 10 s). Idempotent: a re-run (or a second worker) finds every step claimed and does nothing twice.
+    Set-based: what each candidate owes now (a reminder, an escalation, or both) is decided first, then every
+    appeal's steps are claimed by one compare-and-set of its row (repository.claim_sweep_steps: one row version
+    per appeal, a few statements per batch), and the events and notices of the batch are written by two
+    multi-row inserts (the bar: 1,000,000 appeals in ≤ 10 s). Idempotent: a re-run (or a second worker) finds
+    every step claimed and does nothing twice.
     """
     now = now or utcnow()
     out = SweepResult()
@@ -1082,101 +1090,119 @@ def sweep(
     out.scanned, out.cursor = len(cands), (last.due_at, last.id)
     cal = calendar(db)
     deps = repository.departments_by_ids(db, {a.department_id for a in cands if a.department_id is not None})
+
+    # What each candidate owes, from the state read: every candidate's deadline is within the reminder horizon
+    # (due_candidates), so one not reminded yet is owed its reminder; an overdue one its next escalation level.
+    owed: list[
+        tuple[repository.SweepCandidate, bool, int]
+    ] = []  # (appeal, reminder owed, escalation level owed or 0)
+    for a in cands:
+        assert a.due_at is not None
+        level = 0
+        if a.due_at <= now and a.escalation_level == 0:
+            level = 1
+        elif a.due_at <= now and a.escalation_level == 1:
+            try:
+                # The end of the next working day after the deadline's own day (a deadline at 24:00 belongs to
+                # the day it ends, hence the microsecond).
+                second = cal.deadline_at(a.due_at - timedelta(microseconds=1), 1)
+            except CalendarYearMissing as exc:  # wait for the year to be entered, report it
+                year = (exc.details or {}).get("year")
+                if year is not None and year not in out.skipped_years:
+                    out.skipped_years.append(year)
+            else:
+                if now >= second:
+                    level = 2
+        if not a.reminded or level:
+            owed.append((a, not a.reminded, level))
+    won = repository.claim_sweep_steps(
+        db,
+        [
+            repository.SweepClaim(
+                a.id,
+                a.reminded,
+                a.escalation_level,
+                True if remind else a.reminded,
+                level or a.escalation_level,
+            )
+            for a, remind, level in owed
+        ],
+    )
+
     events: list[dict[str, Any]] = []
     notices: list[dict[str, Any]] = []
-
-    def stage_of(a: Appeal) -> Stage:
-        return Stage(a.due_stage) if a.due_stage else Stage.answer
-
-    def claimed(wanted: list[Appeal], **values: Any) -> list[Appeal]:
-        won = repository.claim_sweep_step(db, [(a.id, a.due_at) for a in wanted], **values)
-        return [a for a in wanted if a.id in won]
-
-    for a in claimed([a for a in cands if not a.reminded], reminded=True):
-        assert a.due_at is not None
-        stage, dep = stage_of(a), deps.get(a.department_id or 0)
-        events.append(_system_event(a, AppealEventKind.reminder, f"{stage.label}时限将至", now))
-        body = (
-            f"诉求“{a.title}”{stage.label}时限为 {a.due_at.astimezone(BEIJING):%Y-%m-%d %H:%M}，请抓紧办理。"
-        )
-        notices.append(
-            _notice_row(
-                a, f"即将超时：{a.title}", body, dep.id if dep else None, None if dep else a.region_code, now
-            )
-        )
-        out.reminded += 1
-
-    overdue = [a for a in cands if a.due_at is not None and a.due_at <= now]
-    for a in claimed([a for a in overdue if a.escalation_level == 0], escalation_level=1):
-        stage, dep = stage_of(a), deps.get(a.department_id or 0)
-        where = f"（{dep.name}）" if dep else ""
-        target = (
-            f"{dep.name}负责人" + (f"（{dep.leader_name}）" if dep.leader_name else "")
-            if dep
-            else "区县主管部门"
-        )
-        events.append(
-            _system_event(
-                a,
-                AppealEventKind.escalation,
-                f"{stage.label}已超时，督办至{target}",
-                now,
-                level=1,
-                stage=stage.value,
-            )
-        )
-        notices.append(
-            _notice_row(
-                a,
-                f"超时督办：{a.title}",
-                f"{stage.label}已超时{where}，请负责人督办。",
-                dep.id if dep else None,
-                None if dep else a.region_code,
-                now,
-            )
-        )
-        out.escalated_department += 1
-
-    second_due: list[Appeal] = []
-    for a in overdue:
-        if a.escalation_level != 1:
+    for a, remind, level in owed:
+        if a.id not in won:
             continue
         assert a.due_at is not None
-        try:
-            # The end of the next working day after the deadline's own day (a deadline at 24:00 belongs to the
-            # day it ends, hence the microsecond).
-            second = cal.deadline_at(a.due_at - timedelta(microseconds=1), 1)
-        except CalendarYearMissing as exc:  # wait for the year to be entered, report it
-            year = (exc.details or {}).get("year")
-            if year is not None and year not in out.skipped_years:
-                out.skipped_years.append(year)
-            continue
-        if now >= second:
-            second_due.append(a)
-    for a in claimed(second_due, escalation_level=2):
-        stage, dep = stage_of(a), deps.get(a.department_id or 0)
+        stage, dep = Stage(a.due_stage) if a.due_stage else Stage.answer, deps.get(a.department_id or 0)
         where = f"（{dep.name}）" if dep else ""
-        events.append(
-            _system_event(
-                a,
-                AppealEventKind.escalation,
-                f"{stage.label}超时逾一个工作日，督办至区县主管部门",
-                now,
-                level=2,
-                stage=stage.value,
+        if remind:
+            events.append(_system_event(a, AppealEventKind.reminder, f"{stage.label}时限将至", now))
+            body = (
+                f"诉求“{a.title}”{stage.label}时限为 {a.due_at.astimezone(BEIJING):%Y-%m-%d %H:%M}，"
+                "请抓紧办理。"
             )
-        )
-        notices.append(
-            _notice_row(
-                a,
-                f"超时督办（区县）：{a.title}",
-                f"{stage.label}超时逾一个工作日{where}。",
-                None,
-                a.region_code,
-                now,
+            notices.append(
+                _notice_row(
+                    a,
+                    f"即将超时：{a.title}",
+                    body,
+                    dep.id if dep else None,
+                    None if dep else a.region_code,
+                    now,
+                )
             )
-        )
-        out.escalated_district += 1
+            out.reminded += 1
+        if level == 1:
+            target = (
+                f"{dep.name}负责人" + (f"（{dep.leader_name}）" if dep.leader_name else "")
+                if dep
+                else "区县主管部门"
+            )
+            events.append(
+                _system_event(
+                    a,
+                    AppealEventKind.escalation,
+                    f"{stage.label}已超时，督办至{target}",
+                    now,
+                    level=1,
+                    stage=stage.value,
+                )
+            )
+            notices.append(
+                _notice_row(
+                    a,
+                    f"超时督办：{a.title}",
+                    f"{stage.label}已超时{where}，请负责人督办。",
+                    dep.id if dep else None,
+                    None if dep else a.region_code,
+                    now,
+                )
+            )
+            out.escalated_department += 1
+        elif level == 2:
+            events.append(
+                _system_event(
+                    a,
+                    AppealEventKind.escalation,
+                    f"{stage.label}超时逾一个工作日，督办至区县主管部门",
+                    now,
+                    level=2,
+                    stage=stage.value,
+                )
+            )
+            notices.append(
+                _notice_row(
+                    a,
+                    f"超时督办（区县）：{a.title}",
+                    f"{stage.label}超时逾一个工作日{where}。",
+                    None,
+                    a.region_code,
+                    now,
+                )
+            )
+            out.escalated_district += 1
     repository.insert_sweep_records(db, events, notices)
     return out
 
@@ -1246,9 +1272,18 @@ def kpi_rows(
 def kpis(db: Session, scope: AppealScope, dimension: str, **filters: Any) -> list[dict[str, Any]]:
     """办结率, 按时办结率, 满意率 and average handling time (working days) per department, district, category
     or month, over the appeals the caller may see."""
+    rows: list[dict[str, Any]] = kpi_report(db, scope, dimension, **filters)["rows"]
+    return rows
+
+
+def kpi_report(
+    db: Session, scope: AppealScope, dimension: str, *, now: datetime | None = None, **filters: Any
+) -> dict[str, Any]:
+    """The KPI rows and when they were counted: the pre-aggregate's refresh time when they come from it (as fresh
+    as the scheduler's last sweep), else ``now`` (the live query counts as it answers) — the page says which."""
     from srdi.kit.reference import regions
 
-    rows, _ = kpi_rows(db, scope, dimension, **filters)
+    rows, refreshed = kpi_rows(db, scope, dimension, **filters)
     names: dict[Any, str] = {}
     if dimension == "department":
         names = {d.id: d.name for d in repository.departments(db)}
@@ -1279,7 +1314,11 @@ def kpis(db: Session, scope: AppealScope, dimension: str, **filters: Any) -> lis
                 "avg_handling_working_days": round(int(r.handling_days or 0) / done, 2) if done else None,
             }
         )
-    return out
+    return {
+        "counted_at": refreshed or now or utcnow(),
+        "from_aggregate": refreshed is not None,
+        "rows": out,
+    }
 
 
 def status_counts(db: Session, scope: AppealScope) -> dict[str, int]:
