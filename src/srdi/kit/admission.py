@@ -61,11 +61,14 @@ class AdmissionMiddleware:
             await self.app(scope, receive, send)
             return
         gate = self._gate()
-        try:
-            await asyncio.wait_for(gate.acquire(), self.wait_seconds)
-        except TimeoutError:
-            await self._busy(send)
-            return
+        if not gate.locked():
+            await gate.acquire()  # a free place: taken at once, without a timer task
+        else:
+            try:
+                await asyncio.wait_for(gate.acquire(), self.wait_seconds)
+            except TimeoutError:
+                await self._busy(send)
+                return
         try:
             await self.app(scope, receive, send)
         finally:
