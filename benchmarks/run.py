@@ -31,6 +31,16 @@ def bars(full: bool, postgres: str | None) -> list[tuple[str, list[str], dict[st
         ("P2", ["p2_compare.py", "--rows", "1000000" if full else "100000"], {}),
         ("P3", ["p3_single.py", "--enterprises", "10000" if full else "1000"], {}),
         (
+            "P4",
+            [
+                "p4_load.py",
+                "--duration",
+                "60" if full else "10",
+                *(["--postgres", postgres] if postgres else []),
+            ],
+            {},
+        ),
+        (
             "P5",
             [
                 "import_p5.py",
@@ -47,7 +57,7 @@ def bars(full: bool, postgres: str | None) -> list[tuple[str, list[str], dict[st
     ]
     if postgres:
         out.insert(
-            6,
+            7,
             (
                 "registry-pg",
                 ["registry_batch.py", "--count", "1000000" if full else "100000", "--postgres", postgres],
@@ -65,8 +75,10 @@ def load() -> str:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--full", action="store_true", help="the sizes of the bars")
-    ap.add_argument("--only", action="append", help="run only these bars (P1, P2, P3, P5, P6, registry, C5)")
-    ap.add_argument("--postgres", help="also run the registry batch on this PostgreSQL URL")
+    ap.add_argument(
+        "--only", action="append", help="run only these bars (P1, P2, P3, P4, P5, P6, registry, C5)"
+    )
+    ap.add_argument("--postgres", help="also run the registry batch and P4 on this PostgreSQL URL")
     args = ap.parse_args()
     failed: list[str] = []
     print(

@@ -20,6 +20,7 @@ from starlette.routing import compile_path
 from srdi import __version__
 from srdi.api import api_router
 from srdi.config import Settings, get_settings
+from srdi.kit.admission import AdmissionMiddleware
 from srdi.kit.errors import AppError
 from srdi.kit.limits import BodyLimit, LimitsConfig, RequestLimitsMiddleware
 from srdi.kit.security_headers import SecurityHeadersMiddleware
@@ -186,7 +187,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.dependency_overrides[get_settings] = lambda: settings
     production = settings.env == "production"
 
-    # The last added is the outermost: the limits' own refusals carry the security headers too.
+    # The last added is the outermost: the limits' own refusals carry the security headers too. Admission is the
+    # innermost: a request refused for its size never waits for a place (srdi.kit.admission).
+    app.add_middleware(
+        AdmissionMiddleware,
+        limit=settings.db_pool_size,
+        wait_seconds=settings.db_pool_timeout_seconds,
+        retry_after=BUSY_RETRY_SECONDS,
+    )
     app.add_middleware(RequestLimitsMiddleware, config=request_limits(settings))
     app.add_middleware(SecurityHeadersMiddleware, production=production)
 
@@ -213,6 +221,18 @@ def _recover_once(app: FastAPI) -> None:
         log.exception("recovery of interrupted jobs failed")
 
 
+def _warm(app: FastAPI) -> None:
+    """What the first requests would otherwise build while they wait: the rule book (every rule file loaded and
+    checked, ~2.6 s of CPU) and the appeal router."""
+    from srdi.criteria.service import rule_book
+
+    try:
+        rule_book()
+    except Exception:  # the first self-assessment loads it again (and answers the error)
+        log.exception("loading the rule book failed")
+    _warm_router(app)
+
+
 def _warm_router(app: FastAPI) -> None:
     from srdi.appeal.service import warm_router
     from srdi.db.session import get_task_session_factory
@@ -229,10 +249,11 @@ def _warm_router(app: FastAPI) -> None:
 async def _lifespan(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
     """At start-up and every ``recovery_interval_seconds``: interrupted runs and imports marked, stale uploads
     removed. The appeals time-limit sweeper runs inside the server unless it runs as ``srdi worker`` (or in tests);
-    the appeal router (about half a second to build) is built in a thread so the first suggestion does not wait."""
+    the rule book and the appeal router are built in a thread so the first requests do not wait (or, under load,
+    each build them again)."""
     interval = settings.recovery_interval_seconds
     await asyncio.to_thread(_recover_once, app)
-    warming = None if settings.env == "test" else asyncio.create_task(asyncio.to_thread(_warm_router, app))
+    warming = None if settings.env == "test" else asyncio.create_task(asyncio.to_thread(_warm, app))
     sweeper = None
     if settings.appeal_sweeper_embedded and settings.env != "test":
         from srdi.appeal.tasks import Sweeper

@@ -6,6 +6,7 @@ feeds the registry's facts document, and stores what was decided with its inputs
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -70,9 +71,16 @@ def load_rule_book(rules_dir: Path, readings: tuple[tuple[str, str], ...] = ()) 
     return RuleBook(rules_dir, rule_sets, regimes)
 
 
+# One load at a time: lru_cache does not stop concurrent misses, and the first requests after a start under load
+# each loaded and validated every rule file (~2.6 s of CPU apiece under the GIL) — 64 concurrent self-assessments
+# kept a fresh server answering nothing for minutes (benchmarks/p4_load.py). A hit holds the lock for microseconds.
+_book_lock = threading.Lock()
+
+
 def rule_book() -> RuleBook:
     settings = get_settings()
-    return load_rule_book(settings.rules_dir, tuple(sorted(settings.rule_readings.items())))
+    with _book_lock:
+        return load_rule_book(settings.rules_dir, tuple(sorted(settings.rule_readings.items())))
 
 
 def tier_label(tier: str) -> str:
