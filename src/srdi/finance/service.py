@@ -364,10 +364,12 @@ def _evaluate_set_based(db: Session, tally: _Tally, prefixes: Sequence[str], as_
     scales = {n: i.scale for n, i in rs.inputs.items() if i.type == Type.NUMBER}
     names = list(rs.inputs)
     seen: set[int] = set()
+    # Only the tables the rule set reads; the others are checked in SQL for data the facts format refuses.
+    lists, yearly = facts_frame.lists_read([rs])
     traced: dict[tuple[object, ...], Result] = {}  # equal inputs, equal trace (booleans and classes repeat)
     for prefix in dict.fromkeys(prefixes):
         for lo, hi in repository.id_ranges(db, prefix, SET_CHUNK):
-            chunk = facts_frame.read_chunk(db, lo, hi, prefix)
+            chunk = facts_frame.read_chunk(db, lo, hi, prefix, lists=lists, yearly=yearly)
             ents = chunk.enterprises.filter(~pl.col("enterprise_id").is_in(sorted(seen)))
             chunk_ids = ents["enterprise_id"].to_list()
             seen.update(chunk_ids)
