@@ -1294,6 +1294,12 @@ def _interest_subsidy_link(
     months = min(req.term_months, 12)
     # The 待核实 parameters the amount depends on (rate, cap), by their labels.
     unverified = [f"{p.label}：{p.unverified}" for p in sub.parameters if p.unverified]
+    # The figure here is the bank's approved loan, not interest paid: the policy pays only on interest paid
+    # that an official verified (the file's provenance for loan_interest_paid; decision XXXX).
+    unverified.append(
+        f"{sub.rule_set.labels.get('loan_interest_paid', '当年实际支付的银行贷款利息')}：本处按银行批准的金额与利率测算；"
+        "贴息按主管部门核验后的实际支付利息计算，企业自报的利息须经核验"
+    )
     amount = a.amount_fen if a.status != "ineligible" else None
     return {
         "kind": "interest_subsidy",
