@@ -11,7 +11,9 @@ peak RSS: ``srdi finance whitelist generate --list KEY --period 2026Q4`` per lis
 region, compiled evaluation, the trace interpreter for the stored entries only, bulk write, commit), and the
 scorecard over the whole registry (the same column read + compiled evaluation, results discarded: the service
 has no stored scorecard batch). ``--old`` also times the per-enterprise path it replaced
-(``generate_whitelist(..., set_based=False)``) at the base size, interleaved with the new one.
+(``generate_whitelist(..., set_based=False)``) at the base size, interleaved with the new one. ``--tables``
+times, interleaved at ``--count``, the read of every fact table in full (before decision 0033) against the read
+of the tables the rule set declares with the others checked in SQL, and checks the counts are equal.
 
 The registry is seeded and synthetic (stdlib random, no numpy): money log-normal around 5000万元 with R&D,
 profit, assets and liabilities as shares of revenue, booleans at realistic rates, 2% unknown cells — generated
@@ -78,11 +80,15 @@ def registry(sets: list, n: int, seed: int = 20261202, unknown: float = 0.02) ->
 PERIOD = "2026Q4"
 OLD_PATH = r"""
 import sys
+from srdi.criteria import facts_frame
 from srdi.db.session import session_scope
+from srdi.enterprise.service import FACT_RECORD_FIELDS
 from srdi.finance import service
+if sys.argv[3] == "all":  # before decision 0033: every fact table read in full for the suspect check
+    facts_frame.lists_read = lambda rule_sets: (frozenset(FACT_RECORD_FIELDS), True)
 with session_scope() as db:
     run = service.generate_whitelist(db, sys.argv[1], sys.argv[2], None, region_prefixes=None,
-                                     set_based=sys.argv[3] == "new")
+                                     set_based=sys.argv[3] != "old")
     print(run.members, run.entered, run.exited, run.undecided)
 """
 SCORECARD = r"""
@@ -99,10 +105,12 @@ rs = service.rules().scorecard.rule_set
 plan = compile_polars(rs)
 as_of = date.fromisoformat(sys.argv[1])
 n = graded = 0
+# "all": every fact table read in full (before decision 0033); "declared": the tables the scorecard reads
+lists, yearly = (None, True) if sys.argv[2] == "all" else facts_frame.lists_read([rs])
 with session_scope() as db:
     top = db.scalar(select(func.max(Enterprise.id))) or 0
     for lo in range(1, top + 1, 50_000):
-        chunk = facts_frame.read_chunk(db, lo, lo + 49_999)
+        chunk = facts_frame.read_chunk(db, lo, lo + 49_999, lists=lists, yearly=yearly)
         table = facts_frame.variables(chunk, as_of, [rs], "new_application")
         table = table.with_columns(pl.lit(False).alias("is_re_review"))
         check_bounds(table, [rs])
@@ -185,6 +193,21 @@ def from_database(args: argparse.Namespace) -> None:
         startup = min(_child([srdi, "finance", "whitelist", "--help"], env)[0] for _ in range(args.repeat))
         print(f"    process start-up alone (srdi finance whitelist --help): {startup:.1f} s")
         for key in keys:
+            if args.tables:  # baseline in the same run, interleaved: every table read (before decision 0033)
+                before: list[tuple[float, float, str]] = []
+                after: list[tuple[float, float, str]] = []
+                for _ in range(args.repeat):
+                    before.append(generate(key, "all"))
+                    after.append(generate(key, "new"))
+                    assert before[-1][2] == after[-1][2], (before[-1][2], after[-1][2])  # same counts
+                b, a = min(r[0] for r in before), min(r[0] for r in after)
+                print(
+                    f"    {key}: all eleven tables (before) min {b:.1f} s, median "
+                    f"{statistics.median(r[0] for r in before):.1f} s, peak RSS {max(r[1] for r in before):,.0f}"
+                    f" MiB; declared tables only (after) min {a:.1f} s, median "
+                    f"{statistics.median(r[0] for r in after):.1f} s, peak RSS {max(r[1] for r in after):,.0f}"
+                    f" MiB → {b / a:.1f}×; counts {after[-1][2].strip()}; {load_now()}"
+                )
             runs = [generate(key, "cli") for _ in range(args.repeat)]
             best = min(r[0] for r in runs)
             print(
@@ -192,13 +215,17 @@ def from_database(args: argparse.Namespace) -> None:
                 f"{statistics.median(r[0] for r in runs):.1f} s, peak RSS {max(r[1] for r in runs):,.0f} MiB; "
                 f"{region / best:,.0f} enterprises of the region/s; {runs[-1][2].strip().split(' / ')[-1]}"
             )
-        runs = [_child([sys.executable, "-c", SCORECARD, "2026-10-01"], env) for _ in range(args.repeat)]
-        best = min(r[0] for r in runs)
-        print(
-            f"    scorecard over the whole registry (read + compiled): min {best:.1f} s, median "
-            f"{statistics.median(r[0] for r in runs):.1f} s, peak RSS {max(r[1] for r in runs):,.0f} MiB; "
-            f"scored / graded {runs[-1][2].strip()}; {load_now()}"
-        )
+        modes = ["all", "declared"] if args.tables else ["declared"]
+        for mode in modes:
+            runs = [
+                _child([sys.executable, "-c", SCORECARD, "2026-10-01", mode], env) for _ in range(args.repeat)
+            ]
+            best = min(r[0] for r in runs)
+            print(
+                f"    scorecard over the whole registry (read + compiled; {mode} tables): min {best:.1f} s, median "
+                f"{statistics.median(r[0] for r in runs):.1f} s, peak RSS {max(r[1] for r in runs):,.0f} MiB; "
+                f"scored / graded {runs[-1][2].strip()}; {load_now()}"
+            )
     finally:
         if schema:
             with admin.begin() as c:
@@ -215,6 +242,9 @@ def main() -> None:
     ap.add_argument("--base", type=int, default=20_000, help="enterprises generated by srdi demo")
     ap.add_argument("--postgres", help="PostgreSQL URL; default: a SQLite file")
     ap.add_argument("--old", action="store_true", help="also time the per-enterprise path at the base size")
+    ap.add_argument(
+        "--tables", action="store_true", help="also time reading every fact table (before decision 0033)"
+    )
     args = ap.parse_args()
     if args.count:
         from_database(args)

@@ -144,3 +144,63 @@ def test_self_reported_match_waits_for_verification_and_is_offered_after_the_off
     expect(ent.locator(f"[data-testid=verification-{KEY}]")).to_have_count(0)
     screenshot(ent, "verification-enterprise-verified")
     assert ent.js_errors == []
+
+
+LOAN = "gd_srdi_loan_interest_subsidy"
+
+
+def test_self_reported_loan_interest_is_shown_as_such_and_counts_once_verified(
+    pages: Pages, claimant: dict[str, Any], live_server: LiveServer
+) -> None:
+    """Decision 0032-interest-subsidy-verified-interest: the interest subsidy (an application) reads the interest
+    the enterprise paid, its own word: 我的政策 shows 企业自报 and 待核验, the official verifies it in the queue."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from srdi.enterprise.models import Recognition
+
+    engine = create_engine(live_server.db_url)
+    with Session(engine) as db:  # a valid 专精特新 recognition from the official list: eligible
+        db.add(
+            Recognition(
+                enterprise_id=claimant["id"], tier="srdi_sme", level="provincial", status="valid",
+                announced_date=date(date.today().year - 1, 1, 1), valid_until=date(date.today().year + 2, 1, 1),
+                source="official_list",
+            )
+        )  # fmt: skip
+        db.commit()
+    engine.dispose()
+    me = _client(live_server, "e2e-dg-claimant")
+    r = me.put(
+        f"/api/v1/enterprises/{claimant['id']}/policy-answers",
+        json={"answers": [{"key": "loan_interest_paid", "fiscal_year": 0, "value": "200000.00"}]},
+    )
+    assert [a["source"] for a in r.json()] == ["self_reported"], r.text
+
+    ent = pages.new("e2e-dg-claimant")
+    ent.goto("/my/policies")
+    wait_idle(ent)
+    expect(ent.locator(f"[data-testid=verification-{LOAN}]")).to_have_text("待核验")
+    expect(ent.locator(f"[data-testid=provenance-{LOAN}]")).to_contain_text("企业自报")
+    expect(ent.locator(f"[data-testid=verification-note-{LOAN}]")).to_contain_text(
+        "方按核验后的数值测算和兑现"
+    )
+    screenshot(ent, "verification-loan-interest-pending")
+
+    page = pages.new("e2e-dg-city")
+    page.goto("/verifications")
+    wait_idle(page)
+    row = page.locator("[data-testid=verification-table] tr", has_text="当年实际支付的银行贷款利息")
+    expect(row).to_contain_text("20.00 万元")
+    row.locator("[data-testid^=verify-]").click()
+    page.fill("[data-testid=verify-note]", "与贷款合同及利息支付凭证核对一致")
+    page.click("[data-testid=verification-submit]")
+    accept_confirmation(page, "核验通过")
+    expect(page.locator(".el-message", has_text="已核验").last).to_be_visible()
+    assert page.js_errors == []
+
+    ent.goto("/my/policies")
+    wait_idle(ent)
+    expect(ent.locator(f"[data-testid=provenance-{LOAN}]")).to_contain_text("已核验")
+    expect(ent.locator(f"[data-testid=verification-{LOAN}]")).to_have_count(0)
+    assert ent.js_errors == []

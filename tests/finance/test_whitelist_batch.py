@@ -112,3 +112,105 @@ def test_data_the_facts_format_refuses_is_refused_by_both_paths_alike(db: Sessio
             service.generate_whitelist(
                 db, "dg_risk_compensation", "2026Q1", None, region_prefixes=None, set_based=set_based
             )
+
+
+def _odd_registry(db: Session) -> dict[str, int]:
+    """Dongguan enterprises each with one value the facts format refuses, in a different table, plus normal ones.
+    Written by SQL (the ORM and its validators would refuse them)."""
+    from sqlalchemy import text
+
+    from srdi.enterprise.models import Award, Honour, MainProduct, NicheMarket, RdInstitution
+
+    sqlite = db.connection().dialect.name == "sqlite"
+    for i in range(3):
+        f.enterprise(db, f"正常企业{i}")
+    odd: dict[str, int] = {}
+
+    def ent(label: str) -> Enterprise:
+        e = f.enterprise(db, f"数据有误：{label}")
+        odd[label] = e.id
+        return e
+
+    e = ent("contest_group")
+    db.add(
+        Award(
+            enterprise_id=e.id, kind="maker_china", level="national", name="奖项", award_date=date(2024, 5, 1)
+        )
+    )
+    db.flush()
+    db.execute(text("UPDATE award SET contest_group = 'bogus' WHERE enterprise_id = :e"), {"e": e.id})
+    e = ent("national_rank")
+    db.add(NicheMarket(enterprise_id=e.id, description="细分市场", start_date=date(2020, 1, 1)))
+    db.flush()
+    db.execute(
+        text("UPDATE niche_market SET national_rank = 2000000000 WHERE enterprise_id = :e"), {"e": e.id}
+    )
+    e = ent("main_products count")
+    db.add_all(MainProduct(enterprise_id=e.id, name="产品", strategic_emerging=False) for _ in range(10_001))
+    e = ent("rd_expense")
+    db.execute(
+        text("UPDATE yearly_figure SET rd_expense = :v WHERE enterprise_id = :e"), {"e": e.id, "v": 10**15}
+    )
+    if sqlite:  # what SQLite alone lets in: longer text than the column, a malformed date, three decimals
+        e = ent("honour level")
+        db.add(Honour(enterprise_id=e.id, kind="ip_demo", name="荣誉"))
+        db.flush()
+        db.execute(text("UPDATE honour SET level = :v WHERE enterprise_id = :e"), {"e": e.id, "v": "x" * 501})
+        e = ent("recognized_date")
+        db.add(RdInstitution(enterprise_id=e.id, name="研发机构", level="provincial"))
+        db.flush()
+        db.execute(text("UPDATE rd_institution SET recognized_date = '2024-02-30' WHERE enterprise_id = :e"),
+                   {"e": e.id})  # fmt: skip
+        e = ent("development_score")
+        db.execute(text("UPDATE yearly_figure SET development_score = 1.234 WHERE enterprise_id = :e"),
+                   {"e": e.id})  # fmt: skip
+    db.flush()
+    return odd
+
+
+@pytest.mark.parametrize(
+    ("lists", "yearly"),
+    [(None, True), (frozenset(), False), (frozenset({"recognitions", "compliance_records"}), True),
+     (frozenset({"recognitions", "compliance_records"}), False)],
+)  # fmt: skip
+def test_tables_only_checked_flag_the_same_suspects_as_a_full_read(
+    db: Session, lists: frozenset[str] | None, yearly: bool
+) -> None:
+    """Decision 0033: the set-based read skips the tables a rule set does not declare, but checks them in SQL —
+    every enterprise with refused data in any table is still ``suspect``, exactly as when all are read."""
+    import polars as pl
+
+    from srdi.criteria import facts_frame
+
+    odd = _odd_registry(db)
+    ids = [i for (i,) in db.query(Enterprise.id).all()]
+
+    def suspects(**kw: Any) -> set[int]:
+        chunk = facts_frame.read_chunk(db, min(ids), max(ids), "4419", **kw)
+        return set(chunk.enterprises.filter(pl.col("suspect"))["enterprise_id"].to_list())
+
+    full = suspects()
+    assert set(odd.values()) <= full, "each odd value is refused by a full read"
+    assert suspects(lists=lists, yearly=yearly) == full
+
+
+def test_refused_data_in_a_table_the_list_does_not_read_still_refuses_the_generation(db: Session) -> None:
+    """The 产融合作 list reads recognitions, compliance records and yearly figures only; an award the facts format
+    refuses still stops its generation with the field named, as the per-enterprise path does."""
+    from sqlalchemy import text
+
+    from srdi.enterprise.models import Award
+
+    f.enterprise(db, "正常企业")
+    e = f.enterprise(db, "奖项数据有误")
+    db.add(
+        Award(
+            enterprise_id=e.id, kind="maker_china", level="national", name="奖项", award_date=date(2024, 5, 1)
+        )
+    )
+    db.flush()
+    db.execute(text("UPDATE award SET contest_group = 'bogus' WHERE enterprise_id = :e"), {"e": e.id})
+    for key in LISTS:
+        for set_based in (True, False):
+            with pytest.raises(FactsError, match="contest_group"):
+                service.generate_whitelist(db, key, "2026Q1", None, region_prefixes=None, set_based=set_based)

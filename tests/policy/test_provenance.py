@@ -95,13 +95,19 @@ def test_fraud_replayed_self_declared_answers_pay_nothing_and_change_no_other_gr
         ("dg_innovative_enterprise", ("企业自报",)),
         ("rd_deductible_y1", ("企业自报",)),
     }
+    # Both the run (the 免申即享 copy) and 我的政策 (the library's application, decision
+    # 0032-interest-subsidy-verified-interest) queue the claim; one check of a value decides both requests.
     queue = official.get("/api/v1/verification-requests").json()
     assert sorted(
-        (q["enterprise_name"], q["input_id"], q["claimed_yuan"], q["claimed_shown"]) for q in queue
-    ) == [
-        ("自报企业有限公司", "dg_innovative_enterprise", None, "是"),
-        ("自报企业有限公司", "rd_deductible_y1", "100000000000.00", "10000000万元"),
-    ]
+        (q["policy_key"], q["enterprise_name"], q["input_id"], q["claimed_yuan"], q["claimed_shown"])
+        for q in queue
+    ) == sorted(
+        [(key, "自报企业有限公司", "dg_innovative_enterprise", None, "是") for key in (LIB_KEY, KEY)]
+        + [
+            (key, "自报企业有限公司", "rd_deductible_y1", "100000000000.00", "10000000万元")
+            for key in (LIB_KEY, KEY)
+        ]
+    )
     assert {q["policy_title"] for q in queue} == {"东莞市创新型企业研发投入补助"}
 
     # A re-run changes nothing: the claim still takes no budget and no place in the order.
@@ -285,8 +291,12 @@ def test_auto_grant_inputs_require_authoritative_provenance_by_default():
         i for i in award.rule_set.inputs if "purpose" in (award.rule_set.inputs[i].source or {})
     }
     # Application-mode policies are reviewed by a person: no default requirement — except where the text names
-    # the authority the figure must come from (the R&D subsidy's 税务核定 base and 科技局 lists).
-    assert {k for k, p in lib.items() if p.mode != "auto_grant" and p.provenance_required} == {LIB_KEY}
+    # the authority the figure must come from (the R&D subsidy's 税务核定 base and 科技局 lists), or the amount is a
+    # share of a figure only the enterprise reports (the loan interest subsidy's interest paid: verified first).
+    assert {k for k, p in lib.items() if p.mode != "auto_grant" and p.provenance_required} == {
+        LIB_KEY,
+        "gd_srdi_loan_interest_subsidy",
+    }
     assert dict(lib[LIB_KEY].provenance_required) == {
         "dg_innovative_enterprise": frozenset({"official_list", "verified"}),
         "rd_deductible_y1": frozenset({"tax", "verified"}),

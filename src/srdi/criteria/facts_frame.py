@@ -98,6 +98,8 @@ class Chunk:
     yearly: pl.DataFrame  # enterprise_id, fiscal_year, figures (money in fen)
     records: dict[str, pl.DataFrame]  # enterprise_id + the fields facts_document puts in each record
     local_answers: dict[int, dict[str, Any]]  # only enterprises with answers
+    lists: frozenset[str] = frozenset(FACT_RECORD_FIELDS)  # the fact lists read in full (the others: checked)
+    has_yearly: bool = True  # False: yearly figures only checked, ``yearly`` is empty
 
     @property
     def size(self) -> int:
@@ -112,6 +114,8 @@ class Chunk:
             self.yearly.join(keep, on="enterprise_id", how="semi"),
             {n: f.join(keep, on="enterprise_id", how="semi") for n, f in self.records.items()},
             {k: v for k, v in self.local_answers.items() if k in keep_ids},
+            self.lists,
+            self.has_yearly,
         )
 
 
@@ -160,8 +164,65 @@ def _scope_sql(region_prefix: str | None) -> str:
     return " AND e.region_code LIKE :prefix" if region_prefix else ""
 
 
-def read_chunk(db: Session, lo: int, hi: int, region_prefix: str | None = None) -> Chunk:
-    """Enterprises with ``lo <= id <= hi`` (within ``region_prefix``) and all their facts, one query a table."""
+def lists_read(rule_sets: Iterable[RuleSet]) -> tuple[frozenset[str], bool]:
+    """The fact lists (record tables) the rule sets' inputs read, and whether they read yearly figures."""
+    lists: set[str] = set()
+    yearly = False
+    for rs in rule_sets:
+        for inp in rs.inputs.values():
+            src = inp.source or {}
+            if "yearly" in src or "yearly_sum" in src:
+                yearly = True
+            for mode in ("count", "exists", "none", "max", "min", "max_full_years"):
+                if mode in src:
+                    lists.add(str(src[mode]))
+    return frozenset(lists & set(FACT_RECORD_FIELDS)), yearly
+
+
+def _odd_sql(lst: str | None, col: str, kind: str, postgres: bool) -> str | None:
+    """A SQL predicate true for every value of ``col`` that ``_suspects`` (or building the typed frame) could
+    refuse; ``lst`` is the fact list, None for the yearly figures. A superset: the rows it selects are then judged
+    by the same Polars checks, so a table that is only checked flags exactly the enterprises a full read would."""
+    c = f"t.{col}"
+    parts: list[str] = []
+    if not postgres:  # SQLite stores any type in any column: a value of the wrong type is odd
+        allowed = {"int": "'integer'", "bool": "'integer'", "float": "'integer', 'real'"}.get(kind, "'text'")
+        parts.append(f"typeof({c}) NOT IN ({allowed})")
+    if kind == "int":
+        money = lst is None and col not in ("employees", "rd_staff")
+        parts.append(f"abs({c}) >= {MONEY_LIMIT_FEN if money else MAX_COUNT}")
+        if col == "ip_class":
+            parts.append(f"{c} NOT IN (1, 2)")
+    elif kind == "float":
+        parts.append(f"abs({c}) >= {int(MAX_MONEY_YUAN)} OR {c} * 100 <> round({c} * 100)")
+    elif kind == "str":
+        parts.append(f"{'char_length' if postgres else 'length'}({c}) > 500")
+        enum = RECORD_ENUMS.get((lst or "", col))
+        if enum is not None:
+            parts.append(f"{c} NOT IN ({', '.join(repr(x) for x in enum)})")
+    elif kind == "date" and not postgres:
+        # date() alone keeps a day the month lacks ('2024-02-30'); a modifier normalises it, so it differs
+        parts.append(f"length({c}) <> 10 OR date({c}, '+0 days') IS NULL OR date({c}, '+0 days') <> {c}")
+    if not parts:
+        return None
+    return f"({c} IS NOT NULL AND ({' OR '.join(parts)}))"
+
+
+def read_chunk(
+    db: Session,
+    lo: int,
+    hi: int,
+    region_prefix: str | None = None,
+    *,
+    lists: Iterable[str] | None = None,
+    yearly: bool = True,
+) -> Chunk:
+    """Enterprises with ``lo <= id <= hi`` (within ``region_prefix``) and their facts, one query a table.
+
+    ``lists`` (default: all) names the fact lists read in full, ``yearly`` whether the yearly figures are. A
+    table not read is still checked (decision 0033-finance-read-declared-tables): one SQL query selects only its
+    rows that could be refused (``_odd_sql``, a superset) and one the enterprises over ``MAX_RECORDS``; those rows
+    go through the same ``_suspects`` checks, so ``suspect`` is the same whatever is read."""
     postgres = db.connection().dialect.name == "postgresql"
     params: dict[str, Any] = {"lo": lo, "hi": hi}
     if region_prefix:
@@ -172,6 +233,10 @@ def read_chunk(db: Session, lo: int, hi: int, region_prefix: str | None = None) 
         facts_from, facts_where = "{t} t JOIN enterprise e ON e.id = t.enterprise_id", where
     else:
         facts_from, facts_where = "{t} t", "t.enterprise_id >= :lo AND t.enterprise_id <= :hi"
+    full = set(FACT_RECORD_FIELDS) if lists is None else set(lists)
+    unknown = full - set(FACT_RECORD_FIELDS)
+    if unknown:
+        raise ValueError(f"not a fact list of the registry: {sorted(unknown)}")
     ent_cols = Enterprise.__table__.c
     columns = [("enterprise_id", "int")] + [(n, _kind(ent_cols[n])) for n in SCALAR_FACTS]
     la = "CAST(e.local_answers AS TEXT)" if postgres else "e.local_answers"
@@ -182,34 +247,40 @@ def read_chunk(db: Session, lo: int, hi: int, region_prefix: str | None = None) 
         params,
         [*columns, ("local_answers", "str")],
     )
+    many: set[int] = set()
+
+    def read(
+        table: str, lst: str | None, cols: Sequence[tuple[str, str]], exprs: Sequence[str], whole: bool
+    ) -> pl.DataFrame:
+        sql = f"SELECT {', '.join(exprs)} FROM {facts_from.format(t=table)} WHERE {facts_where}"
+        if whole:
+            return _fetch(db, sql, params, cols)
+        odd = [p for n, k in cols[1:] if (p := _odd_sql(lst, n, k, postgres)) is not None]
+        if lst is not None:  # more records than the facts format takes (yearly: one row a year)
+            count_sql = (
+                f"SELECT t.enterprise_id FROM {facts_from.format(t=table)} WHERE {facts_where} "
+                f"GROUP BY t.enterprise_id HAVING count(*) > {MAX_RECORDS}"
+            )
+            many.update(_fetch(db, count_sql, params, [("enterprise_id", "int")])["enterprise_id"].to_list())
+        return _fetch(db, f"{sql} AND ({' OR '.join(odd) or '1 = 0'})", params, cols)
+
     yc = YearlyFigure.__table__.c
     ycols = [("enterprise_id", "int"), ("fiscal_year", "int")] + [(n, _kind(yc[n])) for n in YEARLY_COLUMNS]
-    ysel = ", ".join(
-        ["t.enterprise_id", "t.fiscal_year"]
-        + [
-            f"CAST(t.{n} AS {'DOUBLE PRECISION' if postgres else 'REAL'})"
-            if _kind(yc[n]) == "float"
-            else f"t.{n}"
-            for n in YEARLY_COLUMNS
-        ]
-    )
-    yearly = _fetch(
-        db,
-        f"SELECT {ysel} FROM {facts_from.format(t='yearly_figure')} WHERE {facts_where}",
-        params,
-        ycols,
-    )
+    ysel = ["t.enterprise_id", "t.fiscal_year"] + [
+        f"CAST(t.{n} AS {'DOUBLE PRECISION' if postgres else 'REAL'})"
+        if _kind(yc[n]) == "float"
+        else f"t.{n}"
+        for n in YEARLY_COLUMNS
+    ]
+    yearly_frame = read("yearly_figure", None, ycols, ysel, yearly)
     records: dict[str, pl.DataFrame] = {}
+    checked: dict[str, pl.DataFrame] = {}
     for name, table in _tables().items():
         fields = FACT_RECORD_FIELDS[name]
         cols = [("enterprise_id", "int")] + [(f, _kind(table.c[f])) for f in fields]
-        sel = ", ".join(["t.enterprise_id"] + [f"t.{f}" for f in fields])
-        records[name] = _fetch(
-            db,
-            f"SELECT {sel} FROM {facts_from.format(t=table.name)} WHERE {facts_where}",
-            params,
-            cols,
-        )
+        sel = ["t.enterprise_id"] + [f"t.{f}" for f in fields]
+        frame = read(table.name, name, cols, sel, name in full)
+        (records if name in full else checked)[name] = frame
     answers: dict[int, dict[str, Any]] = {}
     odd_answers: set[int] = set()
     for eid, text in ents.select("enterprise_id", "local_answers").iter_rows():
@@ -222,9 +293,11 @@ def read_chunk(db: Session, lo: int, hi: int, region_prefix: str | None = None) 
         else:
             odd_answers.add(eid)
     ents = ents.drop("local_answers")
-    suspect = _suspects(ents, yearly, records) | odd_answers
+    suspect = _suspects(ents, yearly_frame, {**records, **checked}) | odd_answers | many
     ents = ents.with_columns(pl.col("enterprise_id").is_in(sorted(suspect)).alias("suspect"))
-    return Chunk(ents, yearly, records, answers)
+    if not yearly:
+        yearly_frame = yearly_frame.clear()
+    return Chunk(ents, yearly_frame, records, answers, frozenset(full), yearly)
 
 
 def _bad_int(col: str) -> pl.Expr:
@@ -430,6 +503,8 @@ def variables(chunk: Chunk, as_of: date, rule_sets: Sequence[RuleSet], purpose: 
             )
             if lst is None:
                 raise Unsupported(f"input {name}: unsupported source {dict(src)}")
+            if lst in FACT_RECORD_FIELDS and lst not in chunk.lists:
+                raise ValueError(f"input {name}: the chunk did not read the fact list {lst!r}")
             frame = chunk.records.get(lst)
             if frame is None:
                 direct.append(pl.lit(None, dtype).alias(name))  # a list the registry does not hold
@@ -453,6 +528,8 @@ def variables(chunk: Chunk, as_of: date, rule_sets: Sequence[RuleSet], purpose: 
             ]
         ).drop("__has")
     if yearly_needed:
+        if not chunk.has_yearly:
+            raise ValueError("the chunk did not read the yearly figures its inputs need")
         out = out.join(_yearly_values(chunk.yearly, yearly_needed, schema), on="enterprise_id", how="left")
     if answers:
         out = out.join(_answer_values(chunk, answers, schema), on="enterprise_id", how="left")

@@ -364,10 +364,12 @@ def _evaluate_set_based(db: Session, tally: _Tally, prefixes: Sequence[str], as_
     scales = {n: i.scale for n, i in rs.inputs.items() if i.type == Type.NUMBER}
     names = list(rs.inputs)
     seen: set[int] = set()
+    # Only the tables the rule set reads; the others are checked in SQL for data the facts format refuses.
+    lists, yearly = facts_frame.lists_read([rs])
     traced: dict[tuple[object, ...], Result] = {}  # equal inputs, equal trace (booleans and classes repeat)
     for prefix in dict.fromkeys(prefixes):
         for lo, hi in repository.id_ranges(db, prefix, SET_CHUNK):
-            chunk = facts_frame.read_chunk(db, lo, hi, prefix)
+            chunk = facts_frame.read_chunk(db, lo, hi, prefix, lists=lists, yearly=yearly)
             ents = chunk.enterprises.filter(~pl.col("enterprise_id").is_in(sorted(seen)))
             chunk_ids = ents["enterprise_id"].to_list()
             seen.update(chunk_ids)
@@ -1292,6 +1294,12 @@ def _interest_subsidy_link(
     months = min(req.term_months, 12)
     # The 待核实 parameters the amount depends on (rate, cap), by their labels.
     unverified = [f"{p.label}：{p.unverified}" for p in sub.parameters if p.unverified]
+    # The figure here is the bank's approved loan, not interest paid: the policy pays only on interest paid
+    # that an official verified (the file's provenance for loan_interest_paid; decision 0032).
+    unverified.append(
+        f"{sub.rule_set.labels.get('loan_interest_paid', '当年实际支付的银行贷款利息')}：本处按银行批准的金额与利率测算；"
+        "贴息按主管部门核验后的实际支付利息计算，企业自报的利息须经核验"
+    )
     amount = a.amount_fen if a.status != "ineligible" else None
     return {
         "kind": "interest_subsidy",

@@ -105,6 +105,13 @@ def verification_queue(
     return [(r, e) for r, e in db.execute(q).all()]
 
 
+def pending_requests_of_enterprise(db: Session, enterprise_id: int) -> list[VerificationRequest]:
+    q = select(VerificationRequest).where(
+        VerificationRequest.enterprise_id == enterprise_id, VerificationRequest.status == "pending"
+    )
+    return list(db.scalars(q))
+
+
 def pending_requests_of_policy(db: Session, policy_key: str) -> list[VerificationRequest]:
     q = select(VerificationRequest).where(
         VerificationRequest.policy_key == policy_key, VerificationRequest.status == "pending"

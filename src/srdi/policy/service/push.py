@@ -84,7 +84,11 @@ def compute_push(db: Session, ent: Enterprise, as_of: date, *, force: bool = Fal
         row.missing_inputs = a.missing_inputs + [m for m in a.amount_missing if m not in a.missing_inputs]
         row.assessment = a.as_dict()
         if pol.provenance_required:
-            gate = provenance_gate(db, pol, ent.id, input_provenance(pol, facts, as_of), a)
+            # A policy no 免申即享 run decides (申请 / 告知承诺) is read only here: its claims join the verification
+            # queue from here (decision 0032-interest-subsidy-verified-interest); a 免申即享 claim from its run.
+            gate = provenance_gate(
+                db, pol, ent.id, input_provenance(pol, facts, as_of), a, sync=pol.mode != "auto_grant"
+            )
             row.assessment = {**row.assessment, "provenance": gate["inputs"], "verification": gate["state"]}
         if a.status == MatchStatus.eligible and previous != MatchStatus.eligible:
             _notify_match(db, ent.id, version, pol, a)

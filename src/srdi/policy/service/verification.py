@@ -185,6 +185,16 @@ def get_request(
     return req, ent
 
 
+def _same_claims(db: Session, req: VerificationRequest) -> list[VerificationRequest]:
+    """Other pending requests about the same stored value and claim (one answer read by two policies, e.g. an
+    application and its 免申即享 run): one check of the value decides them all."""
+    return [
+        r
+        for r in repository.pending_requests_of_enterprise(db, req.enterprise_id)
+        if r.id != req.id and r.target == req.target and r.claimed == req.claimed
+    ]
+
+
 def _open(req: VerificationRequest) -> None:
     if req.status != VerificationStatus.pending:
         raise VerificationClosed(VerificationStatus(req.status).label)
@@ -235,8 +245,10 @@ def verify(
             old=req.claimed_shown, new=req.claimed_shown, source="verified", actor=actor, note=note,
             evidence=evidence,
         )  # fmt: skip
-    req.status, req.decided_by, req.decided_at = VerificationStatus.verified.value, actor, utcnow()
-    req.note, req.evidence = note, evidence
+    now = utcnow()
+    for r in (req, *_same_claims(db, req)):
+        r.status, r.decided_by, r.decided_at = VerificationStatus.verified.value, actor, now
+        r.note, r.evidence = note if r is req else f"{note}（同一数值，见核验事项 {req.id}）", evidence
     mark_dirty(db, [ent.id])
     db.flush()
     return req
@@ -256,8 +268,10 @@ def reject(
         field=str(target.get("figure") or target.get("key") or target.get("field") or req.input_id),
         value=req.claimed_shown, source=",".join(req.provenance or []), actor=actor, reason=reason,
     )  # fmt: skip
-    req.status, req.decided_by, req.decided_at = VerificationStatus.rejected.value, actor, utcnow()
-    req.note = reason
+    now = utcnow()
+    for r in (req, *_same_claims(db, req)):
+        r.status, r.decided_by, r.decided_at = VerificationStatus.rejected.value, actor, now
+        r.note = reason
     mark_dirty(db, [ent.id])
     notification_service.notify(
         db,
