@@ -272,6 +272,13 @@ LABELS: dict[str, str] = {
     "policy_answer": "政策补充信息",
     "annual_update_task": "年度更新任务",
     "major_change_report": "重大变化报告",
+    "ip_item": "知识产权",
+    "honour": "荣誉资质",
+    "rd_institution": "研发机构",
+    "certification": "认证",
+    "niche_market": "细分市场",
+    "main_product": "主导产品",
+    "compliance_record": "合规记录",
     "operating_revenue": "营业收入",
     "main_business_revenue": "主营业务收入",
     "rd_expense": "研发费用",
@@ -298,6 +305,14 @@ class ChangeEntity(LabelledEnum):
     policy_answer = "policy_answer"
     annual_update_task = "annual_update_task"
     major_change_report = "major_change_report"
+    # fact records whose 核验 is logged under their table's name
+    ip_item = "ip_item"
+    honour = "honour"
+    rd_institution = "rd_institution"
+    certification = "certification"
+    niche_market = "niche_market"
+    main_product = "main_product"
+    compliance_record = "compliance_record"
 
 
 class ChangeField(LabelledEnum):
