@@ -43,3 +43,16 @@ def test_no_loan_product_field_offers_an_empty_list() -> None:
     for name, f in product_fields().items():
         if f["type"] == "str":
             assert f["options"], name
+
+
+def test_a_provinces_own_question_is_asked_with_its_choices() -> None:
+    """山东's 重点产业领域 (local_answers) was never asked, so the self-test could only read 数据不足 for it."""
+    q = service.questions(date(2025, 6, 30), "370102").get("fact:local_answers.shandong_key_industry_level")
+    assert q is not None
+    assert {c["value"]: c["label"] for c in q.choices}["none"] == "不属于"
+    out, _ = service.assess_answers(
+        {q.key: "a"}, region_code="370102", industry_code=None, as_of=date(2025, 6, 30)
+    )
+    srdi = next(t for t in out.tiers if t.tier == "srdi_sme")
+    item = next(i for i in srdi.result["items"] if i["id"] == "shandong_key_industry")
+    assert item["value"] == 4, item

@@ -104,8 +104,10 @@ def _question(rs: RuleSet, name: str, inp: Input, as_of: date) -> list[Question]
         return []
     if "fact" in src:
         path = str(src["fact"])
-        if path == "size_class" or path.startswith(("tier_results.", "local_answers.")):
+        if path == "size_class" or path.startswith("tier_results."):
             return []  # 划型 is computed from the answers; tier results from the assessment
+        # A province's own questions (local_answers.*, e.g. 山东 重点产业领域) are asked too: the province's rule set
+        # needs them, and unasked they could only ever read 数据不足.
         group = "other"
         return [
             Question(
