@@ -215,7 +215,13 @@ def test_enterprise_home_shows_profile_figures_in_wan_with_chart_facts_recogniti
 
     page.get_by_role("tab", name="变更历史").click()
     wait_idle(page)
-    assert "e2e-seed" in page.locator("[data-testid=history-table]").inner_text()
+    history = page.locator("[data-testid=history-table]")
+    expect(history).to_contain_text("年度经营数据（2025 年度）")
+    text = history.inner_text()
+    assert "e2e-seed" in text
+    # Yearly money in 万元 with two decimals, never the stored 分; fields and records by their Chinese names.
+    assert "（空） → 8,600.00 万元" in text and "8600000000" not in text
+    assert "营业收入" in text and "operating_revenue" not in text and "yearly_figure" not in text
     screenshot(page, "enterprise-home-history")
     assert page.js_errors == []
 

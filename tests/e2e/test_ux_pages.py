@@ -212,6 +212,10 @@ def test_self_test_without_an_account_gives_tiers_size_class_and_policies(
     screenshot(page, f"self-test-yearly-{viewport}")
     page.click("[data-testid=st-next]")
     page.click("[data-testid=st-next]")
+    # 主导产品所属领域 offers every value its rule file allows, 其他领域 included (it offered only two before).
+    page.click("[data-key='fact:main_product_field'] .el-select")
+    page.locator(".el-select-dropdown__item:visible", has_text="其他领域").first.click()
+    expect(page.locator("[data-key='fact:main_product_field']")).to_contain_text("其他领域")
     page.click("[data-testid=st-next]")
     result = page.locator("[data-testid=self-test-result]")
     expect(result).to_be_visible(timeout=30_000)

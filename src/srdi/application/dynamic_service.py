@@ -556,7 +556,7 @@ def acknowledge_major_change(db: Session, user: User, report_id: int, note: str 
             ent.name = row.new_name
             db.flush()
             enterprise_service.log_change(
-                db, ent.id, entity=ChangeEntity.enterprise.value, entity_key=None, field=ChangeField.name.value,
+                db, ent.id, entity=ChangeEntity.enterprise.value, entity_key=None, field=ChangeField.enterprise_name.value,
                 old=old_name, new=row.new_name, source=Provenance.verified.value, actor=actor,
                 note=f"更名报告 #{row.id}（{row.change_date}变更）经主管部门确认",
             )  # fmt: skip

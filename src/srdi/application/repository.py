@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from srdi.application.models import (
@@ -16,6 +16,7 @@ from srdi.application.models import (
     ExpertAssignment,
     Objection,
 )
+from srdi.kit.pagination import page_rows
 
 
 def batch_by_name(db: Session, name: str) -> ApplicationBatch | None:
@@ -41,6 +42,15 @@ def applications(db: Session, *, status: str | None = None) -> list[Application]
     if status:
         q = q.where(Application.status == status)
     return list(db.scalars(q))
+
+
+def applications_page(
+    db: Session, where: Sequence[ColumnElement[bool]], page: int, page_size: int
+) -> tuple[list[Application], int]:
+    """One page of applications, newest first, narrowed in SQL by ``where`` (the caller's scope)."""
+    q = select(Application).where(*where).order_by(Application.id.desc())
+    rows, total = page_rows(db, q, page, page_size)
+    return rows, total
 
 
 def applications_of_batch(db: Session, batch_id: int) -> list[Application]:

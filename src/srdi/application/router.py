@@ -66,7 +66,7 @@ from srdi.auth.service import Principal, audit
 from srdi.criteria.service import tier_label
 from srdi.db.session import DbSession
 from srdi.enterprise import service as enterprise_service
-from srdi.kit.pagination import Page, page_of
+from srdi.kit.pagination import Page
 from srdi.kit.params import PageNo, PageSize
 from srdi.rules_engine.schemas import TraceResult
 
@@ -327,11 +327,16 @@ def list_applications(
     page: PageNo = 1,
     page_size: PageSize = 20,
 ) -> Page[dict[str, Any]]:
-    rows = service.list_for(
-        db, principal.user, status=status.value if status else None, awaiting_me=awaiting_me
+    rows, total = service.page_for(
+        db,
+        principal.user,
+        status=status.value if status else None,
+        awaiting_me=awaiting_me,
+        page=page,
+        page_size=page_size,
     )
     names = {b.id: b.name for b in service.batches(db)}
-    return page_of(rows, page, page_size, lambda a: _summary(db, a, names))
+    return Page(items=[_summary(db, a, names) for a in rows], total=total, page=page, page_size=page_size)
 
 
 @router.post(

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -70,6 +70,7 @@ from srdi.enterprise.enums import LABELS as ENTERPRISE_LABELS
 from srdi.enterprise.enums import Provenance, Tier
 from srdi.enterprise.models import Enterprise, Recognition
 from srdi.kit.file_store import FileStore, sniff_type
+from srdi.kit.pagination import in_ids, under_prefixes
 from srdi.kit.workdays import WorkdayCalendar, beijing_today, utc_now
 from srdi.notification import service as notification_service
 
@@ -1206,6 +1207,39 @@ def list_for(db: Session, user: User, *, status: str | None, awaiting_me: bool) 
             and (role is Role.admin or workflow().level(a.level).role is role)
         ]
     return rows
+
+
+def visible_clause(user: User) -> list[ColumnElement[bool]]:
+    """``visible`` as a WHERE clause, so a list is narrowed and paged in SQL (the same rows, row for row)."""
+    from srdi.auth.service import scope_for
+
+    role = Role(user.role)
+    if role in (Role.expert, Role.bank, Role.department_handler, Role.service_commissioner):
+        return [false()]
+    scope = scope_for(user)
+    where = [
+        under_prefixes(Application.region_code, scope.region_prefixes),
+        in_ids(Application.enterprise_id, scope.enterprise_ids),
+    ]
+    if role not in ENTERPRISE_BOUND_ROLES:
+        where.append(Application.status != ApplicationStatus.draft.value)
+    return where
+
+
+def page_for(
+    db: Session, user: User, *, status: str | None, awaiting_me: bool, page: int, page_size: int
+) -> tuple[list[Application], int]:
+    """One page of the applications ``user`` may see (``list_for``), counted and cut in SQL."""
+    where = visible_clause(user)
+    if status:
+        where.append(Application.status == status)
+    if awaiting_me:
+        role = Role(user.role)
+        where += [Application.status == ApplicationStatus.in_review.value, Application.level.is_not(None)]
+        if role is not Role.admin:
+            levels = [k for k in workflow().data["levels"] if workflow().level(k).role is role]
+            where.append(Application.level.in_(levels) if levels else false())
+    return repository.applications_page(db, where, page, page_size)
 
 
 def events_of(db: Session, app: Application) -> list[ApplicationEvent]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from srdi.auto_grant.enums import OPEN_RUN
 from srdi.auto_grant.models import Contest, Disbursement, DisbursementBatch, Grant, GrantEvent, GrantRun
 from srdi.enterprise.models import Enterprise
+from srdi.kit.pagination import in_ids, page_rows, under_prefixes
 
 
 def grants_for(db: Session, policy_key: str, period: str) -> list[Grant]:
@@ -109,6 +110,68 @@ def run_grants(
     if region_prefixes is not None:
         rows = [(g, e) for g, e in rows if any(e.region_code.startswith(p) for p in region_prefixes)]
     return rows
+
+
+def run_grants_page(
+    db: Session,
+    policy_key: str,
+    period: str,
+    region_prefixes: Sequence[str] | None,
+    status: str | None,
+    page: int,
+    page_size: int,
+) -> tuple[list[tuple[Grant, Enterprise]], int]:
+    """``run_grants`` as one page, the region scope a WHERE clause on the enterprise."""
+    q = (
+        select(Grant, Enterprise)
+        .join(Enterprise, Enterprise.id == Grant.enterprise_id)
+        .where(
+            Grant.policy_key == policy_key,
+            Grant.period == period,
+            under_prefixes(Enterprise.region_code, region_prefixes),
+        )
+        .order_by(Grant.rank, Grant.id)
+    )
+    if status:
+        q = q.where(Grant.status == status)
+    return page_rows(db, q, page, page_size)
+
+
+def runs_page(
+    db: Session, policy_version_ids: Sequence[int] | None, page: int, page_size: int
+) -> tuple[list[GrantRun], int]:
+    """Runs newest first over the given policy versions (``None``: all)."""
+    q = select(GrantRun).where(in_ids(GrantRun.policy_version_id, policy_version_ids))
+    return page_rows(db, q.order_by(GrantRun.id.desc()), page, page_size)
+
+
+def batches_page(
+    db: Session, policy_keys: Sequence[str], page: int, page_size: int
+) -> tuple[list[DisbursementBatch], int]:
+    q = select(DisbursementBatch).where(
+        DisbursementBatch.policy_key.in_(list(policy_keys)) if policy_keys else false()
+    )
+    return page_rows(db, q.order_by(DisbursementBatch.id.desc()), page, page_size)
+
+
+def contests_page(
+    db: Session,
+    region_prefixes: Sequence[str] | None,
+    enterprise_ids: Sequence[int] | None,
+    page: int,
+    page_size: int,
+) -> tuple[list[tuple[Contest, str]], int]:
+    """Contests newest first with the objecting enterprise's name, in the caller's scope."""
+    q = (
+        select(Contest, Enterprise.name)
+        .join(Enterprise, Enterprise.id == Contest.enterprise_id)
+        .where(
+            under_prefixes(Enterprise.region_code, region_prefixes),
+            in_ids(Enterprise.id, enterprise_ids),
+        )
+        .order_by(Contest.id.desc())
+    )
+    return page_rows(db, q, page, page_size)
 
 
 def grants_of_enterprise(db: Session, enterprise_id: int) -> list[Grant]:

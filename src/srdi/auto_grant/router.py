@@ -41,7 +41,7 @@ from srdi.enterprise.dependencies import VisibleEnterprise
 from srdi.enterprise.models import Enterprise
 from srdi.kit.masking import mask_account
 from srdi.kit.money import fen_to_yuan
-from srdi.kit.pagination import Page, page_of
+from srdi.kit.pagination import Page
 from srdi.kit.params import PageNo, PageSize
 from srdi.kit.workdays import beijing_today
 from srdi.policy import service as policy_service
@@ -139,13 +139,8 @@ def _detail(db: Session, g: Grant) -> GrantDetailOut:
 
 @router.get("/grant-runs", response_model=Page[RunOut], summary="免申即享批次列表（分页）")
 def list_runs(db: DbSession, principal: Manager, page: PageNo = 1, page_size: PageSize = 20) -> Page[RunOut]:
-    shown = []
-    for run in service.runs(db):
-        try:
-            shown.append(_run_in_scope(db, principal, run))
-        except RunNotFound:
-            continue
-    return page_of(shown, page, page_size, _run_out)
+    rows, total = service.runs_page(db, principal.scope.region_prefixes, page, page_size)
+    return Page(items=[_run_out(r) for r in rows], total=total, page=page, page_size=page_size)
 
 
 @router.post("/grant-runs", response_model=RunOut, status_code=202, summary="发起数据比对（免申即享）")
@@ -182,8 +177,10 @@ def run_grants(
     page_size: PageSize = 50,
 ) -> Page[GrantOut]:
     run = _run_in_scope(db, principal, service.get_run(db, run_id))
-    rows = service.run_grants(db, run.policy_key, run.period, principal.scope.region_prefixes, status)
-    return page_of(rows, page, page_size, lambda r: _grant_out(db, r[0], r[1]))
+    rows, total = service.run_grants_page(
+        db, run.policy_key, run.period, principal.scope.region_prefixes, status, page, page_size
+    )
+    return Page(items=[_grant_out(db, g, e) for g, e in rows], total=total, page=page, page_size=page_size)
 
 
 @router.get("/overdue-grants", response_model=list[GrantOut], summary="逾期拨付的免申即享事项")
@@ -291,12 +288,11 @@ def contest(db: DbSession, principal: SelfUser, ent: VisibleEnterprise, body: Co
 def list_contests(
     db: DbSession, principal: Reader, page: PageNo = 1, page_size: PageSize = 20
 ) -> Page[ContestOut]:
-    shown = []
-    for c in service.contests(db):
-        ent = enterprise_service.get_or_404(db, c.enterprise_id)
-        if principal.scope.allows(ent.region_code, ent.id):
-            shown.append((c, ent.name))
-    return page_of(shown, page, page_size, lambda r: _contest_out(*r))
+    scope = principal.scope
+    rows, total = service.contests_page(db, scope.region_prefixes, scope.enterprise_ids, page, page_size)
+    return Page(
+        items=[_contest_out(c, name) for c, name in rows], total=total, page=page, page_size=page_size
+    )
 
 
 @router.post("/contests/{contest_id}/resolve", response_model=ContestOut, summary="答复异议")
@@ -354,14 +350,8 @@ def disburse(db: DbSession, principal: Manager, body: PolicyPeriodIn) -> BatchOu
 def list_batches(
     db: DbSession, principal: Manager, page: PageNo = 1, page_size: PageSize = 20
 ) -> Page[BatchOut]:
-    shown = []
-    for b in service.batches(db):
-        try:
-            _managed(db, principal, b.policy_key)
-        except Exception:
-            continue
-        shown.append(b)
-    return page_of(shown, page, page_size, _batch_out)
+    rows, total = service.batches_page(db, principal.scope.region_prefixes, page, page_size)
+    return Page(items=[_batch_out(b) for b in rows], total=total, page=page, page_size=page_size)
 
 
 @router.get(

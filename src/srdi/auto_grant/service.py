@@ -66,6 +66,7 @@ from srdi.kit.spreadsheet import digits_as_text, neutralise
 from srdi.kit.workdays import BEIJING, CalendarYearMissing, WorkdayCalendar, beijing_today
 from srdi.notification import service as notification_service
 from srdi.policy import service as policy_service
+from srdi.policy.enums import VersionStatus
 from srdi.rules_engine.policy import ALLOCATION_LABELS, ELIGIBLE, Policy, assess_variables
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,36 @@ events_of = repository.events_of
 disbursement_of = repository.disbursement_of
 contests = repository.contests
 batches = repository.batches
+run_grants_page = repository.run_grants_page
+contests_page = repository.contests_page
+
+
+def _overlaps(codes: Sequence[str], prefixes: Sequence[str]) -> bool:
+    return any(code.startswith(p) or p.startswith(code) for code in codes for p in prefixes)
+
+
+def runs_page(
+    db: Session, region_prefixes: Sequence[str] | None, page: int, page_size: int
+) -> tuple[list[GrantRun], int]:
+    """The runs an official may see — over a policy whose regions overlap theirs — as one page in SQL. The
+    policy library is small, so the versions in scope are listed first and become the WHERE clause."""
+    if region_prefixes is None:
+        return repository.runs_page(db, None, page, page_size)
+    ids = [v.id for v in policy_service.all_versions(db) if _overlaps(v.region_codes, region_prefixes)]
+    return repository.runs_page(db, ids, page, page_size)
+
+
+def batches_page(
+    db: Session, region_prefixes: Sequence[str] | None, page: int, page_size: int
+) -> tuple[list[DisbursementBatch], int]:
+    """The 拨付 batches of policies the caller manages (their published version lies within the caller's
+    region), as one page in SQL."""
+    latest: dict[str, Any] = {}
+    for v in policy_service.all_versions(db):
+        if v.status == VersionStatus.published:
+            latest[v.policy_key] = v  # versions come ordered by key and number: the last one wins
+    keys = sorted(k for k, v in latest.items() if policy_service.within_region(region_prefixes, v))
+    return repository.batches_page(db, keys, page, page_size)
 
 
 # --- state machine -----------------------------------------------------------------------------------------

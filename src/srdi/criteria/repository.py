@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from srdi.criteria.models import BatchResult, BatchRun, Evaluation
 from srdi.enterprise.models import Enterprise
+from srdi.kit.pagination import page_rows, under_prefixes
 
 
 def scoped_enterprise_ids(db: Session, region_prefix: str | None) -> list[int]:
@@ -64,6 +65,16 @@ def runs(db: Session, *, region_scope: Sequence[str] | None, limit: int = 50) ->
         return rows
     # A scoped official sees the runs over their own region (or a part of it).
     return [r for r in rows if r.region_prefix and any(r.region_prefix.startswith(p) for p in region_scope)]
+
+
+def runs_page(
+    db: Session, *, region_scope: Sequence[str] | None, page: int, page_size: int
+) -> tuple[list[BatchRun], int]:
+    """``runs`` as one page in SQL: a scoped official sees the runs over their own region (or a part of it)."""
+    q: Select[Any] = select(BatchRun)
+    if region_scope is not None:
+        q = q.where(BatchRun.region_prefix.is_not(None), under_prefixes(BatchRun.region_prefix, region_scope))
+    return page_rows(db, q.order_by(BatchRun.id.desc()), page, page_size)
 
 
 def results_page(

@@ -35,7 +35,7 @@ from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.dependencies import VisibleEnterprise
 from srdi.enterprise.exceptions import EnterpriseNotFound
 from srdi.kit.errors import ErrorOut, PermissionDenied
-from srdi.kit.pagination import Page, page_of
+from srdi.kit.pagination import Page
 from srdi.kit.params import PageNo, PageSize
 from srdi.kit.workdays import beijing_today
 from srdi.rules_engine.schemas import Gap, TraceResult
@@ -225,8 +225,10 @@ def list_batch_runs(
     db: DbSession, principal: RunReader, page: PageNo = 1, page_size: PageSize = 20
 ) -> Page[BatchRunOut]:
     prefixes = principal.scope.region_prefixes
-    rows = service.runs(db, region_scope=list(prefixes) if prefixes is not None else None)
-    return page_of(rows, page, page_size, _run_out)
+    rows, total = service.runs_page(
+        db, region_scope=list(prefixes) if prefixes is not None else None, page=page, page_size=page_size
+    )
+    return Page(items=[_run_out(r) for r in rows], total=total, page=page, page_size=page_size)
 
 
 @router.get(

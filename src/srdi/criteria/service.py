@@ -23,6 +23,7 @@ from srdi.criteria.models import Evaluation
 from srdi.criteria.repository import evaluations_of as evaluations_of
 from srdi.criteria.repository import results_page as results_page
 from srdi.criteria.repository import runs as runs
+from srdi.criteria.repository import runs_page as runs_page
 from srdi.criteria.schemas import AssessmentOut, RuleReference, RuleSetSummary, TierAssessment
 from srdi.enterprise import service as enterprise_service
 from srdi.enterprise.enums import Tier

@@ -222,6 +222,14 @@ class ChangeEntity(LabelledEnum):
     policy_answer = "policy_answer", "政策补充信息"
     annual_update_task = "annual_update_task", "年度更新任务"
     major_change_report = "major_change_report", "重大变化报告"
+    # fact records whose 核验 is logged under their table's name
+    ip_item = "ip_item", "知识产权"
+    honour = "honour", "荣誉资质"
+    rd_institution = "rd_institution", "研发机构"
+    certification = "certification", "认证"
+    niche_market = "niche_market", "细分市场"
+    main_product = "main_product", "主导产品"
+    compliance_record = "compliance_record", "合规记录"
 
 
 class ChangeField(LabelledEnum):
@@ -240,7 +248,8 @@ class ChangeField(LabelledEnum):
     development_score = "development_score", "发展评价得分"
     status = "status", "状态"
     source = "source", "数据来源"
-    name = "name", "企业名称"
+    # "name" is the stored value; the member cannot be called name (Enum.name would be shadowed).
+    enterprise_name = "name", "企业名称"
 
 
 class ImportMode(LabelledEnum):

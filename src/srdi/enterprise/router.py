@@ -268,6 +268,6 @@ def get_history(
     page_size: PageSize = 50,
 ) -> Page[ChangeLogOut]:
     rows, total = service.history(db, ent.id, page=page, page_size=page_size)
-    return Page(
-        items=[ChangeLogOut.model_validate(r) for r in rows], total=total, page=page, page_size=page_size
-    )
+    words = service.history_words(ent, rows)
+    items = [ChangeLogOut.model_validate(r).model_copy(update=w) for r, w in zip(rows, words, strict=True)]
+    return Page(items=items, total=total, page=page, page_size=page_size)

@@ -369,6 +369,10 @@ class ChangeLogOut(BaseModel):
     changed_at: datetime
     note: str | None = Field(None, description="核验说明或核验未通过的理由")
     evidence: str | None = Field(None, description="核验依据（文件编号、系统截图说明等）")
+    entity_label: str | None = Field(None, description="变更对象的中文说明：记录以名称而非编号称呼")
+    field_label: str | None = Field(None, description="字段的中文名")
+    old_shown: str | None = Field(None, description="原值的显示形式（金额为万元，两位小数）")
+    new_shown: str | None = Field(None, description="新值的显示形式（金额为万元，两位小数）")
 
     @model_validator(mode="after")
     def _label(self) -> ChangeLogOut:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from srdi.enterprise import repository
 from srdi.enterprise.enums import OFFICIAL_STATABLE, Provenance, SizeClass, provenance_label
 from srdi.enterprise.exceptions import DuplicateUscc, EnterpriseNotFound, SourceNotAllowed
+from srdi.enterprise.history_words import history_words as history_words
 from srdi.enterprise.models import (
     COUNT_FIGURES,
     MONEY_FIGURES,

@@ -18,6 +18,7 @@ from srdi.finance.models import (
     WhitelistEntry,
     WhitelistRun,
 )
+from srdi.kit.pagination import in_ids, page_rows, under_prefixes
 
 
 def bank_of_user(db: Session, user_id: int) -> Bank | None:
@@ -118,6 +119,28 @@ def requests(
             return []
         q = q.where(or_(*[FinancingRequest.region_code.startswith(p) for p in region_prefixes]))
     return list(db.scalars(q.order_by(FinancingRequest.id.desc())).all())
+
+
+def requests_page(
+    db: Session,
+    *,
+    bank_id: int | None = None,
+    enterprise_ids: Sequence[int] | None = None,
+    region_prefixes: Sequence[str] | None = None,
+    statuses: Sequence[str] | None = None,
+    page: int,
+    page_size: int,
+) -> tuple[list[FinancingRequest], int]:
+    """One page of financing requests, newest first, narrowed and counted in SQL."""
+    q = select(FinancingRequest).where(
+        in_ids(FinancingRequest.enterprise_id, enterprise_ids),
+        under_prefixes(FinancingRequest.region_code, region_prefixes),
+    )
+    if bank_id is not None:
+        q = q.where(FinancingRequest.bank_id == bank_id)
+    if statuses is not None:
+        q = q.where(FinancingRequest.status.in_(list(statuses)))
+    return page_rows(db, q.order_by(FinancingRequest.id.desc()), page, page_size)
 
 
 def events(db: Session, request_id: int) -> list[FinancingEvent]:

@@ -23,7 +23,7 @@ from srdi.enterprise.dependencies import VisibleEnterprise
 from srdi.finance import service
 from srdi.finance.enums import RUN_STATUS_LABELS, SHARE_LABELS, RequestAction, RequestStatus, RunStatus
 from srdi.finance.exceptions import WhitelistNotFound
-from srdi.finance.models import FinancingRequest, WhitelistRun
+from srdi.finance.models import WhitelistRun
 from srdi.finance.schemas import (
     BankAccountIn,
     BankAccountOut,
@@ -47,7 +47,7 @@ from srdi.finance.schemas import (
     WhitelistRunDetailOut,
     WhitelistRunOut,
 )
-from srdi.kit.pagination import Page, page_of
+from srdi.kit.pagination import Page
 from srdi.kit.params import PageNo, PageSize
 
 router = APIRouter(tags=["产融对接 finance"])
@@ -303,15 +303,11 @@ def list_requests(
     page_size: PageSize = 20,
 ) -> Page[FinancingRequestOut]:
     for_bank = principal.role is Role.bank
-    rows = service.list_requests(db, principal)
-    if pending:
-        rows = [r for r in rows if r.status in PENDING]
-    shown: Page[FinancingRequest] = page_of(rows, page, page_size)
+    statuses = sorted(s.value for s in PENDING) if pending else None
+    rows, total = service.page_requests(db, principal, statuses=statuses, page=page, page_size=page_size)
     # One calendar read for the page (the deadlines of each row), not one per row.
-    views = service.request_views(db, list(shown.items), for_bank=for_bank)
-    return Page(
-        items=[FinancingRequestOut(**v) for v in views], total=shown.total, page=page, page_size=page_size
-    )
+    views = service.request_views(db, rows, for_bank=for_bank)
+    return Page(items=[FinancingRequestOut(**v) for v in views], total=total, page=page, page_size=page_size)
 
 
 @router.get("/finance/requests/{request_id}", response_model=FinancingRequestOut, summary="融资需求详情")

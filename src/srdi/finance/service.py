@@ -1173,6 +1173,28 @@ def list_requests(db: Session, principal: Principal) -> list[FinancingRequest]:
     return repository.requests(db, region_prefixes=scope.region_prefixes)
 
 
+def page_requests(
+    db: Session, principal: Principal, *, statuses: Sequence[str] | None, page: int, page_size: int
+) -> tuple[list[FinancingRequest], int]:
+    """``list_requests`` as one page, narrowed and counted in SQL (a bank: those sent to it)."""
+    if principal.role is Role.bank:
+        bank = bank_or_none(db, principal)
+        if bank is None:
+            return [], 0
+        return repository.requests_page(
+            db, bank_id=bank.id, statuses=statuses, page=page, page_size=page_size
+        )
+    scope = principal.scope
+    return repository.requests_page(
+        db,
+        enterprise_ids=scope.enterprise_ids,
+        region_prefixes=scope.region_prefixes,
+        statuses=statuses,
+        page=page,
+        page_size=page_size,
+    )
+
+
 def transition(
     db: Session,
     principal: Principal,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session
 
+from srdi.kit.pagination import page_rows, under_prefixes
 from srdi.matchmaking.models import Bid, Capability, MatchNeed, MatchNeedEvent, Milestone
 
 
@@ -26,6 +27,24 @@ def get_milestone(db: Session, milestone_id: int) -> Milestone | None:
     return db.get(Milestone, milestone_id)
 
 
+def _needs_query(
+    statuses: Sequence[str] | None,
+    leader_enterprise_id: int | None,
+    region_prefixes: Sequence[str] | None,
+    kind: str | None,
+) -> Select[MatchNeed]:
+    q = select(MatchNeed)
+    if statuses is not None:
+        q = q.where(MatchNeed.status.in_(list(statuses)) if statuses else false())
+    if leader_enterprise_id is not None:
+        q = q.where(MatchNeed.leader_enterprise_id == leader_enterprise_id)
+    if region_prefixes is not None:
+        q = q.where(under_prefixes(MatchNeed.region_code, region_prefixes))
+    if kind:
+        q = q.where(MatchNeed.kind == kind)
+    return q.order_by(MatchNeed.id.desc())
+
+
 def needs(
     db: Session,
     *,
@@ -35,20 +54,21 @@ def needs(
     kind: str | None = None,
     limit: int = 200,
 ) -> list[MatchNeed]:
-    q = select(MatchNeed)
-    if statuses:
-        q = q.where(MatchNeed.status.in_(list(statuses)))
-    if leader_enterprise_id is not None:
-        q = q.where(MatchNeed.leader_enterprise_id == leader_enterprise_id)
-    if region_prefixes is not None:
-        if not region_prefixes:
-            return []
-        from sqlalchemy import or_
+    q = _needs_query(statuses or None, leader_enterprise_id, region_prefixes, kind)
+    return list(db.scalars(q.limit(limit)))
 
-        q = q.where(or_(*(MatchNeed.region_code.startswith(p) for p in region_prefixes)))
-    if kind:
-        q = q.where(MatchNeed.kind == kind)
-    return list(db.scalars(q.order_by(MatchNeed.id.desc()).limit(limit)))
+
+def needs_page(
+    db: Session,
+    *,
+    statuses: Sequence[str] | None,
+    leader_enterprise_id: int | None = None,
+    region_prefixes: Sequence[str] | None = None,
+    page: int,
+    page_size: int,
+) -> tuple[list[MatchNeed], int]:
+    """One page of needs, newest first, counted and cut in SQL (``statuses`` empty: none; ``None``: any)."""
+    return page_rows(db, _needs_query(statuses, leader_enterprise_id, region_prefixes, None), page, page_size)
 
 
 def live_need_with_title(
@@ -77,6 +97,11 @@ def bids_of_need(db: Session, need_id: int) -> list[Bid]:
 
 def bids_of_enterprise(db: Session, enterprise_id: int) -> list[Bid]:
     return list(db.scalars(select(Bid).where(Bid.enterprise_id == enterprise_id).order_by(Bid.id.desc())))
+
+
+def bids_page(db: Session, enterprise_id: int, page: int, page_size: int) -> tuple[list[Bid], int]:
+    q = select(Bid).where(Bid.enterprise_id == enterprise_id).order_by(Bid.id.desc())
+    return page_rows(db, q, page, page_size)
 
 
 def bid_of(db: Session, need_id: int, enterprise_id: int) -> Bid | None:

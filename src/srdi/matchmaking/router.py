@@ -16,7 +16,7 @@ from srdi.auth.service import Principal, audit
 from srdi.db.session import DbSession
 from srdi.enterprise.models import Enterprise
 from srdi.kit.money import fen_to_yuan
-from srdi.kit.pagination import Page, page_of
+from srdi.kit.pagination import Page
 from srdi.kit.params import PageNo, PageSize
 from srdi.kit.reference import industry
 from srdi.matchmaking import service
@@ -234,16 +234,13 @@ def list_needs(
     page: PageNo = 1,
     page_size: PageSize = 20,
 ) -> Page[NeedOut]:
-    every = service.list_needs(db, principal.user, view=view, status=status.value if status else None)
-    rows = every[(page - 1) * page_size : page * page_size]
+    rows, total = service.page_needs(
+        db, principal.user, view=view, status=status.value if status else None, page=page, page_size=page_size
+    )
     leaders = service.enterprises_by_ids(db, {n.leader_enterprise_id for n in rows})
     counts = service.bid_counts(db, [n.id for n in rows if _sees_bidders(principal, n)])
-    return page_of(
-        every,
-        page,
-        page_size,
-        lambda n: need_out(n, leaders, counts.get(n.id, 0) if _sees_bidders(principal, n) else None),
-    )
+    items = [need_out(n, leaders, counts.get(n.id, 0) if _sees_bidders(principal, n) else None) for n in rows]
+    return Page(items=items, total=total, page=page, page_size=page_size)
 
 
 @router.get("/match-needs/{need_id}", response_model=NeedDetailOut, summary="需求详情与进展")
@@ -320,10 +317,10 @@ def place_bid(db: DbSession, principal: SelfUser, need_id: NeedId, body: BidIn) 
 @router.get("/match-bids", response_model=Page[BidOut], summary="本企业的揭榜方案（分页）")
 def my_bids(db: DbSession, principal: SelfUser, page: PageNo = 1, page_size: PageSize = 20) -> Page[BidOut]:
     ent = service.own_enterprise(db, principal.user)
-    bids = service.bids_of_enterprise(db, ent.id)
-    shown = bids[(page - 1) * page_size : page * page_size]
+    shown, total = service.bids_page(db, ent.id, page, page_size)
     needs = {b.need_id: service.get_need(db, b.need_id) for b in shown}
-    return page_of(bids, page, page_size, lambda b: bid_out(b, needs, {ent.id: ent}))
+    items = [bid_out(b, needs, {ent.id: ent}) for b in shown]
+    return Page(items=items, total=total, page=page, page_size=page_size)
 
 
 @router.post(

@@ -368,6 +368,39 @@ def list_needs(db: Session, user: User, *, view: str, status: str | None = None)
     return [n for n in repository.needs(db, statuses=wanted) if NeedStatus(n.status) in PUBLIC_STATUSES]
 
 
+def page_needs(
+    db: Session, user: User, *, view: str, status: str | None, page: int, page_size: int
+) -> tuple[list[MatchNeed], int]:
+    """``list_needs`` as one page counted and cut in SQL, the same rows in the same order."""
+    role = Role(user.role)
+    statuses = [status] if status else None
+    if view == "mine":
+        if role is not Role.chain_leader or user.enterprise_id is None:
+            return [], 0
+        return repository.needs_page(
+            db, statuses=statuses, leader_enterprise_id=user.enterprise_id, page=page, page_size=page_size
+        )
+    if view == "review":
+        if role is Role.admin:
+            return repository.needs_page(db, statuses=statuses, page=page, page_size=page_size)
+        if role in OFFICIAL_ROLES:
+            return repository.needs_page(
+                db,
+                statuses=statuses,
+                region_prefixes=[user.region_code or "-"],
+                page=page,
+                page_size=page_size,
+            )
+        return [], 0
+    public = {s.value for s in PUBLIC_STATUSES}
+    wanted = [s for s in (statuses or [NeedStatus.open.value]) if s in public]
+    return repository.needs_page(db, statuses=wanted, page=page, page_size=page_size)
+
+
+def bids_page(db: Session, enterprise_id: int, page: int, page_size: int) -> tuple[list[Bid], int]:
+    return repository.bids_page(db, enterprise_id, page, page_size)
+
+
 def needs_of_leader(db: Session, leader_enterprise_id: int) -> list[MatchNeed]:
     return repository.needs(db, leader_enterprise_id=leader_enterprise_id)
 

@@ -65,13 +65,25 @@ class Question:
 _CHOICE = re.compile(r"\b(\w+)\s*(?:==|in)\s*\(?((?:\s*\"[^\"]+\"\s*,?)+)\)?")
 
 
-def _choices(rs: RuleSet, name: str) -> list[dict[str, str]]:
-    values: list[str] = []
+def _choice_label(rs: RuleSet, name: str, value: str, fact: str) -> str:
+    own = rs.choice_labels.get(name, {})
+    if value in own:
+        return own[value]
+    if fact == "industry_code" and value in industries():
+        return industries()[value].name
+    return LABELS.get(value, value)
+
+
+def _choices(rs: RuleSet, name: str, fact: str = "") -> list[dict[str, str]]:
+    """Every value a person may pick: the rule file's own ``choices:`` first (so 其他领域 is offered even when no
+    formula names it — otherwise an enterprise in neither listed field had nothing to choose), then any value a
+    formula compares with; each with its label, never the bare value."""
+    values: list[str] = list(rs.choice_labels.get(name, {}))
     for f in rs.formulas.values():
         for m in _CHOICE.finditer(f.text):
             if m.group(1) == name:
                 values += [v for v in re.findall(r"\"([^\"]+)\"", m.group(2)) if v not in values]
-    return [{"value": v, "label": LABELS.get(v, v)} for v in values]
+    return [{"value": v, "label": _choice_label(rs, name, v, fact)} for v in values]
 
 
 _YEAR_WORDS = re.compile(r"^(上上年度|上年度|上年末|前第三年度|前年度|前年末|近三年)")
@@ -92,8 +104,10 @@ def _question(rs: RuleSet, name: str, inp: Input, as_of: date) -> list[Question]
         return []
     if "fact" in src:
         path = str(src["fact"])
-        if path == "size_class" or path.startswith(("tier_results.", "local_answers.")):
+        if path == "size_class" or path.startswith("tier_results."):
             return []  # 划型 is computed from the answers; tier results from the assessment
+        # A province's own questions (local_answers.*, e.g. 山东 重点产业领域) are asked too: the province's rule set
+        # needs them, and unasked they could only ever read 数据不足.
         group = "other"
         return [
             Question(
@@ -102,7 +116,7 @@ def _question(rs: RuleSet, name: str, inp: Input, as_of: date) -> list[Question]
                 inp.unit,
                 t,
                 group,
-                _choices(rs, name),
+                _choices(rs, name, path),
                 target={"fact": path},
             )
         ]
@@ -210,6 +224,8 @@ def questions(as_of: date, region_code: str | None) -> dict[str, Question]:
         for name, inp in rs.inputs.items():
             for q in _question(rs, name, inp, as_of):
                 have = out.setdefault(q.key, q)
+                known = {c["value"] for c in have.choices}
+                have.choices += [c for c in q.choices if c["value"] not in known]  # every rule set's values
                 if user not in have.used_by:
                     have.used_by.append(user)
     order = {"basic": 0, "yearly": 1, "records": 2, "other": 3}

@@ -129,6 +129,13 @@ export const ChangeEntityLabels = {
   "policy_answer": "政策补充信息",
   "annual_update_task": "年度更新任务",
   "major_change_report": "重大变化报告",
+  "ip_item": "知识产权",
+  "honour": "荣誉资质",
+  "rd_institution": "研发机构",
+  "certification": "认证",
+  "niche_market": "细分市场",
+  "main_product": "主导产品",
+  "compliance_record": "合规记录",
 } as const;
 
 export const ChangeFieldLabels = {

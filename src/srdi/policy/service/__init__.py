@@ -32,6 +32,7 @@ from srdi.policy.service.drafts import (
 from srdi.policy.service.library import (
     LEGACY_BOUND,
     SYSTEM,
+    all_versions,
     check_region,
     ensure_library,
     get_version,
@@ -71,6 +72,7 @@ __all__ = [
     "SYSTEM",
     "TIER_RESULTS",
     "RegistryFrame",
+    "all_versions",
     "answer_entity_key",
     "answer_keys",
     "answers_of",

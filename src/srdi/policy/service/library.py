@@ -179,6 +179,12 @@ def get_version(db: Session, version_id: int) -> PolicyVersion:
     return row
 
 
+def all_versions(db: Session) -> list[PolicyVersion]:
+    """Every version of every policy (a few hundred rows at most: the library, not the registry)."""
+    ensure_library(db)
+    return repository.versions(db)
+
+
 def versions_of(db: Session, key: str) -> list[PolicyVersion]:
     ensure_library(db)
     rows = repository.versions(db, key)
