@@ -125,6 +125,33 @@ class EventStatus(StrEnum):
         return {"open": "报名中", "held": "已举办", "cancelled": "已取消"}[self.value]
 
 
+class RegistrationStatus(StrEnum):
+    """An enterprise's registration for an event (event_registration.status)."""
+
+    registered = "registered"
+    cancelled = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return {"registered": "已报名", "cancelled": "已取消报名"}[self.value]
+
+
+class Attendance(StrEnum):
+    """Whether a registered enterprise came (event_registration.attended: null, true, false)."""
+
+    unrecorded = "unrecorded"
+    attended = "attended"
+    absent = "absent"
+
+    @property
+    def label(self) -> str:
+        return {"unrecorded": "未登记", "attended": "出席", "absent": "未出席"}[self.value]
+
+    @classmethod
+    def of(cls, attended: bool | None) -> Attendance:
+        return cls.unrecorded if attended is None else cls.attended if attended else cls.absent
+
+
 class TalentKind(StrEnum):
     hiring = "hiring"
     training = "training"

@@ -24,7 +24,15 @@ from srdi.kit.workdays import beijing_today
 from srdi.matchmaking import events_service as svc
 from srdi.matchmaking import service as need_service
 from srdi.matchmaking.dependencies import Leader, MatchUser, Official, Organiser, SelfUser
-from srdi.matchmaking.enums import ACTIVITY_LABELS, EventKind, EventStatus, TalentKind, TalentStatus
+from srdi.matchmaking.enums import (
+    ACTIVITY_LABELS,
+    Attendance,
+    EventKind,
+    EventStatus,
+    RegistrationStatus,
+    TalentKind,
+    TalentStatus,
+)
 from srdi.matchmaking.events_schemas import (
     AttendanceIn,
     EventDetailOut,
@@ -121,7 +129,7 @@ def event_out(db: Session, e: MatchEvent, principal: Principal, count: int | Non
         leader_enterprise_id=e.leader_enterprise_id,
         registered_count=count
         if count is not None
-        else sum(1 for r in svc.registrations(db, e) if r.status == "registered"),
+        else sum(1 for r in svc.registrations(db, e) if r.status == RegistrationStatus.registered.value),
         my_registration=mine,
         cancel_reason=e.cancel_reason,
         can_manage=svc.organises(user, e),
@@ -200,9 +208,9 @@ def detail_out(db: Session, e: MatchEvent, principal: Principal) -> EventDetailO
                 enterprise_id=r.enterprise_id,
                 enterprise_name=names.get(r.enterprise_id, ""),
                 status=r.status,
-                status_label="已报名" if r.status == "registered" else "已取消报名",
+                status_label=RegistrationStatus(r.status).label,
                 attended=r.attended,
-                attended_label="未登记" if r.attended is None else "出席" if r.attended else "未出席",
+                attended_label=Attendance.of(r.attended).label,
                 note=r.note,
                 created_at=r.created_at,
             )
@@ -213,7 +221,7 @@ def detail_out(db: Session, e: MatchEvent, principal: Principal) -> EventDetailO
     )
     fair_posts: list[FairTalentOut] = []
     if e.kind == EventKind.job_fair.value and manages:
-        ids = {r.enterprise_id for r in regs if r.status == "registered"}
+        ids = {r.enterprise_id for r in regs if r.status == RegistrationStatus.registered.value}
         fair_posts = [
             FairTalentOut(
                 id=t.id,
@@ -227,13 +235,14 @@ def detail_out(db: Session, e: MatchEvent, principal: Principal) -> EventDetailO
             for t in svc.talent_of_enterprises(db, ids)
         ]
     leader_there = Role(user.role) is Role.chain_leader and any(
-        r.enterprise_id == user.enterprise_id and r.status == "registered" for r in regs
+        r.enterprise_id == user.enterprise_id and r.status == RegistrationStatus.registered.value
+        for r in regs
     )
     participants = (
         [
             ParticipantOut(enterprise_id=r.enterprise_id, enterprise_name=names.get(r.enterprise_id, ""))
             for r in regs
-            if r.status == "registered" and r.enterprise_id != user.enterprise_id
+            if r.status == RegistrationStatus.registered.value and r.enterprise_id != user.enterprise_id
         ]
         if manages or leader_there
         else []
@@ -248,7 +257,11 @@ def detail_out(db: Session, e: MatchEvent, principal: Principal) -> EventDetailO
     if user.enterprise_id and Role(user.role) in ENTERPRISE_SELF and e.status == EventStatus.open.value:
         reg = svc.registration_of(db, e, user.enterprise_id)
         if e.leader_enterprise_id != user.enterprise_id and e.event_date >= beijing_today():
-            actions.append("unregister" if reg is not None and reg.status == "registered" else "register")
+            actions.append(
+                "unregister"
+                if reg is not None and reg.status == RegistrationStatus.registered.value
+                else "register"
+            )
     at_or_after = e.status != EventStatus.cancelled.value and e.event_date <= beijing_today()
     if at_or_after and (Role(user.role) is Role.chain_leader or svc.covers(user, e.region_code)):
         actions.append("meeting")

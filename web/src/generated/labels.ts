@@ -58,6 +58,12 @@ export const AssignmentStatusLabels = {
   "scored": "已评分",
 } as const;
 
+export const AttendanceLabels = {
+  "unrecorded": "未登记",
+  "attended": "出席",
+  "absent": "未出席",
+} as const;
+
 export const AuditActionLabels = {
   "auth.login": "登录",
   "auth.login_failed": "登录失败",
@@ -472,6 +478,11 @@ export const RecognitionStatusLabels = {
   "expired": "已过期",
   "revoked": "已撤销",
   "under_re_review": "复核中",
+} as const;
+
+export const RegistrationStatusLabels = {
+  "registered": "已报名",
+  "cancelled": "已取消报名",
 } as const;
 
 export const RejectReasonLabels = {
