@@ -685,6 +685,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/major-changes/{report_id}/acknowledgement"): Rule(
         APPLICATION_REVIEWERS, ok=404, params={"report_id": NO_ID}, body=lambda _: {}
     ),
+    ("GET", "/api/v1/re-review-candidates"): Rule(APPLICATION_REVIEWERS),
     ("GET", "/api/v1/revocation-kinds"): Rule(APPLICATION_REVIEWERS),
     ("POST", "/api/v1/recognitions/{recognition_id}/revocation"): Rule(
         BATCH_MANAGERS,

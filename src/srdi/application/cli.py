@@ -147,7 +147,9 @@ def annual_updates_command(
 @applications_app.command("dynamic-sweep")
 def dynamic_sweep_command() -> None:
     """年度更新逾期检查（srdi serve 与 srdi worker 也定时执行）/ Mark overdue annual updates now."""
-    from srdi.application.tasks import sweep_dynamic_once
+    from srdi.application.tasks import sweep_dynamic_once, sweep_expiry_once
 
     n = sweep_dynamic_once()
     typer.echo(f"逾期未更新 {n} 项 / {n} tasks overdue")
+    m = sweep_expiry_once()
+    typer.echo(f"认定到期处理 {m} 项（复核中或已过期）/ {m} recognitions at expiry")

@@ -24,6 +24,8 @@ from srdi.application.schemas import (
     AnnualUpdateTaskOut,
     MajorChangeIn,
     MajorChangeOut,
+    ReReviewCandidateOut,
+    ReReviewCandidatePage,
     RevocationIn,
     RevocationKindOut,
     RevocationOut,
@@ -34,7 +36,8 @@ from srdi.auth.service import Principal, audit
 from srdi.criteria.service import tier_label
 from srdi.db.session import DbSession
 from srdi.enterprise.dependencies import VisibleEnterprise
-from srdi.enterprise.enums import LABELS
+from srdi.enterprise.enums import LABELS, RecognitionStatus
+from srdi.kit.params import PageNo, PageSize
 
 router = APIRouter(tags=["动态管理 dynamic management"])
 
@@ -191,6 +194,45 @@ def acknowledge_report(
     r = service.acknowledge_major_change(db, principal.user, report_id, body.note)
     audit(db, principal, "dynamic.major_change.acknowledge", ("major_change_report", r.id), {})
     return report_out(r, service.enterprise_names(db, {r.enterprise_id}))
+
+
+@router.get(
+    "/re-review-candidates", response_model=ReReviewCandidatePage, summary="复核候选（即将到期的认定；分页）"
+)
+def re_review_candidates(
+    db: DbSession, principal: Official, page: PageNo = 1, page_size: PageSize = 20
+) -> ReReviewCandidatePage:
+    from srdi.application.service import workflow
+
+    rows, total, horizon = service.re_review_candidates(db, principal.user, page=page, page_size=page_size)
+    items = [
+        ReReviewCandidateOut(
+            recognition_id=c.recognition.id,
+            enterprise_id=c.recognition.enterprise_id,
+            enterprise_name=c.enterprise_name,
+            region_code=c.region_code,
+            tier=c.recognition.tier,
+            tier_label=tier_label(c.recognition.tier),
+            announced_date=c.recognition.announced_date,
+            valid_until=c.recognition.valid_until,
+            recognition_status=c.recognition.status,
+            recognition_status_label=RecognitionStatus(c.recognition.status).label,
+            state=c.state.value,
+            state_label=c.state.label,
+            application_id=c.application_id,
+            lost_reason=(
+                f"未在{c.lost.deadline_date}前更新{c.lost.fiscal_year}年度数据"
+                if c.lost is not None
+                else None
+            ),
+            batch_close_date=c.batch_close_date,
+        )
+        for c in rows
+    ]
+    return ReReviewCandidatePage(
+        items=items, total=total, page=page, page_size=page_size, horizon=horizon,
+        months=workflow().re_review_candidate_months,
+    )  # fmt: skip
 
 
 @router.get("/revocation-kinds", response_model=list[RevocationKindOut], summary="撤销认定的情形")

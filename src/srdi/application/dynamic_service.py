@@ -23,8 +23,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from srdi.application.enums import (
     SEVERITY_LABELS,
+    ApplicationStatus,
     MajorChangeKind,
     MajorChangeStatus,
+    ReReviewState,
     UpdateTaskStatus,
 )
 from srdi.application.exceptions import (
@@ -33,13 +35,27 @@ from srdi.application.exceptions import (
     InvalidApplication,
     NotYourStep,
 )
-from srdi.application.models import AnnualUpdateTask, MajorChangeReport, RecognitionRevocation, ScheduledRun
+from srdi.application.models import (
+    AnnualUpdateTask,
+    Application,
+    ApplicationBatch,
+    MajorChangeReport,
+    RecognitionRevocation,
+    ScheduledRun,
+)
 from srdi.auth.enums import ENTERPRISE_BOUND_ROLES, Role
 from srdi.auth.models import User
 from srdi.criteria import dynamic_service as rules_service
 from srdi.criteria import service as criteria_service
 from srdi.enterprise import service as enterprise_service
-from srdi.enterprise.enums import LABELS, ChangeEntity, ChangeField, Provenance, RevocationReason
+from srdi.enterprise.enums import (
+    LABELS,
+    ChangeEntity,
+    ChangeField,
+    Provenance,
+    RecognitionStatus,
+    RevocationReason,
+)
 from srdi.enterprise.models import Enterprise, Recognition
 from srdi.enterprise.schemas import YearlyFigureIn
 from srdi.kit.workdays import beijing_today, utc_now
@@ -460,6 +476,206 @@ def remind_expiring(db: Session, day: date | None = None, *, batch: int = 2000) 
         )  # fmt: skip
     db.flush()
     return sent
+
+
+# --- 复核 on expiry: the title's status when its validity ends ------------------------------------------------
+
+# A 复核 application counts as in progress from its submission until it is decided (认定 or 未通过); a draft is not
+# an application yet.
+RE_REVIEW_IN_PROGRESS = (
+    ApplicationStatus.in_review.value,
+    ApplicationStatus.returned.value,
+    ApplicationStatus.publicity.value,
+)
+EXPIRY_ACTOR = "系统（到期检查）"
+
+
+def _re_review_apps(ent_id: Any, tier: Any, since: Any) -> Any:
+    """The 复核 applications of an enterprise for a tier made during (or after) the recognition's validity."""
+    return (
+        select(Application.id)
+        .join(ApplicationBatch, ApplicationBatch.id == Application.batch_id)
+        .where(
+            Application.enterprise_id == ent_id,
+            Application.tier == tier,
+            ApplicationBatch.purpose == "re_review",
+            Application.as_of_date >= since,
+        )
+    )
+
+
+@dataclass
+class ExpiryResult:
+    under_re_review: int = 0
+    expired: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.under_re_review + self.expired
+
+
+def _move(db: Session, rec: Recognition, old: str, new: str, note: str) -> bool:
+    """Compare-and-set on the recognition's status; the history row only for the worker whose update applied."""
+    changed = db.execute(
+        update(Recognition)
+        .where(Recognition.id == rec.id, Recognition.status == old)
+        .values(status=new)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(changed, "rowcount", 0) != 1:
+        return False
+    db.expire(rec)
+    enterprise_service.log_change(
+        db, rec.enterprise_id, entity=ChangeEntity.recognition.value, entity_key=str(rec.id),
+        field=ChangeField.status.value, old=RecognitionStatus(old).label, new=RecognitionStatus(new).label,
+        source=None, actor=EXPIRY_ACTOR, note=note,
+    )  # fmt: skip
+    return True
+
+
+def sweep_expiry(db: Session, day: date | None = None, *, batch: int = 500) -> ExpiryResult:
+    """At the end of a recognised title's validity (as of Beijing ``day``): with a 复核 application in progress it
+    is 复核中 until that application is decided, without one it lapses to 已过期; a 复核中 title whose 复核 was
+    decided lapses too (a passed 复核 is a new recognition). Each change is a compare-and-set on the stored status
+    with the rows taken ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so reruns and a second worker write nothing more
+    and 变更历史 gets each change exactly once. 复核中 titles imported without an application are left as the list
+    says. The caller commits."""
+    day = day or today()
+    out = ExpiryResult()
+    in_progress = _re_review_apps(
+        Recognition.enterprise_id, Recognition.tier, Recognition.announced_date
+    ).where(Application.status.in_(RE_REVIEW_IN_PROGRESS))
+    ended = db.scalars(
+        select(Recognition)
+        .where(
+            Recognition.tier.in_(RECOGNISED),
+            Recognition.status == RecognitionStatus.valid.value,
+            Recognition.valid_until < day,
+        )
+        .order_by(Recognition.valid_until, Recognition.id)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for rec in ended:
+        tier = criteria_service.tier_label(rec.tier)
+        app_id = db.scalars(
+            _re_review_apps(rec.enterprise_id, rec.tier, rec.announced_date)
+            .where(Application.status.in_(RE_REVIEW_IN_PROGRESS))
+            .order_by(Application.id)
+        ).first()
+        if app_id is not None:
+            note = f"{tier}认定有效期至{rec.valid_until}届满，复核申请 #{app_id} 尚在办理，认定复核中直至复核决定"
+            out.under_re_review += _move(
+                db, rec, RecognitionStatus.valid.value, RecognitionStatus.under_re_review.value, note
+            )
+        else:
+            note = f"{tier}认定有效期至{rec.valid_until}届满，未在期满前提出复核申请，认定已过期"
+            out.expired += _move(
+                db, rec, RecognitionStatus.valid.value, RecognitionStatus.expired.value, note
+            )
+    decided = db.scalars(
+        select(Recognition)
+        .where(
+            Recognition.tier.in_(RECOGNISED),
+            Recognition.status == RecognitionStatus.under_re_review.value,
+            Recognition.valid_until < day,
+            _re_review_apps(Recognition.enterprise_id, Recognition.tier, Recognition.announced_date).exists(),
+            ~in_progress.exists(),
+        )
+        .order_by(Recognition.valid_until, Recognition.id)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for rec in decided:
+        tier = criteria_service.tier_label(rec.tier)
+        last = db.scalars(
+            select(Application)
+            .where(Application.id.in_(_re_review_apps(rec.enterprise_id, rec.tier, rec.announced_date)))
+            .order_by(Application.id.desc())
+        ).first()
+        if last is not None and last.status == ApplicationStatus.recognized.value:
+            why = f"复核申请 #{last.id} 通过，由新认定 #{last.recognition_id} 接续"
+        elif last is not None and last.status == ApplicationStatus.rejected.value:
+            why = f"复核申请 #{last.id} 未通过"
+        else:
+            why = "复核申请未提交"
+        note = f"{tier}认定有效期至{rec.valid_until}届满，{why}，原认定已过期"
+        out.expired += _move(
+            db, rec, RecognitionStatus.under_re_review.value, RecognitionStatus.expired.value, note
+        )
+    db.flush()
+    return out
+
+
+@dataclass(frozen=True)
+class ReReviewCandidate:
+    recognition: Recognition
+    enterprise_name: str
+    region_code: str
+    state: ReReviewState
+    application_id: int | None
+    lost: AnnualUpdateTask | None
+    batch_close_date: date | None
+
+
+def re_review_candidates(
+    db: Session, user: User, *, page: int, page_size: int, day: date | None = None
+) -> tuple[list[ReReviewCandidate], int, date]:
+    """复核候选: recognised titles in the official's scope ending within ``re_review.candidate_months``
+    (rules/applications/review.yaml) — paged in SQL — each with where it stands: 已申请复核, 未申请, or
+    已丧失复核资格 (an annual update missed during its validity, ``lost_re_review``). Returns rows, total, horizon."""
+    from srdi.application.service import workflow
+    from srdi.auth.service import scope_for
+    from srdi.kit.pagination import in_ids, page_rows, under_prefixes
+
+    _official(user)
+    day = day or today()
+    until = add_months(day, workflow().re_review_candidate_months)
+    scope = scope_for(user)
+    stmt = (
+        select(Recognition, Enterprise.name, Enterprise.region_code)
+        .join(Enterprise, Enterprise.id == Recognition.enterprise_id)
+        .where(
+            Recognition.tier.in_(RECOGNISED),
+            Recognition.status.in_([RecognitionStatus.valid.value, RecognitionStatus.under_re_review.value]),
+            Recognition.valid_until >= day,
+            Recognition.valid_until <= until,
+            under_prefixes(Enterprise.region_code, scope.region_prefixes),
+            in_ids(Enterprise.id, scope.enterprise_ids),
+        )
+        .order_by(Recognition.valid_until, Recognition.id)
+    )
+    rows, total = page_rows(db, stmt, page, page_size)
+    out: list[ReReviewCandidate] = []
+    for rec, name, region in rows:
+        app_id = db.scalars(
+            _re_review_apps(rec.enterprise_id, rec.tier, rec.announced_date)
+            .where(
+                Application.status != ApplicationStatus.rejected.value, Application.submitted_at.is_not(None)
+            )
+            .order_by(Application.id.desc())
+        ).first()
+        ent = db.get(Enterprise, rec.enterprise_id)
+        lost = lost_re_review(db, ent, rec.tier) if ent is not None else None
+        if app_id is not None or rec.status == RecognitionStatus.under_re_review.value:
+            state = ReReviewState.applied
+        elif lost is not None:
+            state = ReReviewState.ineligible
+        else:
+            state = ReReviewState.not_applied
+        close = db.scalars(
+            select(ApplicationBatch.close_date)
+            .where(
+                ApplicationBatch.purpose == "re_review",
+                ApplicationBatch.tier == rec.tier,
+                ApplicationBatch.announced_date.is_(None),
+                ApplicationBatch.close_date >= day,
+                literal(str(region)).startswith(ApplicationBatch.region_code),
+            )
+            .order_by(ApplicationBatch.close_date)
+        ).first()
+        out.append(ReReviewCandidate(rec, str(name), str(region), state, app_id, lost, close))
+    return out, total, until
 
 
 # --- major-change reports --------------------------------------------------------------------------------------

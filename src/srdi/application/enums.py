@@ -132,6 +132,18 @@ class UpdateTaskStatus(StrEnum):
         }[self.value]
 
 
+class ReReviewState(StrEnum):
+    """Where a title ending soon stands for 复核 (the candidates list of 动态管理)."""
+
+    applied = "applied"
+    not_applied = "not_applied"
+    ineligible = "ineligible"
+
+    @property
+    def label(self) -> str:
+        return {"applied": "已申请复核", "not_applied": "未申请", "ineligible": "已丧失复核资格"}[self.value]
+
+
 class MajorChangeKind(StrEnum):
     """重大变化: 更名、合并、重组、跨省迁移 (CRITERIA §7)."""
 

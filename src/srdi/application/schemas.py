@@ -413,3 +413,34 @@ class RevocationOut(BaseModel):
     revoked_date: date
     ban_until: date | None = Field(description="此日期前不得再次申报")
     recorded_by: str
+
+
+class ReReviewCandidateOut(BaseModel):
+    """复核候选: a recognised title ending soon and where it stands for 复核."""
+
+    recognition_id: int
+    enterprise_id: int
+    enterprise_name: str
+    region_code: str
+    tier: str
+    tier_label: str
+    announced_date: date
+    valid_until: date = Field(description="认定有效期至（复核须在此前提出）")
+    recognition_status: str
+    recognition_status_label: str
+    state: str = Field(description="applied 已申请复核 | not_applied 未申请 | ineligible 已丧失复核资格")
+    state_label: str
+    application_id: int | None = Field(default=None, description="已提交的复核申请编号")
+    lost_reason: str | None = Field(default=None, description="丧失复核资格的原因（未按期年度更新）")
+    batch_close_date: date | None = Field(default=None, description="开放中的复核批次截止日期")
+
+
+class ReReviewCandidatePage(BaseModel):
+    items: list[ReReviewCandidateOut]
+    total: int = Field(description="符合条件的记录总数")
+    page: int
+    page_size: int
+    horizon: date = Field(
+        description="列入候选的到期日上限（今天起若干个月，rules/applications/review.yaml）"
+    )
+    months: int = Field(description="候选月数")

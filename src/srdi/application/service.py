@@ -144,6 +144,10 @@ class Workflow:
         return int(self.data["experts"].get("remind_before_working_days", 2))
 
     @property
+    def re_review_candidate_months(self) -> int:
+        return int((self.data.get("re_review") or {}).get("candidate_months", 6))
+
+    @property
     def publicity_days(self) -> int:
         return int(self.data["publicity"]["working_days"])
 

@@ -70,10 +70,27 @@ def remind_expiring_once(session_factory: SessionFactory = task_session, day: da
     return n
 
 
+def sweep_expiry_once(session_factory: SessionFactory = task_session, day: date | None = None) -> int:
+    """Titles whose validity ended: 复核中 with a 复核 in progress, else 已过期 (dynamic_service.sweep_expiry)."""
+    total = 0
+    with session_factory() as db:
+        while True:
+            n = dynamic_service.sweep_expiry(db, day).total
+            fault_point("application.expiry.before_commit")
+            db.commit()
+            total += n
+            if n == 0:
+                break
+    if total:
+        log.info("expiry sweep: %d recognitions changed status", total)
+    return total
+
+
 # The application domain's jobs in the scheduler loop (srdi.appeal.tasks.Sweeper ``also``, srdi.main, srdi worker).
 SCHEDULED_JOBS: tuple[Callable[[SessionFactory], object], ...] = (
     open_annual_updates_once,
     sweep_dynamic_once,
     remind_deadlines_once,
     remind_expiring_once,
+    sweep_expiry_once,
 )

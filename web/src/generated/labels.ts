@@ -466,6 +466,12 @@ export const RdInstitutionLevelLabels = {
   "below_municipal": "市级以下",
 } as const;
 
+export const ReReviewStateLabels = {
+  "applied": "已申请复核",
+  "not_applied": "未申请",
+  "ineligible": "已丧失复核资格",
+} as const;
+
 export const RecognitionLevelLabels = {
   "national": "国家级",
   "provincial": "省级",

@@ -20,6 +20,12 @@ export const listMajorChanges = () => call(api.GET("/api/v1/major-changes"));
 export const reportMajorChange = (body: Schemas["MajorChangeIn"]) => call(api.POST("/api/v1/major-changes", { body }));
 export const acknowledgeMajorChange = (id: number, note: string | null) =>
   call(api.POST("/api/v1/major-changes/{report_id}/acknowledgement", { params: { path: { report_id: id } }, body: { note } }));
+export type ReReviewCandidate = Schemas["ReReviewCandidateOut"];
+export const listReReviewCandidates = (page: number, pageSize: number) =>
+  call(api.GET("/api/v1/re-review-candidates", { params: { query: { page, page_size: pageSize } } }));
+export const RE_REVIEW_TAG: Record<string, "success" | "warning" | "danger"> = {
+  applied: "success", not_applied: "warning", ineligible: "danger",
+};
 export const revocationKinds = () => call(api.GET("/api/v1/revocation-kinds"));
 export const revoke = (recognitionId: number, body: Schemas["RevocationIn"]) =>
   call(api.POST("/api/v1/recognitions/{recognition_id}/revocation", { params: { path: { recognition_id: recognitionId } }, body }));
