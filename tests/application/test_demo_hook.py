@@ -95,3 +95,7 @@ def test_demo_dynamic_management_has_tasks_and_reports_in_every_state_once(db: S
         == "动态管理演示数据已存在 / demo dynamic management already present"
     )
     assert db.scalar(select(func.count()).select_from(MajorChangeReport)) == 5
+    # demo-district has at least one 复核候选 (a title ending within the months of rules/applications/review.yaml).
+    district = db.scalars(select(User).where(User.username == "demo-district")).one()
+    rows, total, _ = dynamic_service.re_review_candidates(db, district, page=1, page_size=20)
+    assert total >= 1 and rows, "no 复核候选 for demo-district"

@@ -154,3 +154,53 @@ def test_a_confirmed_rename_report_renames_the_registry_entry(pages: Pages, live
             e.name = old_name
             s.commit()
         engine.dispose()
+
+
+def test_the_district_sees_re_review_candidates_with_their_state(
+    pages: Pages, live_server: LiveServer
+) -> None:
+    """demo-district's 复核候选 tab lists the titles of its region ending within the platform's months, each with
+    its 复核 state and the date it ends (a title of demo-enterprise ending tomorrow, removed afterwards)."""
+    import re
+
+    from srdi.auth.models import User
+    from srdi.db.session import make_engine
+    from srdi.enterprise.models import Enterprise, Recognition
+
+    today = date.today()
+    ends = today + timedelta(days=1)
+    engine = make_engine(live_server.db_url)
+    with Session(engine) as s:
+        ent_id = s.scalar(select(User.enterprise_id).where(User.username == "demo-enterprise"))
+        assert ent_id is not None
+        name = s.get(Enterprise, ent_id).name  # type: ignore[union-attr]
+        rec = Recognition(
+            enterprise_id=ent_id, tier="innovative_sme", level="provincial", batch="浏览器复核候选批",
+            announced_date=ends.replace(year=ends.year - 3), valid_until=ends, status="valid",
+            source="official_list",
+        )  # fmt: skip
+        s.add(rec)
+        s.commit()
+        rec_id = rec.id
+    try:
+        district = pages.new("demo-district")
+        district.goto("/dynamic")
+        wait_idle(district)
+        district.get_by_role("tab", name="复核候选").click()
+        wait_idle(district)
+        expect(district.locator("[data-testid=candidate-hint]")).to_contain_text("个月内")
+        row = district.locator("[data-testid=candidate-table] tr", has_text=name).filter(
+            has_text=ends.isoformat()
+        )
+        expect(row.first).to_contain_text(re.compile("已申请复核|未申请|已丧失复核资格"))
+        expect(row.first).to_contain_text("创新型中小企业")
+        expect(district.locator("[data-testid=pager]")).to_be_visible()
+        screenshot(district, "dynamic-re-review-candidates")
+        assert district.js_errors == []
+    finally:
+        with Session(engine) as s:
+            r = s.get(Recognition, rec_id)
+            if r is not None:
+                s.delete(r)
+            s.commit()
+        engine.dispose()

@@ -24,6 +24,49 @@ def _renamed(name: str) -> str:
     return f"{stem}科技有限公司" if not stem.endswith("科技") else f"{stem}智能有限公司"
 
 
+def _ensure_re_review_candidate(session: Session, own: set[int], day: Any) -> int:
+    """At least one title of the demo district ending within the 复核候选 months, so 动态管理's 复核候选 list is
+    not empty: when the generated registry has none, one recognised enterprise gets a title of a 2023 batch ending
+    in about two months (synthetic like the rest). Returns the titles added (0 or 1)."""
+    from srdi.application import dynamic_service as dyn
+    from srdi.application.service import workflow
+    from srdi.auth.enums import DEMO_REGION_DISTRICT
+    from srdi.enterprise.models import Enterprise, Recognition
+
+    until = dyn.add_months(day, workflow().re_review_candidate_months)
+    in_district = (
+        select(Recognition.id)
+        .join(Enterprise, Enterprise.id == Recognition.enterprise_id)
+        .where(
+            Enterprise.region_code.startswith(DEMO_REGION_DISTRICT),
+            Recognition.tier.in_(dyn.RECOGNISED),
+            Recognition.status == "valid",
+            Recognition.valid_until >= day,
+            Recognition.valid_until <= until,
+        )
+    )
+    if session.scalar(in_district.limit(1)) is not None:
+        return 0
+    rows = session.scalars(
+        select(Enterprise)
+        .where(Enterprise.is_synthetic.is_(True), Enterprise.region_code == DEMO_REGION_DISTRICT)
+        .order_by(Enterprise.id)
+    ).all()
+    ent = next((e for e in rows if e.id not in own), rows[0] if rows else None)
+    if ent is None:
+        return 0
+    ends = day + timedelta(days=60)
+    ent.recognitions.append(
+        Recognition(
+            tier="srdi_sme", level="provincial", batch=f"{ends.year - 3}年第一批（演示数据）",
+            announced_date=dyn.add_years(ends, -3), valid_until=ends, status="valid", source="official_list",
+            evidence="演示数据：即将到期、待复核",
+        )
+    )  # fmt: skip
+    session.flush()
+    return 1
+
+
 def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
     from srdi.application import dynamic_service as dyn
     from srdi.application.enums import MajorChangeKind, UpdateTaskStatus
@@ -113,12 +156,13 @@ def demo_hook(conn: Connection, result: Any, *, reset: bool) -> str:
                 "新设全资子公司承接研发业务",
             )
             reports += 1
+        candidates = _ensure_re_review_candidate(session, own, day)
         session.commit()
         open_left = sum(1 for t in tasks if t.status == UpdateTaskStatus.open.value)
         return (
             f"动态管理演示数据：年度更新任务 {len(tasks)} 项（逾期 {overdue} 项，待更新 {open_left} 项），"
             f"重大变化报告 {reports} 份 / demo dynamic management: {len(tasks)} annual update tasks, "
-            f"{reports} major-change reports"
+            f"{reports} major-change reports" + (f"；补充复核候选 {candidates} 项" if candidates else "")
         )
     finally:
         session.close()
