@@ -194,3 +194,63 @@ def test_officials_see_the_titles_ending_soon_with_their_re_review_state(
         .status_code
         == 403
     )
+
+
+def test_a_crash_before_the_commit_changes_nothing_and_the_rerun_changes_once(tmp_path: Any) -> None:
+    """The expiry job in a real process killed at ``application.expiry.before_commit``: the title is still 有效 with
+    no history; the next run moves it and writes one row, the one after nothing."""
+    import os
+    import subprocess
+    import sys
+
+    db_file = tmp_path / "expiry.sqlite3"
+    script = f"""
+import sys
+from contextlib import contextmanager
+from datetime import date
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from srdi.db.session import make_engine
+from srdi.db.migrate import upgrade
+from srdi.application import tasks
+from srdi.enterprise.models import ChangeLog, Recognition
+from tests.application.test_expiry import _recognised
+
+engine = make_engine("sqlite:///{db_file}")
+if sys.argv[1] == "setup":
+    with engine.begin() as conn:
+        upgrade(conn)
+    with Session(engine) as s:
+        _recognised(s)
+        s.commit()
+else:
+    @contextmanager
+    def factory():
+        with Session(engine) as s:
+            yield s
+    n = tasks.sweep_expiry_once(factory, date(2026, 11, 2))
+    with Session(engine) as s:
+        logs = s.scalar(select(func.count()).select_from(ChangeLog).where(ChangeLog.entity == "recognition"))
+        print(n, logs, s.scalars(select(Recognition.status)).one())
+"""
+    env = dict(os.environ)
+
+    def run(*args: str, **kw: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", script, *args],
+            capture_output=True,
+            text=True,
+            env={**env, **kw},
+            check=False,
+        )
+
+    setup = run("setup")
+    assert setup.returncode == 0, setup.stderr
+    crashed = run("sweep", SRDI_FAULT="application.expiry.before_commit")
+    assert crashed.returncode == 86, crashed.stderr
+    first, again = run("sweep"), run("sweep")
+    assert (first.returncode, first.stdout.strip(), again.stdout.strip()) == (
+        0,
+        "1 1 expired",
+        "0 1 expired",
+    ), first.stderr
