@@ -24,6 +24,7 @@ PAGED = [
     "/api/v1/grant-runs/1/grants",
     "/api/v1/contests",
     "/api/v1/disbursement-batches",
+    "/api/v1/re-review-candidates",
 ]
 
 
