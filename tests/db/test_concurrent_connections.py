@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import httpx
@@ -118,8 +119,10 @@ def _answers(rdb: RealDb, settings: Settings) -> list[tuple[int, dict[str, objec
         db.commit()
         ids = [e.id for e in ents]
     try:
-        with _serve(_app(settings, engine)) as base:
-            return asyncio.run(_load(base, headers, ids))
+        # The load on a thread of its own: a loop already running in the main thread (the browser tests'
+        # Playwright, when they run first) makes asyncio.run refuse.
+        with _serve(_app(settings, engine)) as base, ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, _load(base, headers, ids)).result()
     finally:
         engine.dispose()
 

@@ -216,8 +216,17 @@ def test_enterprise_home_shows_profile_figures_in_wan_with_chart_facts_recogniti
     page.get_by_role("tab", name="变更历史").click()
     wait_idle(page)
     history = page.locator("[data-testid=history-table]")
-    expect(history).to_contain_text("年度经营数据（2025 年度）")
+    expect(history).to_contain_text("→")
+    # Read every page: other walks (the rename in test_dynamic_pages) add newer rows on the same enterprise, which
+    # push the seed's rows off the first page.
     text = history.inner_text()
+    following = page.locator(".el-tab-pane .pager .btn-next")
+    while following.count() and following.is_enabled():
+        before = text
+        following.click()
+        expect(history).not_to_have_text(before)
+        text += history.inner_text()
+    assert "年度经营数据（2025 年度）" in text
     assert "e2e-seed" in text
     # Yearly money in 万元 with two decimals, never the stored 分; fields and records by their Chinese names.
     assert "（空） → 8,600.00 万元" in text and "8600000000" not in text

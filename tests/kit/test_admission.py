@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from srdi.kit.admission import AdmissionMiddleware
@@ -24,6 +25,13 @@ async def _call(app: Any, path: str) -> tuple[int, dict[str, str], bytes]:
     start = sent[0]
     headers = {k.decode(): v.decode() for k, v in start["headers"]}
     return start["status"], headers, b"".join(m.get("body", b"") for m in sent[1:])
+
+
+def _run(scenario: Any) -> None:
+    """Run the scenario on an event loop of its own thread: the browser tests' session-wide Playwright keeps a loop
+    running in the main thread, where asyncio.run refuses to start another."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
 
 
 def _app(release: asyncio.Event, inside: list[str]) -> Any:
@@ -58,7 +66,7 @@ def test_a_request_past_the_limit_waits_then_gets_503_while_health_and_pages_pas
         assert (await _call(gate, "/api/v1/enterprises"))[0] == 200
         assert inside == ["/api/v1/slow", "/api/v1/health", "/dashboard", "/api/v1/enterprises"]
 
-    asyncio.run(scenario())
+    _run(scenario)
 
 
 def test_a_waiting_request_gets_in_when_a_place_frees() -> None:
@@ -77,4 +85,4 @@ def test_a_waiting_request_gets_in_when_a_place_frees() -> None:
         assert (await slow)[0] == 200
         assert (await waiting)[0] == 200
 
-    asyncio.run(scenario())
+    _run(scenario)
