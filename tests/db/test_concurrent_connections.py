@@ -16,20 +16,16 @@ sends a registry read (list, detail) or the self-assessment, twice over its kept
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 
 import httpx
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
 
 from srdi.config import Settings, get_settings
-from srdi.db.session import get_db, get_task_session_factory, make_engine, pool_options
-from srdi.main import create_app
+from srdi.db.session import make_engine, pool_options
 from tests.auth_support import bearer_for, make_user
 from tests.auto_grant.realdb import RealDb, real_db  # noqa: F401 - fixture
-from tests.db.test_pool import _serve
+from tests.db.test_pool import _app_on, _serve
 from tests.policy.factories import enterprise
 
 pytestmark = pytest.mark.slow
@@ -85,28 +81,7 @@ async def _load(
 
 def _app(settings: Settings, engine):  # type: ignore[no-untyped-def]
     """The app with ``settings`` (pool, admission) on ``engine``, as tests/db/test_pool.py builds it."""
-    app = create_app(settings)
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
-
-    def _db() -> Iterator[Session]:
-        s = factory()
-        try:
-            yield s
-            s.commit()
-        except Exception:
-            s.rollback()
-            raise
-        finally:
-            s.close()
-
-    @contextmanager
-    def _task() -> Iterator[Session]:
-        with factory() as s:
-            yield s
-
-    app.dependency_overrides[get_db] = _db
-    app.dependency_overrides[get_task_session_factory] = lambda: _task
-    return app
+    return _app_on(engine, settings)
 
 
 def _answers(rdb: RealDb, settings: Settings) -> list[tuple[int, dict[str, object], str]]:

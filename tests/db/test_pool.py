@@ -25,8 +25,9 @@ from tests.policy.factories import enterprise
 N = 50
 
 
-def _app_on(engine):  # type: ignore[no-untyped-def]
-    app = create_app()
+def _app_on(engine, settings=None):  # type: ignore[no-untyped-def]
+    """The app on ``engine`` (with ``settings``: pool, admission), each request one committed session."""
+    app = create_app(settings)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
 
     def _db() -> Iterator[Session]:
